@@ -1,0 +1,112 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "kinexus",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "kinexus", targets: ["kinexus"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CHiredis",
+            path: "Shared/CHiredis",
+            pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
+        .target(
+            name: "KinexusRedis",
+            dependencies: [
+                "CHiredis",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/KinexusRedis"
+        ),
+        .target(
+            name: "KinexusEvents",
+            path: "Shared/KinexusEvents"
+        ),
+        .target(
+            name: "EventPatterns",
+            dependencies: ["KinexusEvents"],
+            path: "Shared/EventPatterns"
+        ),
+        .target(
+            name: "KinexusBus",
+            dependencies: [
+                "KinexusRedis", "KinexusEvents", "EventPatterns",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/KinexusBus"
+        ),
+        .target(
+            name: "KinexusPostgres",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/KinexusPostgres"
+        ),
+        .target(
+            name: "KinexusServiceKit",
+            dependencies: [
+                "KinexusBus", "KinexusPostgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/KinexusServiceKit"
+        ),
+        .target(
+            name: "KinexusCLI",
+            dependencies: [
+                "KinexusBus",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Shared/KinexusCLI"
+        ),
+        .executableTarget(
+            name: "kinexus",
+            dependencies: ["KinexusCLI"],
+            path: "Services/kinexus"
+        ),
+        // A consumer process for the crash-recovery tests: it is killed mid-handler on purpose.
+        .executableTarget(
+            name: "BusTestConsumer",
+            dependencies: ["KinexusServiceKit"],
+            path: "Tests/BusTestConsumer"
+        ),
+        .testTarget(
+            name: "KinexusRedisTests",
+            dependencies: ["KinexusRedis"],
+            path: "Tests/KinexusRedisTests"
+        ),
+        .testTarget(
+            name: "KinexusEventsTests",
+            dependencies: ["KinexusEvents", "EventPatterns"],
+            path: "Tests/KinexusEventsTests"
+        ),
+        .testTarget(
+            name: "KinexusBusTests",
+            dependencies: ["KinexusBus", "KinexusServiceKit", "KinexusCLI", "kinexus", "BusTestConsumer"],
+            path: "Tests/KinexusBusTests"
+        ),
+        .testTarget(
+            name: "KinexusPostgresTests",
+            dependencies: ["KinexusPostgres"],
+            path: "Tests/KinexusPostgresTests"
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,99 @@
+import Foundation
+import Logging
+import NIOPosix
+import Synchronization
+
+/// A pool of hiredis connections whose blocking calls run on threads of the client's own, never on Swift's
+/// cooperative pool. Safe to share: each command borrows an idle connection for one round trip.
+public final class RedisClient: Sendable {
+    public let configuration: RedisConfiguration
+    private let threads: NIOThreadPool
+    private let idle = Mutex<[RedisConnection]>([])
+    private let logger: Logger
+
+    public init(configuration: RedisConfiguration, logger: Logger = Logger(label: "kinexus.redis")) {
+        self.configuration = configuration
+        self.logger = logger
+        threads = NIOThreadPool(numberOfThreads: max(1, configuration.maxConnections))
+        threads.start()
+    }
+
+    public convenience init(url: String, logger: Logger = Logger(label: "kinexus.redis")) throws {
+        self.init(configuration: try RedisConfiguration(url: url), logger: logger)
+    }
+
+    /// Sends one command; an error reply throws `RedisError.server`.
+    @discardableResult
+    public func send(_ command: RedisCommand) async throws -> RedisValue {
+        let reply = try await pipeline([command])[0]
+        if case .error(let message) = reply {
+            throw RedisError.server(command: command.name, message: message)
+        }
+        return reply
+    }
+
+    @discardableResult
+    public func send(_ arguments: String...) async throws -> RedisValue {
+        try await send(RedisCommand(arguments))
+    }
+
+    /// Sends many commands in one round trip. Error replies come back in place, as `.error`.
+    public func pipeline(_ commands: [RedisCommand]) async throws -> [RedisValue] {
+        guard !commands.isEmpty else { return [] }
+        do {
+            return try await threads.runIfActive { [self] in
+                let connection = try checkOut()
+                // A connection that fails mid-command may hold half a reply: it is dropped, never checked in.
+                let replies = try connection.execute(commands)
+                checkIn(connection)
+                return replies
+            }
+        } catch is NIOThreadPoolError.ThreadPoolInactive {
+            throw RedisError.shutDown
+        }
+    }
+
+    /// Closes every connection and stops the threads; commands in flight finish first.
+    public func shutdown() async {
+        try? await threads.shutdownGracefully()
+        idle.withLock { $0.removeAll() }
+    }
+
+    private func checkOut() throws -> RedisConnection {
+        if let connection = idle.withLock({ $0.popLast() }) {
+            return connection
+        }
+        return try connect()
+    }
+
+    private func checkIn(_ connection: RedisConnection) {
+        guard !connection.isBroken else { return }
+        idle.withLock { $0.append(connection) }
+    }
+
+    /// Connects with exponential backoff; runs on a pool thread, so sleeping here blocks no task.
+    private func connect() throws -> RedisConnection {
+        var delay = Duration.milliseconds(50)
+        var attempt = 1
+        while true {
+            do {
+                return try RedisConnection(configuration: configuration)
+            } catch let error as RedisError {
+                guard case .connection = error, attempt < configuration.connectAttempts else { throw error }
+                logger.warning("Redis connection failed, retrying", metadata: [
+                    "redis": "\(configuration.redactedURL)", "attempt": "\(attempt)", "error": "\(error)",
+                ])
+                Thread.sleep(forTimeInterval: delay.seconds)
+                delay = min(delay * 2, .seconds(2))
+                attempt += 1
+            }
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,33 @@
+/// One command as binary-safe arguments, sent through hiredis's argv interface.
+public struct RedisCommand: Sendable, Equatable {
+    public var arguments: [[UInt8]]
+
+    public init(arguments: [[UInt8]]) {
+        self.arguments = arguments
+    }
+
+    public init(_ arguments: String...) {
+        self.arguments = arguments.map { Array($0.utf8) }
+    }
+
+    public init(_ arguments: [String]) {
+        self.arguments = arguments.map { Array($0.utf8) }
+    }
+
+    public mutating func append(_ argument: String) {
+        arguments.append(Array(argument.utf8))
+    }
+
+    public mutating func append(bytes: [UInt8]) {
+        arguments.append(bytes)
+    }
+
+    public mutating func append(contentsOf arguments: [String]) {
+        self.arguments.append(contentsOf: arguments.map { Array($0.utf8) })
+    }
+
+    /// The command name, for errors and logs; never the arguments, which may hold secrets.
+    public var name: String {
+        arguments.first.map { String(decoding: $0, as: UTF8.self).uppercased() } ?? ""
+    }
+}

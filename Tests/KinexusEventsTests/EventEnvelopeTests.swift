@@ -1,0 +1,60 @@
+import Foundation
+import KinexusEvents
+import Testing
+
+struct EventEnvelopeTests {
+    @Test func serializesWithEventBridgeFieldNamesAndUTCTime() throws {
+        let envelope = EventEnvelope(
+            id: "6a7e8feb-b491-4cf7-a9f1-bf3703467718", detailType: "KbSyncRequested", source: "kinexus.kb",
+            account: "000000000000", time: Date(timeIntervalSince1970: 1_795_341_600), region: "local",
+            detail: try JSONValue(encoding: KbSyncRequested(jobID: "j1")))
+        let json = try JSONValue(parsing: try envelope.encoded())
+        #expect(json == .object([
+            "version": "0", "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718", "detail-type": "KbSyncRequested",
+            "source": "kinexus.kb", "account": "000000000000", "time": "2026-11-22T10:00:00Z", "region": "local",
+            "resources": .array([]), "detail": .object(["job_id": "j1"]),
+        ]))
+        #expect(try EventEnvelope.decode(try envelope.encoded()) == envelope)
+    }
+
+    @Test func refusesAnEventOverTwoHundredFiftySixKilobytes() throws {
+        let detail = JSONValue.object(["body": .string(String(repeating: "x", count: 300 * 1024))])
+        let envelope = EventEnvelope(detailType: "DocumentGenerated", source: "kinexus.orchestrator",
+                                     account: "0", region: "local", detail: detail)
+        #expect {
+            try envelope.encoded()
+        } throws: { error in
+            guard case EventError.tooLarge(let type, let size, let limit)? = error as? EventError else { return false }
+            return type == "DocumentGenerated" && size > limit && limit == 262_144
+        }
+    }
+
+    @Test func catalogDetailsUseSnakeCaseAndRoundTrip() throws {
+        let change = ChangeDetected(changeID: "c1", origin: "jira", ticketKey: "DOC-1", ticketType: "Story",
+                                    summary: "s", description: "d", storyPoints: 3, apiPaths: ["GET /v1/users"])
+        let json = try JSONValue(encoding: change)
+        #expect(json["change_id"] == "c1")
+        #expect(json["ticket_key"] == "DOC-1")
+        #expect(json["api_paths"] == .array(["GET /v1/users"]))
+        let envelope = EventEnvelope(detailType: ChangeDetected.detailType, source: "kinexus.jira",
+                                     account: "0", region: "local", detail: json)
+        #expect(try envelope.decodeDetail(as: ChangeDetected.self) == change)
+        #expect(throws: EventError.wrongDetailType(expected: "DocumentGenerated", actual: "ChangeDetected")) {
+            try envelope.decodeDetail(as: DocumentGenerated.self)
+        }
+    }
+
+    @Test func everyDetailTypeInTheCatalogIsDistinct() {
+        let names = EventCatalog.detailTypes.map { $0.detailType }
+        #expect(Set(names).count == names.count)
+        #expect(names.count == 17)
+    }
+
+    @Test func topicsRoundTripThroughStreamKeys() {
+        let topic = Topic(source: "kinexus.jira", detailType: "ChangeDetected")
+        #expect(topic.streamKey == "kinexus:ev:kinexus.jira:ChangeDetected")
+        #expect(Topic(streamKey: topic.streamKey) == topic)
+        #expect(Topic(streamKey: "kinexus.jira:ChangeDetected") == topic)
+        #expect(Topic(streamKey: "nonsense") == nil)
+    }
+}
