@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
@@ -46,6 +47,7 @@ let package = Package(
             dependencies: [
                 "KinexusRedis", "KinexusEvents", "EventPatterns",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Shared/KinexusBus"
@@ -87,9 +89,14 @@ let package = Package(
             dependencies: ["KinexusServiceKit"],
             path: "Tests/BusTestConsumer"
         ),
+        .target(
+            name: "KinexusTestSupport",
+            dependencies: ["KinexusRedis", "KinexusPostgres"],
+            path: "Tests/KinexusTestSupport"
+        ),
         .testTarget(
             name: "KinexusRedisTests",
-            dependencies: ["KinexusRedis"],
+            dependencies: ["KinexusRedis", "KinexusTestSupport"],
             path: "Tests/KinexusRedisTests"
         ),
         .testTarget(
@@ -99,12 +106,15 @@ let package = Package(
         ),
         .testTarget(
             name: "KinexusBusTests",
-            dependencies: ["KinexusBus", "KinexusServiceKit", "KinexusCLI", "kinexus", "BusTestConsumer"],
+            dependencies: [
+                "KinexusBus", "KinexusServiceKit", "KinexusCLI", "KinexusTestSupport", "kinexus", "BusTestConsumer",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Tests/KinexusBusTests"
         ),
         .testTarget(
             name: "KinexusPostgresTests",
-            dependencies: ["KinexusPostgres"],
+            dependencies: ["KinexusPostgres", "KinexusTestSupport"],
             path: "Tests/KinexusPostgresTests"
         ),
     ],

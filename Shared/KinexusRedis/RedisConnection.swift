@@ -16,20 +16,14 @@ final class RedisConnection: @unchecked Sendable {
         ) else {
             throw RedisError.connection("cannot allocate a hiredis context")
         }
+        // From here on a throw still runs deinit, which frees the context.
         self.context = context
         if context.pointee.err != 0 {
-            let message = Self.errorString(context)
-            redisFree(context)
-            throw RedisError.connection("\(configuration.host):\(configuration.port): \(message)")
+            throw RedisError.connection("\(configuration.host):\(configuration.port): \(Self.errorString(context))")
         }
         redisSetTimeout(context, timeval(configuration.commandTimeout))
         redisEnableKeepAlive(context)
-        do {
-            try authenticateAndSelect(configuration)
-        } catch {
-            redisFree(context)
-            throw error
-        }
+        try authenticateAndSelect(configuration)
     }
 
     deinit {

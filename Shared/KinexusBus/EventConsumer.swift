@@ -1,0 +1,121 @@
+import Foundation
+import KinexusRedis
+import Logging
+import ServiceLifecycle
+
+/// All subscriptions of one service replica, as one long-running `Service`: graceful shutdown stops the
+/// reads, lets in-flight handlers finish within the grace period and leaves the rest pending.
+public final class EventConsumer: Service {
+    public let configuration: BusConfiguration
+    private let redis: RedisClient
+    private let workers: [SubscriptionWorker]
+    private let logger: Logger
+
+    public init(
+        redis: RedisClient, configuration: BusConfiguration, subscriptions: [Subscription],
+        logger: Logger = Logger(label: "kinexus.bus")
+    ) throws(BusError) {
+        var seen: Set<String> = []
+        for topic in subscriptions.flatMap(\.topics) {
+            guard seen.insert(topic.streamKey).inserted else {
+                throw BusError.overlappingSubscriptions(topic: topic.streamKey)
+            }
+        }
+        var logger = logger
+        logger[metadataKey: "group"] = "\(configuration.group)"
+        logger[metadataKey: "consumer"] = "\(configuration.consumer)"
+        self.configuration = configuration
+        self.redis = redis
+        self.logger = logger
+        workers = subscriptions.map {
+            SubscriptionWorker(subscription: $0, configuration: configuration, redis: redis, logger: logger)
+        }
+    }
+
+    public var streams: [String] { workers.flatMap(\.streams) }
+
+    /// Creates the consumer group on every stream; `run` does it too, so calling it first only makes sure
+    /// that events published from now on reach this group.
+    public func prepare() async throws {
+        for worker in workers {
+            try await worker.createGroups()
+        }
+    }
+
+    public func run() async throws {
+        try await prepareWhenRedisIsUp()
+        logger.info("consuming", metadata: ["streams": "\(streams.joined(separator: ","))"])
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.maintain() }
+                await withDiscardingTaskGroup { running in
+                    for worker in workers {
+                        running.addTask { await worker.run() }
+                    }
+                }
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            self.logger.info("shutting down: no new reads, finishing in-flight handlers")
+            for worker in self.workers { worker.stop() }
+        }
+        logger.info("consumer stopped")
+    }
+
+    private func prepareWhenRedisIsUp() async throws {
+        var delay = Duration.milliseconds(200)
+        while true {
+            do {
+                return try await prepare()
+            } catch let error as RedisError {
+                guard case .connection = error else { throw error }
+                logger.warning("Redis unavailable, retrying", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
+    }
+
+    /// Every so often: publishes the pending count per stream and removes consumers long gone with
+    /// nothing pending.
+    private func maintain() async {
+        let interval = min(configuration.consumerExpiry / 2, .seconds(15))
+        while !Task.isCancelled {
+            do {
+                try await maintainOnce()
+            } catch {
+                logger.warning("group maintenance failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    func maintainOnce() async throws {
+        let metrics = BusMetrics(group: configuration.group)
+        let expiry = configuration.consumerExpiry.milliseconds
+        for stream in streams {
+            let summary = try await redis.send("XPENDING", stream, configuration.group)
+            metrics.recordPending(Int(summary.array?.first?.integer ?? 0), stream: stream)
+            let consumers = try await redis.send("XINFO", "CONSUMERS", stream, configuration.group)
+            for consumer in (consumers.array ?? []).map(RedisValue.fields) {
+                guard let name = consumer["name"]?.string, name != configuration.consumer,
+                      consumer["pending"]?.integer == 0, let idle = consumer["idle"]?.integer, idle > expiry
+                else { continue }
+                try await redis.send("XGROUP", "DELCONSUMER", stream, configuration.group, name)
+                logger.info("removed a consumer long gone", metadata: ["stream": "\(stream)", "removed": "\(name)"])
+            }
+        }
+    }
+}
+
+extension RedisValue {
+    /// A flat `[name, value, …]` reply, as XINFO gives, by name.
+    static func fields(_ reply: RedisValue) -> [String: RedisValue] {
+        let flat = reply.array ?? []
+        var fields: [String: RedisValue] = [:]
+        for index in stride(from: 0, to: flat.count - 1, by: 2) {
+            if let name = flat[index].string { fields[name] = flat[index + 1] }
+        }
+        return fields
+    }
+}

@@ -1,0 +1,320 @@
+import Foundation
+import KinexusEvents
+import KinexusRedis
+import Logging
+import Synchronization
+
+/// Runs one subscription in one replica: reads new entries and due retries, hands each to the handler
+/// under a claim and a lease, and acks, retries or dead-letters by the outcome.
+final class SubscriptionWorker: Sendable {
+    let subscription: Subscription
+    let configuration: BusConfiguration
+    let redis: RedisClient
+    let publisher: EventPublisher
+    let logger: Logger
+    let metrics: BusMetrics
+    let inFlight = InFlightDeliveries()
+    let completions: Completions
+    private let stopping = Atomic<Bool>(false)
+
+    init(subscription: Subscription, configuration: BusConfiguration, redis: RedisClient, logger: Logger) {
+        self.subscription = subscription
+        self.configuration = configuration
+        self.redis = redis
+        self.logger = logger
+        publisher = EventPublisher(redis: redis, configuration: configuration)
+        metrics = BusMetrics(group: configuration.group)
+        completions = Completions(redis: redis, group: configuration.group,
+                                  doneMarkerTTL: configuration.doneMarkerTTL, logger: logger)
+    }
+
+    var streams: [String] { subscription.topics.map(\.streamKey) }
+
+    /// Stops reading; in-flight handlers get the grace period to finish.
+    func stop() {
+        stopping.store(true, ordering: .relaxed)
+        inFlight.wake()
+    }
+
+    private var isStopping: Bool { stopping.load(ordering: .relaxed) || Task.isCancelled }
+
+    func run() async {
+        await withDiscardingTaskGroup { background in
+            background.addTask { await self.completions.run() }
+            background.addTask { await self.extendLeases() }
+            await withDiscardingTaskGroup { handlers in
+                await readLoop(handlers: &handlers)
+                await waitForHandlers()
+                // Past the grace period: cancelled handlers leave their entries pending for another replica.
+                handlers.cancelAll()
+            }
+            completions.finish()
+            background.cancelAll()
+        }
+    }
+
+    private func readLoop(handlers: inout DiscardingTaskGroup) async {
+        var slots = inFlight.slotSignals.makeAsyncIterator()
+        var nextScan = ContinuousClock.now
+        var failureDelay = Duration.milliseconds(100)
+        while !isStopping {
+            let free = subscription.concurrency - inFlight.count
+            if free <= 0 {
+                _ = await slots.next()
+                continue
+            }
+            do {
+                var deliveries: [(StreamEntry, attempt: Int)] = []
+                if ContinuousClock.now >= nextScan {
+                    deliveries += try await claimDueRetries(limit: free)
+                    nextScan = ContinuousClock.now + scanInterval
+                }
+                if deliveries.count < free {
+                    deliveries += try await readNew(count: min(subscription.batchSize, free - deliveries.count))
+                }
+                try await dispatch(deliveries, handlers: &handlers)
+                failureDelay = .milliseconds(100)
+            } catch {
+                if case RedisError.server(_, let message) = error, message.hasPrefix("NOGROUP") {
+                    try? await createGroups()
+                }
+                logger.error("bus read failed, retrying", metadata: [
+                    "error": "\(error)", "retry_in_ms": "\(failureDelay.milliseconds)",
+                ])
+                try? await Task.sleep(for: failureDelay)
+                failureDelay = min(failureDelay * 2, .seconds(5))
+            }
+        }
+    }
+
+    private var scanInterval: Duration {
+        min(max(configuration.retryBaseDelay / 4, .milliseconds(20)), .seconds(1))
+    }
+
+    /// Creates the group on every topic stream, at the stream's end: like a new EventBridge rule, a new
+    /// service sees events published from now on.
+    func createGroups() async throws {
+        let commands = streams.map { RedisCommand("XGROUP", "CREATE", $0, configuration.group, "$", "MKSTREAM") }
+        for (command, reply) in zip(commands, try await redis.pipeline(commands)) {
+            if case .error(let message) = reply, !message.hasPrefix("BUSYGROUP") {
+                throw RedisError.server(command: command.name, message: message)
+            }
+        }
+    }
+
+    private func readNew(count: Int) async throws -> [(StreamEntry, attempt: Int)] {
+        let command = RedisCommand(
+            ["XREADGROUP", "GROUP", configuration.group, configuration.consumer, "COUNT", String(count),
+             "BLOCK", String(max(1, configuration.readBlock.milliseconds)), "STREAMS"]
+                + streams + streams.map { _ in ">" })
+        return StreamEntry.parseRead(try await redis.send(command)).map { ($0, 1) }
+    }
+
+    /// Claims pending entries whose time has come: this consumer's failures once their backoff has
+    /// passed, and anyone's entries idle past the visibility timeout (their consumer is gone).
+    private func claimDueRetries(limit: Int) async throws -> [(StreamEntry, attempt: Int)] {
+        let policy = configuration.retryPolicy
+        let minimumIdle = policy.delay(afterAttempt: 1, entryID: "") / 2
+        let scans = streams.map {
+            RedisCommand("XPENDING", $0, configuration.group, "IDLE", String(minimumIdle.milliseconds), "-", "+",
+                         String(limit))
+        }
+        var claims: [(command: RedisCommand, stream: String, deliveries: Int)] = []
+        for (stream, reply) in zip(streams, try await redis.pipeline(scans)) {
+            for pending in reply.array ?? [] {
+                guard let fields = pending.array, fields.count == 4, let id = fields[0].string,
+                      let owner = fields[1].string, let idle = fields[2].integer, let deliveries = fields[3].integer
+                else { continue }
+                let due: Duration = owner == configuration.consumer
+                    ? policy.delay(afterAttempt: Int(deliveries), entryID: id)
+                    : configuration.visibilityTimeout
+                guard Duration.milliseconds(idle) >= due, !inFlight.contains(stream: stream, entryID: id) else { continue }
+                claims.append((RedisCommand("XCLAIM", stream, configuration.group, configuration.consumer,
+                                            String(due.milliseconds), id), stream, Int(deliveries)))
+            }
+        }
+        guard !claims.isEmpty else { return [] }
+        let replies = try await redis.pipeline(claims.prefix(limit).map(\.command))
+        return zip(claims, replies).flatMap { claim, reply in
+            StreamEntry.parseEntries(reply, stream: claim.stream).map { ($0, claim.deliveries + 1) }
+        }
+    }
+
+    /// Sorts a batch into what needs no handler (acked at once) and what does, claims the event ids of
+    /// the latter in one round trip, and starts their handlers.
+    private func dispatch(_ deliveries: [(StreamEntry, attempt: Int)], handlers: inout DiscardingTaskGroup) async throws {
+        var toHandle: [Delivery] = []
+        for (entry, attempt) in deliveries {
+            if let delivery = await prepare(entry, attempt: attempt) { toHandle.append(delivery) }
+        }
+        let claimed = toHandle.filter { $0.lease.marker != nil }
+        let ttl = String(configuration.visibilityTimeout.milliseconds)
+        let replies = try await redis.pipeline(claimed.map {
+            DeliveryScripts.command(DeliveryScripts.acquire, keys: [$0.lease.marker!], arguments: [$0.lease.token, ttl])
+        })
+        let answers = Dictionary(uniqueKeysWithValues: zip(claimed.map(\.lease), replies.map { $0.string ?? "\($0)" }))
+        for delivery in toHandle {
+            switch answers[delivery.lease] ?? "acquired" {
+            case "acquired":
+                inFlight.begin(delivery.lease)
+                handlers.addTask { await self.handle(delivery) }
+            case "done":
+                metrics.count(.duplicate, detailType: delivery.envelope.detailType)
+                delivery.logger.debug("event already handled, skipping the duplicate")
+                completions.add(.init(stream: delivery.entry.stream, entryID: delivery.entry.id, marker: nil))
+            default:
+                // Another delivery of the same event id is running; this one stays pending and is retried.
+                delivery.logger.debug("event is being handled by another delivery, retrying later")
+            }
+        }
+    }
+
+    struct Delivery: Sendable {
+        let entry: StreamEntry
+        let envelope: EventEnvelope
+        let correlationID: String
+        let attempt: Int
+        let lease: InFlightDeliveries.Lease
+        let logger: Logger
+    }
+
+    /// The delivery to hand to the handler, or nil when the entry is settled here: acked, or dead-lettered.
+    private func prepare(_ entry: StreamEntry, attempt: Int) async -> Delivery? {
+        let ack = Completions.Completion(stream: entry.stream, entryID: entry.id, marker: nil)
+        guard entry.fields != nil else {
+            completions.add(ack)  // trimmed while pending: nothing left to deliver
+            return nil
+        }
+        if let onlyGroup = entry.onlyGroup, onlyGroup != configuration.group {
+            completions.add(ack)
+            return nil
+        }
+        let envelope: EventEnvelope
+        do {
+            envelope = try entry.envelope()
+        } catch {
+            // Retrying cannot make an unreadable entry readable.
+            await deadLetter(entry, envelope: nil, code: "malformed_envelope", message: "\(error)", attempt: attempt)
+            return nil
+        }
+        var logger = self.logger
+        let correlationID = entry.correlationID ?? envelope.id
+        logger[metadataKey: "event_id"] = "\(envelope.id)"
+        logger[metadataKey: "correlation_id"] = "\(correlationID)"
+        logger[metadataKey: "detail_type"] = "\(envelope.detailType)"
+        metrics.count(.received, detailType: envelope.detailType)
+        guard subscription.pattern.matches(envelope) else {
+            metrics.count(.filtered, detailType: envelope.detailType)
+            completions.add(ack)
+            return nil
+        }
+        // Redriven and replayed copies are meant to run again, so they bypass the done-marker.
+        let marker = entry.onlyGroup == nil
+            ? DeliveryScripts.markerKey(group: configuration.group, eventID: envelope.id) : nil
+        let lease = InFlightDeliveries.Lease(
+            stream: entry.stream, entryID: entry.id, marker: marker,
+            token: "\(configuration.consumer)/\(entry.stream)/\(entry.id)")
+        return Delivery(entry: entry, envelope: envelope, correlationID: correlationID, attempt: attempt,
+                        lease: lease, logger: logger)
+    }
+
+    private func handle(_ delivery: Delivery) async {
+        defer { inFlight.end(delivery.lease) }
+        let detailType = delivery.envelope.detailType
+        if delivery.attempt > configuration.maxAttempts {
+            // The consumer died during the last attempt: there is no attempt left to give.
+            await deadLetter(delivery.entry, envelope: delivery.envelope, code: "attempts_exhausted",
+                             message: "the consumer handling the last attempt stopped without an outcome",
+                             attempt: delivery.attempt - 1)
+            return
+        }
+        let context = EventContext(
+            correlationID: delivery.correlationID, logger: delivery.logger, attempt: delivery.attempt,
+            stream: delivery.entry.stream, entryID: delivery.entry.id, publisher: publisher)
+        let started = ContinuousClock.now
+        do {
+            try await subscription.handler(delivery.envelope, context)
+            metrics.recordDuration(ContinuousClock.now - started, detailType: detailType)
+            metrics.count(.handled, detailType: detailType)
+            completions.add(.init(stream: delivery.entry.stream, entryID: delivery.entry.id, marker: delivery.lease.marker))
+        } catch {
+            metrics.recordDuration(ContinuousClock.now - started, detailType: detailType)
+            await release(delivery.lease)
+            if Task.isCancelled {
+                delivery.logger.warning("handler cancelled at shutdown; the event stays pending")
+                return
+            }
+            metrics.count(.failed, detailType: detailType)
+            let code = (error as? any CodedError)?.code ?? String(describing: type(of: error))
+            if configuration.retryPolicy.isExhausted(deliveries: delivery.attempt) {
+                await deadLetter(delivery.entry, envelope: delivery.envelope, code: code, message: "\(error)",
+                                 attempt: delivery.attempt)
+            } else {
+                metrics.count(.retried, detailType: detailType)
+                let delay = configuration.retryPolicy.delay(afterAttempt: delivery.attempt, entryID: delivery.entry.id)
+                delivery.logger.warning("handler failed, will retry", metadata: [
+                    "attempt": "\(delivery.attempt)", "error_code": "\(code)", "error": "\(error)",
+                    "retry_in_ms": "\(delay.milliseconds)",
+                ])
+            }
+        }
+    }
+
+    private func release(_ lease: InFlightDeliveries.Lease) async {
+        guard let marker = lease.marker else { return }
+        _ = try? await redis.send(DeliveryScripts.command(DeliveryScripts.release, keys: [marker], arguments: [lease.token]))
+    }
+
+    private func deadLetter(_ entry: StreamEntry, envelope: EventEnvelope?, code: String, message: String, attempt: Int) async {
+        let commands = DeadLetters.deadLetter(
+            entry: entry, group: configuration.group, consumer: configuration.consumer, errorCode: code,
+            errorMessage: message, attempts: attempt, eventID: envelope?.id, detailType: envelope?.detailType)
+        do {
+            _ = try await redis.pipeline(commands)
+            metrics.count(.deadLettered, detailType: envelope?.detailType ?? "unknown")
+            logger.error("event dead-lettered", metadata: [
+                "event_id": "\(envelope?.id ?? "-")", "stream": "\(entry.stream)", "entry_id": "\(entry.id)",
+                "attempts": "\(attempt)", "error_code": "\(code)", "error": "\(message)",
+                "dead_letter_stream": "\(configuration.deadLetterStream)",
+            ])
+        } catch {
+            // The entry stays pending; the next scan tries again.
+            logger.error("cannot dead-letter an event", metadata: ["entry_id": "\(entry.id)", "error": "\(error)"])
+        }
+    }
+
+    /// Every third of the visibility timeout, resets the idle time of each entry being handled here.
+    private func extendLeases() async {
+        let interval = configuration.visibilityTimeout / 3
+        let ttl = String(configuration.visibilityTimeout.milliseconds)
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            let leases = inFlight.all
+            guard !leases.isEmpty else { continue }
+            let commands = leases.map { lease in
+                DeliveryScripts.command(
+                    DeliveryScripts.extendLease, keys: [lease.stream, lease.marker ?? lease.stream],
+                    arguments: [configuration.group, configuration.consumer, lease.entryID, lease.marker == nil ? "" : lease.token, ttl])
+            }
+            do {
+                for (lease, reply) in zip(leases, try await redis.pipeline(commands)) where reply.integer == 0 {
+                    logger.warning("lease lost: another consumer claimed the entry", metadata: [
+                        "stream": "\(lease.stream)", "entry_id": "\(lease.entryID)",
+                    ])
+                }
+            } catch {
+                logger.warning("cannot extend leases", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    private func waitForHandlers() async {
+        let deadline = ContinuousClock.now + configuration.shutdownGracePeriod
+        while inFlight.count > 0, ContinuousClock.now < deadline, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        if inFlight.count > 0 {
+            logger.warning("grace period over, cancelling handlers", metadata: ["in_flight": "\(inFlight.count)"])
+        }
+    }
+}

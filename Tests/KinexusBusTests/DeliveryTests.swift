@@ -1,0 +1,212 @@
+import Foundation
+import KinexusBus
+import KinexusEvents
+import KinexusRedis
+import KinexusTestSupport
+import EventPatterns
+import Synchronization
+import Testing
+
+struct DeliveryTests {
+    func consumer(_ harness: BusHarness, group: String, recorder: Recorder, consumerName: String = TestEnvironment.unique("c"),
+                  concurrency: Int = 16,
+                  handler: (@Sendable (EventEnvelope, EventContext) async throws -> Void)? = nil) throws -> EventConsumer {
+        let configuration = harness.configuration(group: group, consumer: consumerName)
+        let subscription = try Subscription(pattern: harness.pattern, concurrency: concurrency) { envelope, context in
+            recorder.record(envelope, context, consumer: consumerName)
+            try await handler?(envelope, context)
+        }
+        return try EventConsumer(redis: harness.redis, configuration: configuration, subscriptions: [subscription])
+    }
+
+    @Test func eachEventIsHandledOnceWithinAGroupAndOncePerGroup() async throws {
+        let harness = try BusHarness()
+        let billing = Recorder(), audit = Recorder()
+        let groupA = TestEnvironment.unique("group-a"), groupB = TestEnvironment.unique("group-b")
+        let consumers = [
+            try consumer(harness, group: groupA, recorder: billing),
+            try consumer(harness, group: groupA, recorder: billing),
+            try consumer(harness, group: groupB, recorder: audit),
+        ]
+        let events = (0..<50).map { _ in harness.envelope() }
+        try await withConsumers(consumers) {
+            _ = try await harness.publisher.publish(events.map { .init(envelope: $0) })
+            #expect(await eventually { billing.count >= 50 && audit.count >= 50 })
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        for event in events {
+            #expect(billing.count(of: event.id) == 1)
+            #expect(audit.count(of: event.id) == 1)
+        }
+        #expect(Set(billing.all.map(\.consumer)).count == 2, "both consumers of the group share the work")
+        #expect(try await harness.pendingCount(group: groupA) == 0)
+        #expect(try await harness.pendingCount(group: groupB) == 0)
+    }
+
+    @Test func aHandlerThatFailsTwiceSucceedsOnTheThirdDeliveryAfterBackoff() async throws {
+        let harness = try BusHarness()
+        let recorder = Recorder()
+        let group = TestEnvironment.unique("flaky")
+        let flaky = try consumer(harness, group: group, recorder: recorder) { _, context in
+            if context.attempt < 3 { throw Flaky() }
+        }
+        try await withConsumers([flaky]) {
+            try await harness.publish(harness.envelope())
+            #expect(await eventually { recorder.count >= 3 })
+            #expect(try await eventually { try await harness.pendingCount(group: group) == 0 })
+        }
+        let calls = recorder.all
+        #expect(calls.map(\.attempt) == [1, 2, 3])
+        let policy = harness.configuration(group: group).retryPolicy
+        // Each redelivery waits at least half its exponential step: 50 ms, then 100 ms.
+        #expect(calls[1].at - calls[0].at >= policy.baseDelay / 2)
+        #expect(calls[2].at - calls[1].at >= policy.baseDelay)
+        #expect(try await DeadLetters(redis: harness.redis, group: group).list().isEmpty)
+    }
+
+    @Test func aHandlerThatAlwaysFailsEndsInTheDeadLetterStreamAndIsRedriven() async throws {
+        let harness = try BusHarness()
+        let recorder = Recorder()
+        let group = TestEnvironment.unique("doomed")
+        let healed = Mutex(false)
+        let failing = try consumer(harness, group: group, recorder: recorder) { _, _ in
+            if !healed.withLock({ $0 }) { throw Flaky() }
+        }
+        let event = harness.envelope()
+        let deadLetters = DeadLetters(redis: harness.redis, group: group)
+        try await withConsumers([failing]) {
+            try await harness.publish(event)
+            #expect(try await eventually { try await !deadLetters.list().isEmpty })
+            let letter = try #require(try await deadLetters.list().first)
+            #expect(letter.eventID == event.id)
+            #expect(letter.errorCode == "flaky_dependency")
+            #expect(letter.errorMessage?.isEmpty == false)
+            #expect(letter.attempts == 3)
+            #expect(letter.sourceStream == harness.topic.streamKey)
+            #expect(recorder.count == 3)
+            #expect(try await harness.pendingCount(group: group) == 0, "the original is acked")
+
+            healed.withLock { $0 = true }
+            let redriven = try await deadLetters.redrive(ids: [letter.id], publisher: harness.publisher)
+            #expect(redriven == [letter.id])
+            #expect(await eventually { recorder.count == 4 })
+            #expect(try await deadLetters.list().isEmpty)
+        }
+    }
+
+    @Test func theSameEventIDPublishedTwiceIsHandledOnce() async throws {
+        let harness = try BusHarness()
+        let recorder = Recorder()
+        let group = TestEnvironment.unique("dedupe")
+        let slow = try consumer(harness, group: group, recorder: recorder) { _, _ in
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let event = harness.envelope()
+        try await withConsumers([slow]) {
+            try await harness.publish(event, event)
+            try await Task.sleep(for: .milliseconds(100))
+            try await harness.publish(event)
+            #expect(try await eventually { try await harness.pendingCount(group: group) == 0 })
+        }
+        #expect(recorder.count(of: event.id) == 1)
+    }
+
+    @Test func aLongHandlerThatExtendsItsLeaseIsNotHandledTwice() async throws {
+        let harness = try BusHarness()
+        let recorder = Recorder()
+        let group = TestEnvironment.unique("lease")
+        let slowHandler: @Sendable (EventEnvelope, EventContext) async throws -> Void = { _, _ in
+            try await Task.sleep(for: .seconds(3))
+        }
+        let first = try consumer(harness, group: group, recorder: recorder, handler: slowHandler)
+        let second = try consumer(harness, group: group, recorder: recorder, handler: slowHandler)
+        let event = harness.envelope()
+        try await withConsumers([first, second]) {
+            try await harness.publish(event)
+            #expect(await eventually { recorder.count == 1 })
+            // Three visibility timeouts pass while the handler runs.
+            #expect(try await eventually(timeout: .seconds(6)) { try await harness.pendingCount(group: group) == 0 })
+        }
+        #expect(recorder.count(of: event.id) == 1)
+    }
+
+    @Test func eventsTheRuleFiltersOutAreAckedWithoutTheHandler() async throws {
+        let harness = try BusHarness()
+        let recorder = Recorder()
+        let group = TestEnvironment.unique("filter")
+        let pattern = #"{"source": ["\#(harness.source)"], "detail-type": ["\#(harness.detailType)"], "detail": {"n": [{"numeric": [">", 5]}]}}"#
+        let subscription = try Subscription(pattern: pattern) { envelope, context in
+            recorder.record(envelope, context, consumer: "only")
+        }
+        let consumer = try EventConsumer(redis: harness.redis, configuration: harness.configuration(group: group),
+                                         subscriptions: [subscription])
+        let small = harness.envelope(detail: .object(["n": 1])), large = harness.envelope(detail: .object(["n": 9]))
+        try await withConsumers([consumer]) {
+            try await harness.publish(small, large)
+            #expect(try await eventually {
+                let pending = try await harness.pendingCount(group: group)
+                return recorder.count == 1 && pending == 0
+            })
+        }
+        #expect(recorder.all.map(\.eventID) == [large.id])
+    }
+
+    @Test func anUnreadableEntryIsDeadLetteredAtOnce() async throws {
+        let harness = try BusHarness()
+        let recorder = Recorder()
+        let group = TestEnvironment.unique("garbage")
+        let consumer = try consumer(harness, group: group, recorder: recorder)
+        let deadLetters = DeadLetters(redis: harness.redis, group: group)
+        try await withConsumers([consumer]) {
+            try await harness.redis.send("XADD", harness.topic.streamKey, "*", "envelope", "{not json")
+            #expect(try await eventually { try await deadLetters.list().first?.errorCode == "malformed_envelope" })
+            #expect(try await harness.pendingCount(group: group) == 0)
+        }
+        #expect(recorder.count == 0)
+    }
+
+    @Test func consumersLongGoneWithNothingPendingAreRemoved() async throws {
+        let harness = try BusHarness()
+        let group = TestEnvironment.unique("expiry")
+        let stream = harness.topic.streamKey
+        try await harness.redis.send("XGROUP", "CREATE", stream, group, "$", "MKSTREAM")
+        try await harness.redis.send("XGROUP", "CREATECONSUMER", stream, group, "gone-idle")
+        try await harness.publish(harness.envelope())
+        try await harness.redis.send("XREADGROUP", "GROUP", group, "gone-holding", "COUNT", "1", "STREAMS", stream, ">")
+        var configuration = harness.configuration(group: group)
+        configuration.consumerExpiry = .milliseconds(200)
+        configuration.visibilityTimeout = .seconds(30)
+        let subscription = try Subscription(pattern: harness.pattern) { _, _ in }
+        let consumer = try EventConsumer(redis: harness.redis, configuration: configuration, subscriptions: [subscription])
+        func consumerNames() async throws -> [String] {
+            try await harness.redis.send("XINFO", "CONSUMERS", stream, group).array?.compactMap {
+                $0.array?[1].string
+            } ?? []
+        }
+        try await withConsumers([consumer]) {
+            #expect(try await eventually { try await !consumerNames().contains("gone-idle") })
+            try await Task.sleep(for: .milliseconds(300))
+            let names = try await consumerNames()
+            #expect(names.contains("gone-holding"), "a consumer that still holds entries is kept")
+        }
+    }
+
+    @Test func aSubscriptionNeedsExactSourcesAndDetailTypes() {
+        #expect {
+            try Subscription(pattern: #"{"source": [{"prefix": "kinexus."}], "detail-type": ["X"]}"#) { _, _ in }
+        } throws: { ($0 as? EventPatternError)?.field == "source" }
+        #expect {
+            try Subscription(pattern: #"{"source": ["kinexus.jira"]}"#) { _, _ in }
+        } throws: { ($0 as? EventPatternError)?.field == "detail-type" }
+    }
+
+    @Test func twoSubscriptionsOfOneServiceCannotReadTheSameTopic() throws {
+        let harness = try BusHarness()
+        let one = try Subscription(pattern: harness.pattern) { _, _ in }
+        let two = try Subscription(pattern: harness.pattern) { _, _ in }
+        #expect(throws: BusError.overlappingSubscriptions(topic: harness.topic.streamKey)) {
+            try EventConsumer(redis: harness.redis, configuration: harness.configuration(group: "g"),
+                              subscriptions: [one, two])
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import KinexusRedis
+
+/// The Redis and Postgres that `deploy/local.sh test` starts. Without them every integration test fails,
+/// naming the command to run: a suite that silently skips would pass without testing anything.
+public enum TestEnvironment {
+    public struct MissingServer: Error, CustomStringConvertible {
+        public let variable: String
+        public var description: String {
+            "\(variable) is not set: run the integration tests through `deploy/local.sh test`, which starts Redis and Postgres"
+        }
+    }
+
+    public static func redisURL() throws -> String {
+        try variable("KINEXUS_TEST_REDIS_URL")
+    }
+
+    public static func postgresURL() throws -> String {
+        try variable("KINEXUS_TEST_POSTGRES_URL")
+    }
+
+    public static func redisClient() throws -> RedisClient {
+        try RedisClient(url: try redisURL())
+    }
+
+    /// A name no other test uses, so tests sharing one Redis never see each other's streams and groups.
+    public static func unique(_ prefix: String) -> String {
+        "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    /// The directory of the built executables (`.build/debug`), beside the test bundle.
+    public static var binaryDirectory: URL {
+        let bundle = Bundle.main.bundleURL
+        return bundle.pathExtension == "xctest" ? bundle.deletingLastPathComponent() : bundle
+    }
+
+    private static func variable(_ name: String) throws -> String {
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
+            throw MissingServer(variable: name)
+        }
+        return value
+    }
+}
+
+/// Polls `condition` until it holds or `timeout` passes; answers whether it held.
+public func eventually(
+    timeout: Duration = .seconds(10), every interval: Duration = .milliseconds(20),
+    _ condition: () async throws -> Bool
+) async rethrows -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: interval)
+    }
+    return try await condition()
+}
