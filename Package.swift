@@ -83,11 +83,11 @@ let package = Package(
             dependencies: ["KinexusCLI"],
             path: "Services/kinexus"
         ),
-        // A consumer process for the crash-recovery tests: it is killed mid-handler on purpose.
+        // A process for tests that need more than one: consumers killed mid-handler, migrations racing.
         .executableTarget(
-            name: "BusTestConsumer",
+            name: "TestProcess",
             dependencies: ["KinexusServiceKit"],
-            path: "Tests/BusTestConsumer"
+            path: "Tests/TestProcess"
         ),
         .target(
             name: "KinexusTestSupport",
@@ -107,14 +107,14 @@ let package = Package(
         .testTarget(
             name: "KinexusBusTests",
             dependencies: [
-                "KinexusBus", "KinexusServiceKit", "KinexusCLI", "KinexusTestSupport", "kinexus", "BusTestConsumer",
+                "KinexusBus", "KinexusServiceKit", "KinexusCLI", "KinexusTestSupport", "kinexus", "TestProcess",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/KinexusBusTests"
         ),
         .testTarget(
             name: "KinexusPostgresTests",
-            dependencies: ["KinexusPostgres", "KinexusTestSupport"],
+            dependencies: ["KinexusPostgres", "KinexusTestSupport", "TestProcess"],
             path: "Tests/KinexusPostgresTests"
         ),
     ],

@@ -34,16 +34,8 @@ public final class EventConsumer: Service {
 
     public var streams: [String] { workers.flatMap(\.streams) }
 
-    /// Creates the consumer group on every stream; `run` does it too, so calling it first only makes sure
-    /// that events published from now on reach this group.
-    public func prepare() async throws {
-        for worker in workers {
-            try await worker.createGroups()
-        }
-    }
-
     public func run() async throws {
-        try await prepareWhenRedisIsUp()
+        try await prepare()
         logger.info("consuming", metadata: ["streams": "\(streams.joined(separator: ","))"])
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
@@ -62,11 +54,16 @@ public final class EventConsumer: Service {
         logger.info("consumer stopped")
     }
 
-    private func prepareWhenRedisIsUp() async throws {
+    /// Creates the consumer group on every stream, waiting for Redis if it is not up yet. `run` does it
+    /// too; calling it first makes sure that events published from then on reach this group.
+    public func prepare() async throws {
         var delay = Duration.milliseconds(200)
         while true {
             do {
-                return try await prepare()
+                for worker in workers {
+                    try await worker.createGroups()
+                }
+                return
             } catch let error as RedisError {
                 guard case .connection = error else { throw error }
                 logger.warning("Redis unavailable, retrying", metadata: ["error": "\(error)"])

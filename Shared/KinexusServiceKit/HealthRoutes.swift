@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import KinexusRedis
+import NIOCore
+import PostgresNIO
+import Prometheus
+
+/// `GET /health` (the process answers), `GET /ready` (started, Redis and Postgres reachable) and
+/// `GET /metrics` (Prometheus text) on every service.
+struct HealthRoutes: Sendable {
+    let redis: RedisClient
+    let postgres: PostgresClient
+    let registry: PrometheusCollectorRegistry
+    let startup: StartupState
+    let logger: Logger
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.get("/health") { _, _ in
+            Self.json(.ok, ["status": "ok"])
+        }
+        router.get("/ready") { _, _ in
+            await readiness()
+        }
+        router.get("/metrics") { _, _ in
+            var buffer: [UInt8] = []
+            registry.emit(into: &buffer)
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+        }
+    }
+
+    private func readiness() async -> Response {
+        var problems: [String] = []
+        if !startup.isDone { problems.append("starting: migrations and consumer groups not ready") }
+        do {
+            _ = try await withTimeout(.seconds(2)) { try await redis.send("PING") }
+        } catch {
+            problems.append("redis: \(error)")
+        }
+        do {
+            _ = try await withTimeout(.seconds(2)) { try await postgres.query("SELECT 1", logger: logger) }
+        } catch {
+            problems.append("postgres: \(String(reflecting: error))")
+        }
+        let readiness = Readiness(status: problems.isEmpty ? "ready" : "unavailable", problems: problems)
+        return Self.json(problems.isEmpty ? .ok : .serviceUnavailable, readiness)
+    }
+
+    struct Readiness: Encodable {
+        let status: String
+        let problems: [String]
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ body: some Encodable) -> Response {
+        let data = (try? JSONEncoder().encode(body)) ?? Data()
+        return Response(status: status, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

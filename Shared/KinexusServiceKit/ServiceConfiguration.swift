@@ -1,0 +1,95 @@
+import Foundation
+import KinexusBus
+import KinexusPostgres
+import KinexusRedis
+import Logging
+
+/// A service's settings from `KINEXUS_*` variables, each defaulting to what runs on one machine.
+public struct ServiceConfiguration: Sendable {
+    public var service: String
+    public var httpPort: Int
+    public var redisURL: String
+    public var postgresURL: String
+    public var logLevel: Logger.Level
+    public var bus: BusConfiguration
+
+    public struct InvalidSetting: Error, CustomStringConvertible {
+        public let variable: String
+        public let value: String
+        public let expected: String
+        public var description: String { "\(variable)='\(value)' is invalid: expected \(expected)" }
+    }
+
+    /// Default HTTP ports, so every service runs side by side on one machine.
+    public static let defaultPorts = [
+        "ingress": 8080, "orchestrator": 8081, "reviewer": 8082, "approver": 8083, "codegen": 8084,
+        "kb-sync": 8085, "customer-context": 8086,
+    ]
+
+    public init(service: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let settings = Settings(environment)
+        self.service = service
+        httpPort = try settings.integer("KINEXUS_HTTP_PORT", default: Self.defaultPorts[service] ?? 8090, range: 0...65535)
+        redisURL = settings.string("KINEXUS_REDIS_URL", default: RedisConfiguration.defaultURL)
+        postgresURL = settings.string("KINEXUS_POSTGRES_URL", default: PostgresSettings.defaultURL)
+        let level = settings.string("KINEXUS_LOG_LEVEL", default: "info")
+        guard let logLevel = Logger.Level(rawValue: level) else {
+            throw InvalidSetting(variable: "KINEXUS_LOG_LEVEL", value: level,
+                                 expected: Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        self.logLevel = logLevel
+        bus = BusConfiguration(
+            group: service,
+            consumer: settings.string("KINEXUS_CONSUMER_NAME", default: BusConfiguration.defaultConsumerName()),
+            account: settings.string("KINEXUS_ACCOUNT", default: "000000000000"),
+            region: settings.string("KINEXUS_REGION", default: "local"),
+            maxAttempts: try settings.integer("KINEXUS_MAX_ATTEMPTS", default: 5, range: 1...1000),
+            visibilityTimeout: try settings.duration("KINEXUS_VISIBILITY_TIMEOUT", default: .seconds(30)),
+            retryBaseDelay: try settings.duration("KINEXUS_RETRY_BASE_DELAY", default: .seconds(1)),
+            doneMarkerTTL: try settings.duration("KINEXUS_DONE_MARKER_TTL", default: .seconds(86_400)),
+            streamMaxLength: try settings.integer("KINEXUS_STREAM_MAXLEN", default: 1_000_000, range: 1...Int.max),
+            consumerExpiry: try settings.duration("KINEXUS_CONSUMER_EXPIRY", default: .seconds(3600)),
+            shutdownGracePeriod: try settings.duration("KINEXUS_SHUTDOWN_GRACE_PERIOD", default: .seconds(20)))
+    }
+}
+
+/// Reads and checks `KINEXUS_*` values.
+struct Settings {
+    let environment: [String: String]
+
+    init(_ environment: [String: String]) {
+        self.environment = environment
+    }
+
+    func string(_ name: String, default value: String) -> String {
+        environment[name].flatMap { $0.isEmpty ? nil : $0 } ?? value
+    }
+
+    func integer(_ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = environment[name], !text.isEmpty else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw ServiceConfiguration.InvalidSetting(
+                variable: name, value: text, expected: "an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
+    /// `30` (seconds), `30s`, `500ms`, `5m` or `1h`.
+    func duration(_ name: String, default value: Duration) throws -> Duration {
+        guard let text = environment[name], !text.isEmpty else { return value }
+        guard let duration = Self.parseDuration(text) else {
+            throw ServiceConfiguration.InvalidSetting(
+                variable: name, value: text, expected: "a positive duration such as 30, 30s, 500ms, 5m or 1h")
+        }
+        return duration
+    }
+
+    static func parseDuration(_ text: String) -> Duration? {
+        let units: [(suffix: String, scale: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("", 1)]
+        for unit in units where text.hasSuffix(unit.suffix) {
+            guard let number = Double(text.dropLast(unit.suffix.count)), number > 0, number.isFinite else { continue }
+            return .milliseconds(Int64((number * unit.scale * 1000).rounded()))
+        }
+        return nil
+    }
+}

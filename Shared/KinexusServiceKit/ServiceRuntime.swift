@@ -1,0 +1,100 @@
+import Foundation
+import Hummingbird
+import KinexusBus
+import KinexusPostgres
+import KinexusRedis
+import Logging
+import Metrics
+import PostgresNIO
+import Prometheus
+import ServiceLifecycle
+
+/// Everything a Kinexus service shares: configuration, JSON logs, the Redis and Postgres clients, the
+/// publisher, and `run`, which applies migrations, consumes, serves HTTP and shuts down gracefully.
+public final class ServiceRuntime: Sendable {
+    public let configuration: ServiceConfiguration
+    public let logger: Logger
+    public let redis: RedisClient
+    public let postgres: PostgresClient
+    public let publisher: EventPublisher
+    private let registry: PrometheusCollectorRegistry
+    private let startup = StartupState()
+
+    /// Reads the configuration and sets up logging and metrics for the process; call it once, first.
+    public init(service: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let configuration = try ServiceConfiguration(service: service, environment: environment)
+        LoggingSystem.bootstrap { label in
+            JSONLogHandler(label: label, service: service, level: configuration.logLevel)
+        }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let logger = Logger(label: "kinexus.\(service)")
+        self.configuration = configuration
+        self.logger = logger
+        self.registry = registry
+        redis = RedisClient(configuration: try RedisConfiguration(url: configuration.redisURL),
+                            logger: Logger(label: "kinexus.redis"))
+        postgres = PostgresClient(configuration: try PostgresSettings.configuration(url: configuration.postgresURL),
+                                  backgroundLogger: Logger(label: "kinexus.postgres"))
+        publisher = EventPublisher(redis: redis, configuration: configuration.bus)
+    }
+
+    /// Runs until SIGTERM or SIGINT: applies `migrations`, then consumes `subscriptions`, while serving
+    /// `/health`, `/ready`, `/metrics` and the routes `routes` adds on the configured port.
+    public func run(
+        migrations: [Migration] = [], subscriptions: [Subscription] = [],
+        routes: (Router<BasicRequestContext>) -> Void = { _ in }
+    ) async throws {
+        let consumer = try EventConsumer(redis: redis, configuration: configuration.bus,
+                                         subscriptions: subscriptions, logger: logger)
+        let router = Router()
+        HealthRoutes(redis: redis, postgres: postgres, registry: registry, startup: startup, logger: logger)
+            .add(to: router)
+        routes(router)
+        let http = Application(
+            router: router, configuration: .init(address: .hostname("0.0.0.0", port: configuration.httpPort)),
+            logger: Logger(label: "kinexus.http"))
+        let work = StartupThenConsume(
+            migrations: MigrationRunner(client: postgres, service: configuration.service, logger: logger),
+            migrationFiles: migrations, consumer: subscriptions.isEmpty ? nil : consumer, startup: startup)
+        // Shutdown runs in reverse: the consumer finishes its handlers while Postgres and HTTP still serve.
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: postgres), .init(service: http), .init(service: work)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        logger.info("starting", metadata: [
+            "http_port": "\(configuration.httpPort)", "redis": "\(redis.configuration.redactedURL)",
+            "consumer": "\(configuration.bus.consumer)",
+        ])
+        defer { logger.info("stopped") }
+        do {
+            try await group.run()
+        } catch {
+            logger.critical("service failed", metadata: ["error": "\(String(reflecting: error))"])
+            await redis.shutdown()
+            throw error
+        }
+        await redis.shutdown()
+    }
+}
+
+/// Migrations first, then the consumer; `/ready` answers 200 from the moment both are set up.
+private struct StartupThenConsume: Service {
+    let migrations: MigrationRunner
+    let migrationFiles: [Migration]
+    let consumer: EventConsumer?
+    let startup: StartupState
+
+    func run() async throws {
+        // Waiting for Postgres or Redis at start-up must not hold up a shutdown.
+        try await cancelWhenGracefulShutdown {
+            try await migrations.run(migrationFiles)
+            try await consumer?.prepare()
+        }
+        startup.markDone()
+        guard let consumer else {
+            try await gracefulShutdown()
+            return
+        }
+        try await consumer.run()
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import KinexusBus
+import KinexusPostgres
+import KinexusServiceKit
+import Logging
+import PostgresNIO
+
+/// `TestProcess consume`: a service whose handler records `started` and `handled` in a Redis list,
+/// sleeping `TEST_HANDLER_SECONDS` between them.
+/// `TestProcess migrate`: applies the migrations in `TEST_MIGRATIONS_DIR` for `TEST_SERVICE` and exits.
+let environment = ProcessInfo.processInfo.environment
+let service = environment["TEST_SERVICE"] ?? "test-process"
+
+switch CommandLine.arguments.dropFirst().first {
+case "consume":
+    let runtime = try ServiceRuntime(service: service)
+    let redis = runtime.redis
+    let recordKey = environment["TEST_RECORD_KEY"] ?? "test-process:records"
+    let seconds = Double(environment["TEST_HANDLER_SECONDS"] ?? "0") ?? 0
+    let consumer = runtime.configuration.bus.consumer
+    let subscription = try Subscription(pattern: environment["TEST_PATTERN"] ?? "{}") { envelope, context in
+        try await redis.send("RPUSH", recordKey, "started \(envelope.id) \(consumer)")
+        context.logger.info("handling")
+        try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+        try await redis.send("RPUSH", recordKey, "handled \(envelope.id) \(consumer)")
+    }
+    try await runtime.run(subscriptions: [subscription])
+case "migrate":
+    let logger = Logger(label: "test-process")
+    let client = PostgresClient(
+        configuration: try PostgresSettings.configuration(url: environment["KINEXUS_POSTGRES_URL"] ?? PostgresSettings.defaultURL),
+        backgroundLogger: logger)
+    let migrations = try Migration.load(from: URL(fileURLWithPath: environment["TEST_MIGRATIONS_DIR"] ?? "."))
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { await client.run() }
+        let applied = try await MigrationRunner(client: client, service: service, logger: logger).run(migrations)
+        print("applied \(applied.map(String.init).joined(separator: ","))")
+        group.cancelAll()
+    }
+default:
+    FileHandle.standardError.write(Data("usage: TestProcess consume | migrate\n".utf8))
+    exit(64)
+}
