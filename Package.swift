@@ -75,6 +75,8 @@ let package = Package(
             dependencies: [
                 "KinexusBus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Shared/KinexusCLI"
         ),

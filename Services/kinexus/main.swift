@@ -1,1 +1,3 @@
-print("x")
+import KinexusCLI
+
+await KinexusCommand.runFromCommandLine()

@@ -35,7 +35,7 @@ public struct StreamEntry: Sendable, Equatable {
     }
 
     /// Parses `[[stream, [[id, [field, value, …] | nil], …]], …]`, the RESP2 reply of XREADGROUP and XREAD.
-    static func parseRead(_ reply: RedisValue) -> [StreamEntry] {
+    public static func parseRead(_ reply: RedisValue) -> [StreamEntry] {
         guard let streams = reply.array else { return [] }
         return streams.flatMap { streamReply -> [StreamEntry] in
             guard let pair = streamReply.array, pair.count == 2, let stream = pair[0].string else { return [] }
@@ -44,7 +44,7 @@ public struct StreamEntry: Sendable, Equatable {
     }
 
     /// Parses `[[id, [field, value, …] | nil], …]`, as XRANGE and XCLAIM answer.
-    static func parseEntries(_ reply: RedisValue, stream: String) -> [StreamEntry] {
+    public static func parseEntries(_ reply: RedisValue, stream: String) -> [StreamEntry] {
         guard let entries = reply.array else { return [] }
         return entries.compactMap { entry in
             guard let parts = entry.array, parts.count == 2, let id = parts[0].string else { return nil }

@@ -55,7 +55,7 @@ public struct EventEnvelope: Sendable, Equatable, Codable {
         do {
             return try decoder.decode(EventEnvelope.self, from: Data(data))
         } catch {
-            throw EventError.malformedEnvelope(String(describing: error))
+            throw EventError.malformedEnvelope(describeDecodingProblem(error))
         }
     }
 

@@ -1,0 +1,120 @@
+import Foundation
+import KinexusEvents
+import KinexusRedis
+
+/// What operators ask of the bus: which topics exist, how each group is doing, and replays.
+public struct BusAdmin: Sendable {
+    public struct GroupStats: Sendable, Equatable, Codable {
+        public let stream: String
+        public let group: String
+        public let length: Int
+        public let pending: Int
+        /// Entries not yet delivered to the group; nil when Redis cannot tell (after trimming).
+        public let lag: Int?
+        public let consumers: Int
+        /// Seconds since the oldest pending entry was published.
+        public let oldestPendingAgeSeconds: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case stream, group, length, pending, lag, consumers
+            case oldestPendingAgeSeconds = "oldest_pending_age_seconds"
+        }
+    }
+
+    let redis: RedisClient
+
+    public init(redis: RedisClient) {
+        self.redis = redis
+    }
+
+    /// Every key matching `pattern`, by SCAN so a large keyspace is never blocked.
+    public func keys(matching pattern: String) async throws -> [String] {
+        var cursor = "0", keys: Set<String> = []
+        repeat {
+            let reply = try await redis.send("SCAN", cursor, "MATCH", pattern, "COUNT", "1000", "TYPE", "stream")
+            guard let parts = reply.array, parts.count == 2, let next = parts[0].string else {
+                throw RedisError.unexpectedReply(command: "SCAN", reply: "\(reply)")
+            }
+            cursor = next
+            keys.formUnion(parts[1].array?.compactMap(\.string) ?? [])
+        } while cursor != "0"
+        return keys.sorted()
+    }
+
+    public func topicStreams() async throws -> [String] {
+        try await keys(matching: Topic.prefix + "*")
+    }
+
+    public func deadLetterGroups() async throws -> [String] {
+        let prefix = DeadLetters.streamKey(group: "")
+        return try await keys(matching: prefix + "*").map { String($0.dropFirst(prefix.count)) }
+    }
+
+    /// Per topic stream and group: length, pending, lag, consumers and the age of the oldest pending entry.
+    public func stats(streams: [String]? = nil, now: Date = Date()) async throws -> [GroupStats] {
+        var stats: [GroupStats] = []
+        var chosen = streams ?? []
+        if streams == nil { chosen = try await topicStreams() }
+        for stream in chosen {
+            let length = Int(try await redis.send("XLEN", stream).integer ?? 0)
+            let groups = try await redis.send("XINFO", "GROUPS", stream).array ?? []
+            for group in groups.map(RedisValue.fields) {
+                guard let name = group["name"]?.string else { continue }
+                let pending = Int(group["pending"]?.integer ?? 0)
+                var oldestAge: Double?
+                if pending > 0, let summary = try await redis.send("XPENDING", stream, name).array,
+                   summary.count >= 2, let oldest = summary[1].string {
+                    let milliseconds = Double(oldest.split(separator: "-").first.flatMap { Int64($0) } ?? 0)
+                    oldestAge = max(0, now.timeIntervalSince1970 - milliseconds / 1000)
+                }
+                stats.append(GroupStats(
+                    stream: stream, group: name, length: length, pending: pending,
+                    lag: group["lag"]?.integer.map { Int($0) }, consumers: Int(group["consumers"]?.integer ?? 0),
+                    oldestPendingAgeSeconds: oldestAge))
+            }
+        }
+        return stats
+    }
+
+    /// Re-publishes the entries of `stream` published between `from` and `to` for `group` alone: its
+    /// handlers run again (past the done-marker), and every other group skips the copies. Answers the count.
+    public func replay(group: String, stream: String, from: Date, to: Date?, publisher: EventPublisher) async throws -> Int {
+        let groups = try await redis.send("XINFO", "GROUPS", stream).array?.map(RedisValue.fields) ?? []
+        guard groups.contains(where: { $0["name"]?.string == group }) else {
+            throw BusError.noSuchGroup(group: group, stream: stream)
+        }
+        // Copies land at the stream's end; stopping at today's end means they are never replayed themselves.
+        let last = try await redis.send("XREVRANGE", stream, "+", "-", "COUNT", "1")
+        guard let lastID = StreamEntry.parseEntries(last, stream: stream).first?.id else { return 0 }
+        let requestedEnd = to.map { "\(Int64($0.timeIntervalSince1970 * 1000))-\(Int64.max)" } ?? lastID
+        let end = Self.compare(requestedEnd, lastID) < 0 ? requestedEnd : lastID
+        var start = String(Int64(from.timeIntervalSince1970 * 1000))
+        var count = 0
+        while true {
+            let page = StreamEntry.parseEntries(
+                try await redis.send("XRANGE", stream, start, end, "COUNT", "500"), stream: stream)
+            // Earlier redriven or replayed copies belong to their group; replaying them again would multiply them.
+            let entries = page.filter { $0.fields != nil && $0.onlyGroup == nil }
+            if !entries.isEmpty {
+                _ = try await publisher.republish(entries.map { entry in
+                    var fields = entry.fields ?? [:]
+                    fields[StreamEntry.onlyGroupField] = group
+                    return (stream, fields)
+                })
+                count += entries.count
+            }
+            guard page.count == 500, let next = page.last else { return count }
+            start = "(" + next.id
+        }
+    }
+
+    /// Orders stream ids `ms-seq` numerically.
+    static func compare(_ lhs: String, _ rhs: String) -> Int {
+        func parts(_ id: String) -> (Int64, Int64) {
+            let pieces = id.split(separator: "-")
+            return (Int64(pieces.first ?? "") ?? 0, Int64(pieces.dropFirst().first ?? "") ?? 0)
+        }
+        let (a, b) = (parts(lhs), parts(rhs))
+        return a < b ? -1 : (a == b ? 0 : 1)
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import KinexusBus
+import KinexusEvents
+import KinexusRedis
+import NIOPosix
+
+/// Measures the bus on the configured Redis, each figure beside redis-benchmark's XADD on the same
+/// server with the same payload, pipeline depth and client count, measured in the same run.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Benchmark publishing, consuming and latency against redis-benchmark on the same Redis.")
+
+    @Option(help: "Events per throughput run.") var events = 100_000
+    @Option(help: "Bytes of detail per event.") var detailBytes = 1024
+    @Option(help: "Events per pipelined publish batch, and per consumer read.") var batch = 100
+    @Option(help: "Seconds per latency run.") var latencySeconds = 5
+
+    func run() async throws {
+        let redis = try CommandEnvironment.redis()
+        let bench = BusBenchmark(redis: redis, detailBytes: detailBytes)
+        let baseline = RedisBenchmark(configuration: redis.configuration)
+        let payload = try bench.envelopeSize()
+        emit("# kinexus bench: \(events) events, \(detailBytes)-byte details (\(payload)-byte envelopes), batches of \(batch)")
+
+        let publishRate = try await bench.publishThroughput(events: events, batch: batch)
+        let xadd1 = try await redisBenchmark(baseline, requests: events, payload: payload, pipeline: batch, clients: 1)
+        report("publish, 1 publisher, pipeline \(batch)", publishRate, xadd1, "XADD -c 1 -P \(batch)")
+
+        for consumers in [1, 4] {
+            let rate = try await bench.consumeThroughput(events: events, consumers: consumers, batch: batch)
+            let xadd = try await redisBenchmark(baseline, requests: events, payload: payload, pipeline: batch, clients: consumers)
+            report("consume+ack, \(consumers) consumer(s), batch \(batch)", rate, xadd, "XADD -c \(consumers) -P \(batch)")
+        }
+
+        let roundTrip = try await redisBenchmark(baseline, requests: 20_000, payload: payload, pipeline: 1, clients: 1)
+        for rate in [1_000, 10_000] {
+            let latency = try await bench.latency(eventsPerSecond: rate, seconds: latencySeconds)
+            emit(String(format: "latency at %d events/s: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms over %d events"
+                        + " | redis-benchmark XADD -c 1 -P 1 round trip: p50 %.3f ms, p99 %.3f ms",
+                        rate, latency.p50, latency.p99, latency.p999, latency.count,
+                        roundTrip.p50Milliseconds, roundTrip.p99Milliseconds))
+        }
+        try await bench.cleanUp()
+        await redis.shutdown()
+    }
+
+    private func redisBenchmark(_ baseline: RedisBenchmark, requests: Int, payload: Int, pipeline: Int, clients: Int) async throws
+        -> RedisBenchmark.Result
+    {
+        try await NIOThreadPool.singleton.runIfActive {
+            try baseline.xadd(requests: requests, payloadBytes: payload, pipeline: pipeline, clients: clients)
+        }
+    }
+
+    private func report(_ name: String, _ rate: Double, _ baseline: RedisBenchmark.Result, _ baselineName: String) {
+        emit(String(format: "%@: %.0f events/s | redis-benchmark %@: %.0f/s | ratio %.2f",
+                    name, rate, baselineName, baseline.requestsPerSecond, rate / baseline.requestsPerSecond))
+    }
+}

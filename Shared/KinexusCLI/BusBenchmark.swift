@@ -1,0 +1,139 @@
+import Foundation
+import KinexusBus
+import KinexusEvents
+import KinexusRedis
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The bus measured in-process against a scratch topic and scratch groups, removed afterwards.
+struct BusBenchmark {
+    struct Latency {
+        let p50: Double
+        let p99: Double
+        let p999: Double
+        let count: Int
+    }
+
+    let redis: RedisClient
+    let detailBytes: Int
+    let source = "kinexus.bench-\(UUID().uuidString.prefix(8).lowercased())"
+    let detailType = "BenchEvent"
+
+    var topic: Topic { Topic(source: source, detailType: detailType) }
+
+    var publisher: EventPublisher {
+        EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 1_000_000)
+    }
+
+    func event(sentAt: Double = 0) -> EventPublisher.Outgoing {
+        .init(envelope: EventEnvelope(
+            detailType: detailType, source: source, account: "000000000000", region: "local",
+            detail: .object(["sent_at": .number(sentAt), "body": .string(String(repeating: "b", count: detailBytes))])))
+    }
+
+    func envelopeSize() throws -> Int {
+        try event().envelope.encoded().count
+    }
+
+    func publishThroughput(events: Int, batch: Int) async throws -> Double {
+        let batches = (0..<(events / batch)).map { _ in (0..<batch).map { _ in event() } }
+        let started = ContinuousClock.now
+        for events in batches {
+            _ = try await publisher.publish(events)
+        }
+        return Double(events) / (ContinuousClock.now - started).seconds
+    }
+
+    /// Publishes `events` first, then times `consumers` consumers of one group handling and acking them all.
+    func consumeThroughput(events: Int, consumers: Int, batch: Int) async throws -> Double {
+        let group = "bench-consume-\(UUID().uuidString.prefix(8))"
+        let handled = Atomic<Int>(0)
+        let running = try (0..<consumers).map { index in
+            try consumer(group: group, name: "bench-\(index)", batch: batch) { _ in handled.add(1, ordering: .relaxed) }
+        }
+        for consumer in running { try await consumer.prepare() }
+        for _ in 0..<(events / batch) {
+            _ = try await publisher.publish((0..<batch).map { _ in event() })
+        }
+        let total = (events / batch) * batch
+        var elapsed = Duration.zero
+        try await run(running) {
+            let started = ContinuousClock.now
+            while handled.load(ordering: .relaxed) < total {
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            elapsed = ContinuousClock.now - started
+        }
+        return Double(total) / elapsed.seconds
+    }
+
+    /// Publishes at a steady rate, one small batch per millisecond tick, and records publish-to-handler time.
+    func latency(eventsPerSecond: Int, seconds: Int) async throws -> Latency {
+        let group = "bench-latency-\(UUID().uuidString.prefix(8))"
+        let samples = Mutex<[Double]>([])
+        let consumer = try consumer(group: group, name: "bench-latency", batch: 100) { envelope in
+            guard case .number(let sentAt)? = envelope.detail["sent_at"] else { return }
+            let milliseconds = (Date().timeIntervalSince1970 - sentAt) * 1000
+            samples.withLock { $0.append(milliseconds) }
+        }
+        try await consumer.prepare()
+        let total = eventsPerSecond * seconds
+        try await run([consumer]) {
+            let started = ContinuousClock.now
+            var sent = 0
+            while sent < total {
+                let due = min(total, Int(Double(eventsPerSecond) * (ContinuousClock.now - started).seconds) + 1)
+                if due > sent {
+                    let now = Date().timeIntervalSince1970
+                    _ = try await publisher.publish((sent..<due).map { _ in event(sentAt: now) })
+                    sent = due
+                }
+                try await Task.sleep(for: .microseconds(500))
+            }
+            while samples.withLock({ $0.count }) < total {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        }
+        let sorted = samples.withLock { $0 }.sorted()
+        func percentile(_ fraction: Double) -> Double {
+            sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
+        }
+        return Latency(p50: percentile(0.5), p99: percentile(0.99), p999: percentile(0.999), count: sorted.count)
+    }
+
+    func cleanUp() async throws {
+        try await redis.send("DEL", topic.streamKey, "kinexus:bench:baseline")
+    }
+
+    private func consumer(group: String, name: String, batch: Int, handle: @escaping @Sendable (EventEnvelope) -> Void) throws
+        -> EventConsumer
+    {
+        let subscription = try Subscription(
+            pattern: #"{"source": ["\#(source)"], "detail-type": ["\#(detailType)"]}"#, batchSize: batch,
+            concurrency: batch * 2
+        ) { envelope, _ in handle(envelope) }
+        var configuration = BusConfiguration(group: group, consumer: name)
+        configuration.readBlock = .milliseconds(100)
+        return try EventConsumer(redis: redis, configuration: configuration, subscriptions: [subscription],
+                                 logger: Logger(label: "bench"))
+    }
+
+    private func run(_ consumers: [EventConsumer], _ body: () async throws -> Void) async throws {
+        let group = ServiceGroup(configuration: .init(
+            services: consumers.map { .init(service: $0) }, gracefulShutdownSignals: [], logger: Logger(label: "bench")))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await body()
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import KinexusEvents
+import KinexusRedis
+
+/// `kinexus`: operate the bus, as `aws events` operates EventBridge.
+public struct KinexusCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "kinexus",
+        abstract: "Operate the Kinexus event bus on Redis streams.",
+        discussion: "Connects to KINEXUS_REDIS_URL (default \(RedisConfiguration.defaultURL)).",
+        subcommands: [
+            PutEventsCommand.self, TapCommand.self, TestEventPatternCommand.self, DeadLetterCommand.self,
+            ReplayCommand.self, StreamsCommand.self, BenchCommand.self,
+        ])
+
+    public init() {}
+
+    /// Parses the command line and runs the chosen subcommand, exiting as ArgumentParser does on errors.
+    /// (Called from the executable: a root command defined in a library cannot use `@main` itself.)
+    public static func runFromCommandLine() async {
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// The Redis connection every command but `test-event-pattern` uses.
+enum CommandEnvironment {
+    static func redis() throws -> RedisClient {
+        let url = ProcessInfo.processInfo.environment["KINEXUS_REDIS_URL"] ?? RedisConfiguration.defaultURL
+        do {
+            return try RedisClient(url: url)
+        } catch {
+            throw CommandFailure("KINEXUS_REDIS_URL: \(error)")
+        }
+    }
+
+    static var account: String { ProcessInfo.processInfo.environment["KINEXUS_ACCOUNT"] ?? "000000000000" }
+    static var region: String { ProcessInfo.processInfo.environment["KINEXUS_REGION"] ?? "local" }
+    static var streamMaxLength: Int {
+        ProcessInfo.processInfo.environment["KINEXUS_STREAM_MAXLEN"].flatMap { Int($0) } ?? 1_000_000
+    }
+}
+
+/// Writes one line to standard output at once, so piped output is never held back in a buffer.
+func emit(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+func emitJSON(_ value: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    emit(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// Parses `2026-11-22T10:00:00Z`, or a relative `-15m` / `-2h` / `-1d` before now.
+func parseTime(_ text: String, now: Date = Date()) throws -> Date {
+    if text.hasPrefix("-"), let unit = text.last, let amount = Double(text.dropFirst().dropLast()) {
+        let seconds: Double? = switch unit {
+        case "s": amount
+        case "m": amount * 60
+        case "h": amount * 3600
+        case "d": amount * 86_400
+        default: nil
+        }
+        if let seconds { return now.addingTimeInterval(-seconds) }
+    }
+    guard let date = EventEnvelope.parseTime(text) else {
+        throw CommandFailure("'\(text)' is not a time: use ISO-8601 such as 2026-11-22T10:00:00Z, or -15m, -2h, -1d")
+    }
+    return date
+}
+
+/// A command that could not do its work: ArgumentParser prints `Error: <description>` and exits 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
