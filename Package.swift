@@ -119,6 +119,10 @@ let package = Package(
             dependencies: ["KinexusPostgres", "KinexusTestSupport", "TestProcess"],
             path: "Tests/KinexusPostgresTests"
         ),
+        .testTarget(
+            name: "DeploymentTests",
+            path: "Tests/DeploymentTests"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,6 +2,7 @@
 # The two commands of the README.
 #   deploy/local.sh up     Redis, Postgres and every service on this machine; logs in .local/logs; Ctrl-C stops all.
 #   deploy/local.sh test   the whole test suite against a Redis and a Postgres of its own.
+#   deploy/local.sh bench  the benchmarks of BENCHMARKS.md, on a Redis and a Postgres of its own.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=deploy/lib.sh
@@ -39,8 +40,12 @@ up() {
         "$bin/$service" 2>&1 | sed -u "s/^/$service | /" | tee -a "$state/logs/$service.log" &
         pids+=($!)
     done
-    echo "Redis $KINEXUS_REDIS_URL, Postgres on port $postgres_port, logs in $state/logs" >&2
-    echo "running: $(services | tr '\n' ' ')— Ctrl-C stops everything" >&2
+    if [ ${#pids[@]} -eq 0 ]; then
+        sleep infinity &
+        pids+=($!)
+    fi
+    echo "Redis $KINEXUS_REDIS_URL, Postgres $KINEXUS_POSTGRES_URL, logs in $state/logs" >&2
+    echo "services: $(services | tr '\n' ' ')— Ctrl-C stops everything" >&2
     wait
 }
 
@@ -68,8 +73,48 @@ test_suite() {
     return $status
 }
 
+# The figures of BENCHMARKS.md: `kinexus bench` beside redis-benchmark, and a service's start-up and memory.
+bench() {
+    need_packages curl
+    local scratch redis_port postgres_port http_port bin
+    scratch=$(mktemp -d /tmp/kinexus-bench.XXXXXX)
+    chmod 755 "$scratch"
+    redis_port=$(free_port 26379)
+    postgres_port=$(free_port 25432)
+    cleanup() {
+        stop_postgres "$scratch/postgres"
+        stop_redis "$redis_port"
+        rm -rf "$scratch"
+    }
+    trap cleanup EXIT
+    start_redis "$scratch/redis" "$redis_port"
+    start_postgres "$scratch/postgres" "$postgres_port"
+    cd "$root"
+    swift build -c release
+    bin=$(swift build -c release --show-bin-path)
+    export KINEXUS_REDIS_URL="redis://127.0.0.1:$redis_port/0"
+    export KINEXUS_POSTGRES_URL="postgres://kinexus:kinexus@127.0.0.1:$postgres_port/kinexus"
+    "$bin/kinexus" bench "$@"
+
+    # A service built on the service kit (the test process: one subscription, every standard route).
+    http_port=$(free_port 28080)
+    local started pid rss
+    started=$(date +%s%N)
+    TEST_PATTERN='{"source": ["kinexus.bench"], "detail-type": ["Idle"]}' KINEXUS_HTTP_PORT=$http_port \
+        KINEXUS_LOG_LEVEL=warning "$bin/TestProcess" consume &
+    pid=$!
+    until curl -fs "http://127.0.0.1:$http_port/ready" >/dev/null 2>&1; do sleep 0.005; done
+    echo "service start to /ready 200: $(( ($(date +%s%N) - started) / 1000000 )) ms"
+    sleep 5
+    rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+    echo "service idle resident memory after 5 s: $((rss / 1024)) MiB"
+    kill -TERM "$pid"
+    wait "$pid" || true
+}
+
 case "${1:-}" in
     up) up ;;
     test) shift; test_suite "$@" ;;
-    *) echo "usage: deploy/local.sh up | test [swift test options]" >&2; exit 64 ;;
+    bench) shift; bench "$@" ;;
+    *) echo "usage: deploy/local.sh up | test [swift test options] | bench [kinexus bench options]" >&2; exit 64 ;;
 esac

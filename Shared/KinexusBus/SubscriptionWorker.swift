@@ -40,16 +40,19 @@ final class SubscriptionWorker: Sendable {
 
     func run() async {
         await withDiscardingTaskGroup { background in
+            // Never cancelled: it ends once the acks of every finished handler are written.
             background.addTask { await self.completions.run() }
-            background.addTask { await self.extendLeases() }
-            await withDiscardingTaskGroup { handlers in
-                await readLoop(handlers: &handlers)
-                await waitForHandlers()
-                // Past the grace period: cancelled handlers leave their entries pending for another replica.
-                handlers.cancelAll()
+            await withDiscardingTaskGroup { leases in
+                leases.addTask { await self.extendLeases() }
+                await withDiscardingTaskGroup { handlers in
+                    await readLoop(handlers: &handlers)
+                    await waitForHandlers()
+                    // Past the grace period: cancelled handlers leave their entries pending for another replica.
+                    handlers.cancelAll()
+                }
+                leases.cancelAll()
             }
             completions.finish()
-            background.cancelAll()
         }
     }
 

@@ -210,3 +210,29 @@ struct DeliveryTests {
         }
     }
 }
+
+struct TypedSubscriptionTests {
+    @Test func aCatalogSubscriptionDecodesTheDetailAndFiltersOnIt() async throws {
+        let harness = try BusHarness()
+        let group = TestEnvironment.unique("typed")
+        let jobs = Mutex<[String]>([])
+        let wanted = TestEnvironment.unique("job"), unwanted = TestEnvironment.unique("other")
+        let subscription = try Subscription(
+            KbSyncRequested.self, from: [.kb], detailPattern: .object(["job_id": .array([.object(["prefix": .string("job-")])])])
+        ) { request, context in
+            #expect(context.correlationID == "corr-typed")
+            jobs.withLock { $0.append(request.jobID) }
+        }
+        #expect(subscription.topics == [Topic(source: "kinexus.kb", detailType: "KbSyncRequested")])
+        let consumer = try EventConsumer(redis: harness.redis, configuration: harness.configuration(group: group),
+                                         subscriptions: [subscription])
+        try await withConsumers([consumer]) {
+            for job in [unwanted, wanted] {
+                try await harness.publisher.publish(KbSyncRequested(jobID: job), source: .kb, correlationID: "corr-typed")
+            }
+            #expect(await eventually { jobs.withLock { $0.contains(wanted) } })
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(!jobs.withLock { $0.contains(unwanted) })
+    }
+}
