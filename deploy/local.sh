@@ -15,7 +15,7 @@ services() {
 
 up() {
     need_packages
-    local state="$root/.local" redis_port postgres_port
+    state="$root/.local"
     mkdir -p "$state/logs"
     redis_port=$(free_port 6379)
     postgres_port=$(free_port 5432)
@@ -51,7 +51,7 @@ up() {
 
 test_suite() {
     need_packages docker-compose
-    local scratch redis_port postgres_port status=0
+    local status=0
     scratch=$(mktemp -d /tmp/kinexus-test.XXXXXX)
     chmod 755 "$scratch"
     redis_port=$(free_port 16379)
@@ -76,7 +76,7 @@ test_suite() {
 # The figures of BENCHMARKS.md: `kinexus bench` beside redis-benchmark, and a service's start-up and memory.
 bench() {
     need_packages curl
-    local scratch redis_port postgres_port http_port bin
+    local http_port bin
     scratch=$(mktemp -d /tmp/kinexus-bench.XXXXXX)
     chmod 755 "$scratch"
     redis_port=$(free_port 26379)
