@@ -31,6 +31,13 @@ public struct EventPattern: Sendable, Equatable {
         root.matches(envelope.json)
     }
 
+    /// Whether the pattern says nothing beyond exact sources and detail-types: every event on the topics it
+    /// names matches, so a consumer need not evaluate it.
+    public var selectsWholeTopics: Bool {
+        root.alternatives.isEmpty && root.fields.allSatisfy { ["source", "detail-type"].contains($0.name) }
+            && exactValues(of: "source") != nil && exactValues(of: "detail-type") != nil
+    }
+
     /// The exact string values a top-level field lists, or nil when it filters by anything else.
     /// Subscriptions use them to name the topic streams they read.
     public func exactValues(of field: String) -> [String]? {

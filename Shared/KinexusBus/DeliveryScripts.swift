@@ -2,18 +2,6 @@ import KinexusRedis
 
 /// The Lua scripts that make claiming and extending a delivery atomic on the Redis side.
 enum DeliveryScripts {
-    /// Claims an event id for one delivery. The marker holds `done` once handled, or the token of the
-    /// delivery working on it. Answers `acquired`, `done`, or `busy` when another delivery holds it.
-    static let acquire = """
-        local current = redis.call('GET', KEYS[1])
-        if not current or current == ARGV[1] then
-          redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-          return 'acquired'
-        end
-        if current == 'done' then return 'done' end
-        return 'busy'
-        """
-
     /// Gives up a claim after a failure, so the retry (by any consumer) can take it.
     static let release = """
         if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end

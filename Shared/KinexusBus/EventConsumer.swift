@@ -10,6 +10,7 @@ public final class EventConsumer: Service {
     private let redis: RedisClient
     private let workers: [SubscriptionWorker]
     private let logger: Logger
+    private let metrics: BusMetrics
 
     public init(
         redis: RedisClient, configuration: BusConfiguration, subscriptions: [Subscription],
@@ -27,8 +28,10 @@ public final class EventConsumer: Service {
         self.configuration = configuration
         self.redis = redis
         self.logger = logger
+        let metrics = BusMetrics(group: configuration.group)
+        self.metrics = metrics
         workers = subscriptions.map {
-            SubscriptionWorker(subscription: $0, configuration: configuration, redis: redis, logger: logger)
+            SubscriptionWorker(subscription: $0, configuration: configuration, redis: redis, logger: logger, metrics: metrics)
         }
     }
 
@@ -88,7 +91,6 @@ public final class EventConsumer: Service {
     }
 
     func maintainOnce() async throws {
-        let metrics = BusMetrics(group: configuration.group)
         let expiry = configuration.consumerExpiry.milliseconds
         for stream in streams {
             let summary = try await redis.send("XPENDING", stream, configuration.group)

@@ -17,13 +17,13 @@ final class SubscriptionWorker: Sendable {
     let completions: Completions
     private let stopping = Atomic<Bool>(false)
 
-    init(subscription: Subscription, configuration: BusConfiguration, redis: RedisClient, logger: Logger) {
+    init(subscription: Subscription, configuration: BusConfiguration, redis: RedisClient, logger: Logger, metrics: BusMetrics) {
         self.subscription = subscription
         self.configuration = configuration
         self.redis = redis
         self.logger = logger
         publisher = EventPublisher(redis: redis, configuration: configuration)
-        metrics = BusMetrics(group: configuration.group)
+        self.metrics = metrics
         completions = Completions(redis: redis, group: configuration.group,
                                   doneMarkerTTL: configuration.doneMarkerTTL, logger: logger)
     }
@@ -150,26 +150,47 @@ final class SubscriptionWorker: Sendable {
         for (entry, attempt) in deliveries {
             if let delivery = await prepare(entry, attempt: attempt) { toHandle.append(delivery) }
         }
-        let claimed = toHandle.filter { $0.lease.marker != nil }
-        let ttl = String(configuration.visibilityTimeout.milliseconds)
-        let replies = try await redis.pipeline(claimed.map {
-            DeliveryScripts.command(DeliveryScripts.acquire, keys: [$0.lease.marker!], arguments: [$0.lease.token, ttl])
-        })
-        let answers = Dictionary(uniqueKeysWithValues: zip(claimed.map(\.lease), replies.map { $0.string ?? "\($0)" }))
+        let claims = try await acquireMarkers(toHandle.map(\.lease))
         for delivery in toHandle {
-            switch answers[delivery.lease] ?? "acquired" {
-            case "acquired":
+            switch claims[delivery.lease] ?? .acquired {
+            case .acquired:
                 inFlight.begin(delivery.lease)
                 handlers.addTask { await self.handle(delivery) }
-            case "done":
+            case .done:
                 metrics.count(.duplicate, detailType: delivery.envelope.detailType)
                 delivery.logger.debug("event already handled, skipping the duplicate")
                 completions.add(.init(stream: delivery.entry.stream, entryID: delivery.entry.id, marker: nil))
-            default:
+            case .busy:
                 // Another delivery of the same event id is running; this one stays pending and is retried.
                 delivery.logger.debug("event is being handled by another delivery, retrying later")
             }
         }
+    }
+
+    enum Claim {
+        case acquired, done, busy
+    }
+
+    /// Claims each lease's event id with `SET NX`, all in one round trip. A marker that already holds
+    /// `done` means a duplicate; one holding another delivery's token means that delivery is running.
+    private func acquireMarkers(_ leases: [InFlightDeliveries.Lease]) async throws -> [InFlightDeliveries.Lease: Claim] {
+        let marked = leases.filter { $0.marker != nil }
+        let ttl = String(configuration.visibilityTimeout.milliseconds)
+        let replies = try await redis.pipeline(marked.flatMap { lease in
+            [RedisCommand("SET", lease.marker!, lease.token, "NX", "PX", ttl), RedisCommand("GET", lease.marker!)]
+        })
+        var claims: [InFlightDeliveries.Lease: Claim] = [:]
+        for (index, lease) in marked.enumerated() {
+            let (set, current) = (replies[2 * index], replies[2 * index + 1].string)
+            claims[lease] = if set == .status("OK") || current == lease.token {
+                .acquired
+            } else if current == "done" {
+                .done
+            } else {
+                .busy
+            }
+        }
+        return claims
     }
 
     struct Delivery: Sendable {
@@ -206,7 +227,7 @@ final class SubscriptionWorker: Sendable {
         logger[metadataKey: "correlation_id"] = "\(correlationID)"
         logger[metadataKey: "detail_type"] = "\(envelope.detailType)"
         metrics.count(.received, detailType: envelope.detailType)
-        guard subscription.pattern.matches(envelope) else {
+        guard subscription.pattern.selectsWholeTopics || subscription.pattern.matches(envelope) else {
             metrics.count(.filtered, detailType: envelope.detailType)
             completions.add(ack)
             return nil

@@ -2,7 +2,7 @@ import Foundation
 
 /// EventBridge's event envelope, field for field. `detail` stays a JSON tree so that any consumer, the
 /// pattern matcher and the CLI can read every event; handlers decode it into their catalog type.
-public struct EventEnvelope: Sendable, Equatable, Codable {
+public struct EventEnvelope: Sendable, Equatable, Encodable {
     /// The most an event may weigh serialized, as on EventBridge; larger content lives in Postgres.
     public static let maximumSize = 256 * 1024
 
@@ -51,12 +51,45 @@ public struct EventEnvelope: Sendable, Equatable, Codable {
         return data
     }
 
-    public static func decode(_ data: some DataProtocol) throws -> EventEnvelope {
+    public static func decode(_ bytes: some Sequence<UInt8>) throws -> EventEnvelope {
+        let json: JSONValue
         do {
-            return try decoder.decode(EventEnvelope.self, from: Data(data))
+            json = try JSONValue(parsing: bytes)
         } catch {
-            throw EventError.malformedEnvelope(describeDecodingProblem(error))
+            throw EventError.malformedEnvelope("\(error)")
         }
+        return try EventEnvelope(json: json)
+    }
+
+    /// Reads an envelope from its JSON tree, naming the first field that is missing or of the wrong type.
+    public init(json: JSONValue) throws {
+        guard case .object(let fields) = json else { throw EventError.malformedEnvelope("not a JSON object") }
+        func string(_ name: String) throws -> String {
+            guard case .string(let value)? = fields[name] else {
+                throw EventError.malformedEnvelope("'\(name)' must be a string")
+            }
+            return value
+        }
+        let timeText = try string("time")
+        guard let time = Self.parseTime(timeText) else {
+            throw EventError.malformedEnvelope("'time' is '\(timeText)', not ISO-8601 UTC")
+        }
+        guard let detail = fields["detail"], case .object = detail else {
+            throw EventError.malformedEnvelope("'detail' must be an object")
+        }
+        var resources: [String] = []
+        if case .array(let values)? = fields["resources"] {
+            resources = try values.map { value in
+                guard case .string(let resource) = value else {
+                    throw EventError.malformedEnvelope("'resources' must hold strings")
+                }
+                return resource
+            }
+        }
+        self.init(id: try string("id"), detailType: try string("detail-type"), source: try string("source"),
+                  account: try string("account"), time: time, region: try string("region"), resources: resources,
+                  detail: detail)
+        version = try string("version")
     }
 
     /// The envelope as a JSON tree, as patterns see it.
@@ -77,7 +110,8 @@ public struct EventEnvelope: Sendable, Equatable, Codable {
     }
 
     public static func parseTime(_ text: String) -> Date? {
-        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: false).parse(text))
+        UTCTimestamp.parse(text)
+            ?? (try? Date.ISO8601FormatStyle(includingFractionalSeconds: false).parse(text))
             ?? (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
     }
 
@@ -91,17 +125,4 @@ public struct EventEnvelope: Sendable, Equatable, Codable {
         return encoder
     }()
 
-    private static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = parseTime(text) else {
-                throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "time '\(text)' is not ISO-8601 UTC")
-            }
-            return date
-        }
-        return decoder
-    }()
 }

@@ -44,11 +44,11 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
     }
 
     public init(parsing text: String) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        self = try JSONParser.parse(Array(text.utf8))
     }
 
-    public init(parsing data: Data) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+    public init(parsing bytes: some Sequence<UInt8>) throws {
+        self = try JSONParser.parse(Array(bytes))
     }
 
     /// Converts any Encodable value, such as an event detail, into its JSON tree.

@@ -52,3 +52,17 @@ struct EventPatternTests {
         #expect(!pattern.matches(try event(#"{"k": "axbcd"}"#)))
     }
 }
+
+struct WholeTopicPatternTests {
+    @Test(arguments: [
+        (#"{"source": ["a"], "detail-type": ["T"]}"#, true),
+        (#"{"source": ["a", "b"], "detail-type": ["T", "U"]}"#, true),
+        (#"{"source": ["a"], "detail-type": ["T"], "detail": {"k": ["v"]}}"#, false),
+        (#"{"source": [{"prefix": "a"}], "detail-type": ["T"]}"#, false),
+        (#"{"source": ["a"], "detail-type": ["T"], "$or": [{"account": ["1"]}, {"region": ["r"]}]}"#, false),
+        (#"{"source": ["a"]}"#, false),
+    ])
+    func onlyExactSourcesAndDetailTypesSelectWholeTopics(pattern: String, whole: Bool) throws {
+        #expect(try EventPattern(parsing: pattern).selectsWholeTopics == whole)
+    }
+}

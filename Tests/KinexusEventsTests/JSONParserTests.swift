@@ -1,0 +1,51 @@
+import Foundation
+import KinexusEvents
+import Testing
+
+struct JSONParserTests {
+    @Test func parsesEveryKindOfValue() throws {
+        let json = try JSONValue(parsing: #" {"s": "a\"b\\c\/d\n\u00e9\ud83d\ude00", "n": -1.5e2, "z": 0, "t": true, "f": false, "x": null, "a": [1, [], {}]} "#)
+        #expect(json == .object([
+            "s": .string("a\"b\\c/d\né😀"), "n": .number(-150), "z": 0, "t": true, "f": false, "x": .null,
+            "a": .array([1, .array([]), .object([:])]),
+        ]))
+    }
+
+    @Test(arguments: [
+        "", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "\"unterminated", "\"\\x\"", "\"\\ud800\"", "tru", "[1] 2",
+        "{\"a\": 1,}", "\"tab\there\"", "NaN", "1e999",
+    ])
+    func refusesMalformedJSON(text: String) {
+        #expect(throws: (any Error).self) { try JSONValue(parsing: text) }
+    }
+
+    @Test func agreesWithFoundationOnTheFixtureEvents() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("../shared/fixtures/event-patterns.jsonl")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        for line in text.split(separator: "\n") {
+            let ours = try JSONValue(parsing: String(line))
+            let foundations = try JSONDecoder().decode(JSONValue.self, from: Data(line.utf8))
+            #expect(ours == foundations)
+        }
+    }
+
+    @Test func readsEnvelopeTimesWithoutAFormatter() throws {
+        let formatter = Date.ISO8601FormatStyle()
+        for seconds in stride(from: -2_208_988_800, through: 4_102_444_800, by: 7_654_321) {
+            let date = Date(timeIntervalSince1970: TimeInterval(seconds))
+            #expect(EventEnvelope.parseTime(date.formatted(formatter)) == date)
+        }
+        #expect(EventEnvelope.parseTime("2026-11-22T10:00:00.250Z") == Date(timeIntervalSince1970: 1_795_341_600.25))
+        #expect(EventEnvelope.parseTime("2026-13-22T10:00:00Z") == nil)
+    }
+
+    @Test func malformedEnvelopesNameTheField() throws {
+        #expect(throws: EventError.malformedEnvelope("'time' must be a string")) {
+            try EventEnvelope.decode(Array(#"{"version": "0", "id": "x", "detail-type": "T", "source": "s", "account": "1", "region": "r", "detail": {}}"#.utf8))
+        }
+        #expect(throws: EventError.malformedEnvelope("'detail' must be an object")) {
+            try EventEnvelope.decode(Array(#"{"version": "0", "id": "x", "detail-type": "T", "source": "s", "account": "1", "time": "2026-11-22T10:00:00Z", "region": "r", "detail": 1}"#.utf8))
+        }
+    }
+}
