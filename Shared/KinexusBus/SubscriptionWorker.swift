@@ -61,7 +61,7 @@ final class SubscriptionWorker: Sendable {
         var nextScan = ContinuousClock.now
         var failureDelay = Duration.milliseconds(100)
         while !isStopping {
-            let free = subscription.concurrency - inFlight.count
+            let free = subscription.concurrency - inFlight.reserved
             if free <= 0 {
                 _ = await slots.next()
                 continue
@@ -75,8 +75,11 @@ final class SubscriptionWorker: Sendable {
                 if deliveries.count < free {
                     deliveries += try await readNew(count: min(subscription.batchSize, free - deliveries.count))
                 }
-                try await dispatch(deliveries, handlers: &handlers)
                 failureDelay = .milliseconds(100)
+                guard !deliveries.isEmpty else { continue }
+                // The batch is settled in a task of its own, so the next read overlaps its parsing and claims.
+                inFlight.reserve(deliveries.count)
+                handlers.addTask { [deliveries] in await self.process(deliveries) }
             } catch {
                 if case RedisError.server(_, let message) = error, message.hasPrefix("NOGROUP") {
                     try? await createGroups()
@@ -131,7 +134,7 @@ final class SubscriptionWorker: Sendable {
                 let due: Duration = owner == configuration.consumer
                     ? policy.delay(afterAttempt: Int(deliveries), entryID: id)
                     : configuration.visibilityTimeout
-                guard Duration.milliseconds(idle) >= due, !inFlight.contains(stream: stream, entryID: id) else { continue }
+                guard Duration.milliseconds(idle) >= due, !inFlight.isRunning(stream: stream, entryID: id) else { continue }
                 claims.append((RedisCommand("XCLAIM", stream, configuration.group, configuration.consumer,
                                             String(due.milliseconds), id), stream, Int(deliveries)))
             }
@@ -143,26 +146,41 @@ final class SubscriptionWorker: Sendable {
         }
     }
 
-    /// Sorts a batch into what needs no handler (acked at once) and what does, claims the event ids of
-    /// the latter in one round trip, and starts their handlers.
-    private func dispatch(_ deliveries: [(StreamEntry, attempt: Int)], handlers: inout DiscardingTaskGroup) async throws {
+    /// Settles a batch: entries that need no handler are acked (or dead-lettered) at once; the rest have
+    /// their event ids claimed in one round trip and run their handlers. Every entry frees its slot.
+    private func process(_ deliveries: [(StreamEntry, attempt: Int)]) async {
         var toHandle: [Delivery] = []
         for (entry, attempt) in deliveries {
-            if let delivery = await prepare(entry, attempt: attempt) { toHandle.append(delivery) }
+            if let delivery = await prepare(entry, attempt: attempt) {
+                toHandle.append(delivery)
+            } else {
+                inFlight.release()
+            }
         }
-        let claims = try await acquireMarkers(toHandle.map(\.lease))
-        for delivery in toHandle {
-            switch claims[delivery.lease] ?? .acquired {
-            case .acquired:
-                inFlight.begin(delivery.lease)
-                handlers.addTask { await self.handle(delivery) }
-            case .done:
-                metrics.count(.duplicate, detailType: delivery.envelope.detailType)
-                delivery.logger.debug("event already handled, skipping the duplicate")
-                completions.add(.init(stream: delivery.entry.stream, entryID: delivery.entry.id, marker: nil))
-            case .busy:
-                // Another delivery of the same event id is running; this one stays pending and is retried.
-                delivery.logger.debug("event is being handled by another delivery, retrying later")
+        let claims: [Claim]
+        do {
+            claims = try await acquireMarkers(toHandle.map(\.lease))
+        } catch {
+            // Unclaimed entries stay pending; the retry scan brings them back.
+            logger.error("cannot claim events, retrying later", metadata: ["error": "\(error)", "count": "\(toHandle.count)"])
+            for _ in toHandle { inFlight.release() }
+            return
+        }
+        await withDiscardingTaskGroup { running in
+            for (delivery, claim) in zip(toHandle, claims) {
+                switch claim {
+                case .acquired:
+                    running.addTask { await self.handle(delivery) }
+                case .done:
+                    metrics.count(.duplicate, detailType: delivery.envelope.detailType)
+                    delivery.logger.debug("event already handled, skipping the duplicate")
+                    completions.add(.init(stream: delivery.entry.stream, entryID: delivery.entry.id, marker: nil))
+                    inFlight.release()
+                case .busy:
+                    // Another delivery of the same event id is running; this one stays pending and is retried.
+                    delivery.logger.debug("event is being handled by another delivery, retrying later")
+                    inFlight.release()
+                }
             }
         }
     }
@@ -171,26 +189,25 @@ final class SubscriptionWorker: Sendable {
         case acquired, done, busy
     }
 
-    /// Claims each lease's event id with `SET NX`, all in one round trip. A marker that already holds
-    /// `done` means a duplicate; one holding another delivery's token means that delivery is running.
-    private func acquireMarkers(_ leases: [InFlightDeliveries.Lease]) async throws -> [InFlightDeliveries.Lease: Claim] {
-        let marked = leases.filter { $0.marker != nil }
+    /// Claims each lease's event id with one `SET NX GET` each, all in one round trip. A marker that already
+    /// holds `done` means a duplicate; one holding another delivery's token means that delivery is running.
+    /// Answers one claim per lease, in order; a lease without a marker (a directed copy) is always acquired.
+    private func acquireMarkers(_ leases: [InFlightDeliveries.Lease]) async throws -> [Claim] {
         let ttl = String(configuration.visibilityTimeout.milliseconds)
-        let replies = try await redis.pipeline(marked.flatMap { lease in
-            [RedisCommand("SET", lease.marker!, lease.token, "NX", "PX", ttl), RedisCommand("GET", lease.marker!)]
-        })
-        var claims: [InFlightDeliveries.Lease: Claim] = [:]
-        for (index, lease) in marked.enumerated() {
-            let (set, current) = (replies[2 * index], replies[2 * index + 1].string)
-            claims[lease] = if set == .status("OK") || current == lease.token {
-                .acquired
-            } else if current == "done" {
-                .done
-            } else {
-                .busy
+        let marked = leases.compactMap { lease in lease.marker.map { (lease.token, $0) } }
+        var replies = try await redis.pipeline(marked.map { token, marker in
+            RedisCommand("SET", marker, token, "NX", "GET", "PX", ttl)
+        })[...]
+        return try leases.map { lease in
+            guard lease.marker != nil else { return .acquired }
+            let reply = replies.removeFirst()
+            if case .error(let message) = reply { throw RedisError.server(command: "SET", message: message) }
+            return switch reply.string {
+            case nil, lease.token: .acquired
+            case "done": .done
+            default: .busy
             }
         }
-        return claims
     }
 
     struct Delivery: Sendable {
@@ -243,7 +260,11 @@ final class SubscriptionWorker: Sendable {
     }
 
     private func handle(_ delivery: Delivery) async {
-        defer { inFlight.end(delivery.lease) }
+        let key = inFlight.begin(delivery.lease)
+        defer {
+            inFlight.end(key)
+            inFlight.release()
+        }
         let detailType = delivery.envelope.detailType
         if delivery.attempt > configuration.maxAttempts {
             // The consumer died during the last attempt: there is no attempt left to give.
@@ -313,7 +334,7 @@ final class SubscriptionWorker: Sendable {
         let ttl = String(configuration.visibilityTimeout.milliseconds)
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
-            let leases = inFlight.all
+            let leases = inFlight.leases
             guard !leases.isEmpty else { continue }
             let commands = leases.map { lease in
                 DeliveryScripts.command(
@@ -334,11 +355,11 @@ final class SubscriptionWorker: Sendable {
 
     private func waitForHandlers() async {
         let deadline = ContinuousClock.now + configuration.shutdownGracePeriod
-        while inFlight.count > 0, ContinuousClock.now < deadline, !Task.isCancelled {
+        while inFlight.reserved > 0, ContinuousClock.now < deadline, !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        if inFlight.count > 0 {
-            logger.warning("grace period over, cancelling handlers", metadata: ["in_flight": "\(inFlight.count)"])
+        if inFlight.reserved > 0 {
+            logger.warning("grace period over, cancelling handlers", metadata: ["in_flight": "\(inFlight.leaseCount)"])
         }
     }
 }

@@ -18,7 +18,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let redis = try CommandEnvironment.redis()
-        let bench = BusBenchmark(redis: redis, detailBytes: detailBytes)
+        let bench = BusBenchmark(redis: redis, body: String(repeating: "b", count: detailBytes))
         let baseline = RedisBenchmark(configuration: redis.configuration)
         let payload = try bench.envelopeSize()
         emit("# kinexus bench: \(events) events, \(detailBytes)-byte details (\(payload)-byte envelopes), batches of \(batch)")

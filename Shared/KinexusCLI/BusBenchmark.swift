@@ -16,7 +16,7 @@ struct BusBenchmark {
     }
 
     let redis: RedisClient
-    let detailBytes: Int
+    let body: String
     let source = "kinexus.bench-\(UUID().uuidString.prefix(8).lowercased())"
     let detailType = "BenchEvent"
 
@@ -29,7 +29,7 @@ struct BusBenchmark {
     func event(sentAt: Double = 0) -> EventPublisher.Outgoing {
         .init(envelope: EventEnvelope(
             detailType: detailType, source: source, account: "000000000000", region: "local",
-            detail: .object(["sent_at": .number(sentAt), "body": .string(String(repeating: "b", count: detailBytes))])))
+            detail: .object(["sent_at": .number(sentAt), "body": .string(body)])))
     }
 
     func envelopeSize() throws -> Int {
