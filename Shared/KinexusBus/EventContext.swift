@@ -4,13 +4,16 @@ import Logging
 /// What a handler knows about the delivery in hand, and how it publishes what follows from it.
 public struct EventContext: Sendable {
     public let correlationID: String
-    /// Carries `event_id`, `correlation_id`, `detail_type` and `group` on every line.
-    public let logger: Logger
+    let baseLogger: Logger
+    let envelope: EventEnvelope
     /// 1 on the first delivery.
     public let attempt: Int
     public let stream: String
     public let entryID: String
     let publisher: EventPublisher
+
+    /// Carries `event_id`, `correlation_id`, `detail_type` and `group` on every line.
+    public var logger: Logger { eventLogger(baseLogger, envelope: envelope, correlationID: correlationID) }
 
     /// Publishes a follow-up event under the same correlation id.
     @discardableResult
@@ -24,4 +27,13 @@ public struct EventContext: Sendable {
 /// An error that names itself for the dead-letter stream; any other error is recorded by its type name.
 public protocol CodedError: Error {
     var code: String { get }
+}
+
+/// A logger whose every line names the event and its correlation id.
+func eventLogger(_ base: Logger, envelope: EventEnvelope, correlationID: String) -> Logger {
+    var logger = base
+    logger[metadataKey: "event_id"] = "\(envelope.id)"
+    logger[metadataKey: "correlation_id"] = "\(correlationID)"
+    logger[metadataKey: "detail_type"] = "\(envelope.detailType)"
+    return logger
 }

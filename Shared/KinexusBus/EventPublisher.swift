@@ -11,7 +11,7 @@ public struct EventPublisher: Sendable {
 
         public init(envelope: EventEnvelope, correlationID: String? = nil) {
             self.envelope = envelope
-            self.correlationID = correlationID ?? UUID().uuidString.lowercased()
+            self.correlationID = correlationID ?? EventID.random()
         }
     }
 
@@ -38,7 +38,7 @@ public struct EventPublisher: Sendable {
         _ detail: Detail, source: EventSource, id: String? = nil, resources: [String] = []
     ) throws -> EventEnvelope {
         EventEnvelope(
-            id: id ?? UUID().uuidString.lowercased(), detailType: Detail.detailType, source: source.rawValue,
+            id: id ?? EventID.random(), detailType: Detail.detailType, source: source.rawValue,
             account: account, region: region, resources: resources, detail: try JSONValue(encoding: detail))
     }
 
@@ -58,7 +58,7 @@ public struct EventPublisher: Sendable {
         let commands = try events.map { event in
             try xadd(stream: event.envelope.topic.streamKey, fields: [
                 StreamEntry.envelopeField: event.envelope.encoded(),
-                StreamEntry.correlationField: Data(event.correlationID.utf8),
+                StreamEntry.correlationField: Array(event.correlationID.utf8),
             ])
         }
         return try await send(commands)
@@ -67,7 +67,7 @@ public struct EventPublisher: Sendable {
     /// Adds raw stream fields again, as redrive and replay do with a group named in `only_group`.
     func republish(_ entries: [(stream: String, fields: [String: String])]) async throws -> [String] {
         try await send(entries.map { entry in
-            xadd(stream: entry.stream, fields: entry.fields.mapValues { Data($0.utf8) })
+            xadd(stream: entry.stream, fields: entry.fields.mapValues { Array($0.utf8) })
         })
     }
 
@@ -82,11 +82,11 @@ public struct EventPublisher: Sendable {
         }
     }
 
-    private func xadd(stream: String, fields: [String: Data]) -> RedisCommand {
+    private func xadd(stream: String, fields: [String: [UInt8]]) -> RedisCommand {
         var command = RedisCommand("XADD", stream, "MAXLEN", "~", String(streamMaxLength), "*")
         for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
             command.append(name)
-            command.append(bytes: Array(value))
+            command.append(bytes: value)
         }
         return command
     }

@@ -216,7 +216,10 @@ final class SubscriptionWorker: Sendable {
         let correlationID: String
         let attempt: Int
         let lease: InFlightDeliveries.Lease
-        let logger: Logger
+        let baseLogger: Logger
+
+        /// Made on demand: most deliveries never log, and setting metadata costs a copy each time.
+        var logger: Logger { eventLogger(baseLogger, envelope: envelope, correlationID: correlationID) }
     }
 
     /// The delivery to hand to the handler, or nil when the entry is settled here: acked, or dead-lettered.
@@ -235,14 +238,11 @@ final class SubscriptionWorker: Sendable {
             envelope = try entry.envelope()
         } catch {
             // Retrying cannot make an unreadable entry readable.
-            await deadLetter(entry, envelope: nil, code: "malformed_envelope", message: "\(error)", attempt: attempt)
+            await deadLetter(entry, envelope: nil, code: "malformed_envelope", message: "\(error)", attempt: attempt,
+                             logger: logger)
             return nil
         }
-        var logger = self.logger
         let correlationID = entry.correlationID ?? envelope.id
-        logger[metadataKey: "event_id"] = "\(envelope.id)"
-        logger[metadataKey: "correlation_id"] = "\(correlationID)"
-        logger[metadataKey: "detail_type"] = "\(envelope.detailType)"
         metrics.count(.received, detailType: envelope.detailType)
         guard subscription.pattern.selectsWholeTopics || subscription.pattern.matches(envelope) else {
             metrics.count(.filtered, detailType: envelope.detailType)
@@ -256,7 +256,7 @@ final class SubscriptionWorker: Sendable {
             stream: entry.stream, entryID: entry.id, marker: marker,
             token: "\(configuration.consumer)/\(entry.stream)/\(entry.id)")
         return Delivery(entry: entry, envelope: envelope, correlationID: correlationID, attempt: attempt,
-                        lease: lease, logger: logger)
+                        lease: lease, baseLogger: logger)
     }
 
     private func handle(_ delivery: Delivery) async {
@@ -270,11 +270,11 @@ final class SubscriptionWorker: Sendable {
             // The consumer died during the last attempt: there is no attempt left to give.
             await deadLetter(delivery.entry, envelope: delivery.envelope, code: "attempts_exhausted",
                              message: "the consumer handling the last attempt stopped without an outcome",
-                             attempt: delivery.attempt - 1)
+                             attempt: delivery.attempt - 1, logger: delivery.logger)
             return
         }
         let context = EventContext(
-            correlationID: delivery.correlationID, logger: delivery.logger, attempt: delivery.attempt,
+            correlationID: delivery.correlationID, baseLogger: logger, envelope: delivery.envelope, attempt: delivery.attempt,
             stream: delivery.entry.stream, entryID: delivery.entry.id, publisher: publisher)
         let started = ContinuousClock.now
         do {
@@ -293,7 +293,7 @@ final class SubscriptionWorker: Sendable {
             let code = (error as? any CodedError)?.code ?? String(describing: type(of: error))
             if configuration.retryPolicy.isExhausted(deliveries: delivery.attempt) {
                 await deadLetter(delivery.entry, envelope: delivery.envelope, code: code, message: "\(error)",
-                                 attempt: delivery.attempt)
+                                 attempt: delivery.attempt, logger: delivery.logger)
             } else {
                 metrics.count(.retried, detailType: detailType)
                 let delay = configuration.retryPolicy.delay(afterAttempt: delivery.attempt, entryID: delivery.entry.id)
@@ -310,7 +310,9 @@ final class SubscriptionWorker: Sendable {
         _ = try? await redis.send(DeliveryScripts.command(DeliveryScripts.release, keys: [marker], arguments: [lease.token]))
     }
 
-    private func deadLetter(_ entry: StreamEntry, envelope: EventEnvelope?, code: String, message: String, attempt: Int) async {
+    private func deadLetter(
+        _ entry: StreamEntry, envelope: EventEnvelope?, code: String, message: String, attempt: Int, logger: Logger
+    ) async {
         let commands = DeadLetters.deadLetter(
             entry: entry, group: configuration.group, consumer: configuration.consumer, errorCode: code,
             errorMessage: message, attempts: attempt, eventID: envelope?.id, detailType: envelope?.detailType)
@@ -318,7 +320,7 @@ final class SubscriptionWorker: Sendable {
             _ = try await redis.pipeline(commands)
             metrics.count(.deadLettered, detailType: envelope?.detailType ?? "unknown")
             logger.error("event dead-lettered", metadata: [
-                "event_id": "\(envelope?.id ?? "-")", "stream": "\(entry.stream)", "entry_id": "\(entry.id)",
+                "stream": "\(entry.stream)", "entry_id": "\(entry.id)",
                 "attempts": "\(attempt)", "error_code": "\(code)", "error": "\(message)",
                 "dead_letter_stream": "\(configuration.deadLetterStream)",
             ])

@@ -2,7 +2,7 @@ import Foundation
 
 /// EventBridge's event envelope, field for field. `detail` stays a JSON tree so that any consumer, the
 /// pattern matcher and the CLI can read every event; handlers decode it into their catalog type.
-public struct EventEnvelope: Sendable, Equatable, Encodable {
+public struct EventEnvelope: Sendable, Equatable {
     /// The most an event may weigh serialized, as on EventBridge; larger content lives in Postgres.
     public static let maximumSize = 256 * 1024
 
@@ -17,7 +17,7 @@ public struct EventEnvelope: Sendable, Equatable, Encodable {
     public var detail: JSONValue
 
     public init(
-        id: String = UUID().uuidString.lowercased(), detailType: String, source: String, account: String,
+        id: String = EventID.random(), detailType: String, source: String, account: String,
         time: Date = Date(), region: String, resources: [String] = [], detail: JSONValue
     ) {
         version = "0"
@@ -42,13 +42,27 @@ public struct EventEnvelope: Sendable, Equatable, Encodable {
         return try detail.decode(as: type)
     }
 
-    /// The serialized envelope, refusing one over `maximumSize`.
-    public func encoded() throws -> Data {
-        let data = try Self.encoder.encode(self)
-        guard data.count <= Self.maximumSize else {
-            throw EventError.tooLarge(detailType: detailType, size: data.count, limit: Self.maximumSize)
+    /// The serialized envelope, its fields in EventBridge's order, refusing one over `maximumSize`.
+    public func encoded() throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        func field(_ name: String, _ write: (inout [UInt8]) -> Void) {
+            bytes.append(bytes.isEmpty ? UInt8(ascii: "{") : UInt8(ascii: ","))
+            JSONWriter.writeString(name, into: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            write(&bytes)
         }
-        return data
+        for (name, value) in [("version", version), ("id", id), ("detail-type", detailType), ("source", source),
+                              ("account", account), ("time", Self.format(time)), ("region", region)] {
+            field(name) { JSONWriter.writeString(value, into: &$0) }
+        }
+        field("resources") { JSONWriter.write(.array(resources.map(JSONValue.string)), into: &$0) }
+        field("detail") { JSONWriter.write(detail, into: &$0) }
+        bytes.append(UInt8(ascii: "}"))
+        guard bytes.count <= Self.maximumSize else {
+            throw EventError.tooLarge(detailType: detailType, size: bytes.count, limit: Self.maximumSize)
+        }
+        return bytes
     }
 
     public static func decode(_ bytes: some Sequence<UInt8>) throws -> EventEnvelope {
@@ -101,12 +115,8 @@ public struct EventEnvelope: Sendable, Equatable, Encodable {
         ])
     }
 
-    enum CodingKeys: String, CodingKey {
-        case version, id, detailType = "detail-type", source, account, time, region, resources, detail
-    }
-
     public static func format(_ time: Date) -> String {
-        time.formatted(.iso8601)
+        UTCTimestamp.format(time)
     }
 
     public static func parseTime(_ text: String) -> Date? {
@@ -114,15 +124,4 @@ public struct EventEnvelope: Sendable, Equatable, Encodable {
             ?? (try? Date.ISO8601FormatStyle(includingFractionalSeconds: false).parse(text))
             ?? (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
     }
-
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(format(date))
-        }
-        return encoder
-    }()
-
 }

@@ -58,9 +58,9 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
 
     /// Compact JSON text with sorted keys.
     public var jsonText: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "null"
+        var bytes: [UInt8] = []
+        JSONWriter.write(self, into: &bytes, sortedKeys: true)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public subscript(key: String) -> JSONValue? {

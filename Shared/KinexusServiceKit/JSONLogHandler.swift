@@ -30,8 +30,7 @@ public struct JSONLogHandler: LogHandler {
             let lowered = key.lowercased()
             fields[key] = Self.secretMarkers.contains(where: lowered.contains) ? "***" : "\(value)"
         }
-        fields["time"] = Date().formatted(.iso8601.time(includingFractionalSeconds: true).year().month().day()
-            .dateSeparator(.dash).timeSeparator(.colon))
+        fields["time"] = Date().formatted(Self.timeFormat)
         fields["level"] = event.level.rawValue
         fields["logger"] = label
         fields["service"] = service
@@ -40,6 +39,8 @@ public struct JSONLogHandler: LogHandler {
         line.append(0x0A)
         FileHandle.standardError.write(line)
     }
+
+    private static let timeFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()

@@ -97,7 +97,8 @@ struct ServiceProcessTests {
             #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "not JSON: \(line)")
         }
         let handling = try #require(lines.first { $0.contains(#""message":"handling""#) })
-        #expect(handling.contains("correlation_id") && handling.contains("event_id"))
+        #expect(handling.contains("correlation_id") && handling.contains("event_id"), "\(handling)")
+        #expect(handling.contains(try Regex(#""time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z""#)), "times are UTC: \(handling)")
     }
 
     @Test func readinessFailsWhilePostgresIsUnreachable() async throws {

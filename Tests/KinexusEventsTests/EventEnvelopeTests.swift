@@ -58,3 +58,17 @@ struct EventEnvelopeTests {
         #expect(Topic(streamKey: "nonsense") == nil)
     }
 }
+
+struct EventIDTests {
+    @Test func randomIDsAreVersionFourUUIDs() {
+        let ids = (0..<1000).map { _ in EventID.random() }
+        #expect(Set(ids).count == ids.count)
+        for id in ids {
+            let uuid = UUID(uuidString: id)
+            #expect(uuid != nil)
+            #expect(uuid?.uuidString.lowercased() == id)
+            #expect(Array(id)[14] == "4")
+            #expect("89ab".contains(Array(id)[19]))
+        }
+    }
+}

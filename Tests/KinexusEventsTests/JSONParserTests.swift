@@ -49,3 +49,25 @@ struct JSONParserTests {
         }
     }
 }
+
+struct JSONWriterTests {
+    @Test func writtenJSONParsesBackToTheSameValue() throws {
+        let value: JSONValue = .object([
+            "text": .string("quote \" backslash \\ newline \n tab \t bell \u{07} é 😀 </script>"),
+            "numbers": .array([0, -3, .number(1.5), .number(1e-6), .number(123_456_789_012_345), .number(-5e9)]),
+            "flags": .array([true, false, .null]), "nested": .object(["empty": .array([]), "obj": .object([:])]),
+        ])
+        let text = value.jsonText
+        #expect(try JSONValue(parsing: text) == value)
+        #expect(try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) == value, "Foundation reads it too")
+        #expect(JSONValue.number(3).jsonText == "3")
+    }
+
+    @Test func envelopeTimesAreWrittenWithoutAFormatter() {
+        let formatter = Date.ISO8601FormatStyle()
+        for seconds in stride(from: -2_208_988_800, through: 4_102_444_800, by: 7_654_321) {
+            let date = Date(timeIntervalSince1970: TimeInterval(seconds))
+            #expect(EventEnvelope.format(date) == date.formatted(formatter))
+        }
+    }
+}
