@@ -49,8 +49,17 @@ final class RedisConnection: @unchecked Sendable {
 
     /// Sends every command in one write, then reads one reply per command.
     func execute(_ commands: [RedisCommand]) throws -> [RedisValue] {
+        // The whole pipeline is encoded as RESP into one buffer that hiredis copies in one go.
+        var resp: [UInt8] = []
+        resp.reserveCapacity(commands.reduce(0) { $0 + $1.encodedSizeEstimate })
         for command in commands {
-            try append(command)
+            command.encode(into: &resp)
+        }
+        let status = resp.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { redisAppendFormattedCommand(context, $0.baseAddress, $0.count) }
+        }
+        guard status == REDIS_OK else {
+            throw RedisError.connection(Self.errorString(context))
         }
         var replies: [RedisValue] = []
         replies.reserveCapacity(commands.count)
@@ -64,30 +73,6 @@ final class RedisConnection: @unchecked Sendable {
             freeReplyObject(reply)
         }
         return replies
-    }
-
-    private func append(_ command: RedisCommand) throws {
-        let arguments = command.arguments
-        let lengths = arguments.map(\.count)
-        // One contiguous buffer holds every argument; hiredis copies it into its output buffer.
-        let joined = arguments.flatMap { $0 }
-        let status: Int32 = joined.withUnsafeBufferPointer { bytes in
-            let base = bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
-                ?? UnsafePointer<CChar>(bitPattern: 1)!
-            var offset = 0
-            var pointers: [UnsafePointer<CChar>?] = lengths.map { length in
-                defer { offset += length }
-                return base + offset
-            }
-            return pointers.withUnsafeMutableBufferPointer { argv in
-                lengths.withUnsafeBufferPointer { argvlen in
-                    redisAppendCommandArgv(context, Int32(arguments.count), argv.baseAddress, argvlen.baseAddress)
-                }
-            }
-        }
-        guard status == REDIS_OK else {
-            throw RedisError.connection(Self.errorString(context))
-        }
     }
 
     private static func decode(_ reply: UnsafeMutablePointer<redisReply>) -> RedisValue {
