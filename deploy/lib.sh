@@ -80,3 +80,15 @@ SQL
 stop_postgres() {
     as_postgres "$(postgres_bin)/pg_ctl" -D "$1" -m fast stop >/dev/null 2>&1 || true
 }
+
+# start_scratch_servers NAME REDIS_PORT POSTGRES_PORT: a throwaway Redis and Postgres on the first free
+# ports from those given, removed when the script exits. Sets scratch, redis_port and postgres_port.
+start_scratch_servers() {
+    scratch=$(mktemp -d "/tmp/kinexus-$1.XXXXXX")
+    chmod 755 "$scratch"
+    redis_port=$(free_port "$2")
+    postgres_port=$(free_port "$3")
+    trap 'stop_postgres "$scratch/postgres"; stop_redis "$redis_port"; rm -rf "$scratch"' EXIT
+    start_redis "$scratch/redis" "$redis_port"
+    start_postgres "$scratch/postgres" "$postgres_port"
+}

@@ -52,18 +52,7 @@ up() {
 test_suite() {
     need_packages docker-compose
     local status=0
-    scratch=$(mktemp -d /tmp/kinexus-test.XXXXXX)
-    chmod 755 "$scratch"
-    redis_port=$(free_port 16379)
-    postgres_port=$(free_port 15432)
-    cleanup() {
-        stop_postgres "$scratch/postgres"
-        stop_redis "$redis_port"
-        rm -rf "$scratch"
-    }
-    trap cleanup EXIT
-    start_redis "$scratch/redis" "$redis_port"
-    start_postgres "$scratch/postgres" "$postgres_port"
+    start_scratch_servers test 16379 15432
     export KINEXUS_TEST_REDIS_URL="redis://127.0.0.1:$redis_port/0"
     export KINEXUS_TEST_POSTGRES_URL="postgres://kinexus:kinexus@127.0.0.1:$postgres_port/kinexus"
     docker-compose -f "$root/compose/docker-compose.yml" config -q
@@ -77,18 +66,7 @@ test_suite() {
 bench() {
     need_packages curl
     local http_port bin
-    scratch=$(mktemp -d /tmp/kinexus-bench.XXXXXX)
-    chmod 755 "$scratch"
-    redis_port=$(free_port 26379)
-    postgres_port=$(free_port 25432)
-    cleanup() {
-        stop_postgres "$scratch/postgres"
-        stop_redis "$redis_port"
-        rm -rf "$scratch"
-    }
-    trap cleanup EXIT
-    start_redis "$scratch/redis" "$redis_port"
-    start_postgres "$scratch/postgres" "$postgres_port"
+    start_scratch_servers bench 26379 25432
     cd "$root"
     swift build -c release
     bin=$(swift build -c release --show-bin-path)

@@ -317,7 +317,12 @@ final class SubscriptionWorker: Sendable {
             entry: entry, group: configuration.group, consumer: configuration.consumer, errorCode: code,
             errorMessage: message, attempts: attempt, eventID: envelope?.id, detailType: envelope?.detailType)
         do {
-            _ = try await redis.pipeline(commands)
+            // The XADD and the XACK happen together or not at all: an event is never acked without its letter.
+            let transaction = try await redis.pipeline(commands).last
+            guard let results = transaction?.array, !results.contains(where: { if case .error = $0 { true } else { false } })
+            else {
+                throw RedisError.unexpectedReply(command: "EXEC", reply: "\(transaction ?? .null)")
+            }
             metrics.count(.deadLettered, detailType: envelope?.detailType ?? "unknown")
             logger.error("event dead-lettered", metadata: [
                 "stream": "\(entry.stream)", "entry_id": "\(entry.id)",

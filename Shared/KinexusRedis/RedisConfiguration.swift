@@ -12,7 +12,8 @@ public struct RedisConfiguration: Sendable, Equatable {
     public var connectTimeout: Duration
     /// Connection attempts before a command gives up, with exponential backoff between them.
     public var connectAttempts: Int
-    /// Threads that run hiredis's blocking calls, and so the most commands in flight at once.
+    /// Threads that run hiredis's blocking calls, and so the most commands in flight at once. Each
+    /// subscription's blocking read holds one for up to its `BLOCK` time.
     public var maxConnections: Int
 
     public static let defaultURL = "redis://127.0.0.1:6379/0"
@@ -20,7 +21,7 @@ public struct RedisConfiguration: Sendable, Equatable {
     public init(
         host: String = "127.0.0.1", port: Int = 6379, username: String? = nil, password: String? = nil,
         database: Int = 0, commandTimeout: Duration = .seconds(10), connectTimeout: Duration = .seconds(2),
-        connectAttempts: Int = 5, maxConnections: Int = 8
+        connectAttempts: Int = 5, maxConnections: Int = 16
     ) {
         self.host = host
         self.port = port
