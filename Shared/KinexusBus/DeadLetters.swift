@@ -29,11 +29,21 @@ public struct DeadLetters: Sendable {
 
     public var streamKey: String { Self.streamKey(group: group) }
 
-    /// The commands that move an entry to the dead-letter stream and ack it, atomically.
+    /// Adds the letter, then acks the entry, in one script: if the XADD fails, the script stops before the
+    /// XACK, so an entry is never acked without its letter. KEYS: letters, source stream. ARGV: group, entry
+    /// id, then field names and values.
+    static let moveScript = """
+        local fields = {}
+        for i = 3, #ARGV do fields[#fields + 1] = ARGV[i] end
+        redis.call('XADD', KEYS[1], '*', unpack(fields))
+        return redis.call('XACK', KEYS[2], ARGV[1], ARGV[2])
+        """
+
+    /// The command that moves an entry to the dead-letter stream and acks it.
     static func deadLetter(
         entry: StreamEntry, group: String, consumer: String, errorCode: String, errorMessage: String,
         attempts: Int, eventID: String?, detailType: String?
-    ) -> [RedisCommand] {
+    ) -> RedisCommand {
         var fields: [String: String] = entry.fields ?? [:]
         fields.removeValue(forKey: StreamEntry.onlyGroupField)
         fields["error_code"] = errorCode
@@ -45,9 +55,9 @@ public struct DeadLetters: Sendable {
         fields["failed_at"] = EventEnvelope.format(Date())
         fields["event_id"] = eventID
         fields["detail_type"] = detailType
-        let add = RedisCommand(["XADD", streamKey(group: group), "*"]
-            + fields.sorted(by: { $0.key < $1.key }).flatMap { [$0.key, $0.value] })
-        return [RedisCommand("MULTI"), add, RedisCommand("XACK", entry.stream, group, entry.id), RedisCommand("EXEC")]
+        return DeliveryScripts.command(
+            moveScript, keys: [streamKey(group: group), entry.stream],
+            arguments: [group, entry.id] + fields.sorted(by: { $0.key < $1.key }).flatMap { [$0.key, $0.value] })
     }
 
     /// The newest letters first.

@@ -313,16 +313,11 @@ final class SubscriptionWorker: Sendable {
     private func deadLetter(
         _ entry: StreamEntry, envelope: EventEnvelope?, code: String, message: String, attempt: Int, logger: Logger
     ) async {
-        let commands = DeadLetters.deadLetter(
+        let command = DeadLetters.deadLetter(
             entry: entry, group: configuration.group, consumer: configuration.consumer, errorCode: code,
             errorMessage: message, attempts: attempt, eventID: envelope?.id, detailType: envelope?.detailType)
         do {
-            // The XADD and the XACK happen together or not at all: an event is never acked without its letter.
-            let transaction = try await redis.pipeline(commands).last
-            guard let results = transaction?.array, !results.contains(where: { if case .error = $0 { true } else { false } })
-            else {
-                throw RedisError.unexpectedReply(command: "EXEC", reply: "\(transaction ?? .null)")
-            }
+            try await redis.send(command)
             metrics.count(.deadLettered, detailType: envelope?.detailType ?? "unknown")
             logger.error("event dead-lettered", metadata: [
                 "stream": "\(entry.stream)", "entry_id": "\(entry.id)",

@@ -94,6 +94,25 @@ struct DeliveryTests {
         }
     }
 
+    @Test func anEventWhoseLetterCannotBeWrittenStaysPendingUntilItCan() async throws {
+        let harness = try BusHarness()
+        let recorder = Recorder()
+        let group = TestEnvironment.unique("unwritable")
+        let deadLetters = DeadLetters(redis: harness.redis, group: group)
+        try await harness.redis.send("SET", deadLetters.streamKey, "not a stream")
+        let failing = try consumer(harness, group: group, recorder: recorder) { _, _ in throw Flaky() }
+        try await withConsumers([failing]) {
+            try await harness.publish(harness.envelope())
+            #expect(await eventually { recorder.count == 3 })
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(try await harness.pendingCount(group: group) == 1, "not acked without its letter")
+            try await harness.redis.send("DEL", deadLetters.streamKey)
+            #expect(try await eventually { try await deadLetters.list().first?.errorCode == "attempts_exhausted" })
+            #expect(try await harness.pendingCount(group: group) == 0)
+        }
+        #expect(recorder.count == 3, "no attempt beyond the maximum runs the handler")
+    }
+
     @Test func theSameEventIDPublishedTwiceIsHandledOnce() async throws {
         let harness = try BusHarness()
         let recorder = Recorder()
