@@ -28,7 +28,8 @@ up() {
     stop_all() {
         trap - INT TERM EXIT
         echo "stopping" >&2
-        [ ${#pids[@]} -gt 0 ] && kill -TERM "${pids[@]}" 2>/dev/null && wait "${pids[@]}" 2>/dev/null
+        kill -TERM "${pids[@]}" 2>/dev/null || true
+        wait "${pids[@]}" 2>/dev/null || true
         stop_postgres "$state/postgres"
         stop_redis "$redis_port"
     }
