@@ -58,9 +58,13 @@ public final class ServiceRuntime: Sendable {
             migrations: MigrationRunner(client: postgres, service: configuration.service, logger: logger),
             migrationFiles: migrations, consumer: subscriptions.isEmpty ? nil : consumer, startup: startup)
         // Shutdown runs in reverse: the consumer finishes its handlers while Postgres and HTTP still serve.
-        let group = ServiceGroup(configuration: .init(
+        var groupConfiguration = ServiceGroupConfiguration(
             services: [.init(service: postgres), .init(service: http), .init(service: work)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Past the handlers' grace period, a little time for the last acks; then everything is cancelled,
+        // so a shutdown while Redis is unreachable still ends (the unacked entries stay pending).
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.bus.shutdownGracePeriod + .seconds(10)
+        let group = ServiceGroup(configuration: groupConfiguration)
         logger.info("starting", metadata: [
             "http_port": "\(configuration.httpPort)", "redis": "\(redis.configuration.redactedURL)",
             "consumer": "\(configuration.bus.consumer)",
