@@ -43,6 +43,11 @@ let package = Package(
             path: "Shared/EventPatterns"
         ),
         .target(
+            name: "ChangeIntake",
+            dependencies: ["KinexusEvents"],
+            path: "Shared/ChangeIntake"
+        ),
+        .target(
             name: "KinexusBus",
             dependencies: [
                 "KinexusRedis", "KinexusEvents", "EventPatterns",
@@ -118,6 +123,11 @@ let package = Package(
             name: "KinexusPostgresTests",
             dependencies: ["KinexusPostgres", "KinexusTestSupport", "TestProcess"],
             path: "Tests/KinexusPostgresTests"
+        ),
+        .testTarget(
+            name: "ChangeIntakeTests",
+            dependencies: ["ChangeIntake", "KinexusEvents"],
+            path: "Tests/ChangeIntakeTests"
         ),
         .testTarget(
             name: "DeploymentTests",

@@ -1,0 +1,81 @@
+import Foundation
+import KinexusEvents
+
+/// What the orchestrator needs to write about a ticket, read from the webhook into ChangeDetected.
+public enum ChangeContext {
+    /// Comments mentioning these words are passed on to the writer, newest last.
+    static let documentationWords = ["doc", "readme", "api"]
+    static let commentsKept = 5
+
+    public static func changeDetected(
+        from webhook: JiraWebhook, changeID: String, storyPointsField: String = "customfield_10016"
+    ) -> ChangeDetected {
+        ChangeDetected(
+            changeID: changeID, origin: "jira", ticketKey: webhook.issueKey, ticketType: webhook.issueType,
+            summary: webhook.summary, description: webhook.description, priority: webhook.priority,
+            labels: webhook.labels, components: webhook.components, fixVersions: webhook.fixVersions,
+            storyPoints: webhook.number(field: storyPointsField),
+            acceptanceCriteria: acceptanceCriteria(in: webhook.description),
+            apiPaths: apiPaths(in: [webhook.summary, webhook.description] + webhook.comments.map(\.body)),
+            docComments: documentationComments(webhook.comments + (webhook.comment.map { [$0] } ?? [])),
+            documentationType: documentationType(labels: webhook.labels, issueType: webhook.issueType,
+                                                 hasAPIPaths: !apiPaths(in: [webhook.summary, webhook.description]).isEmpty),
+            url: webhook.issueURL)
+    }
+
+    /// The lines under an "Acceptance Criteria" heading, or Given/When/Then lines anywhere.
+    public static func acceptanceCriteria(in description: String) -> [String] {
+        let lines = description.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        let headingCharacters = CharacterSet(charactersIn: "#*: ")
+        if let heading = lines.firstIndex(where: {
+            $0.lowercased().trimmingCharacters(in: headingCharacters).hasPrefix("acceptance criteria")
+        }) {
+            let items = lines[(heading + 1)...].prefix { !isHeading($0) }.map(stripBullet).filter { !$0.isEmpty }
+            if !items.isEmpty { return items }
+        }
+        return lines.filter { line in
+            ["given ", "when ", "then ", "and "].contains { stripBullet(line).lowercased().hasPrefix($0) }
+        }.map(stripBullet)
+    }
+
+    /// `GET /v1/users`-style mentions, each once, in order of appearance.
+    public static func apiPaths(in texts: [String]) -> [String] {
+        let pattern = /\b(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(\/[A-Za-z0-9_\-\/{}.:]*)/
+        var seen: [String] = []
+        for text in texts {
+            for match in text.matches(of: pattern) {
+                let path = "\(match.output.1) \(match.output.2)".trimmingCharacters(in: CharacterSet(charactersIn: ".:"))
+                if !seen.contains(path) { seen.append(path) }
+            }
+        }
+        return seen
+    }
+
+    static func documentationComments(_ comments: [JiraWebhook.Comment]) -> [String] {
+        Array(comments.map(\.body).filter { body in
+            let lowered = body.lowercased()
+            return documentationWords.contains { lowered.contains($0) }
+        }.suffix(commentsKept))
+    }
+
+    /// `breaking-change`, `api`, `feature` or `general`.
+    public static func documentationType(labels: [String], issueType: String, hasAPIPaths: Bool) -> String {
+        let labels = Set(labels.map { $0.lowercased() })
+        if labels.contains("breaking-change") { return "breaking-change" }
+        if labels.contains("api-change") || hasAPIPaths { return "api" }
+        if labels.contains("new-feature") || ["Story", "Epic", "New Feature"].contains(issueType) { return "feature" }
+        return "general"
+    }
+
+    /// `## Notes` or `Notes:`, but not a bullet that ends with a colon.
+    private static func isHeading(_ line: String) -> Bool {
+        line.hasPrefix("#") || (line.hasSuffix(":") && !"-*•".contains(line.first ?? " "))
+    }
+
+    private static func stripBullet(_ line: String) -> String {
+        var text = Substring(line)
+        while let first = text.first, "-*•0123456789.) ".contains(first) { text = text.dropFirst() }
+        if text.hasPrefix("[ ]") || text.hasPrefix("[x]") { text = text.dropFirst(3) }
+        return text.trimmingCharacters(in: .whitespaces)
+    }
+}
