@@ -7,6 +7,11 @@ public struct ChangeFilter: Sendable {
         public let accepted: Bool
         public let reason: String
 
+        public init(accepted: Bool, reason: String) {
+            self.accepted = accepted
+            self.reason = reason
+        }
+
         static func accept(_ reason: String) -> Decision { Decision(accepted: true, reason: reason) }
         static func reject(_ reason: String) -> Decision { Decision(accepted: false, reason: reason) }
     }

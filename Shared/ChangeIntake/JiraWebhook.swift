@@ -18,6 +18,10 @@ public struct JiraWebhook: Sendable {
     public struct Invalid: Error, Equatable, CustomStringConvertible {
         public let problem: String
         public var description: String { problem }
+
+        public init(problem: String) {
+            self.problem = problem
+        }
     }
 
     public let event: String
