@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -85,6 +87,20 @@ let package = Package(
             ],
             path: "Shared/KinexusCLI"
         ),
+        .target(
+            name: "Ingress",
+            dependencies: [
+                "ChangeIntake", "KinexusBus", "KinexusServiceKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Shared/Ingress"
+        ),
+        .executableTarget(
+            name: "ingress",
+            dependencies: ["Ingress", "KinexusServiceKit"],
+            path: "Services/ingress"
+        ),
         .executableTarget(
             name: "kinexus",
             dependencies: ["KinexusCLI"],
@@ -128,6 +144,15 @@ let package = Package(
             name: "ChangeIntakeTests",
             dependencies: ["ChangeIntake", "KinexusEvents"],
             path: "Tests/ChangeIntakeTests"
+        ),
+        .testTarget(
+            name: "IngressTests",
+            dependencies: [
+                "Ingress", "KinexusTestSupport", "KinexusBus",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Tests/IngressTests"
         ),
         .testTarget(
             name: "DeploymentTests",

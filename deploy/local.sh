@@ -38,7 +38,7 @@ up() {
     local bin
     bin=$(cd "$root" && swift build --show-bin-path)
     for service in $(services); do
-        "$bin/$service" 2>&1 | sed -u "s/^/$service | /" | tee -a "$state/logs/$service.log" &
+        "$bin/$service" 2>&1 | tee -a "$state/logs/$service.log" | sed -u "s/^/$service | /" &
         pids+=($!)
     done
     if [ ${#pids[@]} -eq 0 ]; then

@@ -16,7 +16,7 @@ struct HealthRoutes: Sendable {
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("/health") { _, _ in
-            Self.json(.ok, ["status": "ok"])
+            jsonResponse(.ok, ["status": "ok"])
         }
         router.get("/ready") { _, _ in
             await readiness()
@@ -44,17 +44,11 @@ struct HealthRoutes: Sendable {
             problems.append("postgres: \(String(reflecting: error))")
         }
         let readiness = Readiness(status: problems.isEmpty ? "ready" : "unavailable", problems: problems)
-        return Self.json(problems.isEmpty ? .ok : .serviceUnavailable, readiness)
+        return jsonResponse(problems.isEmpty ? .ok : .serviceUnavailable, readiness)
     }
 
     struct Readiness: Encodable {
         let status: String
         let problems: [String]
-    }
-
-    static func json(_ status: HTTPResponse.Status, _ body: some Encodable) -> Response {
-        let data = (try? JSONEncoder().encode(body)) ?? Data()
-        return Response(status: status, headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -1,0 +1,49 @@
+import ChangeIntake
+import Foundation
+
+/// The ingress's own settings, from `KINEXUS_*` variables; the smart filter's defaults are the original's.
+public struct IngressConfiguration: Sendable {
+    /// When set, every Jira delivery must carry a valid `X-Hub-Signature`.
+    public var jiraWebhookSecret: String?
+    public var filter: ChangeFilter
+    /// How long a delivery id is remembered to answer a repeat without publishing again.
+    public var deliveryMemory: Duration
+    public var maximumBodyBytes: Int
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        func list(_ name: String) -> Set<String>? {
+            environment[name].map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }) }
+        }
+        jiraWebhookSecret = environment["KINEXUS_JIRA_WEBHOOK_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        var filter = ChangeFilter()
+        filter.triggerStatuses = list("KINEXUS_DOCS_TRIGGER_STATUSES") ?? filter.triggerStatuses
+        filter.workStatuses = list("KINEXUS_DOCS_WORK_STATUSES") ?? filter.workStatuses
+        filter.documentationLabels = list("KINEXUS_DOCS_LABELS") ?? filter.documentationLabels
+        filter.skipLabels = list("KINEXUS_DOCS_SKIP_LABELS") ?? filter.skipLabels
+        filter.skipResolutions = list("KINEXUS_DOCS_SKIP_RESOLUTIONS") ?? filter.skipResolutions
+        filter.skipTypes = list("KINEXUS_DOCS_SKIP_TYPES") ?? filter.skipTypes
+        filter.storyPointsField = environment["KINEXUS_JIRA_STORY_POINTS_FIELD"] ?? filter.storyPointsField
+        if let text = environment["KINEXUS_DOCS_MIN_STORY_POINTS"] {
+            guard let points = Double(text), points >= 0 else {
+                throw InvalidSetting(variable: "KINEXUS_DOCS_MIN_STORY_POINTS", value: text, expected: "a number ≥ 0")
+            }
+            filter.minimumStoryPoints = points
+        }
+        if let text = environment["KINEXUS_DOCS_MAX_AGE_DAYS"] {
+            guard let days = Double(text), days > 0 else {
+                throw InvalidSetting(variable: "KINEXUS_DOCS_MAX_AGE_DAYS", value: text, expected: "a number of days > 0")
+            }
+            filter.maximumAge = days * 86_400
+        }
+        self.filter = filter
+        deliveryMemory = .seconds(7 * 86_400)
+        maximumBodyBytes = 1024 * 1024
+    }
+
+    public struct InvalidSetting: Error, CustomStringConvertible {
+        public let variable: String
+        public let value: String
+        public let expected: String
+        public var description: String { "\(variable)='\(value)' is invalid: expected \(expected)" }
+    }
+}
