@@ -15,15 +15,6 @@ public struct JiraWebhook: Sendable {
         public let body: String
     }
 
-    public struct Invalid: Error, Equatable, CustomStringConvertible {
-        public let problem: String
-        public var description: String { problem }
-
-        public init(problem: String) {
-            self.problem = problem
-        }
-    }
-
     public let event: String
     /// When Jira sent it; the age rule measures tickets against it.
     public let timestamp: Date
@@ -46,16 +37,16 @@ public struct JiraWebhook: Sendable {
     public let fields: [String: JSONValue]
     public let issueURL: String?
 
-    public init(json: JSONValue) throws(Invalid) {
-        guard case .object = json else { throw Invalid(problem: "the body is not a JSON object") }
+    public init(json: JSONValue) throws(InvalidWebhook) {
+        guard case .object = json else { throw InvalidWebhook(problem: "the body is not a JSON object") }
         guard case .string(let event)? = json["webhookEvent"] else {
-            throw Invalid(problem: "'webhookEvent' is missing: this is not a Jira webhook")
+            throw InvalidWebhook(problem: "'webhookEvent' is missing: this is not a Jira webhook")
         }
-        guard case .object(let issue)? = json["issue"] else { throw Invalid(problem: "'issue' is missing") }
-        guard case .string(let key)? = issue["key"], !key.isEmpty else { throw Invalid(problem: "'issue.key' is missing") }
-        guard case .object(let fields)? = issue["fields"] else { throw Invalid(problem: "'issue.fields' is missing") }
+        guard case .object(let issue)? = json["issue"] else { throw InvalidWebhook(problem: "'issue' is missing") }
+        guard case .string(let key)? = issue["key"], !key.isEmpty else { throw InvalidWebhook(problem: "'issue.key' is missing") }
+        guard case .object(let fields)? = issue["fields"] else { throw InvalidWebhook(problem: "'issue.fields' is missing") }
         guard case .string(let summary)? = fields["summary"] else {
-            throw Invalid(problem: "'issue.fields.summary' is missing")
+            throw InvalidWebhook(problem: "'issue.fields.summary' is missing")
         }
         self.event = event
         if case .number(let milliseconds)? = json["timestamp"] {
@@ -112,6 +103,16 @@ public struct JiraWebhook: Sendable {
         return Comment(
             author: author?["accountId"]?.stringValue ?? author?["name"]?.stringValue ?? "",
             body: ADFText.text(ofBody: value["body"]))
+    }
+}
+
+/// A body that is JSON but not the webhook it claims to be, with the field at fault named.
+public struct InvalidWebhook: Error, Equatable, CustomStringConvertible {
+    public let problem: String
+    public var description: String { problem }
+
+    public init(problem: String) {
+        self.problem = problem
     }
 }
 

@@ -5,6 +5,8 @@ import Foundation
 public struct IngressConfiguration: Sendable {
     /// When set, every Jira delivery must carry a valid `X-Hub-Signature`.
     public var jiraWebhookSecret: String?
+    /// When set, every GitHub delivery must carry a valid `X-Hub-Signature-256`.
+    public var githubWebhookSecret: String?
     public var filter: ChangeFilter
     /// How long a delivery id is remembered to answer a repeat without publishing again.
     public var deliveryMemory: Duration
@@ -15,6 +17,7 @@ public struct IngressConfiguration: Sendable {
             environment[name].map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }) }
         }
         jiraWebhookSecret = environment["KINEXUS_JIRA_WEBHOOK_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        githubWebhookSecret = environment["KINEXUS_GITHUB_WEBHOOK_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         var filter = ChangeFilter()
         filter.triggerStatuses = list("KINEXUS_DOCS_TRIGGER_STATUSES") ?? filter.triggerStatuses
         filter.workStatuses = list("KINEXUS_DOCS_WORK_STATUSES") ?? filter.workStatuses

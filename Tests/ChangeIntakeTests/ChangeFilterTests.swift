@@ -9,7 +9,7 @@ struct ChangeFilterTests {
     func webhook(_ edit: (inout [String: JSONValue], inout [String: JSONValue]) -> Void = { _, _ in }) throws -> JiraWebhook {
         guard case .object(var root) = try JiraFixtureTests.load("webhook-issue-updated-resolved.json"),
               case .object(var issue)? = root["issue"], case .object(var fields)? = issue["fields"]
-        else { throw JiraWebhook.Invalid(problem: "fixture shape") }
+        else { throw InvalidWebhook(problem: "fixture shape") }
         edit(&root, &fields)
         issue["fields"] = .object(fields)
         root["issue"] = .object(issue)
@@ -80,13 +80,13 @@ struct ChangeFilterTests {
     }
 
     @Test func whatIsNotAJiraWebhookIsRefusedByName() {
-        #expect(throws: JiraWebhook.Invalid(problem: "'webhookEvent' is missing: this is not a Jira webhook")) {
+        #expect(throws: InvalidWebhook(problem: "'webhookEvent' is missing: this is not a Jira webhook")) {
             try JiraWebhook(json: .object(["issue": .object([:])]))
         }
-        #expect(throws: JiraWebhook.Invalid(problem: "'issue.key' is missing")) {
+        #expect(throws: InvalidWebhook(problem: "'issue.key' is missing")) {
             try JiraWebhook(json: .object(["webhookEvent": "jira:issue_updated", "issue": .object([:])]))
         }
-        #expect(throws: JiraWebhook.Invalid(problem: "the body is not a JSON object")) {
+        #expect(throws: InvalidWebhook(problem: "the body is not a JSON object")) {
             try JiraWebhook(json: .array([]))
         }
     }

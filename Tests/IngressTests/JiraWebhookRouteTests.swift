@@ -30,13 +30,7 @@ struct JiraWebhookRouteTests {
     func withIngress(secret: String? = secret, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         var environment: [String: String] = [:]
         environment["KINEXUS_JIRA_WEBHOOK_SECRET"] = secret
-        let configuration = try IngressConfiguration(environment: environment)
-        let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 10_000)
-        let intake = JiraWebhookIntake(configuration: configuration, redis: redis, publisher: publisher,
-                                       logger: Logger(label: "test"))
-        let router = Router()
-        IngressRoutes(jira: intake, maximumBodyBytes: configuration.maximumBodyBytes).add(to: router)
-        try await Application(router: router).test(.router) { client in try await body(client) }
+        try await IngressHarness(redis: redis).run(environment: environment, body)
     }
 
     func post(_ client: any TestClientProtocol, _ body: [UInt8], delivery: String = UUID().uuidString,
@@ -51,9 +45,7 @@ struct JiraWebhookRouteTests {
     }
 
     func publishedChanges(withID id: String) async throws -> [EventEnvelope] {
-        let entries = StreamEntry.parseEntries(
-            try await redis.send("XREVRANGE", Self.changes, "+", "-", "COUNT", "1000"), stream: Self.changes)
-        return entries.compactMap { try? $0.envelope() }.filter { $0.id == id }
+        try await IngressHarness(redis: redis).published(on: Self.changes, id: id)
     }
 
     @Test func aResolvedTicketIsAcceptedAndPublishedOnceForRepeatedDeliveries() async throws {
@@ -105,6 +97,7 @@ struct JiraWebhookRouteTests {
             let notJira = try await post(client, wrongShape)
             #expect(notJira.status == .badRequest)
             #expect(notJira.json["error"]?.stringValue?.contains("webhookEvent") == true)
+            #expect(notJira.json["code"] == "wrong_shape")
             let huge = Array(repeating: UInt8(ascii: " "), count: 1024 * 1024 + 1)
             let tooLarge = try await post(client, huge)
             #expect(tooLarge.status == .contentTooLarge)

@@ -1,0 +1,34 @@
+import Hummingbird
+import HummingbirdTesting
+import Ingress
+import KinexusBus
+import KinexusEvents
+import KinexusRedis
+import Logging
+
+/// The ingress's router, as the service builds it, against the test Redis.
+struct IngressHarness {
+    let redis: RedisClient
+
+    func run(environment: [String: String], _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void)
+        async throws
+    {
+        let configuration = try IngressConfiguration(environment: environment)
+        let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 10_000)
+        let logger = Logger(label: "test")
+        let router = Router()
+        IngressRoutes(
+            jira: JiraWebhookIntake(configuration: configuration, redis: redis, publisher: publisher, logger: logger),
+            github: GitHubWebhookIntake(configuration: configuration, redis: redis, publisher: publisher, logger: logger),
+            maximumBodyBytes: configuration.maximumBodyBytes
+        ).add(to: router)
+        try await Application(router: router).test(.router) { client in try await body(client) }
+    }
+
+    /// The envelopes with `id` among the latest entries of `stream`.
+    func published(on stream: String, id: String) async throws -> [EventEnvelope] {
+        let entries = StreamEntry.parseEntries(
+            try await redis.send("XREVRANGE", stream, "+", "-", "COUNT", "1000"), stream: stream)
+        return entries.compactMap { try? $0.envelope() }.filter { $0.id == id }
+    }
+}
