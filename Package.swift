@@ -50,6 +50,11 @@ let package = Package(
             path: "Shared/ChangeIntake"
         ),
         .target(
+            name: "DocumentWriting",
+            dependencies: ["KinexusEvents"],
+            path: "Shared/DocumentWriting"
+        ),
+        .target(
             name: "KinexusBus",
             dependencies: [
                 "KinexusRedis", "KinexusEvents", "EventPatterns",
@@ -153,6 +158,11 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Tests/IngressTests"
+        ),
+        .testTarget(
+            name: "DocumentWritingTests",
+            dependencies: ["DocumentWriting", "KinexusEvents"],
+            path: "Tests/DocumentWritingTests"
         ),
         .testTarget(
             name: "DeploymentTests",

@@ -1,0 +1,76 @@
+import Foundation
+import KinexusEvents
+
+/// The embedded default: documentation assembled from the ticket's own context, deterministic and offline.
+public struct TemplateWriter: TextGenerator {
+    public init() {}
+
+    public func newDocument(for change: ChangeDetected, title: String) async throws -> String {
+        var page = MarkdownSections("# \(title)\n")
+        for (heading, body) in sections(for: change) {
+            page.set(heading, to: body)
+        }
+        return page.markdown
+    }
+
+    public func updatedDocument(_ previous: String, for change: ChangeDetected, title: String) async throws -> String {
+        var page = MarkdownSections(previous)
+        for (heading, body) in sections(for: change) where heading != "Notes" {
+            page.set(heading, to: body)
+        }
+        let earlierNotes = page.body(of: "Notes").map { $0 + "\n" } ?? ""
+        page.set("Notes", to: earlierNotes + "- Updated for \(change.ticketKey): \(change.summary)")
+        return page.markdown
+    }
+
+    public func revisedDocument(_ previous: String, feedback: String, reviewer: String) async throws -> String {
+        var page = MarkdownSections(previous)
+        let earlier = page.body(of: "Review feedback").map { $0 + "\n" } ?? ""
+        let quoted = feedback.split(separator: "\n").map { "  > " + $0 }.joined(separator: "\n")
+        page.set("Review feedback", to: earlier + "- \(reviewer.isEmpty ? "A reviewer" : reviewer) asked:\n" + quoted)
+        return page.markdown
+    }
+
+    func sections(for change: ChangeDetected) -> [(String, String)] {
+        let paragraphs = change.description.components(separatedBy: "\n\n")
+            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        let overview = ([change.summary.hasSuffix(".") ? change.summary : change.summary + "."] + paragraphs.prefix(1))
+            .joined(separator: "\n\n")
+        var details: [String] = Array(paragraphs.dropFirst())
+        if !change.components.isEmpty { details.append("Components: \(change.components.joined(separator: ", ")).") }
+        if !change.fixVersions.isEmpty { details.append("Released in: \(change.fixVersions.joined(separator: ", ")).") }
+        let usage: String = if !change.apiPaths.isEmpty {
+            change.apiPaths.map { "- `\($0)`" }.joined(separator: "\n")
+        } else if !change.acceptanceCriteria.isEmpty {
+            change.acceptanceCriteria.map { "- \($0)" }.joined(separator: "\n")
+        } else {
+            "See the overview."
+        }
+        let examples: String = if !change.apiPaths.isEmpty {
+            change.apiPaths.map { endpoint in
+                let parts = endpoint.split(separator: " ", maxSplits: 1)
+                return "```sh\ncurl -X \(parts[0]) \"$BASE_URL\(parts.count > 1 ? String(parts[1]) : "/")\"\n```"
+            }.joined(separator: "\n\n")
+        } else if !change.acceptanceCriteria.isEmpty {
+            "```gherkin\n" + change.acceptanceCriteria.joined(separator: "\n") + "\n```"
+        } else {
+            "No examples were given in \(change.ticketKey)."
+        }
+        let impact = switch change.documentationType {
+        case "breaking-change": "**Breaking change.** Clients must be updated before upgrading."
+        case "api": "Changes the API surface listed under Usage."
+        case "feature": "Adds new behaviour; existing behaviour is unchanged."
+        default: "No change to existing interfaces."
+        }
+        var notes = change.docComments.map { "- " + $0.replacingOccurrences(of: "\n", with: " ") }
+        notes.append("- Source: \(change.ticketKey)" + (change.url.map { " (\($0))" } ?? ""))
+        return [
+            ("Overview", overview),
+            ("Implementation Details", details.isEmpty ? "No further details were recorded." : details.joined(separator: "\n\n")),
+            ("Usage", usage),
+            ("Examples", examples),
+            ("Impact", impact),
+            ("Notes", notes.joined(separator: "\n")),
+        ]
+    }
+}
