@@ -37,6 +37,7 @@ let package = Package(
         ),
         .target(
             name: "KinexusEvents",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             path: "Shared/KinexusEvents"
         ),
         .target(
@@ -106,6 +107,20 @@ let package = Package(
             dependencies: ["Ingress", "KinexusServiceKit"],
             path: "Services/ingress"
         ),
+        .target(
+            name: "Orchestration",
+            dependencies: [
+                "DocumentWriting", "KinexusBus", "KinexusPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Shared/Orchestration",
+            resources: [.copy("Migrations")]
+        ),
+        .executableTarget(
+            name: "orchestrator",
+            dependencies: ["Orchestration", "DocumentWriting", "KinexusServiceKit"],
+            path: "Services/orchestrator"
+        ),
         .executableTarget(
             name: "kinexus",
             dependencies: ["KinexusCLI"],
@@ -163,6 +178,15 @@ let package = Package(
             name: "DocumentWritingTests",
             dependencies: ["DocumentWriting", "KinexusEvents"],
             path: "Tests/DocumentWritingTests"
+        ),
+        .testTarget(
+            name: "OrchestrationTests",
+            dependencies: [
+                "Orchestration", "DocumentWriting", "KinexusBus", "KinexusTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/OrchestrationTests"
         ),
         .testTarget(
             name: "DeploymentTests",

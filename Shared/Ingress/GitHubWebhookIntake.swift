@@ -41,7 +41,7 @@ public struct GitHubWebhookIntake: Sendable {
         let decision = pullRequest.decide(configuration.filter)
         var changeID: String?
         if decision.accepted {
-            let id = DerivedEventID.from("github:" + (delivery ?? pullRequest.key))
+            let id = EventID.derived(from: "github:" + (delivery ?? pullRequest.key))
             try await publishChange(pullRequest.changeDetected(changeID: id), source: .github, publisher: publisher,
                                     logger: logger, reason: decision.reason)
             changeID = id

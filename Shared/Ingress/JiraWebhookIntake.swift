@@ -38,7 +38,7 @@ public struct JiraWebhookIntake: Sendable {
         var changeID: String?
         if decision.accepted {
             // Retries of one delivery carry its identifier: the same fact gets the same event id.
-            let id = DerivedEventID.from("jira:" + (delivery ?? "\(webhook.issueKey):\(webhook.timestamp.timeIntervalSince1970)"))
+            let id = EventID.derived(from: "jira:" + (delivery ?? "\(webhook.issueKey):\(webhook.timestamp.timeIntervalSince1970)"))
             let change = ChangeContext.changeDetected(from: webhook, changeID: id,
                                                       storyPointsField: configuration.filter.storyPointsField)
             try await publishChange(change, source: .jira, publisher: publisher, logger: logger, reason: decision.reason)

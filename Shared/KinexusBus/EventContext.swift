@@ -12,6 +12,9 @@ public struct EventContext: Sendable {
     public let entryID: String
     let publisher: EventPublisher
 
+    /// The id of the event in hand: handlers key their writes on it, so a redelivery changes nothing.
+    public var eventID: String { envelope.id }
+
     /// Carries `event_id`, `correlation_id`, `detail_type` and `group` on every line.
     public var logger: Logger { eventLogger(baseLogger, envelope: envelope, correlationID: correlationID) }
 

@@ -56,11 +56,12 @@ public struct DocumentGenerated: EventDetail {
     public static let detailType = "DocumentGenerated"
     public var documentID: String
     public var version: Int
-    public var changeID: String
+    /// The change that led to this version; nil for a revision asked for by a reviewer.
+    public var changeID: String?
     public var title: String
     public var ticketKey: String?
 
-    public init(documentID: String, version: Int, changeID: String, title: String, ticketKey: String? = nil) {
+    public init(documentID: String, version: Int, changeID: String?, title: String, ticketKey: String? = nil) {
         self.documentID = documentID
         self.version = version
         self.changeID = changeID

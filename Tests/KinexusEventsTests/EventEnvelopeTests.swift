@@ -71,4 +71,11 @@ struct EventIDTests {
             #expect("89ab".contains(Array(id)[19]))
         }
     }
+
+    @Test func derivedIDsAreStableUUIDs() {
+        let id = EventID.derived(from: "jira:abc")
+        #expect(id == EventID.derived(from: "jira:abc"))
+        #expect(id != EventID.derived(from: "jira:abd"))
+        #expect(UUID(uuidString: id)?.uuidString.lowercased() == id)
+    }
 }

@@ -2,8 +2,8 @@ import Crypto
 
 /// An event id derived from an upstream identifier (a webhook delivery id), shaped as a UUID: a retry of
 /// the same delivery yields the same id, so every consumer collapses the repeats.
-public enum DerivedEventID {
-    public static func from(_ name: String) -> String {
+extension EventID {
+    public static func derived(from name: String) -> String {
         var bytes = Array(SHA256.hash(data: Array(name.utf8)).prefix(16))
         bytes[6] = bytes[6] & 0x0F | 0x80  // version 8: a custom, name-based UUID
         bytes[8] = bytes[8] & 0x3F | 0x80

@@ -1,0 +1,141 @@
+import DocumentWriting
+import Foundation
+import KinexusBus
+import KinexusEvents
+import KinexusPostgres
+import KinexusRedis
+import KinexusTestSupport
+import Logging
+import Orchestration
+import PostgresNIO
+import ServiceLifecycle
+import Testing
+
+/// The orchestrator on real Redis and Postgres: changes become document versions, once per event.
+struct OrchestratorTests {
+    let logger = Logger(label: "test")
+    let generated = Topic(source: "kinexus.orchestrator", detailType: "DocumentGenerated").streamKey
+
+    func withOrchestrators(groups: Int = 1, _ body: @Sendable (RedisClient, PostgresClient) async throws -> Void) async throws {
+        let redis = try TestEnvironment.redisClient()
+        let postgres = PostgresClient(configuration: try PostgresSettings.configuration(url: try TestEnvironment.postgresURL()),
+                                      backgroundLogger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await postgres.run() }
+            try await MigrationRunner(client: postgres, service: "orchestrator", logger: logger).run(try DocumentStore.migrations())
+            let orchestrator = Orchestrator(store: DocumentStore(client: postgres, logger: logger), writer: TemplateWriter())
+            let consumers = try (0..<groups).map { _ in
+                var configuration = BusConfiguration(group: TestEnvironment.unique("orchestrator"))
+                configuration.readBlock = .milliseconds(100)
+                configuration.retryBaseDelay = .milliseconds(100)
+                return try EventConsumer(redis: redis, configuration: configuration, subscriptions: try orchestrator.subscriptions(),
+                                         logger: logger)
+            }
+            for consumer in consumers { try await consumer.prepare() }
+            let group = ServiceGroup(configuration: .init(services: consumers.map { .init(service: $0) },
+                                                          gracefulShutdownSignals: [], logger: logger))
+            tasks.addTask { try await group.run() }
+            do {
+                try await body(redis, postgres)
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            tasks.cancelAll()
+        }
+    }
+
+    func publisher(_ redis: RedisClient) -> EventPublisher {
+        EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 100_000)
+    }
+
+    func change(_ key: String, summary: String) -> ChangeDetected {
+        ChangeDetected(changeID: EventID.random(), origin: "jira", ticketKey: key, ticketType: "Story", summary: summary,
+                       description: "Why it matters.\n\nHow it works.", apiPaths: ["GET /v1/widgets"], documentationType: "api")
+    }
+
+    /// The DocumentGenerated published for the event `eventID`, once it is there.
+    func generated(for eventID: String, redis: RedisClient) async throws -> DocumentGenerated? {
+        let id = EventID.derived(from: "generated:" + eventID)
+        var found: DocumentGenerated?
+        _ = try await eventually(timeout: .seconds(15)) {
+            let entries = StreamEntry.parseEntries(try await redis.send("XREVRANGE", generated, "+", "-", "COUNT", "500"),
+                                                   stream: generated)
+            found = try entries.compactMap { try? $0.envelope() }.first { $0.id == id }?.decodeDetail(as: DocumentGenerated.self)
+            return found != nil
+        }
+        return found
+    }
+
+    func versions(_ documentID: String, postgres: PostgresClient) async throws -> [Int] {
+        var versions: [Int] = []
+        let rows = try await postgres.query(
+            "SELECT version FROM docs.document_versions WHERE document_id = \(UUID(uuidString: documentID)!) ORDER BY version",
+            logger: logger)
+        for try await version in rows.decode(Int.self) { versions.append(version) }
+        return versions
+    }
+
+    @Test func changesBecomeVersionsAndRevisionsAnswerTheReviewer() async throws {
+        try await withOrchestrators { redis, postgres in
+            let key = TestEnvironment.unique("DOC")
+            let first = change(key, summary: "Widgets API")
+            let firstEvent = try await publisher(redis).publish(first, source: .jira, id: first.changeID)
+            let v1 = try #require(try await generated(for: firstEvent.id, redis: redis))
+            #expect(v1.version == 1)
+            #expect(v1.title == "Widgets API")
+            #expect(v1.ticketKey == key)
+            #expect(v1.changeID == first.changeID)
+            let store = DocumentStore(client: postgres, logger: logger)
+            let markdown = try #require(try await store.markdown(of: UUID(uuidString: v1.documentID)!, version: 1))
+            #expect(markdown.hasPrefix("# Widgets API\n"))
+            #expect(markdown.contains("- `GET /v1/widgets`"))
+
+            let second = change(key, summary: "Widgets API with paging")
+            let secondEvent = try await publisher(redis).publish(second, source: .github, id: second.changeID)
+            let v2 = try #require(try await generated(for: secondEvent.id, redis: redis))
+            #expect(v2.documentID == v1.documentID)
+            #expect(v2.version == 2)
+            let updated = try #require(try await store.markdown(of: UUID(uuidString: v1.documentID)!, version: 2))
+            #expect(updated.contains("- Updated for \(key): Widgets API with paging"))
+
+            let revision = RevisionRequested(documentID: v1.documentID, reviewID: "r1", feedback: "Show a paging example.",
+                                             reviewer: "ana")
+            let revisionEvent = try await publisher(redis).publish(revision, source: .approval)
+            let v3 = try #require(try await generated(for: revisionEvent.id, redis: redis))
+            #expect(v3.version == 3)
+            #expect(v3.changeID == nil)
+            let revised = try #require(try await store.markdown(of: UUID(uuidString: v1.documentID)!, version: 3))
+            #expect(revised.contains("> Show a paging example."))
+            #expect(try await versions(v1.documentID, postgres: postgres) == [1, 2, 3])
+        }
+    }
+
+    @Test func anEventHandledTwiceWritesOneVersion() async throws {
+        // Two groups stand for a redelivery: both run the handler for the same event id.
+        try await withOrchestrators(groups: 2) { redis, postgres in
+            let change = change(TestEnvironment.unique("DOC"), summary: "Once only")
+            let event = try await publisher(redis).publish(change, source: .jira, id: change.changeID)
+            let generated = try #require(try await generated(for: event.id, redis: redis))
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(try await versions(generated.documentID, postgres: postgres) == [1])
+        }
+    }
+
+    @Test func aRevisionOfAnUnknownDocumentIsDeadLettered() async throws {
+        try await withOrchestrators { redis, _ in
+            let revision = RevisionRequested(documentID: "not-a-uuid", reviewID: "r", feedback: "x", reviewer: "ana")
+            let event = try await publisher(redis).publish(revision, source: .approval)
+            #expect(try await eventually(timeout: .seconds(15)) {
+                let groups = try await BusAdmin(redis: redis).deadLetterGroups().filter { $0.hasPrefix("orchestrator-") }
+                for group in groups {
+                    if try await DeadLetters(redis: redis, group: group).list().contains(where: {
+                        $0.eventID == event.id && $0.errorCode == "invalid_reference"
+                    }) { return true }
+                }
+                return false
+            })
+        }
+    }
+}
