@@ -38,7 +38,8 @@ up() {
     local bin
     bin=$(cd "$root" && swift build --show-bin-path)
     for service in $(services); do
-        "$bin/$service" 2>&1 | tee -a "$state/logs/$service.log" | sed -u "s/^/$service | /" &
+        # The service's own pid is the one tracked, so stopping signals the service, not its log pipe.
+        "$bin/$service" > >(tee -a "$state/logs/$service.log" | sed -u "s/^/$service | /") 2>&1 &
         pids+=($!)
     done
     if [ ${#pids[@]} -eq 0 ]; then
