@@ -56,6 +56,10 @@ let package = Package(
             path: "Shared/DocumentWriting"
         ),
         .target(
+            name: "DocumentReview",
+            path: "Shared/DocumentReview"
+        ),
+        .target(
             name: "KinexusBus",
             dependencies: [
                 "KinexusRedis", "KinexusEvents", "EventPatterns",
@@ -187,6 +191,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/OrchestrationTests"
+        ),
+        .testTarget(
+            name: "DocumentReviewTests",
+            dependencies: ["DocumentReview"],
+            path: "Tests/DocumentReviewTests"
         ),
         .testTarget(
             name: "DeploymentTests",
