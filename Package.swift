@@ -57,6 +57,7 @@ let package = Package(
         ),
         .target(
             name: "DocumentReview",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             path: "Shared/DocumentReview"
         ),
         .target(
@@ -125,6 +126,20 @@ let package = Package(
             dependencies: ["Orchestration", "DocumentWriting", "KinexusServiceKit"],
             path: "Services/orchestrator"
         ),
+        .target(
+            name: "Reviewing",
+            dependencies: [
+                "DocumentReview", "KinexusBus", "KinexusPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Shared/Reviewing",
+            resources: [.copy("Migrations")]
+        ),
+        .executableTarget(
+            name: "reviewer",
+            dependencies: ["Reviewing", "DocumentReview", "KinexusServiceKit"],
+            path: "Services/reviewer"
+        ),
         .executableTarget(
             name: "kinexus",
             dependencies: ["KinexusCLI"],
@@ -186,7 +201,7 @@ let package = Package(
         .testTarget(
             name: "OrchestrationTests",
             dependencies: [
-                "Orchestration", "DocumentWriting", "KinexusBus", "KinexusTestSupport",
+                "Orchestration", "DocumentWriting", "Reviewing", "DocumentReview", "KinexusBus", "KinexusTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

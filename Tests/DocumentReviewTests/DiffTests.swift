@@ -1,4 +1,5 @@
 import DocumentReview
+import Foundation
 import Testing
 
 struct DiffTests {
@@ -37,5 +38,22 @@ struct DiffTests {
         #expect(page.contains("class=\"add\""))
         #expect(page.contains("class=\"del\""))
         #expect(page.contains("version 1 → 2: 0 additions, 0 deletions, 1 change"))
+    }
+}
+
+struct DiffLinkTests {
+    let link = DiffLink(secret: "s", baseURL: "http://localhost:8080/", lifetime: 7 * 86_400)
+
+    @Test func aLinkOpensItsOwnReviewUntilItExpires() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let token = link.token(reviewID: "r1", now: now)
+        #expect(link.url(reviewID: "r1", now: now) == "http://localhost:8080/reviews/r1/diff?token=\(token)")
+        #expect(link.verify(reviewID: "r1", token: token, now: now.addingTimeInterval(6 * 86_400)) == .valid)
+        #expect(link.verify(reviewID: "r1", token: token, now: now.addingTimeInterval(8 * 86_400)) == .expired)
+        #expect(link.verify(reviewID: "r2", token: token, now: now) == .invalid)
+        #expect(link.verify(reviewID: "r1", token: nil, now: now) == .invalid)
+        #expect(link.verify(reviewID: "r1", token: "9999999999.00", now: now) == .invalid)
+        let forged = DiffLink(secret: "other", baseURL: "x").token(reviewID: "r1", now: now)
+        #expect(link.verify(reviewID: "r1", token: forged, now: now) == .invalid)
     }
 }

@@ -7,6 +7,8 @@ import KinexusRedis
 import KinexusTestSupport
 import Logging
 import Orchestration
+import DocumentReview
+import Reviewing
 import PostgresNIO
 import ServiceLifecycle
 import Testing
@@ -16,7 +18,9 @@ struct OrchestratorTests {
     let logger = Logger(label: "test")
     let generated = Topic(source: "kinexus.orchestrator", detailType: "DocumentGenerated").streamKey
 
-    func withOrchestrators(groups: Int = 1, _ body: @Sendable (RedisClient, PostgresClient) async throws -> Void) async throws {
+    func withOrchestrators(
+        groups: Int = 1, withReviewer: Bool = false, _ body: @Sendable (RedisClient, PostgresClient) async throws -> Void
+    ) async throws {
         let redis = try TestEnvironment.redisClient()
         let postgres = PostgresClient(configuration: try PostgresSettings.configuration(url: try TestEnvironment.postgresURL()),
                                       backgroundLogger: logger)
@@ -24,12 +28,18 @@ struct OrchestratorTests {
             tasks.addTask { await postgres.run() }
             try await MigrationRunner(client: postgres, service: "orchestrator", logger: logger).run(try DocumentStore.migrations())
             let orchestrator = Orchestrator(store: DocumentStore(client: postgres, logger: logger), writer: TemplateWriter())
-            let consumers = try (0..<groups).map { _ in
-                var configuration = BusConfiguration(group: TestEnvironment.unique("orchestrator"))
+            func consumer(_ name: String, _ subscriptions: [Subscription]) throws -> EventConsumer {
+                var configuration = BusConfiguration(group: TestEnvironment.unique(name))
                 configuration.readBlock = .milliseconds(100)
                 configuration.retryBaseDelay = .milliseconds(100)
-                return try EventConsumer(redis: redis, configuration: configuration, subscriptions: try orchestrator.subscriptions(),
-                                         logger: logger)
+                return try EventConsumer(redis: redis, configuration: configuration, subscriptions: subscriptions, logger: logger)
+            }
+            var consumers = try (0..<groups).map { _ in try consumer("orchestrator", try orchestrator.subscriptions()) }
+            if withReviewer {
+                try await MigrationRunner(client: postgres, service: "reviewer", logger: logger).run(try Reviewer.migrations())
+                let reviewer = Reviewer(client: postgres, links: DiffLink(secret: "test", baseURL: "http://kinexus.test"),
+                                        logger: logger)
+                consumers.append(try consumer("reviewer", try reviewer.subscriptions()))
             }
             for consumer in consumers { try await consumer.prepare() }
             let group = ServiceGroup(configuration: .init(services: consumers.map { .init(service: $0) },
@@ -57,12 +67,17 @@ struct OrchestratorTests {
 
     /// The DocumentGenerated published for the event `eventID`, once it is there.
     func generated(for eventID: String, redis: RedisClient) async throws -> DocumentGenerated? {
-        let id = EventID.derived(from: "generated:" + eventID)
-        var found: DocumentGenerated?
+        try await published(DocumentGenerated.self, id: EventID.derived(from: "generated:" + eventID), on: generated, redis: redis)
+    }
+
+    func published<Detail: EventDetail>(_ type: Detail.Type, id: String, on stream: String, redis: RedisClient) async throws
+        -> Detail?
+    {
+        var found: Detail?
         _ = try await eventually(timeout: .seconds(15)) {
-            let entries = StreamEntry.parseEntries(try await redis.send("XREVRANGE", generated, "+", "-", "COUNT", "500"),
-                                                   stream: generated)
-            found = try entries.compactMap { try? $0.envelope() }.first { $0.id == id }?.decodeDetail(as: DocumentGenerated.self)
+            let entries = StreamEntry.parseEntries(try await redis.send("XREVRANGE", stream, "+", "-", "COUNT", "500"),
+                                                   stream: stream)
+            found = try entries.compactMap { try? $0.envelope() }.first { $0.id == id }?.decodeDetail(as: type)
             return found != nil
         }
         return found
@@ -136,6 +151,40 @@ struct OrchestratorTests {
                 }
                 return false
             })
+        }
+    }
+
+    @Test func everyVersionGetsAReviewWithAnEscapedDiff() async throws {
+        try await withOrchestrators(withReviewer: true) { redis, postgres in
+            let reviews = Topic(source: "kinexus.reviewer", detailType: "ReviewRequested").streamKey
+            let key = TestEnvironment.unique("DOC")
+            var first = change(key, summary: "Widgets <script>alert(1)</script>")
+            first.description = "Uses <b>bold</b> claims."
+            let firstEvent = try await publisher(redis).publish(first, source: .jira, id: first.changeID)
+            let v1 = try #require(try await generated(for: firstEvent.id, redis: redis))
+            let review = try #require(try await published(
+                ReviewRequested.self, id: EventID.derived(from: "review:" + EventID.derived(from: "generated:" + firstEvent.id)),
+                on: reviews, redis: redis))
+            #expect(review.documentID == v1.documentID)
+            #expect(review.version == 1)
+            #expect(review.summary.hasSuffix("0 deletions, 0 changes"))
+            #expect(review.diffURL.hasPrefix("http://kinexus.test/reviews/\(review.reviewID)/diff?token="))
+            let rows = try await postgres.query(
+                "SELECT diff_html FROM docs.reviews WHERE review_id = \(UUID(uuidString: review.reviewID)!)", logger: logger)
+            var html = ""
+            for try await text in rows.decode(String.self) { html = text }
+            #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(!html.contains("<script>"))
+            #expect(!html.contains("<b>bold</b>"))
+
+            let second = change(key, summary: "Widgets with paging")
+            let secondEvent = try await publisher(redis).publish(second, source: .jira, id: second.changeID)
+            let nextReview = try #require(try await published(
+                ReviewRequested.self, id: EventID.derived(from: "review:" + EventID.derived(from: "generated:" + secondEvent.id)),
+                on: reviews, redis: redis))
+            #expect(nextReview.version == 2)
+            #expect(nextReview.reviewID != review.reviewID)
+            #expect(!nextReview.summary.hasSuffix(" 0 changes"), "\(nextReview.summary)")
         }
     }
 }
