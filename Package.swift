@@ -140,6 +140,20 @@ let package = Package(
             dependencies: ["Reviewing", "DocumentReview", "KinexusServiceKit"],
             path: "Services/reviewer"
         ),
+        .target(
+            name: "Approval",
+            dependencies: [
+                "KinexusBus", "KinexusPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Shared/Approval",
+            resources: [.copy("Migrations")]
+        ),
+        .executableTarget(
+            name: "approver",
+            dependencies: ["Approval", "KinexusServiceKit"],
+            path: "Services/approver"
+        ),
         .executableTarget(
             name: "kinexus",
             dependencies: ["KinexusCLI"],
@@ -201,7 +215,8 @@ let package = Package(
         .testTarget(
             name: "OrchestrationTests",
             dependencies: [
-                "Orchestration", "DocumentWriting", "Reviewing", "DocumentReview", "KinexusBus", "KinexusTestSupport",
+                "Orchestration", "DocumentWriting", "Reviewing", "DocumentReview", "Approval", "KinexusBus",
+                "KinexusTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -211,6 +226,11 @@ let package = Package(
             name: "DocumentReviewTests",
             dependencies: ["DocumentReview"],
             path: "Tests/DocumentReviewTests"
+        ),
+        .testTarget(
+            name: "ApprovalTests",
+            dependencies: ["Approval"],
+            path: "Tests/ApprovalTests"
         ),
         .testTarget(
             name: "DeploymentTests",

@@ -35,7 +35,14 @@ public struct DocumentStore: Sendable {
         var description: String { "the orchestrator's Migrations resource is missing from the bundle" }
     }
 
-    /// The version an event already wrote, if any: the idempotency check of every handler.
+    /// Serializes the transactions handling one event (two replicas, or two deliveries racing) and answers
+    /// the version an earlier one wrote, if any: the idempotency check of every handler.
+    private func claim(_ eventID: String, on connection: PostgresConnection) async throws -> Version? {
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(eventID), 0))", logger: logger)
+        return try await version(writtenBy: eventID, on: connection)
+    }
+
+    /// The version an event already wrote, if any.
     func version(writtenBy eventID: String, on connection: PostgresConnection) async throws -> Version? {
         let rows = try await connection.query("""
             SELECT v.document_id, v.version, d.title, d.ticket_key, v.change_id
@@ -54,7 +61,7 @@ public struct DocumentStore: Sendable {
         for change: ChangeDetected, eventID: String, title: String, write: @Sendable (String?) async throws -> String
     ) async throws -> Version {
         try await client.withTransaction(logger: logger) { connection in
-            if let existing = try await version(writtenBy: eventID, on: connection) { return existing }
+            if let existing = try await claim(eventID, on: connection) { return existing }
             try await connection.query("""
                 INSERT INTO docs.changes (change_id, origin, ticket_key, detail)
                 VALUES (\(change.changeID), \(change.origin), \(change.ticketKey), \(try JSONValue(encoding: change).jsonText)::jsonb)
@@ -79,7 +86,7 @@ public struct DocumentStore: Sendable {
         of documentID: UUID, eventID: String, feedback: String, write: @Sendable (String) async throws -> String
     ) async throws -> Version {
         try await client.withTransaction(logger: logger) { connection in
-            if let existing = try await version(writtenBy: eventID, on: connection) { return existing }
+            if let existing = try await claim(eventID, on: connection) { return existing }
             return try await appendVersion(to: documentID, eventID: eventID, changeID: nil, feedback: feedback,
                                            on: connection) { current in
                 guard let current else { throw StoreError.noDocument(documentID.uuidString) }

@@ -9,6 +9,7 @@ import Logging
 import Orchestration
 import DocumentReview
 import Reviewing
+import Approval
 import PostgresNIO
 import ServiceLifecycle
 import Testing
@@ -36,6 +37,10 @@ struct OrchestratorTests {
             }
             var consumers = try (0..<groups).map { _ in try consumer("orchestrator", try orchestrator.subscriptions()) }
             if withReviewer {
+                try await MigrationRunner(client: postgres, service: "approver", logger: logger).run(try Approver.migrations())
+                let approver = Approver(client: postgres, approvers: nil, ownAuthor: "kinexus-bot",
+                                        publicURL: "http://kinexus.test", logger: logger)
+                consumers.append(try consumer("approver", try approver.subscriptions()))
                 try await MigrationRunner(client: postgres, service: "reviewer", logger: logger).run(try Reviewer.migrations())
                 let reviewer = Reviewer(client: postgres, links: DiffLink(secret: "test", baseURL: "http://kinexus.test"),
                                         logger: logger)
@@ -44,14 +49,18 @@ struct OrchestratorTests {
             for consumer in consumers { try await consumer.prepare() }
             let group = ServiceGroup(configuration: .init(services: consumers.map { .init(service: $0) },
                                                           gracefulShutdownSignals: [], logger: logger))
-            tasks.addTask { try await group.run() }
-            do {
-                try await body(redis, postgres)
-            } catch {
+            // The consumers stop first, finishing their handlers while Postgres still runs.
+            try await withThrowingTaskGroup(of: Void.self) { running in
+                running.addTask { try await group.run() }
+                do {
+                    try await body(redis, postgres)
+                } catch {
+                    await group.triggerGracefulShutdown()
+                    throw error
+                }
                 await group.triggerGracefulShutdown()
-                throw error
+                try await running.waitForAll()
             }
-            await group.triggerGracefulShutdown()
             tasks.cancelAll()
         }
     }
@@ -70,11 +79,11 @@ struct OrchestratorTests {
         try await published(DocumentGenerated.self, id: EventID.derived(from: "generated:" + eventID), on: generated, redis: redis)
     }
 
-    func published<Detail: EventDetail>(_ type: Detail.Type, id: String, on stream: String, redis: RedisClient) async throws
-        -> Detail?
-    {
+    func published<Detail: EventDetail>(
+        _ type: Detail.Type, id: String, on stream: String, redis: RedisClient, timeout: Duration = .seconds(15)
+    ) async throws -> Detail? {
         var found: Detail?
-        _ = try await eventually(timeout: .seconds(15)) {
+        _ = try await eventually(timeout: timeout) {
             let entries = StreamEntry.parseEntries(try await redis.send("XREVRANGE", stream, "+", "-", "COUNT", "500"),
                                                    stream: stream)
             found = try entries.compactMap { try? $0.envelope() }.first { $0.id == id }?.decodeDetail(as: type)
@@ -185,6 +194,81 @@ struct OrchestratorTests {
             #expect(nextReview.version == 2)
             #expect(nextReview.reviewID != review.reviewID)
             #expect(!nextReview.summary.hasSuffix(" 0 changes"), "\(nextReview.summary)")
+        }
+    }
+
+    func review(after eventID: String, redis: RedisClient) async throws -> ReviewRequested? {
+        try await published(ReviewRequested.self, id: EventID.derived(from: "review:" + EventID.derived(from: "generated:" + eventID)),
+                            on: Topic(source: "kinexus.reviewer", detailType: "ReviewRequested").streamKey, redis: redis)
+    }
+
+    @Test func approvalPublishesRevisionRewritesRejectionEnds() async throws {
+        try await withOrchestrators(withReviewer: true) { redis, postgres in
+            let key = TestEnvironment.unique("DOC")
+            let first = change(key, summary: "Pipeline \(key)")
+            let firstEvent = try await publisher(redis).publish(first, source: .jira, id: first.changeID)
+            let review1 = try #require(try await review(after: firstEvent.id, redis: redis))
+
+            // Needs revision: a new version answering the feedback, and a new review of it.
+            let revise = ReviewDecisionSubmitted(reviewID: review1.reviewID, decision: nil,
+                                                 comment: "Needs revision: show paging", reviewer: "ana")
+            let reviseEvent = try await publisher(redis).publish(revise, source: .console)
+            let revision = try #require(try await published(
+                RevisionRequested.self, id: EventID.derived(from: "decided:" + reviseEvent.id),
+                on: Topic(source: "kinexus.approval", detailType: "RevisionRequested").streamKey, redis: redis))
+            #expect(revision.feedback == "Needs revision: show paging")
+            let review2 = try #require(try await review(after: try await revisionEventID(redis, revision), redis: redis))
+            #expect(review2.version == 2)
+
+            // A decision on the superseded review changes nothing.
+            let stale = try await publisher(redis).publish(
+                ReviewDecisionSubmitted(reviewID: review1.reviewID, decision: "approved", comment: "", reviewer: "ana"),
+                source: .console)
+            // Approval of the current review publishes the page.
+            let approve = try await publisher(redis).publish(
+                ReviewDecisionSubmitted(reviewID: review2.reviewID, decision: "approved", comment: "LGTM", reviewer: "ana"),
+                source: .console)
+            let published = try #require(try await self.published(
+                DocumentationPublished.self, id: EventID.derived(from: "decided:" + approve.id),
+                on: Topic(source: "kinexus.approval", detailType: "DocumentationPublished").streamKey, redis: redis))
+            #expect(published.version == 2)
+            #expect(published.pageURL == "http://kinexus.test/pages/\(published.pageID)")
+            let rows = try await postgres.query(
+                "SELECT version, markdown FROM docs.pages WHERE slug = \(published.pageID)", logger: logger)
+            for try await (version, markdown) in rows.decode((Int, String).self) {
+                #expect(version == 2)
+                #expect(markdown.contains("> Needs revision: show paging"))
+            }
+            let staleOutcome = try await self.published(
+                DocumentationPublished.self, id: EventID.derived(from: "decided:" + stale.id),
+                on: Topic(source: "kinexus.approval", detailType: "DocumentationPublished").streamKey, redis: redis,
+                timeout: .milliseconds(500))
+            #expect(staleOutcome == nil, "a decision on a superseded review publishes nothing")
+        }
+    }
+
+    /// The id of the RevisionRequested event whose detail is `revision`, so the next review can be found.
+    func revisionEventID(_ redis: RedisClient, _ revision: RevisionRequested) async throws -> String {
+        let stream = Topic(source: "kinexus.approval", detailType: "RevisionRequested").streamKey
+        let entries = StreamEntry.parseEntries(try await redis.send("XREVRANGE", stream, "+", "-", "COUNT", "200"), stream: stream)
+        return entries.compactMap { try? $0.envelope() }.first {
+            (try? $0.decodeDetail(as: RevisionRequested.self)) == revision
+        }?.id ?? ""
+    }
+
+    @Test func aRejectionEndsTheReview() async throws {
+        try await withOrchestrators(withReviewer: true) { redis, _ in
+            let change = change(TestEnvironment.unique("DOC"), summary: "Rejected doc")
+            let event = try await publisher(redis).publish(change, source: .jira, id: change.changeID)
+            let review = try #require(try await review(after: event.id, redis: redis))
+            let reject = try await publisher(redis).publish(
+                ReviewDecisionSubmitted(reviewID: review.reviewID, decision: nil, comment: "Not approved: wrong product",
+                                        reviewer: "ana"), source: .approval)
+            let rejected = try #require(try await published(
+                DocumentRejected.self, id: EventID.derived(from: "decided:" + reject.id),
+                on: Topic(source: "kinexus.approval", detailType: "DocumentRejected").streamKey, redis: redis))
+            #expect(rejected.reason == "Not approved: wrong product")
+            #expect(rejected.documentID == review.documentID)
         }
     }
 }

@@ -1,0 +1,13 @@
+import Approval
+import Foundation
+import KinexusServiceKit
+
+let runtime = try ServiceRuntime(service: "approver")
+let environment = ProcessInfo.processInfo.environment.filter { !$0.value.isEmpty }
+let approver = Approver(
+    client: runtime.postgres,
+    approvers: environment["KINEXUS_APPROVERS"].map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) },
+    ownAuthor: environment["KINEXUS_JIRA_ACCOUNT_ID"],
+    publicURL: environment["KINEXUS_PUBLIC_URL"] ?? "http://localhost:8080",
+    logger: runtime.logger)
+try await runtime.run(migrations: try Approver.migrations(), subscriptions: try approver.subscriptions())
