@@ -101,9 +101,10 @@ let package = Package(
         .target(
             name: "Ingress",
             dependencies: [
-                "ChangeIntake", "KinexusBus", "KinexusServiceKit",
+                "ChangeIntake", "DocumentReview", "KinexusBus", "KinexusServiceKit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Shared/Ingress"
         ),
@@ -201,8 +202,9 @@ let package = Package(
         .testTarget(
             name: "IngressTests",
             dependencies: [
-                "Ingress", "KinexusTestSupport", "KinexusBus",
+                "Ingress", "KinexusTestSupport", "KinexusBus", "Reviewing", "Approval", "Orchestration", "DocumentReview",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Tests/IngressTests"

@@ -23,7 +23,7 @@ up() {
     start_postgres "$state/postgres" "$postgres_port"
     export KINEXUS_REDIS_URL="redis://127.0.0.1:$redis_port/0"
     export KINEXUS_POSTGRES_URL="postgres://kinexus:kinexus@127.0.0.1:$postgres_port/kinexus"
-    export KINEXUS_DATA_DIR="${KINEXUS_DATA_DIR:-$state/data}"
+    export KINEXUS_API_TOKEN="${KINEXUS_API_TOKEN:-local-dev-token}"
     pids=()
     stop_all() {
         trap - INT TERM EXIT
@@ -47,6 +47,7 @@ up() {
         pids+=($!)
     fi
     echo "Redis $KINEXUS_REDIS_URL, Postgres $KINEXUS_POSTGRES_URL, logs in $state/logs" >&2
+    echo "API token (Authorization: Bearer …): $KINEXUS_API_TOKEN" >&2
     echo "services: $(services | tr '\n' ' ')— Ctrl-C stops everything" >&2
     wait
 }

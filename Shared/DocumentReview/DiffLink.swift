@@ -14,6 +14,19 @@ public struct DiffLink: Sendable {
         self.lifetime = lifetime
     }
 
+    static let localSecret = "kinexus-local-link-secret"
+
+    /// `KINEXUS_LINK_SECRET` and `KINEXUS_PUBLIC_URL`, shared by the reviewer that makes links and the ingress
+    /// that checks them; without a secret, a local default that `isLocalDefault` reports.
+    public init(environment: [String: String]) {
+        let secret = environment["KINEXUS_LINK_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        self.init(secret: secret ?? Self.localSecret,
+                  baseURL: environment["KINEXUS_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://localhost:8080")
+        isLocalDefault = secret == nil
+    }
+
+    public private(set) var isLocalDefault = false
+
     public func url(reviewID: String, now: Date = Date()) -> String {
         "\(baseURL)/reviews/\(reviewID)/diff?token=\(token(reviewID: reviewID, now: now))"
     }

@@ -7,6 +7,8 @@ public struct IngressConfiguration: Sendable {
     public var jiraWebhookSecret: String?
     /// When set, every GitHub delivery must carry a valid `X-Hub-Signature-256`.
     public var githubWebhookSecret: String?
+    /// Every mutating API call must carry `Authorization: Bearer <token>`; without one they are refused.
+    public var apiToken: String?
     public var filter: ChangeFilter
     /// How long a delivery id is remembered to answer a repeat without publishing again.
     public var deliveryMemory: Duration
@@ -18,6 +20,7 @@ public struct IngressConfiguration: Sendable {
         }
         jiraWebhookSecret = environment["KINEXUS_JIRA_WEBHOOK_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         githubWebhookSecret = environment["KINEXUS_GITHUB_WEBHOOK_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        apiToken = environment["KINEXUS_API_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         var filter = ChangeFilter()
         filter.triggerStatuses = list("KINEXUS_DOCS_TRIGGER_STATUSES") ?? filter.triggerStatuses
         filter.workStatuses = list("KINEXUS_DOCS_WORK_STATUSES") ?? filter.workStatuses

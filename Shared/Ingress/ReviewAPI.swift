@@ -1,0 +1,154 @@
+import DocumentReview
+import Foundation
+import Hummingbird
+import KinexusBus
+import KinexusEvents
+import KinexusServiceKit
+import Logging
+import PostgresNIO
+
+/// The human side of reviews without Jira: the diff page behind its signed link, the review as JSON,
+/// and `POST /reviews/{id}/decision`.
+public struct ReviewAPI: Sendable {
+    let postgres: PostgresClient
+    let publisher: EventPublisher
+    let links: DiffLink
+    let apiToken: String?
+    let logger: Logger
+
+    public init(postgres: PostgresClient, publisher: EventPublisher, links: DiffLink, apiToken: String?, logger: Logger) {
+        self.postgres = postgres
+        self.publisher = publisher
+        self.links = links
+        self.apiToken = apiToken
+        self.logger = logger
+    }
+
+    public func add(to router: Router<BasicRequestContext>) {
+        router.get("/reviews/:id/diff") { request, context in
+            try await diffPage(id: context.parameters.get("id") ?? "", token: request.uri.queryParameters.get("token"))
+        }
+        router.get("/reviews/:id") { _, context in
+            try await review(id: context.parameters.get("id") ?? "")
+        }
+        router.post("/reviews/:id/decision") { request, context in
+            try await decide(request, id: context.parameters.get("id") ?? "")
+        }
+    }
+
+    struct ReviewRecord: Encodable {
+        let reviewID: String
+        let documentID: String
+        let version: Int
+        let title: String
+        let ticketKey: String?
+        let summary: String
+        let createdAt: Date
+        let underReview: Bool
+        let decision: String?
+
+        enum CodingKeys: String, CodingKey {
+            case reviewID = "review_id", documentID = "document_id", version, title, ticketKey = "ticket_key", summary
+            case createdAt = "created_at", underReview = "under_review", decision
+        }
+    }
+
+    /// The review, whether it still stands (its version is the document's latest and undecided), and its decision.
+    func record(_ id: UUID) async throws -> ReviewRecord? {
+        let rows = try await postgres.query("""
+            SELECT r.review_id, r.document_id, r.version, r.title, r.ticket_key, r.summary, r.created_at,
+                   r.version = (SELECT max(version) FROM docs.reviews WHERE document_id = r.document_id),
+                   (SELECT decision FROM docs.decisions d WHERE d.review_id = r.review_id)
+            FROM docs.reviews r WHERE r.review_id = \(id)
+            """, logger: logger)
+        for try await (review, document, version, title, key, summary, created, latest, decision)
+            in rows.decode((UUID, UUID, Int, String, String?, String, Date, Bool, String?).self) {
+            return ReviewRecord(
+                reviewID: review.uuidString.lowercased(), documentID: document.uuidString.lowercased(), version: version,
+                title: title, ticketKey: key, summary: summary, createdAt: created, underReview: latest && decision == nil,
+                decision: decision)
+        }
+        return nil
+    }
+
+    func review(id: String) async throws -> Response {
+        guard let uuid = UUID(uuidString: id), let record = try await record(uuid) else {
+            return notFound(id)
+        }
+        return jsonResponse(.ok, record)
+    }
+
+    func diffPage(id: String, token: String?) async throws -> Response {
+        switch links.verify(reviewID: id.lowercased(), token: token) {
+        case .invalid:
+            return jsonResponse(.forbidden, ErrorBody(error: "the link's token is missing or not valid for this review", code: "bad_token"))
+        case .expired:
+            return jsonResponse(.gone, ErrorBody(error: "the link has expired; ask for a new review link", code: "link_expired"))
+        case .valid:
+            break
+        }
+        guard let uuid = UUID(uuidString: id) else { return notFound(id) }
+        let rows = try await postgres.query("SELECT diff_html FROM docs.reviews WHERE review_id = \(uuid)", logger: logger)
+        for try await html in rows.decode(String.self) {
+            return Response(status: .ok, headers: [
+                .contentType: "text/html; charset=utf-8",
+                // The page is static HTML: nothing on it may run, load or frame anything.
+                .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+            ], body: .init(byteBuffer: ByteBuffer(string: html)))
+        }
+        return notFound(id)
+    }
+
+    struct DecisionRequest: Decodable {
+        let decision: String
+        let comment: String?
+        let reviewer: String
+    }
+
+    func decide(_ request: Request, id: String) async throws -> Response {
+        guard let apiToken else {
+            return jsonResponse(.serviceUnavailable, ErrorBody(error: "KINEXUS_API_TOKEN is not configured", code: "no_api_token"))
+        }
+        guard BearerToken.matches(request.headers[.authorization], apiToken) else {
+            return jsonResponse(.unauthorized, ErrorBody(error: "Authorization: Bearer <KINEXUS_API_TOKEN> is required", code: "unauthorized"))
+        }
+        let body = try await request.body.collect(upTo: 64 * 1024)
+        let input: DecisionRequest
+        do {
+            input = try JSONDecoder().decode(DecisionRequest.self, from: Data(buffer: body))
+        } catch {
+            return jsonResponse(.badRequest, ErrorBody(error: "invalid body: \(describeDecodingProblem(error))", code: "invalid_body"))
+        }
+        guard ["approved", "rejected", "needs_revision"].contains(input.decision) else {
+            return jsonResponse(.badRequest, ErrorBody(
+                error: "'decision' must be approved, rejected or needs_revision, not '\(input.decision)'", code: "invalid_decision"))
+        }
+        guard !input.reviewer.trimmingCharacters(in: .whitespaces).isEmpty else {
+            return jsonResponse(.badRequest, ErrorBody(error: "'reviewer' must name who decides", code: "invalid_reviewer"))
+        }
+        guard let uuid = UUID(uuidString: id), let record = try await record(uuid) else { return notFound(id) }
+        guard record.underReview else {
+            let why = record.decision.map { "it was already \($0)" } ?? "a newer version of the document is under review"
+            return jsonResponse(.conflict, ErrorBody(error: "review \(record.reviewID) is closed: \(why)", code: "review_closed"))
+        }
+        let submitted = ReviewDecisionSubmitted(reviewID: record.reviewID, ticketKey: record.ticketKey, decision: input.decision,
+                                                comment: input.comment ?? "", reviewer: input.reviewer)
+        let envelope = try await publisher.publish(submitted, source: .console)
+        return jsonResponse(.accepted, [
+            "review_id": record.reviewID, "decision": input.decision, "status": "submitted", "event_id": envelope.id,
+        ])
+    }
+
+    private func notFound(_ id: String) -> Response {
+        jsonResponse(.notFound, ErrorBody(error: "no review \(id)", code: "not_found"))
+    }
+}
+
+/// `Authorization: Bearer <token>`, compared in constant time.
+enum BearerToken {
+    static func matches(_ header: String?, _ token: String) -> Bool {
+        guard let header, header.hasPrefix("Bearer ") else { return false }
+        let given = Array(header.dropFirst(7).utf8), expected = Array(token.utf8)
+        return given.count == expected.count && zip(given, expected).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}

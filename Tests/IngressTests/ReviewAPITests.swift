@@ -1,0 +1,124 @@
+import Approval
+import DocumentReview
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Ingress
+import KinexusBus
+import KinexusEvents
+import KinexusPostgres
+import KinexusRedis
+import KinexusTestSupport
+import Logging
+import Orchestration
+import PostgresNIO
+import Reviewing
+import Testing
+
+/// Reviews through the ingress's API, on reviews seeded in the test Postgres.
+struct ReviewAPITests {
+    static let token = "api-token-for-tests"
+    let logger = Logger(label: "test")
+    let links = DiffLink(secret: "link-secret", baseURL: "http://kinexus.test")
+
+    func withAPI(
+        links: DiffLink? = nil, _ body: @escaping @Sendable (any TestClientProtocol, PostgresClient, RedisClient) async throws -> Void
+    ) async throws {
+        let redis = try TestEnvironment.redisClient()
+        let postgres = PostgresClient(configuration: try PostgresSettings.configuration(url: try TestEnvironment.postgresURL()),
+                                      backgroundLogger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await postgres.run() }
+            for (service, migrations) in [("orchestrator", try DocumentStore.migrations()), ("reviewer", try Reviewer.migrations()),
+                                          ("approver", try Approver.migrations())] {
+                try await MigrationRunner(client: postgres, service: service, logger: logger).run(migrations)
+            }
+            let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 10_000)
+            let router = Router()
+            ReviewAPI(postgres: postgres, publisher: publisher, links: links ?? self.links, apiToken: Self.token, logger: logger)
+                .add(to: router)
+            try await Application(router: router).test(.router) { client in try await body(client, postgres, redis) }
+            tasks.cancelAll()
+        }
+    }
+
+    /// A review of `version` of a fresh document, as the reviewer would have written it.
+    func seedReview(_ postgres: PostgresClient, document: UUID = UUID(), version: Int = 1) async throws -> UUID {
+        let review = UUID()
+        try await postgres.query("""
+            INSERT INTO docs.reviews (review_id, document_id, version, title, ticket_key, summary, diff_html, event_id)
+            VALUES (\(review), \(document), \(version), 'Title', 'DOC-1', '1 addition, 0 deletions, 0 changes',
+                    '<p>diff &lt;script&gt;</p>', \(UUID().uuidString))
+            """, logger: logger)
+        return review
+    }
+
+    func decide(_ client: any TestClientProtocol, _ review: String, _ body: String, token: String? = token)
+        async throws -> (HTTPResponse.Status, JSONValue)
+    {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        return try await client.execute(uri: "/reviews/\(review)/decision", method: .post, headers: headers,
+                                        body: ByteBuffer(string: body)) { response in
+            (response.status, (try? JSONValue(parsing: Array(buffer: response.body))) ?? .null)
+        }
+    }
+
+    @Test func theDiffPageOpensOnlyWithAValidUnexpiredLink() async throws {
+        try await withAPI { client, postgres, _ in
+            let review = try await seedReview(postgres).uuidString.lowercased()
+            let token = links.token(reviewID: review)
+            try await client.execute(uri: "/reviews/\(review)/diff?token=\(token)", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+                #expect(String(buffer: response.body) == "<p>diff &lt;script&gt;</p>")
+            }
+            try await client.execute(uri: "/reviews/\(review)/diff?token=1.abc", method: .get) { response in
+                #expect(response.status == .forbidden)
+            }
+            try await client.execute(uri: "/reviews/\(review)/diff", method: .get) { response in
+                #expect(response.status == .forbidden)
+            }
+            let expired = DiffLink(secret: "link-secret", baseURL: "x", lifetime: -60).token(reviewID: review)
+            try await client.execute(uri: "/reviews/\(review)/diff?token=\(expired)", method: .get) { response in
+                #expect(response.status == .gone)
+            }
+        }
+    }
+
+    @Test func aDecisionIsSubmittedOnlyForAnOpenReview() async throws {
+        try await withAPI { client, postgres, redis in
+            let document = UUID()
+            let first = try await seedReview(postgres, document: document, version: 1).uuidString.lowercased()
+            let valid = #"{"decision": "approved", "comment": "LGTM", "reviewer": "ana"}"#
+
+            #expect(try await decide(client, first, valid, token: nil).0 == .unauthorized)
+            #expect(try await decide(client, first, valid, token: "wrong").0 == .unauthorized)
+            let (badStatus, bad) = try await decide(client, first, #"{"decision": "maybe", "reviewer": "ana"}"#)
+            #expect(badStatus == .badRequest)
+            #expect(bad["code"] == "invalid_decision")
+            let (missingStatus, missing) = try await decide(client, first, #"{"decision": "approved"}"#)
+            #expect(missingStatus == .badRequest)
+            #expect(missing["error"]?.stringValue?.contains("reviewer") == true)
+            #expect(try await decide(client, UUID().uuidString, valid).0 == .notFound)
+
+            let (status, answer) = try await decide(client, first, valid)
+            #expect(status == .accepted)
+            let eventID = try #require(answer["event_id"]?.stringValue)
+            let stream = Topic(source: "kinexus.console", detailType: "ReviewDecisionSubmitted").streamKey
+            let entries = StreamEntry.parseEntries(try await redis.send("XREVRANGE", stream, "+", "-", "COUNT", "200"), stream: stream)
+            let submitted = try #require(entries.compactMap { try? $0.envelope() }.first { $0.id == eventID })
+                .decodeDetail(as: ReviewDecisionSubmitted.self)
+            #expect(submitted.reviewID == first)
+            #expect(submitted.decision == "approved")
+
+            // A newer version under review closes the older one.
+            _ = try await seedReview(postgres, document: document, version: 2)
+            let (closedStatus, closed) = try await decide(client, first, valid)
+            #expect(closedStatus == .conflict)
+            #expect(closed["code"] == "review_closed")
+        }
+    }
+}
