@@ -26,6 +26,16 @@ let package = Package(
             pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]
         ),
+        .systemLibrary(
+            name: "CCmarkGFM",
+            path: "Shared/CCmarkGFM",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        .target(
+            name: "MarkdownRendering",
+            dependencies: ["CCmarkGFM"],
+            path: "Shared/MarkdownRendering"
+        ),
         .target(
             name: "KinexusRedis",
             dependencies: [
@@ -101,7 +111,7 @@ let package = Package(
         .target(
             name: "Ingress",
             dependencies: [
-                "ChangeIntake", "DocumentReview", "KinexusBus", "KinexusServiceKit",
+                "ChangeIntake", "DocumentReview", "MarkdownRendering", "KinexusBus", "KinexusServiceKit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -233,6 +243,11 @@ let package = Package(
             name: "ApprovalTests",
             dependencies: ["Approval"],
             path: "Tests/ApprovalTests"
+        ),
+        .testTarget(
+            name: "MarkdownRenderingTests",
+            dependencies: ["MarkdownRendering"],
+            path: "Tests/MarkdownRenderingTests"
         ),
         .testTarget(
             name: "DeploymentTests",

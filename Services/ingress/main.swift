@@ -15,4 +15,5 @@ let reviews = ReviewAPI(postgres: runtime.postgres, publisher: runtime.publisher
 try await runtime.run { router in
     IngressRoutes(jira: jira, github: github, maximumBodyBytes: configuration.maximumBodyBytes).add(to: router)
     reviews.add(to: router)
+    PagesAPI(postgres: runtime.postgres, logger: runtime.logger).add(to: router)
 }

@@ -1,0 +1,32 @@
+import MarkdownRendering
+import Testing
+
+struct MarkdownHTMLTests {
+    @Test func rendersGitHubFlavouredMarkdown() {
+        let html = MarkdownHTML.render("""
+            # Title
+
+            | a | b |
+            | - | - |
+            | 1 | ~~2~~ |
+
+            - [x] done
+            """)
+        #expect(html.contains("<h1>Title</h1>"))
+        #expect(html.contains("<table>"))
+        #expect(html.contains("<del>2</del>"))
+        #expect(html.contains("checked"))
+    }
+
+    @Test func rawHTMLAndScriptLinksNeverPassThrough() {
+        let html = MarkdownHTML.render("""
+            <script>alert(1)</script>
+
+            [x](javascript:alert(1)) <img src=x onerror=alert(1)> `<b>code</b>`
+            """)
+        #expect(!html.contains("<script>"))
+        #expect(!html.contains("javascript:"))
+        #expect(!html.contains("<img"))
+        #expect(html.contains("<code>&lt;b&gt;code&lt;/b&gt;</code>"))
+    }
+}
