@@ -250,6 +250,13 @@ let package = Package(
             path: "Tests/MarkdownRenderingTests"
         ),
         .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "KinexusTestSupport", "KinexusBus", "KinexusEvents", "ingress", "orchestrator", "reviewer", "approver",
+            ],
+            path: "Tests/EndToEndTests"
+        ),
+        .testTarget(
             name: "DeploymentTests",
             path: "Tests/DeploymentTests"
         ),

@@ -5,6 +5,7 @@ import Hummingbird
 public func jsonResponse(_ status: HTTPResponse.Status, _ body: some Encodable) -> Response {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .iso8601
     let data = (try? encoder.encode(body)) ?? Data(#"{"error":"unencodable response"}"#.utf8)
     return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
 }

@@ -113,6 +113,11 @@ struct ReviewAPITests {
                 .decodeDetail(as: ReviewDecisionSubmitted.self)
             #expect(submitted.reviewID == first)
             #expect(submitted.decision == "approved")
+            try await client.execute(uri: "/reviews/\(first)", method: .get) { response in
+                let review = try JSONValue(parsing: Array(buffer: response.body))
+                #expect(review["under_review"] == true)
+                #expect(review["created_at"]?.stringValue.flatMap(EventEnvelope.parseTime) != nil, "times are ISO-8601")
+            }
 
             // A newer version under review closes the older one.
             _ = try await seedReview(postgres, document: document, version: 2)

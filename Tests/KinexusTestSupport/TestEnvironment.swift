@@ -15,6 +15,13 @@ public enum TestEnvironment {
         try variable("KINEXUS_TEST_REDIS_URL")
     }
 
+    /// The same Redis, another database: processes there see none of the other tests' events.
+    public static func redisURL(database: Int) throws -> String {
+        let configuration = try RedisConfiguration(url: try redisURL())
+        let credentials = configuration.password.map { "\(configuration.username ?? ""):\($0)@" } ?? ""
+        return "redis://\(credentials)\(configuration.host):\(configuration.port)/\(database)"
+    }
+
     public static func postgresURL() throws -> String {
         try variable("KINEXUS_TEST_POSTGRES_URL")
     }

@@ -1,0 +1,129 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import KinexusBus
+import KinexusEvents
+import KinexusRedis
+import KinexusTestSupport
+import Testing
+
+/// The four documentation services as real processes on the test Redis and Postgres, with the embedded
+/// defaults: a resolved ticket becomes a reviewed, revised and published page. They use a Redis database of
+/// their own: services named as in production would otherwise take part in other tests' flows.
+@Suite(.serialized)
+struct DocumentationPipelineTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("../shared/fixtures/jira-webhooks").standardizedFileURL
+    let token = "e2e-token"
+    static let redisDatabase = 1
+
+    struct Services {
+        let processes: [ChildProcess]
+        let ingress: String
+
+        func stop() async -> [Int32?] {
+            for process in processes { process.signal(SIGTERM) }
+            var statuses: [Int32?] = []
+            for process in processes { statuses.append(await process.exitStatus(within: .seconds(30))) }
+            return statuses
+        }
+    }
+
+    func start() async throws -> Services {
+        let ports = ["ingress": freePort(), "orchestrator": freePort(), "reviewer": freePort(), "approver": freePort()]
+        let ingress = "http://127.0.0.1:\(ports["ingress"]!)"
+        var processes: [ChildProcess] = []
+        for (service, port) in ports.sorted(by: { $0.key < $1.key }) {
+            let process = try ChildProcess(executable: service, environment: [
+                "KINEXUS_REDIS_URL": try TestEnvironment.redisURL(database: Self.redisDatabase), "KINEXUS_POSTGRES_URL": try TestEnvironment.postgresURL(),
+                "KINEXUS_HTTP_PORT": String(port), "KINEXUS_API_TOKEN": token, "KINEXUS_PUBLIC_URL": ingress,
+                "KINEXUS_LINK_SECRET": "e2e-links", "KINEXUS_RETRY_BASE_DELAY": "100ms",
+            ])
+            try process.start()
+            processes.append(process)
+        }
+        for (service, port) in ports {
+            let ready = await eventually(timeout: .seconds(60), every: .milliseconds(200)) {
+                await request("http://127.0.0.1:\(port)/ready")?.status == 200
+            }
+            #expect(ready, "\(service) never became ready: \(processes.map(\.output).joined(separator: "\n"))")
+        }
+        return Services(processes: processes, ingress: ingress)
+    }
+
+    func request(_ url: String, method: String = "GET", body: Data? = nil, headers: [String: String] = [:]) async
+        -> (status: Int, body: String)?
+    {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        request.httpBody = body
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        guard let (data, response) = try? await URLSession.shared.data(for: request), let http = response as? HTTPURLResponse
+        else { return nil }
+        return (http.statusCode, String(decoding: data, as: UTF8.self))
+    }
+
+    /// The latest ReviewRequested for `ticketKey` with at least `version`.
+    func review(ticketKey: String, version: Int, redis: RedisClient) async throws -> ReviewRequested? {
+        let stream = Topic(source: "kinexus.reviewer", detailType: "ReviewRequested").streamKey
+        var found: ReviewRequested?
+        _ = try await eventually(timeout: .seconds(30), every: .milliseconds(100)) {
+            let entries = StreamEntry.parseEntries(try await redis.send("XREVRANGE", stream, "+", "-", "COUNT", "500"), stream: stream)
+            found = entries.compactMap { try? $0.envelope().decodeDetail(as: ReviewRequested.self) }
+                .first { $0.ticketKey == ticketKey && $0.version >= version }
+            return found != nil
+        }
+        return found
+    }
+
+    func decide(_ services: Services, _ reviewID: String, _ decision: String, comment: String) async -> (status: Int, body: String)? {
+        let body = try! JSONSerialization.data(withJSONObject: ["decision": decision, "comment": comment, "reviewer": "ana"])
+        return await request("\(services.ingress)/reviews/\(reviewID)/decision", method: "POST", body: body,
+                             headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json"])
+    }
+
+    @Test func aResolvedTicketIsReviewedRevisedAndPublished() async throws {
+        let redis = try RedisClient(url: try TestEnvironment.redisURL(database: Self.redisDatabase))
+        let services = try await start()
+        let key = "E2E-\(Int.random(in: 100_000...999_999))"
+        let fixture = try String(contentsOf: Self.fixtures.appendingPathComponent("webhook-issue-updated-resolved.json"), encoding: .utf8)
+        let title = "Summary of \(key)"
+        let webhook = Data(fixture.replacingOccurrences(of: "TES-41", with: key)
+            .replacingOccurrences(of: "Unit test summary 1", with: title).utf8)
+
+        let accepted = try #require(await request("\(services.ingress)/webhooks/jira", method: "POST", body: webhook,
+                                                  headers: ["X-Atlassian-Webhook-Identifier": UUID().uuidString]))
+        #expect(accepted.status == 200)
+        #expect(accepted.body.contains(#""accepted":true"#), "\(accepted.body)")
+
+        let first = try #require(try await review(ticketKey: key, version: 1, redis: redis))
+        #expect(first.version == 1)
+        let diff = try #require(await request(first.diffURL))
+        #expect(diff.status == 200)
+        #expect(diff.body.contains("Review: \(title)"))
+
+        let revise = try #require(await decide(services, first.reviewID, "needs_revision", comment: "Add an example."))
+        #expect(revise.status == 202, "\(revise.body)")
+        let second = try #require(try await review(ticketKey: key, version: 2, redis: redis))
+        #expect(second.version == 2)
+        #expect(await decide(services, first.reviewID, "approved", comment: "")?.status == 409, "the first review is closed")
+
+        let approve = try #require(await decide(services, second.reviewID, "approved", comment: "LGTM"))
+        #expect(approve.status == 202, "\(approve.body)")
+        var pageHTML = ""
+        let published = await eventually(timeout: .seconds(30), every: .milliseconds(100)) {
+            guard let pages = await request("\(services.ingress)/pages"), pages.status == 200,
+                  let json = try? JSONValue(parsing: pages.body), case .array(let list)? = json["pages"],
+                  let page = list.first(where: { $0["title"]?.stringValue == title && $0["version"] == 2 }),
+                  let url = page["url"]?.stringValue, let html = await request(services.ingress + url)
+            else { return false }
+            pageHTML = html.body
+            return html.body.contains("Add an example.")
+        }
+        #expect(published, "\(pageHTML)")
+        #expect(pageHTML.contains("<h2>Overview</h2>"))
+
+        #expect(await services.stop().allSatisfy { $0 == 0 }, "every service stops cleanly on SIGTERM")
+    }
+}
