@@ -16,4 +16,5 @@ try await runtime.run { router in
     IngressRoutes(jira: jira, github: github, maximumBodyBytes: configuration.maximumBodyBytes).add(to: router)
     reviews.add(to: router)
     PagesAPI(postgres: runtime.postgres, logger: runtime.logger).add(to: router)
+    DocumentsAPI(postgres: runtime.postgres, logger: runtime.logger).add(to: router)
 }

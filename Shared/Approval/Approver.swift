@@ -26,14 +26,7 @@ public struct Approver: Sendable {
     }
 
     public static func migrations() throws -> [Migration] {
-        guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
-            throw MigrationsMissing()
-        }
-        return try Migration.load(from: directory)
-    }
-
-    struct MigrationsMissing: Error, CustomStringConvertible {
-        var description: String { "the approver's Migrations resource is missing from the bundle" }
+        try Migration.loadBundled(Bundle.module.url(forResource: "Migrations", withExtension: nil), service: "approver")
     }
 
     public func subscriptions() throws -> [Subscription] {

@@ -18,6 +18,15 @@ public struct Migration: Sendable, Equatable {
         public var description: String { "migration \(file): \(reason)" }
     }
 
+    /// A service's migrations shipped as its module's `Migrations` resource folder: pass
+    /// `Bundle.module.url(forResource: "Migrations", withExtension: nil)`.
+    public static func loadBundled(_ directory: URL?, service: String) throws -> [Migration] {
+        guard let directory else {
+            throw InvalidFile(file: "Migrations", reason: "the \(service) resource folder is missing beside the executable")
+        }
+        return try load(from: directory)
+    }
+
     /// Every `.sql` file of a directory, in version order; a file not named `NNN_description.sql`, or two
     /// files with one version, is an error rather than a silently skipped change.
     public static func load(from directory: URL) throws -> [Migration] {

@@ -25,14 +25,7 @@ public struct DocumentStore: Sendable {
 
     /// The orchestrator's migrations, shipped beside the executable.
     public static func migrations() throws -> [Migration] {
-        guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
-            throw MigrationsMissing()
-        }
-        return try Migration.load(from: directory)
-    }
-
-    struct MigrationsMissing: Error, CustomStringConvertible {
-        var description: String { "the orchestrator's Migrations resource is missing from the bundle" }
+        try Migration.loadBundled(Bundle.module.url(forResource: "Migrations", withExtension: nil), service: "orchestrator")
     }
 
     /// Serializes the transactions handling one event (two replicas, or two deliveries racing) and answers

@@ -19,14 +19,7 @@ public struct Reviewer: Sendable {
     }
 
     public static func migrations() throws -> [Migration] {
-        guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
-            throw MigrationsMissing()
-        }
-        return try Migration.load(from: directory)
-    }
-
-    struct MigrationsMissing: Error, CustomStringConvertible {
-        var description: String { "the reviewer's Migrations resource is missing from the bundle" }
+        try Migration.loadBundled(Bundle.module.url(forResource: "Migrations", withExtension: nil), service: "reviewer")
     }
 
     public func subscriptions() throws -> [Subscription] {

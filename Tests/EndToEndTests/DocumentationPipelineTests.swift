@@ -124,6 +124,21 @@ struct DocumentationPipelineTests {
         #expect(published, "\(pageHTML)")
         #expect(pageHTML.contains("<h2>Overview</h2>"))
 
+        let document = try #require(await request("\(services.ingress)/documents/\(second.documentID)"))
+        let json = try JSONValue(parsing: document.body)
+        #expect(json["ticket_key"]?.stringValue == key)
+        #expect(json["current_version"] == 2)
+        if case .array(let reviews)? = json["reviews"] {
+            #expect(reviews.map { $0["decision"] } == [.string("needs_revision"), .string("approved")])
+        } else {
+            Issue.record("no reviews in \(document.body)")
+        }
+        let markdown = try #require(await request("\(services.ingress)/documents/\(second.documentID)/versions/2"))
+        #expect(markdown.status == 200)
+        #expect(markdown.body.hasPrefix("# \(title)"))
+        #expect(await request("\(services.ingress)/documents/\(second.documentID)/versions/9")?.status == 404)
+        #expect(await request("\(services.ingress)/documents/not-an-id")?.status == 404)
+
         #expect(await services.stop().allSatisfy { $0 == 0 }, "every service stops cleanly on SIGTERM")
     }
 }
