@@ -30,6 +30,13 @@ public struct EventContext: Sendable {
 /// An error that names itself for the dead-letter stream; any other error is recorded by its type name.
 public protocol CodedError: Error {
     var code: String { get }
+    /// True when retrying cannot help (a reference to nothing, a malformed detail): the event goes to the
+    /// dead-letter stream at once instead of after every attempt.
+    var isPermanent: Bool { get }
+}
+
+extension CodedError {
+    public var isPermanent: Bool { false }
 }
 
 /// A logger whose every line names the event and its correlation id.

@@ -290,8 +290,9 @@ final class SubscriptionWorker: Sendable {
                 return
             }
             metrics.count(.failed, detailType: detailType)
-            let code = (error as? any CodedError)?.code ?? String(describing: type(of: error))
-            if configuration.retryPolicy.isExhausted(deliveries: delivery.attempt) {
+            let coded = error as? any CodedError
+            let code = coded?.code ?? String(describing: type(of: error))
+            if coded?.isPermanent == true || configuration.retryPolicy.isExhausted(deliveries: delivery.attempt) {
                 await deadLetter(delivery.entry, envelope: delivery.envelope, code: code, message: "\(error)",
                                  attempt: delivery.attempt, logger: delivery.logger)
             } else {

@@ -64,6 +64,7 @@ public struct Orchestrator: Sendable {
         let field: String
         let value: String
         var code: String { "invalid_reference" }
+        var isPermanent: Bool { true }
         var description: String { "\(field) '\(value)' is not a document id" }
     }
 }

@@ -32,6 +32,7 @@ public struct Reviewer: Sendable {
         let documentID: String
         let version: Int
         var code: String { "version_missing" }
+        var isPermanent: Bool { true }
         var description: String { "document \(documentID) has no version \(version)" }
     }
 

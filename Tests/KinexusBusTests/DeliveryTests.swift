@@ -94,6 +94,25 @@ struct DeliveryTests {
         }
     }
 
+    @Test func aPermanentErrorIsDeadLetteredWithoutRetries() async throws {
+        struct NoSuchThing: Error, CodedError {
+            let code = "no_such_thing"
+            let isPermanent = true
+        }
+        let harness = try BusHarness()
+        let recorder = Recorder()
+        let group = TestEnvironment.unique("permanent")
+        let failing = try consumer(harness, group: group, recorder: recorder) { _, _ in throw NoSuchThing() }
+        let deadLetters = DeadLetters(redis: harness.redis, group: group)
+        try await withConsumers([failing]) {
+            try await harness.publish(harness.envelope())
+            #expect(try await eventually { try await deadLetters.list().first?.errorCode == "no_such_thing" })
+            #expect(try await deadLetters.list().first?.attempts == 1)
+            #expect(try await harness.pendingCount(group: group) == 0)
+        }
+        #expect(recorder.count == 1)
+    }
+
     @Test func anEventWhoseLetterCannotBeWrittenStaysPendingUntilItCan() async throws {
         let harness = try BusHarness()
         let recorder = Recorder()

@@ -155,7 +155,7 @@ struct OrchestratorTests {
                 let groups = try await BusAdmin(redis: redis).deadLetterGroups().filter { $0.hasPrefix("orchestrator-") }
                 for group in groups {
                     if try await DeadLetters(redis: redis, group: group).list().contains(where: {
-                        $0.eventID == event.id && $0.errorCode == "invalid_reference"
+                        $0.eventID == event.id && $0.errorCode == "invalid_reference" && $0.attempts == 1
                     }) { return true }
                 }
                 return false
