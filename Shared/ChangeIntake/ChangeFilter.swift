@@ -78,6 +78,6 @@ public struct ChangeFilter: Sendable {
     }
 
     private func formatted(_ number: Double) -> String {
-        number.rounded() == number ? String(Int(number)) : String(number)
+        Int(exactly: number).map(String.init) ?? String(number)
     }
 }

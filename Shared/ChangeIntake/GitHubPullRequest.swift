@@ -20,12 +20,14 @@ public struct GitHubPullRequest: Sendable {
         guard let pullRequest = json["pull_request"], case .object = pullRequest else {
             throw InvalidWebhook(problem: "'pull_request' is missing")
         }
-        guard case .number(let number)? = pullRequest["number"], case .string(let title)? = pullRequest["title"] else {
-            throw InvalidWebhook(problem: "'pull_request.number' and 'pull_request.title' are required")
+        guard case .number(let value)? = pullRequest["number"], let number = Int(exactly: value), number > 0,
+              case .string(let title)? = pullRequest["title"]
+        else {
+            throw InvalidWebhook(problem: "'pull_request.number' (a positive integer) and 'pull_request.title' are required")
         }
         self.action = action
         merged = pullRequest["merged"] == .bool(true)
-        self.number = Int(number)
+        self.number = number
         repository = json["repository"]?["full_name"]?.stringValue ?? ""
         self.title = title
         body = pullRequest["body"]?.stringValue ?? ""

@@ -71,7 +71,7 @@ func parseTime(_ text: String, now: Date = Date()) throws -> Date {
         case "d": amount * 86_400
         default: nil
         }
-        if let seconds { return now.addingTimeInterval(-seconds) }
+        if let seconds, seconds >= 0, seconds < 100 * 365 * 86_400 { return now.addingTimeInterval(-seconds) }
     }
     guard let date = EventEnvelope.parseTime(text) else {
         throw CommandFailure("'\(text)' is not a time: use ISO-8601 such as 2026-11-22T10:00:00Z, or -15m, -2h, -1d")

@@ -63,6 +63,8 @@ struct ChangeFilterTests {
         let small = try decide { _, fields in fields["customfield_10016"] = .number(1) }
         #expect(small == .init(accepted: false, reason: "1 story points, below 2"))
         #expect(try decide { _, fields in fields["customfield_10016"] = .number(3) }.accepted)
+        #expect(try decide { _, fields in fields["customfield_10016"] = .number(-1e300) }.reason.contains("story points"),
+                "an absurd value is a decision, not a crash")
         var filter = ChangeFilter()
         filter.storyPointsField = "customfield_10002"
         #expect(!filter.decide(try webhook { _, fields in fields["customfield_10002"] = .number(0.5) }).accepted)

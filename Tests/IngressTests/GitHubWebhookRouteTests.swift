@@ -77,6 +77,8 @@ struct GitHubWebhookRouteTests {
             let (status, wrong) = try await post(client, Array(#"{"action": "closed"}"#.utf8))
             #expect(status == .badRequest)
             #expect(wrong["code"] == "wrong_shape")
+            let hugeNumber = Array(#"{"action": "closed", "pull_request": {"number": 1e300, "title": "t"}}"#.utf8)
+            #expect(try await post(client, hugeNumber).0 == .badRequest, "an absurd number is refused, not a crash")
             let (unsigned, _) = try await post(client, pullRequest(), signature: "sha256=" + String(repeating: "0", count: 64))
             #expect(unsigned == .unauthorized)
         }
