@@ -29,11 +29,6 @@ public struct StreamEntry: Sendable, Equatable {
         return try EventEnvelope.decode(Array(text.utf8))
     }
 
-    /// Milliseconds since the epoch, from the entry id.
-    public var timestampMilliseconds: Int64 {
-        Int64(id.split(separator: "-").first ?? "") ?? 0
-    }
-
     /// Parses `[[stream, [[id, [field, value, …] | nil], …]], …]`, the RESP2 reply of XREADGROUP and XREAD.
     public static func parseRead(_ reply: RedisValue) -> [StreamEntry] {
         guard let streams = reply.array else { return [] }

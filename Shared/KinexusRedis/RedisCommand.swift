@@ -22,10 +22,6 @@ public struct RedisCommand: Sendable, Equatable {
         arguments.append(bytes)
     }
 
-    public mutating func append(contentsOf arguments: [String]) {
-        self.arguments.append(contentsOf: arguments.map { Array($0.utf8) })
-    }
-
     /// The command name, for errors and logs; never the arguments, which may hold secrets.
     public var name: String {
         arguments.first.map { String(decoding: $0, as: UTF8.self).uppercased() } ?? ""
