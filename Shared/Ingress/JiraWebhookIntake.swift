@@ -50,36 +50,3 @@ public struct JiraWebhookIntake: Sendable {
         return .decision(accepted: decision.accepted, reason: decision.reason, changeID: changeID)
     }
 }
-
-/// Publishes a detected change under a correlation id of its own, and says so in the log.
-func publishChange(_ change: ChangeDetected, source: EventSource, publisher: EventPublisher, logger: Logger, reason: String)
-    async throws
-{
-    let correlationID = EventID.random()
-    try await publisher.publish(change, source: source, id: change.changeID, correlationID: correlationID)
-    logger.info("change detected", metadata: [
-        "event_id": "\(change.changeID)", "correlation_id": "\(correlationID)", "ticket_key": "\(change.ticketKey)",
-        "reason": "\(reason)",
-    ])
-}
-
-/// Reads a webhook body: JSON, then the provider's shape; either failure is a 400 that says what is wrong.
-enum WebhookBody {
-    struct Rejected: Error {
-        let answer: WebhookAnswer
-    }
-
-    static func read<Webhook>(_ body: [UInt8], as make: (JSONValue) throws(InvalidWebhook) -> Webhook) throws(Rejected) -> Webhook {
-        let json: JSONValue
-        do {
-            json = try JSONValue(parsing: body)
-        } catch {
-            throw Rejected(answer: .error(400, "the body is not JSON: \(error)", code: "malformed_json"))
-        }
-        do {
-            return try make(json)
-        } catch {
-            throw Rejected(answer: .error(400, "not the expected webhook: \(error)", code: "wrong_shape"))
-        }
-    }
-}

@@ -1,0 +1,23 @@
+import ChangeIntake
+import KinexusEvents
+
+/// Reads a webhook body: JSON, then the provider's shape; either failure is a 400 that says what is wrong.
+enum WebhookBody {
+    struct Rejected: Error {
+        let answer: WebhookAnswer
+    }
+
+    static func read<Webhook>(_ body: [UInt8], as make: (JSONValue) throws(InvalidWebhook) -> Webhook) throws(Rejected) -> Webhook {
+        let json: JSONValue
+        do {
+            json = try JSONValue(parsing: body)
+        } catch {
+            throw Rejected(answer: .error(400, "the body is not JSON: \(error)", code: "malformed_json"))
+        }
+        do {
+            return try make(json)
+        } catch {
+            throw Rejected(answer: .error(400, "not the expected webhook: \(error)", code: "wrong_shape"))
+        }
+    }
+}
