@@ -1,3 +1,4 @@
+import DocumentReview
 import Foundation
 import Hummingbird
 import KinexusServiceKit
@@ -53,8 +54,7 @@ public struct PagesAPI: Sendable {
     }
 
     private func page(title: String, version: Int, body: String) -> String {
-        let escapedTitle = title.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
+        let escapedTitle = DiffPage.escape(title)
         return """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>\(escapedTitle)</title>
