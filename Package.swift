@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -35,6 +36,24 @@ let package = Package(
             name: "MarkdownRendering",
             dependencies: ["CCmarkGFM"],
             path: "Shared/MarkdownRendering"
+        ),
+        .target(
+            name: "OutboundHTTP",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/OutboundHTTP"
+        ),
+        .target(
+            name: "Atlassian",
+            dependencies: ["OutboundHTTP", "KinexusEvents", "ChangeIntake"],
+            path: "Shared/Atlassian"
+        ),
+        .target(
+            name: "LanguageModels",
+            dependencies: ["OutboundHTTP", "DocumentWriting", "KinexusEvents"],
+            path: "Shared/LanguageModels"
         ),
         .target(
             name: "KinexusRedis",
@@ -181,6 +200,15 @@ let package = Package(
             dependencies: ["KinexusRedis", "KinexusPostgres"],
             path: "Tests/KinexusTestSupport"
         ),
+        .target(
+            name: "FakeServices",
+            dependencies: [
+                "KinexusEvents",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Tests/FakeServices"
+        ),
         .testTarget(
             name: "KinexusRedisTests",
             dependencies: ["KinexusRedis", "KinexusTestSupport"],
@@ -243,6 +271,20 @@ let package = Package(
             name: "ApprovalTests",
             dependencies: ["Approval"],
             path: "Tests/ApprovalTests"
+        ),
+        .testTarget(
+            name: "AtlassianTests",
+            dependencies: [
+                "Atlassian", "FakeServices", "KinexusEvents", "OutboundHTTP", "MarkdownRendering",
+            ],
+            path: "Tests/AtlassianTests"
+        ),
+        .testTarget(
+            name: "LanguageModelsTests",
+            dependencies: [
+                "LanguageModels", "DocumentWriting", "FakeServices", "KinexusEvents", "OutboundHTTP",
+            ],
+            path: "Tests/LanguageModelsTests"
         ),
         .testTarget(
             name: "MarkdownRenderingTests",
