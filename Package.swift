@@ -145,7 +145,7 @@ let package = Package(
         .target(
             name: "Orchestration",
             dependencies: [
-                "DocumentWriting", "KinexusBus", "KinexusPostgres",
+                "Atlassian", "DocumentWriting", "MarkdownRendering", "OutboundHTTP", "KinexusBus", "KinexusPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Shared/Orchestration",
@@ -153,13 +153,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "orchestrator",
-            dependencies: ["Orchestration", "DocumentWriting", "KinexusServiceKit"],
+            dependencies: ["Orchestration", "LanguageModels", "KinexusServiceKit"],
             path: "Services/orchestrator"
         ),
         .target(
             name: "Reviewing",
             dependencies: [
-                "DocumentReview", "KinexusBus", "KinexusPostgres",
+                "Atlassian", "DocumentReview", "KinexusBus", "KinexusPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Shared/Reviewing",
@@ -167,13 +167,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "reviewer",
-            dependencies: ["Reviewing", "DocumentReview", "KinexusServiceKit"],
+            dependencies: ["Reviewing", "DocumentReview", "Atlassian", "OutboundHTTP", "KinexusServiceKit"],
             path: "Services/reviewer"
         ),
         .target(
             name: "Approval",
             dependencies: [
-                "KinexusBus", "KinexusPostgres",
+                "Atlassian", "MarkdownRendering", "KinexusBus", "KinexusPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Shared/Approval",
@@ -181,7 +181,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "approver",
-            dependencies: ["Approval", "KinexusServiceKit"],
+            dependencies: ["Approval", "Atlassian", "OutboundHTTP", "KinexusServiceKit"],
             path: "Services/approver"
         ),
         .executableTarget(
@@ -206,6 +206,7 @@ let package = Package(
                 "KinexusEvents",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/FakeServices"
         ),
@@ -256,7 +257,7 @@ let package = Package(
             name: "OrchestrationTests",
             dependencies: [
                 "Orchestration", "DocumentWriting", "Reviewing", "DocumentReview", "Approval", "KinexusBus",
-                "KinexusTestSupport",
+                "KinexusTestSupport", "Atlassian", "FakeServices", "OutboundHTTP",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

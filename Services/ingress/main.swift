@@ -6,14 +6,11 @@ import KinexusServiceKit
 let runtime = try ServiceRuntime(service: "ingress")
 let environment = ProcessInfo.processInfo.environment
 let configuration = try IngressConfiguration(environment: environment)
-let jira = JiraWebhookIntake(configuration: configuration, redis: runtime.redis, publisher: runtime.publisher,
-                             logger: runtime.logger)
-let github = GitHubWebhookIntake(configuration: configuration, redis: runtime.redis, publisher: runtime.publisher,
-                                 logger: runtime.logger)
 let reviews = ReviewAPI(postgres: runtime.postgres, publisher: runtime.publisher, links: DiffLink(environment: environment),
                         apiToken: configuration.apiToken, logger: runtime.logger)
 try await runtime.run { router in
-    IngressRoutes(jira: jira, github: github, maximumBodyBytes: configuration.maximumBodyBytes).add(to: router)
+    IngressRoutes(configuration: configuration, redis: runtime.redis, publisher: runtime.publisher, logger: runtime.logger)
+        .add(to: router)
     reviews.add(to: router)
     PagesAPI(postgres: runtime.postgres, logger: runtime.logger).add(to: router)
     DocumentsAPI(postgres: runtime.postgres, logger: runtime.logger).add(to: router)

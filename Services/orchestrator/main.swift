@@ -1,8 +1,12 @@
-import DocumentWriting
+import Foundation
 import KinexusServiceKit
+import LanguageModels
 import Orchestration
 
 let runtime = try ServiceRuntime(service: "orchestrator")
+let environment = ProcessInfo.processInfo.environment
+let writer = try WriterConfiguration.writer(environment: environment, logger: runtime.logger)
 let store = DocumentStore(client: runtime.postgres, logger: runtime.logger)
-let orchestrator = Orchestrator(store: store, writer: TemplateWriter())
+let orchestrator = Orchestrator(store: store, writer: writer, pages: try PageFinders.configured(
+    environment: environment, postgres: runtime.postgres, logger: runtime.logger))
 try await runtime.run(migrations: try DocumentStore.migrations(), subscriptions: try orchestrator.subscriptions())

@@ -1,12 +1,18 @@
+import Atlassian
 import DocumentReview
 import Foundation
 import KinexusServiceKit
+import OutboundHTTP
 import Reviewing
 
 let runtime = try ServiceRuntime(service: "reviewer")
-let links = DiffLink(environment: ProcessInfo.processInfo.environment)
+let environment = ProcessInfo.processInfo.environment
+let links = DiffLink(environment: environment)
 if links.isLocalDefault {
     runtime.logger.warning("KINEXUS_LINK_SECRET is not set: diff links are signed with the local default")
 }
-let reviewer = Reviewer(client: runtime.postgres, links: links, logger: runtime.logger)
+let jira = try AtlassianSettings(environment: environment).jira.map {
+    JiraClient(settings: $0, http: RetryingHTTPClient(service: "Jira", logger: runtime.logger))
+}
+let reviewer = Reviewer(client: runtime.postgres, links: links, jira: jira, logger: runtime.logger)
 try await runtime.run(migrations: try Reviewer.migrations(), subscriptions: try reviewer.subscriptions())

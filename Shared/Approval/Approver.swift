@@ -1,12 +1,15 @@
+import Atlassian
 import Foundation
 import KinexusBus
 import KinexusEvents
 import KinexusPostgres
 import Logging
+import MarkdownRendering
 import PostgresNIO
 
-/// ReviewDecisionSubmitted → the decision recorded once → approved: the page published to the built-in
-/// page store and DocumentationPublished; needs revision: RevisionRequested; rejected: DocumentRejected.
+/// ReviewDecisionSubmitted → the decision recorded once → approved: the page published (Confluence when
+/// configured, the built-in page store always, as the record of what is live), the page's address commented
+/// on the review ticket, DocumentationPublished; needs revision: RevisionRequested; rejected: DocumentRejected.
 public struct Approver: Sendable {
     let client: PostgresClient
     /// When set, only these reviewers' decisions count.
@@ -15,13 +18,20 @@ public struct Approver: Sendable {
     let ownAuthor: String?
     /// Where the ingress serves the page store: `<base>/pages/<slug>`.
     let publicURL: String
+    let jira: JiraClient?
+    let confluence: ConfluenceClient?
     let logger: Logger
 
-    public init(client: PostgresClient, approvers: Set<String>?, ownAuthor: String?, publicURL: String, logger: Logger) {
+    public init(
+        client: PostgresClient, approvers: Set<String>?, ownAuthor: String?, publicURL: String,
+        jira: JiraClient? = nil, confluence: ConfluenceClient? = nil, logger: Logger
+    ) {
         self.client = client
         self.approvers = approvers
         self.ownAuthor = ownAuthor
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        self.jira = jira
+        self.confluence = confluence
         self.logger = logger
     }
 
@@ -40,8 +50,10 @@ public struct Approver: Sendable {
         let documentID: UUID
         let version: Int
         let title: String
+        let reviewTicket: String?
         let isLatest: Bool
-        let decided: Bool
+        /// The event whose decision closed this review, if one did.
+        let decidedBy: String?
     }
 
     func decide(_ submitted: ReviewDecisionSubmitted, context: EventContext) async throws {
@@ -63,40 +75,50 @@ public struct Approver: Sendable {
                 "review_id": "\(submitted.reviewID ?? "-")", "ticket_key": "\(submitted.ticketKey ?? "-")",
             ])
         }
-        guard review.isLatest, !review.decided else {
+        let eventID = context.eventID
+        // A redelivery of the event that decided goes on, to finish what a crash interrupted.
+        guard review.isLatest, review.decidedBy == nil || review.decidedBy == eventID else {
             // The ingress refuses these with a 409; one that arrives by Jira comment changes nothing either.
             return logger.warning("the document is no longer under review in this version; nothing changes", metadata: [
-                "review_id": "\(review.reviewID)", "latest": "\(review.isLatest)", "decided": "\(review.decided)",
+                "review_id": "\(review.reviewID)", "latest": "\(review.isLatest)", "decided": "\(review.decidedBy != nil)",
             ])
         }
-        let eventID = context.eventID
+        let comment = try await recordedComment(submitted, review)
         let followUpID = EventID.derived(from: "decided:" + eventID)
         let documentID = review.documentID.uuidString.lowercased(), reviewID = review.reviewID.uuidString.lowercased()
         switch decision {
         case .approved:
-            let page = try await client.withTransaction(logger: logger) { connection in
-                try await record(decision, submitted, review, eventID: eventID, on: connection)
-                return try await publish(review, eventID: eventID, on: connection)
-            }
+            let page = try await publish(review, decision: decision, comment: comment, submitted: submitted, eventID: eventID)
+            try await commentPageAddress(page, review: review, eventID: eventID)
             try await context.publish(DocumentationPublished(
-                documentID: documentID, version: review.version, title: review.title, pageID: page.slug, pageURL: page.url),
+                documentID: documentID, version: review.version, title: review.title, pageID: page.id, pageURL: page.url),
                 source: .approval, id: followUpID)
             logger.info("documentation published", metadata: ["page_url": "\(page.url)", "version": "\(review.version)"])
         case .needsRevision:
             try await client.withTransaction(logger: logger) { connection in
-                try await record(decision, submitted, review, eventID: eventID, on: connection)
+                try await record(decision, comment: comment, submitted.reviewer, review, eventID: eventID, on: connection)
             }
+            try await label(review, decision)
             try await context.publish(RevisionRequested(
-                documentID: documentID, reviewID: reviewID, feedback: submitted.comment, reviewer: submitted.reviewer),
+                documentID: documentID, reviewID: reviewID, feedback: comment, reviewer: submitted.reviewer),
                 source: .approval, id: followUpID)
         case .rejected:
             try await client.withTransaction(logger: logger) { connection in
-                try await record(decision, submitted, review, eventID: eventID, on: connection)
+                try await record(decision, comment: comment, submitted.reviewer, review, eventID: eventID, on: connection)
             }
+            try await label(review, decision)
             try await context.publish(DocumentRejected(
-                documentID: documentID, reviewID: reviewID, reason: submitted.comment, reviewer: submitted.reviewer),
+                documentID: documentID, reviewID: reviewID, reason: comment, reviewer: submitted.reviewer),
                 source: .approval, id: followUpID)
         }
+    }
+
+    /// The comment to record: the decision's own, or for a ticket moved to Done without one, the last
+    /// comment a person wrote on the review ticket.
+    private func recordedComment(_ submitted: ReviewDecisionSubmitted, _ review: Review) async throws -> String {
+        guard submitted.comment.isEmpty, let jira, let ticket = review.reviewTicket else { return submitted.comment }
+        let comments = try await jira.comments(of: ticket)
+        return comments.last { $0.authorAccountID != ownAuthor && !$0.text.isEmpty }?.text ?? ""
     }
 
     /// The review the decision is about, by id or by its Jira review ticket, with whether it still stands.
@@ -104,54 +126,90 @@ public struct Approver: Sendable {
         let reviewID = submitted.reviewID.flatMap(UUID.init(uuidString:))
         guard reviewID != nil || submitted.ticketKey != nil else { return nil }
         let rows = try await client.query("""
-            SELECT r.review_id, r.document_id, r.version, r.title,
+            SELECT r.review_id, r.document_id, r.version, r.title, r.review_ticket_key,
                    r.version = (SELECT max(version) FROM docs.reviews WHERE document_id = r.document_id),
-                   EXISTS (SELECT 1 FROM docs.decisions d WHERE d.review_id = r.review_id)
+                   (SELECT d.event_id FROM docs.decisions d WHERE d.review_id = r.review_id)
             FROM docs.reviews r
-            WHERE r.review_id = \(reviewID) OR (\(reviewID)::uuid IS NULL AND r.ticket_key = \(submitted.ticketKey))
-            ORDER BY r.version DESC LIMIT 1
+            WHERE r.review_id = \(reviewID) OR (\(reviewID)::uuid IS NULL AND r.review_ticket_key = \(submitted.ticketKey))
             """, logger: logger)
-        for try await (id, document, version, title, latest, decided) in rows.decode((UUID, UUID, Int, String, Bool, Bool).self) {
-            return Review(reviewID: id, documentID: document, version: version, title: title, isLatest: latest, decided: decided)
+        for try await (id, document, version, title, ticket, latest, decidedBy)
+            in rows.decode((UUID, UUID, Int, String, String?, Bool, String?).self) {
+            return Review(reviewID: id, documentID: document, version: version, title: title, reviewTicket: ticket,
+                          isLatest: latest, decidedBy: decidedBy)
         }
         return nil
     }
 
     private func record(
-        _ decision: ReviewDecision, _ submitted: ReviewDecisionSubmitted, _ review: Review, eventID: String,
+        _ decision: ReviewDecision, comment: String, _ reviewer: String, _ review: Review, eventID: String,
         on connection: PostgresConnection
     ) async throws {
         try await connection.query("""
             INSERT INTO docs.decisions (review_id, decision, comment, reviewer, event_id)
-            VALUES (\(review.reviewID), \(decision.rawValue), \(submitted.comment), \(submitted.reviewer), \(eventID))
+            VALUES (\(review.reviewID), \(decision.rawValue), \(comment), \(reviewer), \(eventID))
             ON CONFLICT DO NOTHING
             """, logger: logger)
     }
 
-    /// Writes the approved version to the page store: the document keeps its slug across versions; a new
-    /// document whose title's slug is taken gets its id's first characters appended.
-    private func publish(_ review: Review, eventID: String, on connection: PostgresConnection) async throws -> (slug: String, url: String) {
-        let base = slug(review.title)
-        let rows = try await connection.query("""
-            INSERT INTO docs.pages (slug, document_id, title, markdown, version)
-            SELECT CASE WHEN EXISTS (SELECT 1 FROM docs.pages WHERE slug = \(base) AND document_id <> \(review.documentID))
-                        THEN \(base + "-" + String(review.documentID.uuidString.lowercased().prefix(8))) ELSE \(base) END,
-                   \(review.documentID), \(review.title), v.markdown, v.version
-            FROM docs.document_versions v WHERE v.document_id = \(review.documentID) AND v.version = \(review.version)
-            ON CONFLICT (document_id) DO UPDATE
-                SET title = EXCLUDED.title, markdown = EXCLUDED.markdown, version = EXCLUDED.version, updated_at = now()
-            RETURNING slug
+    struct PublishedPage {
+        let id: String
+        let url: String
+    }
+
+    /// Confluence first when configured (a failure there records nothing, so the event is retried), then
+    /// the decision, the page store's copy and the publication in one transaction.
+    private func publish(
+        _ review: Review, decision: ReviewDecision, comment: String, submitted: ReviewDecisionSubmitted, eventID: String
+    ) async throws -> PublishedPage {
+        guard let markdown = try await markdown(of: review) else {
+            throw PageNotWritten(documentID: review.documentID, version: review.version)
+        }
+        let external = try await confluence?.publish(title: review.title, storage: ConfluenceStorage.render(markdown))
+        let slug = slug(review.title)
+        let page = PublishedPage(id: external?.id ?? slug, url: external?.url ?? "\(publicURL)/pages/\(slug)")
+        try await client.withTransaction(logger: logger) { connection in
+            try await record(decision, comment: comment, submitted.reviewer, review, eventID: eventID, on: connection)
+            try await connection.query("""
+                INSERT INTO docs.pages (slug, document_id, title, markdown, version)
+                VALUES (\(slug), \(review.documentID), \(review.title), \(markdown), \(review.version))
+                ON CONFLICT (slug) DO UPDATE
+                    SET document_id = EXCLUDED.document_id, title = EXCLUDED.title, markdown = EXCLUDED.markdown,
+                        version = EXCLUDED.version, updated_at = now()
+                """, logger: logger)
+            try await connection.query("""
+                INSERT INTO docs.publications (document_id, version, page_id, page_url, event_id)
+                VALUES (\(review.documentID), \(review.version), \(page.id), \(page.url), \(eventID))
+                ON CONFLICT (event_id) DO NOTHING
+                """, logger: logger)
+        }
+        try await label(review, decision)
+        return page
+    }
+
+    /// Tells the review ticket where the page is, once per publication.
+    private func commentPageAddress(_ page: PublishedPage, review: Review, eventID: String) async throws {
+        guard let jira, let ticket = review.reviewTicket else { return }
+        let rows = try await client.query(
+            "SELECT ticket_commented_at IS NOT NULL FROM docs.publications WHERE event_id = \(eventID)", logger: logger)
+        for try await commented in rows.decode(Bool.self) where commented { return }
+        try await jira.addComment(ADFDocument.document([
+            [.text("Approved and published: "), .link(review.title, url: page.url)],
+        ]), to: ticket)
+        try await client.query("UPDATE docs.publications SET ticket_commented_at = now() WHERE event_id = \(eventID)", logger: logger)
+    }
+
+    /// Marks the review ticket with the outcome, so a Jira filter shows what was decided.
+    private func label(_ review: Review, _ decision: ReviewDecision) async throws {
+        guard let jira, let ticket = review.reviewTicket else { return }
+        try await jira.addLabels(["kinexus-" + decision.rawValue.replacingOccurrences(of: "_", with: "-")], to: ticket)
+    }
+
+    private func markdown(of review: Review) async throws -> String? {
+        let rows = try await client.query("""
+            SELECT markdown FROM docs.document_versions WHERE document_id = \(review.documentID) AND version = \(review.version)
             """, logger: logger)
-        var pageSlug: String?
-        for try await value in rows.decode(String.self) { pageSlug = value }
-        guard let pageSlug else { throw PageNotWritten(documentID: review.documentID, version: review.version) }
-        let url = "\(publicURL)/pages/\(pageSlug)"
-        try await connection.query("""
-            INSERT INTO docs.publications (document_id, version, page_id, page_url, event_id)
-            VALUES (\(review.documentID), \(review.version), \(pageSlug), \(url), \(eventID))
-            ON CONFLICT (event_id) DO NOTHING
-            """, logger: logger)
-        return (pageSlug, url)
+        for try await markdown in rows.decode(String.self) { return markdown }
+        return nil
     }
 
     struct PageNotWritten: Error, CodedError, CustomStringConvertible {

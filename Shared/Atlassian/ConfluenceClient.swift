@@ -128,7 +128,7 @@ public struct ConfluenceClient: Sendable {
     }
 
     /// A CQL string literal: double quotes, with quotes and backslashes escaped.
-    static func literal(_ text: String) -> String {
+    public static func literal(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 }

@@ -36,6 +36,8 @@ public struct JiraWebhook: Sendable {
     /// Every field of the issue, for custom fields such as story points.
     public let fields: [String: JSONValue]
     public let issueURL: String?
+    /// Who caused the event: the account id of the webhook's `user`, when Jira sends one.
+    public let actor: String?
 
     public init(json: JSONValue) throws(InvalidWebhook) {
         guard case .object = json else { throw InvalidWebhook(problem: "the body is not a JSON object") }
@@ -73,6 +75,7 @@ public struct JiraWebhook: Sendable {
         comment = json["comment"].map(Self.comment)
         self.fields = fields
         issueURL = issue["self"]?.stringValue
+        actor = json["user"]?["accountId"]?.stringValue ?? json["user"]?["name"]?.stringValue
     }
 
     /// The status transition of this update, if it made one.

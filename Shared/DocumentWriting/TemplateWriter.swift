@@ -31,6 +31,10 @@ public struct TemplateWriter: TextGenerator {
         return page.markdown
     }
 
+    public func relatedPage(for change: ChangeDetected, among candidates: [RelatedPage]) async throws -> RelatedPage? {
+        KeywordOverlap.choose(for: change.summary, components: change.components, among: candidates)
+    }
+
     func sections(for change: ChangeDetected) -> [(String, String)] {
         let paragraphs = change.description.components(separatedBy: "\n\n")
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
@@ -64,8 +68,15 @@ public struct TemplateWriter: TextGenerator {
         }
         var notes = change.docComments.map { "- " + $0.replacingOccurrences(of: "\n", with: " ") }
         notes.append("- Source: \(change.ticketKey)" + (change.url.map { " (\($0))" } ?? ""))
+        let purpose = switch change.documentationType {
+        case "breaking-change": "Explains what \(change.ticketKey) breaks and how to move to the new behaviour."
+        case "api": "Describes the API surface \(change.ticketKey) introduces or changes, for the clients that call it."
+        case "feature": "Explains the feature \(change.ticketKey) adds and when to use it."
+        default: "Records what \(change.ticketKey) changed, for the people who build on it."
+        }
         return [
             ("Overview", overview),
+            ("Purpose", purpose),
             ("Implementation Details", details.isEmpty ? "No further details were recorded." : details.joined(separator: "\n\n")),
             ("Usage", usage),
             ("Examples", examples),

@@ -1,17 +1,22 @@
 import Hummingbird
+import KinexusBus
 import KinexusEvents
+import KinexusRedis
 import KinexusServiceKit
+import Logging
 
 /// The ingress's HTTP surface.
 public struct IngressRoutes: Sendable {
     let jira: JiraWebhookIntake
     let github: GitHubWebhookIntake
+    let approval: ApprovalWebhookIntake
     let maximumBodyBytes: Int
 
-    public init(jira: JiraWebhookIntake, github: GitHubWebhookIntake, maximumBodyBytes: Int) {
-        self.jira = jira
-        self.github = github
-        self.maximumBodyBytes = maximumBodyBytes
+    public init(configuration: IngressConfiguration, redis: RedisClient, publisher: EventPublisher, logger: Logger) {
+        jira = JiraWebhookIntake(configuration: configuration, redis: redis, publisher: publisher, logger: logger)
+        github = GitHubWebhookIntake(configuration: configuration, redis: redis, publisher: publisher, logger: logger)
+        approval = ApprovalWebhookIntake(configuration: configuration, redis: redis, publisher: publisher, logger: logger)
+        maximumBodyBytes = configuration.maximumBodyBytes
     }
 
     public func add(to router: Router<BasicRequestContext>) {
@@ -20,6 +25,9 @@ public struct IngressRoutes: Sendable {
         }
         router.post("/webhooks/github") { request, _ in
             try await webhook(request, github.receive)
+        }
+        router.post("/webhooks/approval") { request, _ in
+            try await webhook(request, approval.receive)
         }
     }
 

@@ -82,10 +82,12 @@ public struct ReviewRequested: EventDetail {
     public var ticketKey: String?
     public var diffURL: String
     public var summary: String
+    /// The Jira ticket the review is done on, when Jira is configured.
+    public var reviewTicketKey: String?
 
     public init(
         reviewID: String, documentID: String, version: Int, ticketKey: String? = nil, diffURL: String,
-        summary: String
+        summary: String, reviewTicketKey: String? = nil
     ) {
         self.reviewID = reviewID
         self.documentID = documentID
@@ -93,11 +95,12 @@ public struct ReviewRequested: EventDetail {
         self.ticketKey = ticketKey
         self.diffURL = diffURL
         self.summary = summary
+        self.reviewTicketKey = reviewTicketKey
     }
 
     enum CodingKeys: String, CodingKey {
         case reviewID = "review_id", documentID = "document_id", version, ticketKey = "ticket_key"
-        case diffURL = "diff_url", summary
+        case diffURL = "diff_url", summary, reviewTicketKey = "review_ticket_key"
     }
 }
 

@@ -28,6 +28,14 @@ public struct DocumentStore: Sendable {
         try Migration.loadBundled(Bundle.module.url(forResource: "Migrations", withExtension: nil), service: "orchestrator")
     }
 
+    /// A document as it stands: what a writer starts from, and the version a write must follow.
+    public struct Current: Sendable, Equatable {
+        public let documentID: UUID
+        public let version: Int
+        public let title: String
+        public let markdown: String
+    }
+
     /// Serializes the transactions handling one event (two replicas, or two deliveries racing) and answers
     /// the version an earlier one wrote, if any: the idempotency check of every handler.
     private func claim(_ eventID: String, on connection: PostgresConnection) async throws -> Version? {
@@ -36,7 +44,11 @@ public struct DocumentStore: Sendable {
     }
 
     /// The version an event already wrote, if any.
-    func version(writtenBy eventID: String, on connection: PostgresConnection) async throws -> Version? {
+    public func version(writtenBy eventID: String) async throws -> Version? {
+        try await client.withConnection { try await version(writtenBy: eventID, on: $0) }
+    }
+
+    private func version(writtenBy eventID: String, on connection: PostgresConnection) async throws -> Version? {
         let rows = try await connection.query("""
             SELECT v.document_id, v.version, d.title, d.ticket_key, v.change_id
             FROM docs.document_versions v JOIN docs.documents d USING (document_id)
@@ -48,10 +60,38 @@ public struct DocumentStore: Sendable {
         return nil
     }
 
-    /// Writes the next version of the ticket's document for a change, or finds the one this event already
-    /// wrote. `write` gets the current markdown (nil for a new document) and returns the next.
+    /// The ticket's document, if the ticket has one.
+    public func current(origin: String, ticketKey: String) async throws -> Current? {
+        try await first(try await client.query("""
+            \(unescaped: Self.selectCurrent) WHERE d.origin = \(origin) AND d.ticket_key = \(ticketKey) AND d.current_version > 0
+            """, logger: logger))
+    }
+
+    public func current(documentID: UUID) async throws -> Current? {
+        try await first(try await client.query("""
+            \(unescaped: Self.selectCurrent) WHERE d.document_id = \(documentID) AND d.current_version > 0
+            """, logger: logger))
+    }
+
+    private static let selectCurrent = """
+        SELECT d.document_id, d.current_version, d.title, coalesce(v.markdown, '')
+        FROM docs.documents d
+        LEFT JOIN docs.document_versions v ON v.document_id = d.document_id AND v.version = d.current_version
+        """
+
+    private func first(_ rows: PostgresRowSequence) async throws -> Current? {
+        for try await (id, version, title, markdown) in rows.decode((UUID, Int, String, String).self) {
+            return Current(documentID: id, version: version, title: title, markdown: markdown)
+        }
+        return nil
+    }
+
+    /// Stores `markdown` as the version after `basedOn` (0 for a new document) of the ticket's document,
+    /// or answers the version this event already wrote. `base` is the published page a new document updates. The text is written before this is called, outside
+    /// any transaction: a model may take a minute, and no row stays locked meanwhile.
     public func writeVersion(
-        for change: ChangeDetected, eventID: String, title: String, write: @Sendable (String?) async throws -> String
+        for change: ChangeDetected, eventID: String, title: String, basedOn expected: Int, markdown: String,
+        startingFrom base: String? = nil
     ) async throws -> Version {
         try await client.withTransaction(logger: logger) { connection in
             if let existing = try await claim(eventID, on: connection) { return existing }
@@ -61,53 +101,47 @@ public struct DocumentStore: Sendable {
                 ON CONFLICT (change_id) DO NOTHING
                 """, logger: logger)
             let documentRows = try await connection.query("""
-                INSERT INTO docs.documents (origin, ticket_key, title, status)
-                VALUES (\(change.origin), \(change.ticketKey), \(title), 'generating')
+                INSERT INTO docs.documents (origin, ticket_key, title, status, base_markdown)
+                VALUES (\(change.origin), \(change.ticketKey), \(title), 'generating', \(base))
                 ON CONFLICT (origin, ticket_key) DO UPDATE SET updated_at = now()
                 RETURNING document_id
                 """, logger: logger)
             var documentID: UUID?
             for try await id in documentRows.decode(UUID.self) { documentID = id }
             guard let documentID else { throw StoreError.noDocument(change.ticketKey) }
-            return try await appendVersion(to: documentID, eventID: eventID, changeID: change.changeID,
-                                           feedback: nil, on: connection, write: write)
+            return try await appendVersion(markdown, to: documentID, basedOn: expected, eventID: eventID,
+                                           changeID: change.changeID, feedback: nil, on: connection)
         }
     }
 
-    /// Writes the next version of an existing document answering a reviewer's feedback.
+    /// Stores `markdown`, answering a reviewer's feedback, as the version after `basedOn`.
     public func writeRevision(
-        of documentID: UUID, eventID: String, feedback: String, write: @Sendable (String) async throws -> String
+        of documentID: UUID, eventID: String, feedback: String, basedOn expected: Int, markdown: String
     ) async throws -> Version {
         try await client.withTransaction(logger: logger) { connection in
             if let existing = try await claim(eventID, on: connection) { return existing }
-            return try await appendVersion(to: documentID, eventID: eventID, changeID: nil, feedback: feedback,
-                                           on: connection) { current in
-                guard let current else { throw StoreError.noDocument(documentID.uuidString) }
-                return try await write(current)
-            }
+            return try await appendVersion(markdown, to: documentID, basedOn: expected, eventID: eventID, changeID: nil,
+                                           feedback: feedback, on: connection)
         }
     }
 
-    /// Locks the document's row, so concurrent events for one document number their versions in turn.
+    /// Locks the document's row and appends the next version, unless another version was written since the
+    /// text was: then the event is retried and its text written again from the newer version.
     private func appendVersion(
-        to documentID: UUID, eventID: String, changeID: String?, feedback: String?, on connection: PostgresConnection,
-        write: @Sendable (String?) async throws -> String
+        _ markdown: String, to documentID: UUID, basedOn expected: Int, eventID: String, changeID: String?,
+        feedback: String?, on connection: PostgresConnection
     ) async throws -> Version {
         let rows = try await connection.query("""
-            SELECT d.current_version, d.title, d.ticket_key, v.markdown
-            FROM docs.documents d
-            LEFT JOIN docs.document_versions v ON v.document_id = d.document_id AND v.version = d.current_version
-            WHERE d.document_id = \(documentID)
-            FOR UPDATE OF d
+            SELECT current_version, title, ticket_key FROM docs.documents WHERE document_id = \(documentID) FOR UPDATE
             """, logger: logger)
-        var found: (Int, String, String, String?)?
-        for try await row in rows.decode((Int, String, String, String?).self) { found = row }
-        guard let (current, title, ticketKey, markdown) = found else { throw StoreError.noDocument(documentID.uuidString) }
+        var found: (Int, String, String)?
+        for try await row in rows.decode((Int, String, String).self) { found = row }
+        guard let (current, title, ticketKey) = found else { throw StoreError.noDocument(documentID.uuidString) }
+        guard current == expected else { throw StoreError.movedOn(documentID.uuidString, expected: expected, found: current) }
         let next = current + 1
-        let text = try await write(markdown)
         try await connection.query("""
             INSERT INTO docs.document_versions (document_id, version, markdown, event_id, change_id, feedback)
-            VALUES (\(documentID), \(next), \(text), \(eventID), \(changeID), \(feedback))
+            VALUES (\(documentID), \(next), \(markdown), \(eventID), \(changeID), \(feedback))
             """, logger: logger)
         try await connection.query("""
             UPDATE docs.documents SET current_version = \(next), status = 'generated', updated_at = now()
@@ -126,13 +160,21 @@ public struct DocumentStore: Sendable {
 
     public enum StoreError: Error, Equatable, CustomStringConvertible, CodedError {
         case noDocument(String)
+        case movedOn(String, expected: Int, found: Int)
 
         public var description: String {
             switch self {
             case .noDocument(let reference): "no document for \(reference)"
+            case .movedOn(let document, let expected, let found):
+                "document \(document) reached version \(found) while version \(expected + 1) was being written; writing it again"
             }
         }
 
-        public var code: String { "no_document" }
+        public var code: String {
+            switch self {
+            case .noDocument: "no_document"
+            case .movedOn: "document_moved_on"
+            }
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Atlassian
 import DocumentReview
 import Foundation
 import KinexusBus
@@ -6,15 +7,20 @@ import KinexusPostgres
 import Logging
 import PostgresNIO
 
-/// DocumentGenerated → the previous and the new version compared → a review with its diff page → ReviewRequested.
+/// DocumentGenerated → the previous and the new version compared → a review with its diff page, and a
+/// Jira review ticket when Jira is configured → ReviewRequested.
 public struct Reviewer: Sendable {
+    static let ticketLabels = ["documentation-review", "auto-generated", "kinexus-ai"]
+
     let client: PostgresClient
     let links: DiffLink
+    let jira: JiraClient?
     let logger: Logger
 
-    public init(client: PostgresClient, links: DiffLink, logger: Logger) {
+    public init(client: PostgresClient, links: DiffLink, jira: JiraClient?, logger: Logger) {
         self.client = client
         self.links = links
+        self.jira = jira
         self.logger = logger
     }
 
@@ -37,14 +43,12 @@ public struct Reviewer: Sendable {
     }
 
     func review(_ generated: DocumentGenerated, context: EventContext) async throws {
-        guard let documentID = UUID(uuidString: generated.documentID) else {
-            throw VersionMissing(documentID: generated.documentID, version: generated.version)
-        }
-        guard let new = try await markdown(documentID, generated.version) else {
-            throw VersionMissing(documentID: generated.documentID, version: generated.version)
-        }
+        let missing = VersionMissing(documentID: generated.documentID, version: generated.version)
+        guard let documentID = UUID(uuidString: generated.documentID) else { throw missing }
+        guard let new = try await markdown(documentID, generated.version) else { throw missing }
+        // Version 1 of a document that updates a published page is compared with that page.
+        let old = generated.version > 1 ? try await markdown(documentID, generated.version - 1) : try await baseMarkdown(documentID)
         let previousVersion = generated.version > 1 ? generated.version - 1 : nil
-        let old = try await previousVersion.asyncMap { try await markdown(documentID, $0) } ?? nil
         let diff = LineDiff(from: old ?? "", to: new)
         let page = DiffPage.html(title: generated.title, fromVersion: previousVersion, toVersion: generated.version,
                                  diff: diff, images: ImageChanges(from: old ?? "", to: new))
@@ -54,20 +58,46 @@ public struct Reviewer: Sendable {
                 VALUES (\(documentID), \(generated.version), \(generated.title), \(generated.ticketKey), \(diff.summary),
                         \(page), \(context.eventID))
                 ON CONFLICT DO NOTHING
-                RETURNING review_id)
-            SELECT review_id FROM inserted
+                RETURNING review_id, review_ticket_key)
+            SELECT review_id, review_ticket_key FROM inserted
             UNION ALL
-            SELECT review_id FROM docs.reviews WHERE document_id = \(documentID) AND version = \(generated.version)
+            SELECT review_id, review_ticket_key FROM docs.reviews WHERE document_id = \(documentID) AND version = \(generated.version)
             LIMIT 1
             """, logger: logger)
-        var reviewID: UUID?
-        for try await id in rows.decode(UUID.self) { reviewID = id }
-        guard let reviewID else { throw VersionMissing(documentID: generated.documentID, version: generated.version) }
+        var found: (UUID, String?)?
+        for try await row in rows.decode((UUID, String?).self) { found = row }
+        guard let (reviewID, existingTicket) = found else { throw missing }
         let id = reviewID.uuidString.lowercased()
+        let diffURL = links.url(reviewID: id)
+        var reviewTicket = existingTicket
+        if let jira, reviewTicket == nil {
+            reviewTicket = try await openTicket(jira, reviewID: reviewID, generated: generated, summary: diff.summary, diffURL: diffURL)
+        }
         let requested = ReviewRequested(reviewID: id, documentID: generated.documentID, version: generated.version,
-                                        ticketKey: generated.ticketKey, diffURL: links.url(reviewID: id), summary: diff.summary)
+                                        ticketKey: generated.ticketKey, diffURL: diffURL, summary: diff.summary,
+                                        reviewTicketKey: reviewTicket)
         try await context.publish(requested, source: .reviewer, id: EventID.derived(from: "review:" + context.eventID))
-        context.logger.info("review requested", metadata: ["review_id": "\(id)", "summary": "\(diff.summary)"])
+        context.logger.info("review requested", metadata: [
+            "review_id": "\(id)", "summary": "\(diff.summary)", "review_ticket": "\(reviewTicket ?? "-")",
+        ])
+    }
+
+    /// A Task in the configured project whose comments and transitions decide the review. The key is
+    /// stored at once; a crash between creating and storing it leaves a second ticket on redelivery.
+    private func openTicket(
+        _ jira: JiraClient, reviewID: UUID, generated: DocumentGenerated, summary: String, diffURL: String
+    ) async throws -> String {
+        var paragraphs: [[ADFDocument.Inline]] = [
+            [.strong("Changes: "), .text(summary)],
+            [.text("Review the diff: "), .link(diffURL, url: diffURL)],
+            [.text("Document ID: \(generated.documentID)")],
+        ]
+        if let source = generated.ticketKey { paragraphs.append([.text("Written for \(source), version \(generated.version).")]) }
+        paragraphs.append([.text("Comment \"Approved\", \"Needs revision: …\" or \"Rejected: …\", or move this ticket to Done to approve.")])
+        let key = try await jira.createIssue(type: "Task", summary: "Review: \(generated.title)",
+                                             description: ADFDocument.document(paragraphs), labels: Self.ticketLabels)
+        try await client.query("UPDATE docs.reviews SET review_ticket_key = \(key) WHERE review_id = \(reviewID)", logger: logger)
+        return key
     }
 
     private func markdown(_ documentID: UUID, _ version: Int) async throws -> String? {
@@ -77,11 +107,10 @@ public struct Reviewer: Sendable {
         for try await markdown in rows.decode(String.self) { return markdown }
         return nil
     }
-}
 
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
+    private func baseMarkdown(_ documentID: UUID) async throws -> String? {
+        let rows = try await client.query("SELECT base_markdown FROM docs.documents WHERE document_id = \(documentID)", logger: logger)
+        for try await markdown in rows.decode(String?.self) { return markdown }
+        return nil
     }
 }

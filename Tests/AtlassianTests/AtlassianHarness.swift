@@ -13,7 +13,7 @@ func quickRetries(_ service: String) -> RetryingHTTPClient {
 }
 
 func withJira(_ body: @Sendable (JiraClient, FakeJira) async throws -> Void) async throws {
-    let fake = FakeJira(email: testEmail, token: testToken)
+    let fake = try await FakeJira(email: testEmail, token: testToken)
     try await withFakeServer({ await fake.handle($0) }) { base in
         let settings = try AtlassianSettings(environment: [
             "KINEXUS_JIRA_BASE_URL": base + "/", "KINEXUS_JIRA_EMAIL": testEmail, "KINEXUS_JIRA_API_TOKEN": testToken,
@@ -24,7 +24,7 @@ func withJira(_ body: @Sendable (JiraClient, FakeJira) async throws -> Void) asy
 }
 
 func withConfluence(parentID: String? = "4242", _ body: @Sendable (ConfluenceClient, FakeConfluence) async throws -> Void) async throws {
-    let fake = FakeConfluence(spaceKey: "ENG", email: testEmail, token: testToken)
+    let fake = try await FakeConfluence(spaceKey: "ENG", email: testEmail, token: testToken)
     try await withFakeServer({ await fake.handle($0) }) { base in
         var environment = [
             "KINEXUS_CONFLUENCE_URL": base + "/wiki", "KINEXUS_JIRA_EMAIL": testEmail, "KINEXUS_JIRA_API_TOKEN": testToken,

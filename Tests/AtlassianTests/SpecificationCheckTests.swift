@@ -10,8 +10,8 @@ struct SpecificationCheckTests {
     }
 
     @Test("a page update without its version, or with an unknown status, is a violation")
-    func confluenceUpdate() throws {
-        let v2 = try OpenAPIDocument(specification: "confluence-v2.openapi.json", serverPath: "/wiki/api/v2")
+    func confluenceUpdate() async throws {
+        let v2 = try await Specifications.openAPI("confluence-v2.openapi.json", serverPath: "/wiki/api/v2")
         let good: JSONValue = ["id": "1", "status": "current", "title": "T", "body": ["representation": "storage", "value": "<p/>"],
                                "version": ["number": 2]]
         #expect(v2.violations(of: request("PUT", "/wiki/api/v2/pages/1", body: good)) == [])
@@ -26,8 +26,8 @@ struct SpecificationCheckTests {
     }
 
     @Test("an ADF document with an empty text node or an unknown node type is a violation")
-    func documentFormat() throws {
-        let adf = JSONSchema(document: try JSONSchema.specification("atlassian-document-format.schema.json"))
+    func documentFormat() async throws {
+        let adf = try await Specifications.schema("atlassian-document-format.schema.json")
         let good: JSONValue = ["type": "doc", "version": 1, "content": [["type": "paragraph", "content": [["type": "text", "text": "ok"]]]]]
         #expect(adf.violations(of: good, against: adf.document) == [])
         let emptyText: JSONValue = ["type": "doc", "version": 1, "content": [["type": "paragraph", "content": [["type": "text", "text": ""]]]]]
@@ -37,8 +37,8 @@ struct SpecificationCheckTests {
     }
 
     @Test("a Jira comment sending read-only fields is a violation")
-    func jiraReadOnly() throws {
-        let jira = try OpenAPIDocument(specification: "jira-platform-v3.openapi.json")
+    func jiraReadOnly() async throws {
+        let jira = try await Specifications.openAPI("jira-platform-v3.openapi.json")
         let body: JSONValue = ["body": ["type": "doc", "version": 1, "content": []], "created": "2026-01-01T00:00:00Z"]
         #expect(jira.violations(of: request("POST", "/rest/api/3/issue/DOCS-1/comment", body: body)).contains { $0.contains("read-only") })
         #expect(jira.violations(of: request("POST", "/rest/api/3/issue/DOCS-1/comment", body: ["body": body["body"]!])) == [])

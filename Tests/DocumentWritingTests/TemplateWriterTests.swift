@@ -13,7 +13,7 @@ struct TemplateWriterTests {
     @Test func aNewDocumentHasEverySectionInOrder() async throws {
         let page = try await TemplateWriter().newDocument(for: change, title: "Export orders as CSV")
         let headings = page.split(separator: "\n").filter { $0.hasPrefix("#") }
-        #expect(headings == ["# Export orders as CSV", "## Overview", "## Implementation Details", "## Usage",
+        #expect(headings == ["# Export orders as CSV", "## Overview", "## Purpose", "## Implementation Details", "## Usage",
                              "## Examples", "## Impact", "## Notes"])
         #expect(page.contains("Shops can download their orders."))
         #expect(page.contains("The export streams rows as they are read."))

@@ -12,8 +12,8 @@ public actor FakeConfluence {
         public var parentID: String?
     }
 
-    static let versionOne = Result(catching: { try OpenAPIDocument(specification: "confluence-v1.openapi.json") })
-    static let versionTwo = Result(catching: { try OpenAPIDocument(specification: "confluence-v2.openapi.json", serverPath: "/wiki/api/v2") })
+    let versionOne: OpenAPIDocument
+    let versionTwo: OpenAPIDocument
 
     public let spaceKey: String
     public let spaceID = "98304"
@@ -24,9 +24,11 @@ public actor FakeConfluence {
     public private(set) var concurrentEdits = 0
     private var nextID = 65_000
 
-    public init(spaceKey: String, email: String, token: String) {
+    public init(spaceKey: String, email: String, token: String) async throws {
         self.spaceKey = spaceKey
         expectedAuthorization = "Basic " + Data("\(email):\(token)".utf8).base64EncodedString()
+        versionOne = try await Specifications.openAPI("confluence-v1.openapi.json")
+        versionTwo = try await Specifications.openAPI("confluence-v2.openapi.json", serverPath: "/wiki/api/v2")
     }
 
     public func editConcurrently(times: Int) { concurrentEdits = times }
@@ -43,8 +45,7 @@ public actor FakeConfluence {
     public func handle(_ request: FakeRequest) -> FakeResponse {
         guard request.header("Authorization") == expectedAuthorization else { return .json(401, #"{"message":"unauthorized"}"#) }
         do {
-            let specification = request.path.hasPrefix("/wiki/api/v2") ? try Self.versionTwo.get() : try Self.versionOne.get()
-            violations += specification.violations(of: request)
+            violations += (request.path.hasPrefix("/wiki/api/v2") ? versionTwo : versionOne).violations(of: request)
             let body = request.body.isEmpty ? JSONValue.null : try JSONValue(parsing: request.body)
             return route(request, body)
         } catch {

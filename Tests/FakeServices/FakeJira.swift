@@ -10,8 +10,8 @@ public actor FakeJira {
         public var comments: [(id: String, author: String, body: JSONValue)]
     }
 
-    static let specification = Result(catching: { try OpenAPIDocument(specification: "jira-platform-v3.openapi.json") })
-    static let documentFormat = Result(catching: { JSONSchema(document: try JSONSchema.specification("atlassian-document-format.schema.json")) })
+    let specification: OpenAPIDocument
+    let documentFormat: JSONSchema
 
     public let expectedAuthorization: String
     public private(set) var issues: [String: Issue] = [:]
@@ -21,8 +21,10 @@ public actor FakeJira {
     public var throttleNext = 0
     private var nextNumber = 1
 
-    public init(email: String, token: String) {
+    public init(email: String, token: String) async throws {
         expectedAuthorization = "Basic " + Data("\(email):\(token)".utf8).base64EncodedString()
+        specification = try await Specifications.openAPI("jira-platform-v3.openapi.json")
+        documentFormat = try await Specifications.schema("atlassian-document-format.schema.json")
     }
 
     public func throttle(_ count: Int) { throttleNext = count }
@@ -44,7 +46,6 @@ public actor FakeJira {
             return FakeResponse(status: 429, headers: ["Retry-After": "0"])
         }
         do {
-            let specification = try Self.specification.get()
             violations += specification.violations(of: request)
             let body = request.body.isEmpty ? JSONValue.null : try JSONValue(parsing: request.body)
             return try route(request, body)
@@ -54,10 +55,9 @@ public actor FakeJira {
         }
     }
 
-    private func checkDocument(_ document: JSONValue?, at label: String) throws {
+    private func checkDocument(_ document: JSONValue?, at label: String) {
         guard let document else { return violations.append("\(label): no ADF document") }
-        let format = try Self.documentFormat.get()
-        violations += format.violations(of: document, against: format.document).map { "\(label): \($0)" }
+        violations += documentFormat.violations(of: document, against: documentFormat.document).map { "\(label): \($0)" }
     }
 
     private func route(_ request: FakeRequest, _ body: JSONValue) throws -> FakeResponse {
@@ -67,7 +67,7 @@ public actor FakeJira {
             let project = body["fields"]?["project"]?["key"]?.stringValue ?? "?"
             let key = "\(project)-\(nextNumber)"
             nextNumber += 1
-            try checkDocument(body["fields"]?["description"], at: "description")
+            checkDocument(body["fields"]?["description"], at: "description")
             let labels = body["fields"]?["labels"]?.arrayValue?.compactMap(\.stringValue) ?? []
             issues[key] = Issue(fields: body["fields"] ?? [:], labels: labels, comments: [])
             return .json(201, #"{"id":"\#(10_000 + nextNumber)","key":"\#(key)","self":"http://jira/rest/api/3/issue/\#(key)"}"#)
@@ -79,7 +79,7 @@ public actor FakeJira {
             }
             return FakeResponse(status: 204)
         case ("POST", 6) where issues[parts[4]] != nil && parts[5] == "comment":
-            try checkDocument(body["body"], at: "comment body")
+            checkDocument(body["body"], at: "comment body")
             let id = "\(20_000 + (issues[parts[4]]?.comments.count ?? 0))"
             issues[parts[4]]?.comments.append((id: id, author: "kinexus-bot", body: body["body"] ?? .null))
             return .json(201, #"{"id":"\#(id)"}"#)

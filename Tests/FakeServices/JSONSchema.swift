@@ -12,7 +12,7 @@ public struct JSONSchema: Sendable {
     }
 
     /// A document from `../shared/specs/`, beside the project.
-    public static func specification(_ name: String) throws -> JSONValue {
+    static func specification(_ name: String) throws -> JSONValue {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../../shared/specs/\(name)")
         return try JSONValue(parsing: try Data(contentsOf: url))

@@ -9,8 +9,8 @@ public struct OpenAPIDocument: Sendable {
     /// The part of a request's path the document's server URL stands for (`/wiki/api/v2` for Confluence v2).
     let serverPath: String
 
-    public init(specification name: String, serverPath: String = "") throws {
-        root = try JSONSchema.specification(name)
+    init(root: JSONValue, serverPath: String) {
+        self.root = root
         self.serverPath = serverPath
     }
 

@@ -17,11 +17,7 @@ struct IngressHarness {
         let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 10_000)
         let logger = Logger(label: "test")
         let router = Router()
-        IngressRoutes(
-            jira: JiraWebhookIntake(configuration: configuration, redis: redis, publisher: publisher, logger: logger),
-            github: GitHubWebhookIntake(configuration: configuration, redis: redis, publisher: publisher, logger: logger),
-            maximumBodyBytes: configuration.maximumBodyBytes
-        ).add(to: router)
+        IngressRoutes(configuration: configuration, redis: redis, publisher: publisher, logger: logger).add(to: router)
         try await Application(router: router).test(.router) { client in try await body(client) }
     }
 

@@ -10,6 +10,7 @@ import Orchestration
 import DocumentReview
 import Reviewing
 import Approval
+import Atlassian
 import PostgresNIO
 import ServiceLifecycle
 import Testing
@@ -20,7 +21,8 @@ struct OrchestratorTests {
     let generated = Topic(source: "kinexus.orchestrator", detailType: "DocumentGenerated").streamKey
 
     func withOrchestrators(
-        groups: Int = 1, withReviewer: Bool = false, _ body: @Sendable (RedisClient, PostgresClient) async throws -> Void
+        groups: Int = 1, withReviewer: Bool = false, jira: JiraClient? = nil, confluence: ConfluenceClient? = nil,
+        _ body: @Sendable (RedisClient, PostgresClient) async throws -> Void
     ) async throws {
         let redis = try TestEnvironment.redisClient()
         let postgres = PostgresClient(configuration: try PostgresSettings.configuration(url: try TestEnvironment.postgresURL()),
@@ -28,7 +30,8 @@ struct OrchestratorTests {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await postgres.run() }
             try await MigrationRunner(client: postgres, service: "orchestrator", logger: logger).run(try DocumentStore.migrations())
-            let orchestrator = Orchestrator(store: DocumentStore(client: postgres, logger: logger), writer: TemplateWriter())
+            let orchestrator = Orchestrator(store: DocumentStore(client: postgres, logger: logger), writer: TemplateWriter(),
+                                            pages: PageStoreFinder(client: postgres, logger: logger))
             func consumer(_ name: String, _ subscriptions: [Subscription]) throws -> EventConsumer {
                 var configuration = BusConfiguration(group: TestEnvironment.unique(name))
                 configuration.readBlock = .milliseconds(100)
@@ -39,11 +42,11 @@ struct OrchestratorTests {
             if withReviewer {
                 try await MigrationRunner(client: postgres, service: "approver", logger: logger).run(try Approver.migrations())
                 let approver = Approver(client: postgres, approvers: nil, ownAuthor: "kinexus-bot",
-                                        publicURL: "http://kinexus.test", logger: logger)
+                                        publicURL: "http://kinexus.test", jira: jira, confluence: confluence, logger: logger)
                 consumers.append(try consumer("approver", try approver.subscriptions()))
                 try await MigrationRunner(client: postgres, service: "reviewer", logger: logger).run(try Reviewer.migrations())
                 let reviewer = Reviewer(client: postgres, links: DiffLink(secret: "test", baseURL: "http://kinexus.test"),
-                                        logger: logger)
+                                        jira: jira, logger: logger)
                 consumers.append(try consumer("reviewer", try reviewer.subscriptions()))
             }
             for consumer in consumers { try await consumer.prepare() }

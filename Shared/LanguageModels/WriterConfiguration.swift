@@ -1,0 +1,48 @@
+import DocumentWriting
+import Logging
+import OutboundHTTP
+
+/// The writer `KINEXUS_LLM_PROVIDER` names: `template` (the default, offline), `openai` (any
+/// OpenAI-compatible endpoint) or `anthropic`, with `KINEXUS_LLM_BASE_URL`, `KINEXUS_LLM_MODEL`,
+/// `KINEXUS_LLM_API_KEY`, `KINEXUS_LLM_TIMEOUT` (seconds per attempt, default 120) and
+/// `KINEXUS_LLM_MAX_PROMPT_CHARS` (default 24000).
+public enum WriterConfiguration {
+    public struct Invalid: Error, Equatable, CustomStringConvertible {
+        public let variable: String
+        public let problem: String
+        public var description: String { "\(variable) \(problem)" }
+    }
+
+    public static func writer(environment: [String: String], logger: Logger) throws -> any TextGenerator {
+        let value = { (name: String) in environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let provider = value("KINEXUS_LLM_PROVIDER")?.lowercased() ?? "template"
+        if provider == "template" { return TemplateWriter() }
+        guard let model = value("KINEXUS_LLM_MODEL") else {
+            throw Invalid(variable: "KINEXUS_LLM_MODEL", problem: "must name a model when KINEXUS_LLM_PROVIDER is \(provider)")
+        }
+        let timeout = try number("KINEXUS_LLM_TIMEOUT", value, default: 120)
+        let promptLimit = try number("KINEXUS_LLM_MAX_PROMPT_CHARS", value, default: 24_000)
+        let http = RetryingHTTPClient(service: "LLM \(provider)", policy: .init(timeout: .seconds(timeout), firstDelay: .seconds(1)),
+                                      logger: logger)
+        switch provider {
+        case "openai":
+            let base = value("KINEXUS_LLM_BASE_URL") ?? "https://api.openai.com/v1"
+            return ModelWriter(model: OpenAICompatibleModel(baseURL: base, model: model, apiKey: value("KINEXUS_LLM_API_KEY"), http: http),
+                               promptLimit: promptLimit)
+        case "anthropic":
+            guard let key = value("KINEXUS_LLM_API_KEY") else {
+                throw Invalid(variable: "KINEXUS_LLM_API_KEY", problem: "is required by the anthropic provider")
+            }
+            let base = value("KINEXUS_LLM_BASE_URL") ?? "https://api.anthropic.com"
+            return ModelWriter(model: AnthropicModel(baseURL: base, model: model, apiKey: key, http: http), promptLimit: promptLimit)
+        default:
+            throw Invalid(variable: "KINEXUS_LLM_PROVIDER", problem: "is '\(provider)'; use template, openai or anthropic")
+        }
+    }
+
+    private static func number(_ name: String, _ value: (String) -> String?, default fallback: Int) throws -> Int {
+        guard let text = value(name) else { return fallback }
+        guard let number = Int(text), number > 0 else { throw Invalid(variable: name, problem: "must be a positive whole number, not '\(text)'") }
+        return number
+    }
+}

@@ -1,0 +1,44 @@
+import DocumentWriting
+import KinexusEvents
+import Logging
+import PostgresNIO
+
+/// Published pages a change may be about, for the writer to choose from.
+public protocol PageFinder: Sendable {
+    func candidates(for change: ChangeDetected) async throws -> [RelatedPage]
+}
+
+/// Full-text search of the built-in page store, which the approver writes on every publication.
+public struct PageStoreFinder: PageFinder {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    public func candidates(for change: ChangeDetected) async throws -> [RelatedPage] {
+        let words = KeywordOverlap.keywords(([change.summary] + change.components).joined(separator: " ")).sorted()
+        guard !words.isEmpty else { return [] }
+        // Keywords are letters and digits only, so joining them with `|` is a valid tsquery.
+        let query = words.joined(separator: " | ")
+        do {
+            let rows = try await client.query("""
+                SELECT title, markdown FROM docs.pages,
+                     to_tsquery('simple', \(query)) AS query
+                WHERE to_tsvector('simple', title || ' ' || markdown) @@ query
+                ORDER BY ts_rank(to_tsvector('simple', title), query) DESC, updated_at DESC
+                LIMIT 10
+                """, logger: logger)
+            var pages: [RelatedPage] = []
+            for try await (title, markdown) in rows.decode((String, String).self) {
+                pages.append(RelatedPage(title: title, markdown: markdown))
+            }
+            return pages
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P01" {
+            // The approver creates the page store; until it has run once there is nothing published.
+            return []
+        }
+    }
+}
