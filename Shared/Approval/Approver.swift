@@ -95,7 +95,7 @@ public struct Approver: Sendable {
                 source: .approval, id: followUpID)
             logger.info("documentation published", metadata: ["page_url": "\(page.url)", "version": "\(review.version)"])
         case .needsRevision:
-            try await client.withTransaction(logger: logger) { connection in
+            try await client.transaction(logger: logger) { connection in
                 try await record(decision, comment: comment, submitted.reviewer, review, eventID: eventID, on: connection)
             }
             try await label(review, decision)
@@ -103,7 +103,7 @@ public struct Approver: Sendable {
                 documentID: documentID, reviewID: reviewID, feedback: comment, reviewer: submitted.reviewer),
                 source: .approval, id: followUpID)
         case .rejected:
-            try await client.withTransaction(logger: logger) { connection in
+            try await client.transaction(logger: logger) { connection in
                 try await record(decision, comment: comment, submitted.reviewer, review, eventID: eventID, on: connection)
             }
             try await label(review, decision)
@@ -167,7 +167,7 @@ public struct Approver: Sendable {
         let external = try await confluence?.publish(title: review.title, storage: ConfluenceStorage.render(markdown))
         let slug = slug(review.title)
         let page = PublishedPage(id: external?.id ?? slug, url: external?.url ?? "\(publicURL)/pages/\(slug)")
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             try await record(decision, comment: comment, submitted.reviewer, review, eventID: eventID, on: connection)
             try await connection.query("""
                 INSERT INTO docs.pages (slug, document_id, title, markdown, version)

@@ -1,8 +1,20 @@
 /// The review's diff page: side-by-side and unified views, additions green and deletions red, every
 /// character of the documents escaped so that content can never become markup.
 public enum DiffPage {
-    public static func html(title: String, fromVersion: Int?, toVersion: Int, diff: LineDiff, images: ImageChanges) -> String {
-        let heading = fromVersion.map { "version \($0) → \(toVersion)" } ?? "version \(toVersion) (new document)"
+    /// What the new version is compared with.
+    public enum Baseline: Sendable {
+        case version(Int)
+        /// The published page a new document updates.
+        case publishedPage
+        case nothing
+    }
+
+    public static func html(title: String, from baseline: Baseline, toVersion: Int, diff: LineDiff, images: ImageChanges) -> String {
+        let heading = switch baseline {
+        case .version(let from): "version \(from) → \(toVersion)"
+        case .publishedPage: "published page → version \(toVersion)"
+        case .nothing: "version \(toVersion) (new document)"
+        }
         var rows = "", unified = ""
         for line in diff.lines {
             switch line {

@@ -57,6 +57,6 @@ public struct ApprovalWebhookIntake: Sendable {
             "event_id": "\(id)", "correlation_id": "\(correlationID)", "ticket_key": "\(webhook.issueKey)", "reason": "\(reason)",
         ])
         try await deliveries.remember(delivery)
-        return .decision(accepted: true, reason: reason, changeID: nil)
+        return .published(reason: reason, eventID: id)
     }
 }

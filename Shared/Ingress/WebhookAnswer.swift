@@ -15,6 +15,11 @@ public struct WebhookAnswer: Sendable, Equatable {
         ]))
     }
 
+    /// An accepted delivery that published an event other than a change: a review decision.
+    static func published(reason: String, eventID: String) -> WebhookAnswer {
+        WebhookAnswer(status: 200, body: ["accepted": true, "reason": .string(reason), "event_id": .string(eventID)])
+    }
+
     static func decision(accepted: Bool, reason: String, changeID: String?) -> WebhookAnswer {
         var body: [String: JSONValue] = ["accepted": .bool(accepted), "reason": .string(reason)]
         body["change_id"] = changeID.map(JSONValue.string)

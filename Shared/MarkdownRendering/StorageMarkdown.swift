@@ -10,11 +10,16 @@ public enum StorageMarkdown {
             output += decoded(rest[..<open])
             rest = rest[open...]
             if rest.hasPrefix("<![CDATA[") {
-                let body = rest.dropFirst(9)
-                let end = body.range(of: "]]>")?.lowerBound ?? body.endIndex
-                output += "\n```\(codeLanguage)\n" + body[..<end] + "\n```\n\n"
+                // Code holding `]]>` is written as consecutive CDATA sections; they read back as one.
+                var code = ""
+                while rest.hasPrefix("<![CDATA[") {
+                    let body = rest.dropFirst(9)
+                    let end = body.range(of: "]]>")?.lowerBound ?? body.endIndex
+                    code += body[..<end]
+                    rest = end == body.endIndex ? body[end...] : body[end...].dropFirst(3)
+                }
+                output += "\n\n```\(codeLanguage)\n" + code + "\n```\n\n"
                 codeLanguage = ""
-                rest = end == body.endIndex ? body[end...] : body[end...].dropFirst(3)
                 continue
             }
             guard let close = rest.firstIndex(of: ">") else { break }

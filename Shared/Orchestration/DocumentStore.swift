@@ -93,7 +93,7 @@ public struct DocumentStore: Sendable {
         for change: ChangeDetected, eventID: String, title: String, basedOn expected: Int, markdown: String,
         startingFrom base: String? = nil
     ) async throws -> Version {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             if let existing = try await claim(eventID, on: connection) { return existing }
             try await connection.query("""
                 INSERT INTO docs.changes (change_id, origin, ticket_key, detail)
@@ -118,7 +118,7 @@ public struct DocumentStore: Sendable {
     public func writeRevision(
         of documentID: UUID, eventID: String, feedback: String, basedOn expected: Int, markdown: String
     ) async throws -> Version {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             if let existing = try await claim(eventID, on: connection) { return existing }
             return try await appendVersion(markdown, to: documentID, basedOn: expected, eventID: eventID, changeID: nil,
                                            feedback: feedback, on: connection)

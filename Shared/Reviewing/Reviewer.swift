@@ -47,10 +47,15 @@ public struct Reviewer: Sendable {
         guard let documentID = UUID(uuidString: generated.documentID) else { throw missing }
         guard let new = try await markdown(documentID, generated.version) else { throw missing }
         // Version 1 of a document that updates a published page is compared with that page.
-        let old = generated.version > 1 ? try await markdown(documentID, generated.version - 1) : try await baseMarkdown(documentID)
-        let previousVersion = generated.version > 1 ? generated.version - 1 : nil
+        let old: String?, baseline: DiffPage.Baseline
+        if generated.version > 1 {
+            (old, baseline) = (try await markdown(documentID, generated.version - 1), .version(generated.version - 1))
+        } else {
+            old = try await baseMarkdown(documentID)
+            baseline = old == nil ? .nothing : .publishedPage
+        }
         let diff = LineDiff(from: old ?? "", to: new)
-        let page = DiffPage.html(title: generated.title, fromVersion: previousVersion, toVersion: generated.version,
+        let page = DiffPage.html(title: generated.title, from: baseline, toVersion: generated.version,
                                  diff: diff, images: ImageChanges(from: old ?? "", to: new))
         let rows = try await client.query("""
             WITH inserted AS (

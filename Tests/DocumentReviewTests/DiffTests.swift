@@ -30,7 +30,7 @@ struct DiffTests {
 
     @Test func theDiffPageEscapesEverything() {
         let hostile = "<script>alert('x')</script> & \"quotes\""
-        let page = DiffPage.html(title: "<b>title</b>", fromVersion: 1, toVersion: 2,
+        let page = DiffPage.html(title: "<b>title</b>", from: .version(1), toVersion: 2,
                                  diff: LineDiff(from: "safe", to: hostile), images: ImageChanges(from: "", to: "![x](\"><script>.png)"))
         #expect(!page.contains("<script>"))
         #expect(!page.contains("<b>title</b>"))

@@ -134,3 +134,34 @@ struct ModelWriterTests {
 func quickHTTP() -> RetryingHTTPClient {
     RetryingHTTPClient(service: "LLM", policy: .init(timeout: .seconds(5), attempts: 3, firstDelay: .milliseconds(5)), logger: Logger(label: "test"))
 }
+
+@Suite("The model decides update or create")
+struct RelatedPageDecisionTests {
+    let pages = [RelatedPage(title: "Billing API", markdown: "# Billing API\n"),
+                 RelatedPage(title: "Public API rate limits", markdown: "# Public API rate limits\n")]
+
+    func decide(_ answer: String) async throws -> (RelatedPage?, String) {
+        let provider = ScriptedProvider([chatAnswer(answer)])
+        let pages = self.pages
+        let chosen = try await withFakeServer({ await provider.handle($0) }) { base in
+            try await writer(["KINEXUS_LLM_PROVIDER": "openai", "KINEXUS_LLM_MODEL": "m"], base: base)
+                .relatedPage(for: change, among: pages)
+        }
+        let prompt = await provider.bodies.first?["messages"]?.arrayValue?.last?["content"]?.stringValue ?? ""
+        return (chosen, prompt)
+    }
+
+    @Test("the page the model names is updated; 0 means a new page")
+    func modelAnswers() async throws {
+        let (second, prompt) = try await decide("2")
+        #expect(second?.title == "Public API rate limits")
+        #expect(prompt.contains("1. Billing API\n2. Public API rate limits"))
+        #expect(try await decide("0").0 == nil)
+    }
+
+    @Test("an answer naming no listed page falls back to keyword overlap")
+    func unusableAnswer() async throws {
+        #expect(try await decide("I think the second one, probably.").0?.title == "Public API rate limits")
+        #expect(try await decide("7").0?.title == "Public API rate limits")
+    }
+}

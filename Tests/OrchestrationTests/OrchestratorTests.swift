@@ -22,7 +22,7 @@ struct OrchestratorTests {
 
     func withOrchestrators(
         groups: Int = 1, withReviewer: Bool = false, jira: JiraClient? = nil, confluence: ConfluenceClient? = nil,
-        _ body: @Sendable (RedisClient, PostgresClient) async throws -> Void
+        approverGroup: String = TestEnvironment.unique("approver"), _ body: @Sendable (RedisClient, PostgresClient) async throws -> Void
     ) async throws {
         let redis = try TestEnvironment.redisClient()
         let postgres = PostgresClient(configuration: try PostgresSettings.configuration(url: try TestEnvironment.postgresURL()),
@@ -32,8 +32,8 @@ struct OrchestratorTests {
             try await MigrationRunner(client: postgres, service: "orchestrator", logger: logger).run(try DocumentStore.migrations())
             let orchestrator = Orchestrator(store: DocumentStore(client: postgres, logger: logger), writer: TemplateWriter(),
                                             pages: PageStoreFinder(client: postgres, logger: logger))
-            func consumer(_ name: String, _ subscriptions: [Subscription]) throws -> EventConsumer {
-                var configuration = BusConfiguration(group: TestEnvironment.unique(name))
+            func consumer(_ name: String, group: String? = nil, _ subscriptions: [Subscription]) throws -> EventConsumer {
+                var configuration = BusConfiguration(group: group ?? TestEnvironment.unique(name))
                 configuration.readBlock = .milliseconds(100)
                 configuration.retryBaseDelay = .milliseconds(100)
                 return try EventConsumer(redis: redis, configuration: configuration, subscriptions: subscriptions, logger: logger)
@@ -43,7 +43,7 @@ struct OrchestratorTests {
                 try await MigrationRunner(client: postgres, service: "approver", logger: logger).run(try Approver.migrations())
                 let approver = Approver(client: postgres, approvers: nil, ownAuthor: "kinexus-bot",
                                         publicURL: "http://kinexus.test", jira: jira, confluence: confluence, logger: logger)
-                consumers.append(try consumer("approver", try approver.subscriptions()))
+                consumers.append(try consumer("approver", group: approverGroup, try approver.subscriptions()))
                 try await MigrationRunner(client: postgres, service: "reviewer", logger: logger).run(try Reviewer.migrations())
                 let reviewer = Reviewer(client: postgres, links: DiffLink(secret: "test", baseURL: "http://kinexus.test"),
                                         jira: jira, logger: logger)
