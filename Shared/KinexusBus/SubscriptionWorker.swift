@@ -292,14 +292,16 @@ final class SubscriptionWorker: Sendable {
             metrics.count(.failed, detailType: detailType)
             let coded = error as? any CodedError
             let code = coded?.code ?? String(describing: type(of: error))
+            // The debug form: some errors (PostgresNIO's) hide the server's message from their description.
+            let message = String(reflecting: error)
             if coded?.isPermanent == true || configuration.retryPolicy.isExhausted(deliveries: delivery.attempt) {
-                await deadLetter(delivery.entry, envelope: delivery.envelope, code: code, message: "\(error)",
+                await deadLetter(delivery.entry, envelope: delivery.envelope, code: code, message: message,
                                  attempt: delivery.attempt, logger: delivery.logger)
             } else {
                 metrics.count(.retried, detailType: detailType)
                 let delay = configuration.retryPolicy.delay(afterAttempt: delivery.attempt, entryID: delivery.entry.id)
                 delivery.logger.warning("handler failed, will retry", metadata: [
-                    "attempt": "\(delivery.attempt)", "error_code": "\(code)", "error": "\(error)",
+                    "attempt": "\(delivery.attempt)", "error_code": "\(code)", "error": "\(message)",
                     "retry_in_ms": "\(delay.milliseconds)",
                 ])
             }

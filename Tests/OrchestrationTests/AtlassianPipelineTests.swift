@@ -22,7 +22,8 @@ extension OrchestratorTests {
             try await withFakeServer({ await confluenceFake.handle($0) }) { confluenceBase in
                 let settings = try AtlassianSettings(environment: [
                     "KINEXUS_JIRA_BASE_URL": jiraBase, "KINEXUS_JIRA_EMAIL": "bot@example.com", "KINEXUS_JIRA_API_TOKEN": "token",
-                    "KINEXUS_JIRA_PROJECT_KEY": "REV", "KINEXUS_CONFLUENCE_URL": confluenceBase + "/wiki",
+                    // Review ticket keys are unique in the shared database, as they are in one Jira site.
+                    "KINEXUS_JIRA_PROJECT_KEY": String((0..<8).map { _ in "ABCDEFGHIJKLMNOPQRSTUVWXYZ".randomElement()! }), "KINEXUS_CONFLUENCE_URL": confluenceBase + "/wiki",
                     "KINEXUS_CONFLUENCE_SPACE_KEY": "DOCS", "KINEXUS_CONFLUENCE_PARENT_ID": "777",
                 ])
                 let http = RetryingHTTPClient(service: "Atlassian", policy: .init(timeout: .seconds(5), firstDelay: .milliseconds(10)),
@@ -36,9 +37,11 @@ extension OrchestratorTests {
 
     @Test func reviewsHappenOnJiraTicketsAndApprovedPagesGoToConfluence() async throws {
         try await withAtlassian { jira, jiraFake, confluence, confluenceFake in
-            try await withOrchestrators(withReviewer: true, jira: jira, confluence: confluence) { redis, postgres in
+            // A Redis database of its own: reviewers and approvers of other tests, without Jira, would take
+            // part in this flow otherwise.
+            try await withOrchestrators(withReviewer: true, jira: jira, confluence: confluence, redisDatabase: 2) { redis, postgres in
                 let key = TestEnvironment.unique("DOC")
-                let title = "Jira flow \(key)"
+                let title = "Flow \(UUID().uuidString.prefix(8)) \(UUID().uuidString.suffix(8))"
                 let first = change(key, summary: title)
                 let firstEvent = try await publisher(redis).publish(first, source: .jira, id: first.changeID)
                 let review1 = try #require(try await review(after: firstEvent.id, redis: redis))

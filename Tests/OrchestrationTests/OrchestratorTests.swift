@@ -22,9 +22,10 @@ struct OrchestratorTests {
 
     func withOrchestrators(
         groups: Int = 1, withReviewer: Bool = false, jira: JiraClient? = nil, confluence: ConfluenceClient? = nil,
-        approverGroup: String = TestEnvironment.unique("approver"), _ body: @Sendable (RedisClient, PostgresClient) async throws -> Void
+        approverGroup: String = TestEnvironment.unique("approver"), redisDatabase: Int? = nil, _ body: @Sendable (RedisClient, PostgresClient) async throws -> Void
     ) async throws {
-        let redis = try TestEnvironment.redisClient()
+        let redis = try redisDatabase.map { try RedisClient(url: try TestEnvironment.redisURL(database: $0)) }
+            ?? TestEnvironment.redisClient()
         let postgres = PostgresClient(configuration: try PostgresSettings.configuration(url: try TestEnvironment.postgresURL()),
                                       backgroundLogger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
