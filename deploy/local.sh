@@ -7,6 +7,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=deploy/lib.sh
 source "$root/deploy/lib.sh"
+# shellcheck source=deploy/webhook-bench.sh
+source "$root/deploy/webhook-bench.sh"
 
 services() {
     # Every executable under Services/ except the kinexus CLI is a service.
@@ -65,9 +67,10 @@ test_suite() {
     return $status
 }
 
-# The figures of BENCHMARKS.md: `kinexus bench` beside redis-benchmark, and a service's start-up and memory.
+# The figures of BENCHMARKS.md: `kinexus bench` beside redis-benchmark, a service's start-up and memory,
+# then the ingress under wrk and webhook-to-review latency.
 bench() {
-    need_packages curl
+    need_packages curl wrk
     local http_port bin
     start_scratch_servers bench 26379 25432
     cd "$root"
@@ -91,6 +94,8 @@ bench() {
     echo "service idle resident memory after 5 s: $((rss / 1024)) MiB"
     kill -TERM "$pid"
     wait "$pid" || true
+
+    webhook_bench "$bin"
 }
 
 case "${1:-}" in

@@ -7,27 +7,23 @@ import Logging
 /// `POST /webhooks/approval`: Jira's word on a review ticket. A new comment becomes a decision the approver
 /// reads from its text; moving the ticket to a done status is an approval. Signed and de-duplicated like
 /// `/webhooks/jira`; the approver ignores tickets that are not review tickets and comments Kinexus wrote.
-public struct ApprovalWebhookIntake: Sendable {
+struct ApprovalWebhookIntake: Sendable {
     let configuration: IngressConfiguration
-    let deliveries: DeliveryMemory
+    let gate: WebhookGate
     let publisher: EventPublisher
     let logger: Logger
 
-    public init(configuration: IngressConfiguration, redis: RedisClient, publisher: EventPublisher, logger: Logger) {
+    init(configuration: IngressConfiguration, gate: WebhookGate, publisher: EventPublisher, logger: Logger) {
         self.configuration = configuration
-        deliveries = DeliveryMemory(redis: redis, provider: "jira-approval", duration: configuration.deliveryMemory)
+        self.gate = gate
         self.publisher = publisher
         self.logger = logger
     }
 
     /// `headers` are looked up by lower-cased name.
-    public func receive(body: [UInt8], headers: [String: String]) async throws -> WebhookAnswer {
-        if let secret = configuration.jiraWebhookSecret,
-           !WebhookSignature.isValid(headers["x-hub-signature"], body: body, secret: secret) {
-            return .error(401, "the X-Hub-Signature header is missing or does not match the body", code: "bad_signature")
-        }
-        let delivery = headers["x-atlassian-webhook-identifier"]
-        if try await deliveries.isRepeat(delivery) { return .repeated(delivery) }
+    func receive(body: [UInt8], headers: [String: String]) async throws -> WebhookAnswer {
+        if let refusal = try await gate.refusal(body: body, headers: headers) { return refusal }
+        let delivery = gate.delivery(headers)
         let webhook: JiraWebhook
         do {
             webhook = try WebhookBody.read(body, as: JiraWebhook.init)
@@ -46,7 +42,7 @@ public struct ApprovalWebhookIntake: Sendable {
                                                 comment: "", reviewer: webhook.actor ?? "")
             reason = "\(webhook.issueKey) moved to \(done)"
         } else {
-            try await deliveries.remember(delivery)
+            try await gate.remember(headers)
             return .decision(accepted: false, reason: "\(webhook.event) without a comment or a move to a done status decides nothing",
                              changeID: nil)
         }
@@ -56,7 +52,7 @@ public struct ApprovalWebhookIntake: Sendable {
         logger.info("review decision submitted from Jira", metadata: [
             "event_id": "\(id)", "correlation_id": "\(correlationID)", "ticket_key": "\(webhook.issueKey)", "reason": "\(reason)",
         ])
-        try await deliveries.remember(delivery)
+        try await gate.remember(headers)
         return .published(reason: reason, eventID: id)
     }
 }

@@ -6,30 +6,26 @@ import Logging
 
 /// `POST /webhooks/github`: a merged pull request with a documentation label becomes ChangeDetected from
 /// `kinexus.github`. Signed with `X-Hub-Signature-256`, de-duplicated on `X-GitHub-Delivery`.
-public struct GitHubWebhookIntake: Sendable {
+struct GitHubWebhookIntake: Sendable {
     let configuration: IngressConfiguration
-    let deliveries: DeliveryMemory
+    let gate: WebhookGate
     let publisher: EventPublisher
     let logger: Logger
 
-    public init(configuration: IngressConfiguration, redis: RedisClient, publisher: EventPublisher, logger: Logger) {
+    init(configuration: IngressConfiguration, gate: WebhookGate, publisher: EventPublisher, logger: Logger) {
         self.configuration = configuration
-        deliveries = DeliveryMemory(redis: redis, provider: "github", duration: configuration.deliveryMemory)
+        self.gate = gate
         self.publisher = publisher
         self.logger = logger
     }
 
     /// `headers` are looked up by lower-cased name.
-    public func receive(body: [UInt8], headers: [String: String]) async throws -> WebhookAnswer {
-        if let secret = configuration.githubWebhookSecret,
-           !WebhookSignature.isValid(headers["x-hub-signature-256"], body: body, secret: secret) {
-            return .error(401, "the X-Hub-Signature-256 header is missing or does not match the body", code: "bad_signature")
-        }
-        let delivery = headers["x-github-delivery"]
-        if try await deliveries.isRepeat(delivery) { return .repeated(delivery) }
+    func receive(body: [UInt8], headers: [String: String]) async throws -> WebhookAnswer {
+        if let refusal = try await gate.refusal(body: body, headers: headers) { return refusal }
+        let delivery = gate.delivery(headers)
         let event = headers["x-github-event"] ?? "pull_request"
         guard event == "pull_request" else {
-            try await deliveries.remember(delivery)
+            try await gate.remember(headers)
             return .decision(accepted: false, reason: "\(event) events are not evaluated", changeID: nil)
         }
         let pullRequest: GitHubPullRequest
@@ -46,7 +42,7 @@ public struct GitHubWebhookIntake: Sendable {
                                     logger: logger, reason: decision.reason)
             changeID = id
         }
-        try await deliveries.remember(delivery)
+        try await gate.remember(headers)
         return .decision(accepted: decision.accepted, reason: decision.reason, changeID: changeID)
     }
 }

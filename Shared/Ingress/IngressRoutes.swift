@@ -13,9 +13,23 @@ public struct IngressRoutes: Sendable {
     let maximumBodyBytes: Int
 
     public init(configuration: IngressConfiguration, redis: RedisClient, publisher: EventPublisher, logger: Logger) {
-        jira = JiraWebhookIntake(configuration: configuration, redis: redis, publisher: publisher, logger: logger)
-        github = GitHubWebhookIntake(configuration: configuration, redis: redis, publisher: publisher, logger: logger)
-        approval = ApprovalWebhookIntake(configuration: configuration, redis: redis, publisher: publisher, logger: logger)
+        func gate(_ provider: String, _ secret: String?, signature: String, delivery: String) -> WebhookGate {
+            WebhookGate(redis: redis, provider: provider, secret: secret, signatureHeader: signature, deliveryHeader: delivery,
+                        duration: configuration.deliveryMemory)
+        }
+        let jiraSignature = "X-Hub-Signature", jiraDelivery = "X-Atlassian-Webhook-Identifier"
+        jira = JiraWebhookIntake(
+            configuration: configuration,
+            gate: gate("jira", configuration.jiraWebhookSecret, signature: jiraSignature, delivery: jiraDelivery),
+            publisher: publisher, logger: logger)
+        github = GitHubWebhookIntake(
+            configuration: configuration,
+            gate: gate("github", configuration.githubWebhookSecret, signature: "X-Hub-Signature-256", delivery: "X-GitHub-Delivery"),
+            publisher: publisher, logger: logger)
+        approval = ApprovalWebhookIntake(
+            configuration: configuration,
+            gate: gate("jira-approval", configuration.jiraWebhookSecret, signature: jiraSignature, delivery: jiraDelivery),
+            publisher: publisher, logger: logger)
         maximumBodyBytes = configuration.maximumBodyBytes
     }
 

@@ -7,27 +7,23 @@ import Logging
 
 /// `POST /webhooks/jira`: checks the signature, answers repeats of a delivery without publishing again,
 /// reads the webhook, applies the smart filter and publishes ChangeDetected for an accepted ticket.
-public struct JiraWebhookIntake: Sendable {
+struct JiraWebhookIntake: Sendable {
     let configuration: IngressConfiguration
-    let deliveries: DeliveryMemory
+    let gate: WebhookGate
     let publisher: EventPublisher
     let logger: Logger
 
-    public init(configuration: IngressConfiguration, redis: RedisClient, publisher: EventPublisher, logger: Logger) {
+    init(configuration: IngressConfiguration, gate: WebhookGate, publisher: EventPublisher, logger: Logger) {
         self.configuration = configuration
-        deliveries = DeliveryMemory(redis: redis, provider: "jira", duration: configuration.deliveryMemory)
+        self.gate = gate
         self.publisher = publisher
         self.logger = logger
     }
 
     /// `headers` are looked up by lower-cased name.
-    public func receive(body: [UInt8], headers: [String: String]) async throws -> WebhookAnswer {
-        if let secret = configuration.jiraWebhookSecret,
-           !WebhookSignature.isValid(headers["x-hub-signature"], body: body, secret: secret) {
-            return .error(401, "the X-Hub-Signature header is missing or does not match the body", code: "bad_signature")
-        }
-        let delivery = headers["x-atlassian-webhook-identifier"]
-        if try await deliveries.isRepeat(delivery) { return .repeated(delivery) }
+    func receive(body: [UInt8], headers: [String: String]) async throws -> WebhookAnswer {
+        if let refusal = try await gate.refusal(body: body, headers: headers) { return refusal }
+        let delivery = gate.delivery(headers)
         let webhook: JiraWebhook
         do {
             webhook = try WebhookBody.read(body, as: JiraWebhook.init)
@@ -46,7 +42,7 @@ public struct JiraWebhookIntake: Sendable {
         } else {
             logger.debug("webhook filtered out", metadata: ["ticket_key": "\(webhook.issueKey)", "reason": "\(decision.reason)"])
         }
-        try await deliveries.remember(delivery)
+        try await gate.remember(headers)
         return .decision(accepted: decision.accepted, reason: decision.reason, changeID: changeID)
     }
 }

@@ -139,6 +139,33 @@ struct DocumentationPipelineTests {
         #expect(await request("\(services.ingress)/documents/\(second.documentID)/versions/9")?.status == 404)
         #expect(await request("\(services.ingress)/documents/not-an-id")?.status == 404)
 
+        // A further change to the ticket: version 3, approved, and the same page updated.
+        let again = try #require(await request("\(services.ingress)/webhooks/jira", method: "POST", body: webhook,
+                                               headers: ["X-Atlassian-Webhook-Identifier": UUID().uuidString]))
+        #expect(again.body.contains(#""accepted":true"#), "\(again.body)")
+        let third = try #require(try await review(ticketKey: key, version: 3, redis: redis))
+        #expect(await decide(services, third.reviewID, "approved", comment: "Ship it")?.status == 202)
+        let updated = await eventually(timeout: .seconds(30), every: .milliseconds(100)) {
+            guard let pages = await request("\(services.ingress)/pages"), let json = try? JSONValue(parsing: pages.body),
+                  case .array(let list)? = json["pages"] else { return false }
+            let matching = list.filter { $0["title"]?.stringValue == title }
+            return matching.count == 1 && matching.first?["version"] == 3
+        }
+        #expect(updated, "the page is updated in place, not published twice")
+
+        // Another ticket, rejected: the review closes and a second decision on it is refused.
+        let rejectedKey = "E2E-\(Int.random(in: 100_000...999_999))"
+        let rejectedWebhook = Data(fixture.replacingOccurrences(of: "TES-41", with: rejectedKey)
+            .replacingOccurrences(of: "Unit test summary 1", with: "Rejected \(rejectedKey)").utf8)
+        _ = await request("\(services.ingress)/webhooks/jira", method: "POST", body: rejectedWebhook,
+                          headers: ["X-Atlassian-Webhook-Identifier": UUID().uuidString])
+        let doomed = try #require(try await review(ticketKey: rejectedKey, version: 1, redis: redis))
+        #expect(await decide(services, doomed.reviewID, "rejected", comment: "Wrong product")?.status == 202)
+        let closed = await eventually(timeout: .seconds(30), every: .milliseconds(100)) {
+            await decide(services, doomed.reviewID, "approved", comment: "")?.status == 409
+        }
+        #expect(closed, "a decision on a rejected review is refused")
+
         #expect(await services.stop().allSatisfy { $0 == 0 }, "every service stops cleanly on SIGTERM")
     }
 }
