@@ -13,9 +13,9 @@ webhook_bench() {
         local arguments=("http://127.0.0.1:$port/health")
         case $target in
             filtered) arguments=(-s "$root/deploy/webhook.lua" "http://127.0.0.1:$port/webhooks/jira" --
-                                 "$fixtures/webhook-issue-updated-labels.json") ;;
+                                 "$fixtures/webhook-issue-updated-labels.json" filtered) ;;
             accepted) arguments=(-s "$root/deploy/webhook.lua" "http://127.0.0.1:$port/webhooks/jira" --
-                                 "$fixtures/webhook-issue-updated-resolved.json") ;;
+                                 "$fixtures/webhook-issue-updated-resolved.json" accepted) ;;
         esac
         echo "== $target: wrk -t2 -c32 -d10s ${arguments[*]}"
         wrk -t2 -c32 -d10s --latency "${arguments[@]}" | grep -E "Requests/sec|Non-2xx|50%|99%|Socket errors"

@@ -1,7 +1,8 @@
--- wrk script: POSTs the Jira webhook file given after `--`, each request with a delivery id of its own,
--- so no request is answered as a repeat.
+-- wrk script: POSTs the Jira webhook file given after `--`, each request with a delivery id of its own
+-- (prefixed by the run's name, the second argument), so no request is answered as a repeat.
 local threads = 0
 local counter = 0
+local run = "bench"
 
 function setup(thread)
     threads = threads + 1
@@ -12,12 +13,13 @@ function init(args)
     local file = assert(io.open(args[1], "rb"))
     wrk.body = file:read("*a")
     file:close()
+    run = args[2] or run
     wrk.method = "POST"
     wrk.headers["Content-Type"] = "application/json"
 end
 
 function request()
     counter = counter + 1
-    wrk.headers["X-Atlassian-Webhook-Identifier"] = "bench-" .. thread_number .. "-" .. counter
+    wrk.headers["X-Atlassian-Webhook-Identifier"] = run .. "-" .. thread_number .. "-" .. counter
     return wrk.format()
 end

@@ -35,14 +35,13 @@ struct GitHubWebhookIntake: Sendable {
             return error.answer
         }
         let decision = pullRequest.decide(configuration.filter)
-        var changeID: String?
-        if decision.accepted {
-            let id = EventID.derived(from: "github:" + (delivery ?? pullRequest.key))
-            try await publishChange(pullRequest.changeDetected(changeID: id), source: .github, publisher: publisher,
-                                    logger: logger, reason: decision.reason)
-            changeID = id
+        guard decision.accepted else {
+            try await gate.remember(headers)
+            return .decision(accepted: false, reason: decision.reason, changeID: nil)
         }
-        try await gate.remember(headers)
-        return .decision(accepted: decision.accepted, reason: decision.reason, changeID: changeID)
+        let id = EventID.derived(from: "github:" + (delivery ?? pullRequest.key))
+        try await publishChange(pullRequest.changeDetected(changeID: id), source: .github, publisher: publisher,
+                                logger: logger, reason: decision.reason, then: gate.remembering(headers))
+        return .decision(accepted: true, reason: decision.reason, changeID: id)
     }
 }

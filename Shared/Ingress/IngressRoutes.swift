@@ -9,7 +9,6 @@ import Logging
 public struct IngressRoutes: Sendable {
     let jira: JiraWebhookIntake
     let github: GitHubWebhookIntake
-    let approval: ApprovalWebhookIntake
     let maximumBodyBytes: Int
 
     public init(configuration: IngressConfiguration, redis: RedisClient, publisher: EventPublisher, logger: Logger) {
@@ -17,18 +16,14 @@ public struct IngressRoutes: Sendable {
             WebhookGate(redis: redis, provider: provider, secret: secret, signatureHeader: signature, deliveryHeader: delivery,
                         duration: configuration.deliveryMemory)
         }
-        let jiraSignature = "X-Hub-Signature", jiraDelivery = "X-Atlassian-Webhook-Identifier"
+        // One Jira delivery id goes to one address, so both Jira endpoints share the delivery memory.
         jira = JiraWebhookIntake(
             configuration: configuration,
-            gate: gate("jira", configuration.jiraWebhookSecret, signature: jiraSignature, delivery: jiraDelivery),
+            gate: gate("jira", configuration.jiraWebhookSecret, signature: "X-Hub-Signature", delivery: "X-Atlassian-Webhook-Identifier"),
             publisher: publisher, logger: logger)
         github = GitHubWebhookIntake(
             configuration: configuration,
             gate: gate("github", configuration.githubWebhookSecret, signature: "X-Hub-Signature-256", delivery: "X-GitHub-Delivery"),
-            publisher: publisher, logger: logger)
-        approval = ApprovalWebhookIntake(
-            configuration: configuration,
-            gate: gate("jira-approval", configuration.jiraWebhookSecret, signature: jiraSignature, delivery: jiraDelivery),
             publisher: publisher, logger: logger)
         maximumBodyBytes = configuration.maximumBodyBytes
     }
@@ -41,7 +36,7 @@ public struct IngressRoutes: Sendable {
             try await webhook(request, github.receive)
         }
         router.post("/webhooks/approval") { request, _ in
-            try await webhook(request, approval.receive)
+            try await webhook(request, jira.receiveDecision)
         }
     }
 

@@ -5,8 +5,9 @@ import KinexusEvents
 import KinexusRedis
 import Logging
 
-/// `POST /webhooks/jira`: checks the signature, answers repeats of a delivery without publishing again,
-/// reads the webhook, applies the smart filter and publishes ChangeDetected for an accepted ticket.
+/// Jira's webhooks: `POST /webhooks/jira` checks the signature, answers repeats of a delivery without
+/// publishing again, reads the webhook, applies the smart filter and publishes ChangeDetected for an
+/// accepted ticket; `POST /webhooks/approval` (in ReviewDecisionIntake.swift) reads review decisions.
 struct JiraWebhookIntake: Sendable {
     let configuration: IngressConfiguration
     let gate: WebhookGate
@@ -20,29 +21,39 @@ struct JiraWebhookIntake: Sendable {
         self.logger = logger
     }
 
+    enum Admission {
+        case answered(WebhookAnswer)
+        case admitted(JiraWebhook, delivery: String?)
+    }
+
+    /// A bad signature, a repeat, or a body that is not a Jira webhook ends the request with an answer.
+    func admit(body: [UInt8], headers: [String: String]) async throws -> Admission {
+        if let refusal = try await gate.refusal(body: body, headers: headers) { return .answered(refusal) }
+        do {
+            return .admitted(try WebhookBody.read(body, as: JiraWebhook.init), delivery: gate.delivery(headers))
+        } catch {
+            return .answered(error.answer)
+        }
+    }
+
     /// `headers` are looked up by lower-cased name.
     func receive(body: [UInt8], headers: [String: String]) async throws -> WebhookAnswer {
-        if let refusal = try await gate.refusal(body: body, headers: headers) { return refusal }
-        let delivery = gate.delivery(headers)
-        let webhook: JiraWebhook
-        do {
-            webhook = try WebhookBody.read(body, as: JiraWebhook.init)
-        } catch {
-            return error.answer
+        let webhook: JiraWebhook, delivery: String?
+        switch try await admit(body: body, headers: headers) {
+        case .answered(let answer): return answer
+        case .admitted(let admitted, let id): (webhook, delivery) = (admitted, id)
         }
         let decision = configuration.filter.decide(webhook)
-        var changeID: String?
-        if decision.accepted {
-            // Retries of one delivery carry its identifier: the same fact gets the same event id.
-            let id = EventID.derived(from: "jira:" + (delivery ?? "\(webhook.issueKey):\(webhook.timestamp.timeIntervalSince1970)"))
-            let change = ChangeContext.changeDetected(from: webhook, changeID: id,
-                                                      storyPointsField: configuration.filter.storyPointsField)
-            try await publishChange(change, source: .jira, publisher: publisher, logger: logger, reason: decision.reason)
-            changeID = id
-        } else {
+        guard decision.accepted else {
             logger.debug("webhook filtered out", metadata: ["ticket_key": "\(webhook.issueKey)", "reason": "\(decision.reason)"])
+            try await gate.remember(headers)
+            return .decision(accepted: false, reason: decision.reason, changeID: nil)
         }
-        try await gate.remember(headers)
-        return .decision(accepted: decision.accepted, reason: decision.reason, changeID: changeID)
+        // Retries of one delivery carry its identifier: the same fact gets the same event id.
+        let id = EventID.derived(from: "jira:" + (delivery ?? "\(webhook.issueKey):\(webhook.timestamp.timeIntervalSince1970)"))
+        let change = ChangeContext.changeDetected(from: webhook, changeID: id, storyPointsField: configuration.filter.storyPointsField)
+        try await publishChange(change, source: .jira, publisher: publisher, logger: logger, reason: decision.reason,
+                                then: gate.remembering(headers))
+        return .decision(accepted: true, reason: decision.reason, changeID: id)
     }
 }

@@ -5,7 +5,7 @@ import KinexusRedis
 /// only after it was fully processed: one that failed half-way runs again.
 struct WebhookGate: Sendable {
     let redis: RedisClient
-    /// `jira`, `github`, `jira-approval`: each intake's delivery ids live apart.
+    /// `jira`, `github`: each provider's delivery ids live apart.
     let provider: String
     let secret: String?
     /// As providers spell them; looked up lower-cased.
@@ -38,8 +38,13 @@ struct WebhookGate: Sendable {
     }
 
     func remember(_ headers: [String: String]) async throws {
-        guard let delivery = delivery(headers) else { return }
-        try await redis.send("SET", key(delivery), "1", "EX", String(duration.components.seconds))
+        for command in remembering(headers) { try await redis.send(command) }
+    }
+
+    /// The command that remembers the delivery, to send in the same round trip as what it published.
+    func remembering(_ headers: [String: String]) -> [RedisCommand] {
+        guard let delivery = delivery(headers) else { return [] }
+        return [RedisCommand("SET", key(delivery), "1", "EX", String(duration.components.seconds))]
     }
 
     private func key(_ delivery: String) -> String { "kinexus:webhook:\(provider):\(delivery)" }

@@ -42,26 +42,27 @@ public struct EventPublisher: Sendable {
             account: account, region: region, resources: resources, detail: try JSONValue(encoding: detail))
     }
 
-    /// Publishes one catalog event and returns its envelope.
+    /// Publishes one catalog event and returns its envelope. `then` runs in the same round trip, after the
+    /// event: state that must change only once the event is out, such as a webhook delivery remembered.
     @discardableResult
     public func publish<Detail: EventDetail>(
-        _ detail: Detail, source: EventSource, id: String? = nil, correlationID: String? = nil
+        _ detail: Detail, source: EventSource, id: String? = nil, correlationID: String? = nil, then: [RedisCommand] = []
     ) async throws -> EventEnvelope {
         let outgoing = Outgoing(envelope: try envelope(detail, source: source, id: id), correlationID: correlationID)
-        _ = try await publish([outgoing])
+        _ = try await publish([outgoing], then: then)
         return outgoing.envelope
     }
 
     /// Publishes many events in one round trip and returns their stream entry ids, in order.
     /// Every event is checked before any is sent, so an oversized one fails the batch without a partial write.
-    public func publish(_ events: [Outgoing]) async throws -> [String] {
-        let commands = try events.map { event in
+    public func publish(_ events: [Outgoing], then commands: [RedisCommand] = []) async throws -> [String] {
+        let additions = try events.map { event in
             try xadd(stream: event.envelope.topic.streamKey, fields: [
                 StreamEntry.envelopeField: event.envelope.encoded(),
                 StreamEntry.correlationField: Array(event.correlationID.utf8),
             ])
         }
-        return try await send(commands)
+        return try await send(additions, then: commands)
     }
 
     /// Adds raw stream fields again, as redrive and replay do with a group named in `only_group`.
@@ -71,10 +72,12 @@ public struct EventPublisher: Sendable {
         })
     }
 
-    private func send(_ commands: [RedisCommand]) async throws -> [String] {
-        let replies = try await redis.pipeline(commands)
-        return try zip(commands, replies).map { command, reply in
+    private func send(_ additions: [RedisCommand], then commands: [RedisCommand] = []) async throws -> [String] {
+        let replies = try await redis.pipeline(additions + commands)
+        for (command, reply) in zip(additions + commands, replies) {
             if case .error(let message) = reply { throw RedisError.server(command: command.name, message: message) }
+        }
+        return try zip(additions, replies).map { command, reply in
             guard let id = reply.string else {
                 throw RedisError.unexpectedReply(command: command.name, reply: "\(reply)")
             }

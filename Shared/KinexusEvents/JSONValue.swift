@@ -51,9 +51,11 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
         self = try JSONParser.parse(Array(bytes))
     }
 
-    /// Converts any Encodable value, such as an event detail, into its JSON tree.
+    /// Converts any Encodable value, such as an event detail, into its JSON tree. The bytes are read back
+    /// with the byte-level parser: decoding them as JSONValue through JSONDecoder tries every type at
+    /// every node and doubled the cost of publishing.
     public init(encoding value: some Encodable) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+        self = try JSONParser.parse(Array(JSONEncoder().encode(value)))
     }
 
     /// Compact JSON text with sorted keys.

@@ -49,6 +49,11 @@ struct ChangeContextTests {
                 == ["GET /v1/users", "POST /v1/users/{id}/roles"])
     }
 
+    @Test func apiPathsNeedAWholeMethodWordAndAPath() {
+        #expect(ChangeContext.apiPaths(in: ["FORGET /v1/a, GETX /v1/b, GET it, get /v1/c, GET:/v1/d"]) == [])
+        #expect(ChangeContext.apiPaths(in: ["(DELETE\n  /v1/items/{id}:) then PATCH /v1/é"]) == ["DELETE /v1/items/{id}", "PATCH /v1/"])
+    }
+
     @Test(arguments: [
         (["breaking-change", "api-change"], "Story", false, "breaking-change"),
         (["api-change"], "Task", false, "api"),

@@ -7,28 +7,13 @@ import Logging
 /// `POST /webhooks/approval`: Jira's word on a review ticket. A new comment becomes a decision the approver
 /// reads from its text; moving the ticket to a done status is an approval. Signed and de-duplicated like
 /// `/webhooks/jira`; the approver ignores tickets that are not review tickets and comments Kinexus wrote.
-struct ApprovalWebhookIntake: Sendable {
-    let configuration: IngressConfiguration
-    let gate: WebhookGate
-    let publisher: EventPublisher
-    let logger: Logger
-
-    init(configuration: IngressConfiguration, gate: WebhookGate, publisher: EventPublisher, logger: Logger) {
-        self.configuration = configuration
-        self.gate = gate
-        self.publisher = publisher
-        self.logger = logger
-    }
-
+extension JiraWebhookIntake {
     /// `headers` are looked up by lower-cased name.
-    func receive(body: [UInt8], headers: [String: String]) async throws -> WebhookAnswer {
-        if let refusal = try await gate.refusal(body: body, headers: headers) { return refusal }
-        let delivery = gate.delivery(headers)
-        let webhook: JiraWebhook
-        do {
-            webhook = try WebhookBody.read(body, as: JiraWebhook.init)
-        } catch {
-            return error.answer
+    func receiveDecision(body: [UInt8], headers: [String: String]) async throws -> WebhookAnswer {
+        let webhook: JiraWebhook, delivery: String?
+        switch try await admit(body: body, headers: headers) {
+        case .answered(let answer): return answer
+        case .admitted(let admitted, let id): (webhook, delivery) = (admitted, id)
         }
         let submitted: ReviewDecisionSubmitted
         let reason: String
@@ -48,11 +33,11 @@ struct ApprovalWebhookIntake: Sendable {
         }
         let id = EventID.derived(from: "approval:" + (delivery ?? "\(webhook.issueKey):\(webhook.timestamp.timeIntervalSince1970)"))
         let correlationID = EventID.random()
-        try await publisher.publish(submitted, source: .approval, id: id, correlationID: correlationID)
+        try await publisher.publish(submitted, source: .approval, id: id, correlationID: correlationID,
+                                    then: gate.remembering(headers))
         logger.info("review decision submitted from Jira", metadata: [
             "event_id": "\(id)", "correlation_id": "\(correlationID)", "ticket_key": "\(webhook.issueKey)", "reason": "\(reason)",
         ])
-        try await gate.remember(headers)
         return .published(reason: reason, eventID: id)
     }
 }
