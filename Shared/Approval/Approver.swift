@@ -84,29 +84,27 @@ public struct Approver: Sendable {
             ])
         }
         let comment = try await recordedComment(submitted, review)
+        guard try await claim(review, decision, comment: comment, reviewer: submitted.reviewer, eventID: eventID) else {
+            return logger.warning("another decision on this review was recorded first; nothing changes", metadata: [
+                "review_id": "\(review.reviewID)",
+            ])
+        }
         let followUpID = EventID.derived(from: "decided:" + eventID)
         let documentID = review.documentID.uuidString.lowercased(), reviewID = review.reviewID.uuidString.lowercased()
+        try await label(review, decision)
         switch decision {
         case .approved:
-            let page = try await publish(review, decision: decision, comment: comment, submitted: submitted, eventID: eventID)
+            let page = try await publish(review, eventID: eventID)
             try await commentPageAddress(page, review: review, eventID: eventID)
             try await context.publish(DocumentationPublished(
                 documentID: documentID, version: review.version, title: review.title, pageID: page.id, pageURL: page.url),
                 source: .approval, id: followUpID)
             logger.info("documentation published", metadata: ["page_url": "\(page.url)", "version": "\(review.version)"])
         case .needsRevision:
-            try await client.transaction(logger: logger) { connection in
-                try await record(decision, comment: comment, submitted.reviewer, review, eventID: eventID, on: connection)
-            }
-            try await label(review, decision)
             try await context.publish(RevisionRequested(
                 documentID: documentID, reviewID: reviewID, feedback: comment, reviewer: submitted.reviewer),
                 source: .approval, id: followUpID)
         case .rejected:
-            try await client.transaction(logger: logger) { connection in
-                try await record(decision, comment: comment, submitted.reviewer, review, eventID: eventID, on: connection)
-            }
-            try await label(review, decision)
             try await context.publish(DocumentRejected(
                 documentID: documentID, reviewID: reviewID, reason: comment, reviewer: submitted.reviewer),
                 source: .approval, id: followUpID)
@@ -140,15 +138,25 @@ public struct Approver: Sendable {
         return nil
     }
 
-    private func record(
-        _ decision: ReviewDecision, comment: String, _ reviewer: String, _ review: Review, eventID: String,
-        on connection: PostgresConnection
-    ) async throws {
-        try await connection.query("""
-            INSERT INTO docs.decisions (review_id, decision, comment, reviewer, event_id)
-            VALUES (\(review.reviewID), \(decision.rawValue), \(comment), \(reviewer), \(eventID))
-            ON CONFLICT DO NOTHING
+    /// Records the decision unless another one was recorded first, and answers whether this event's decision
+    /// is the one that stands: two decisions racing on one review end with exactly one outcome. A redelivery
+    /// of the deciding event finds its own decision and goes on.
+    private func claim(
+        _ review: Review, _ decision: ReviewDecision, comment: String, reviewer: String, eventID: String
+    ) async throws -> Bool {
+        let rows = try await client.query("""
+            WITH inserted AS (
+                INSERT INTO docs.decisions (review_id, decision, comment, reviewer, event_id)
+                VALUES (\(review.reviewID), \(decision.rawValue), \(comment), \(reviewer), \(eventID))
+                ON CONFLICT DO NOTHING
+                RETURNING event_id)
+            SELECT event_id FROM inserted
+            UNION ALL
+            SELECT event_id FROM docs.decisions WHERE review_id = \(review.reviewID)
+            LIMIT 1
             """, logger: logger)
+        for try await winner in rows.decode(String.self) { return winner == eventID }
+        return false
     }
 
     struct PublishedPage {
@@ -156,11 +164,9 @@ public struct Approver: Sendable {
         let url: String
     }
 
-    /// Confluence first when configured (a failure there records nothing, so the event is retried), then
-    /// the decision, the page store's copy and the publication in one transaction.
-    private func publish(
-        _ review: Review, decision: ReviewDecision, comment: String, submitted: ReviewDecisionSubmitted, eventID: String
-    ) async throws -> PublishedPage {
+    /// Confluence first when configured (a failure there is retried with the event), then the page store's
+    /// copy and the publication in one transaction.
+    private func publish(_ review: Review, eventID: String) async throws -> PublishedPage {
         guard let markdown = try await markdown(of: review) else {
             throw PageNotWritten(documentID: review.documentID, version: review.version)
         }
@@ -168,7 +174,6 @@ public struct Approver: Sendable {
         let slug = slug(review.title)
         let page = PublishedPage(id: external?.id ?? slug, url: external?.url ?? "\(publicURL)/pages/\(slug)")
         try await client.transaction(logger: logger) { connection in
-            try await record(decision, comment: comment, submitted.reviewer, review, eventID: eventID, on: connection)
             try await connection.query("""
                 INSERT INTO docs.pages (slug, document_id, title, markdown, version)
                 VALUES (\(slug), \(review.documentID), \(review.title), \(markdown), \(review.version))
@@ -182,7 +187,6 @@ public struct Approver: Sendable {
                 ON CONFLICT (event_id) DO NOTHING
                 """, logger: logger)
         }
-        try await label(review, decision)
         return page
     }
 
