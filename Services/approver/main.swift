@@ -4,9 +4,9 @@ import Foundation
 import KinexusServiceKit
 import OutboundHTTP
 
-let runtime = try ServiceRuntime(service: "approver")
+let runtime = configured { try ServiceRuntime(service: "approver") }
 let environment = ProcessInfo.processInfo.environment.filter { !$0.value.isEmpty }
-let atlassian = try AtlassianSettings(environment: environment)
+let atlassian = configured { try AtlassianSettings(environment: environment) }
 let approver = Approver(
     client: runtime.postgres,
     approvers: environment["KINEXUS_APPROVERS"].map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) },

@@ -3,9 +3,9 @@ import Foundation
 import Ingress
 import KinexusServiceKit
 
-let runtime = try ServiceRuntime(service: "ingress")
+let runtime = configured { try ServiceRuntime(service: "ingress") }
 let environment = ProcessInfo.processInfo.environment
-let configuration = try IngressConfiguration(environment: environment)
+let configuration = configured { try IngressConfiguration(environment: environment) }
 let reviews = ReviewAPI(postgres: runtime.postgres, publisher: runtime.publisher, links: DiffLink(environment: environment),
                         apiToken: configuration.apiToken, logger: runtime.logger)
 try await runtime.run { router in

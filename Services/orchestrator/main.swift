@@ -3,10 +3,10 @@ import KinexusServiceKit
 import LanguageModels
 import Orchestration
 
-let runtime = try ServiceRuntime(service: "orchestrator")
+let runtime = configured { try ServiceRuntime(service: "orchestrator") }
 let environment = ProcessInfo.processInfo.environment
-let writer = try WriterConfiguration.writer(environment: environment, logger: runtime.logger)
+let writer = configured { try WriterConfiguration.writer(environment: environment, logger: runtime.logger) }
 let store = DocumentStore(client: runtime.postgres, logger: runtime.logger)
-let orchestrator = Orchestrator(store: store, writer: writer, pages: try PageFinders.configured(
-    environment: environment, postgres: runtime.postgres, logger: runtime.logger))
+let pages = configured { try PageFinders.configured(environment: environment, postgres: runtime.postgres, logger: runtime.logger) }
+let orchestrator = Orchestrator(store: store, writer: writer, pages: pages)
 try await runtime.run(migrations: try DocumentStore.migrations(), subscriptions: try orchestrator.subscriptions())

@@ -5,13 +5,13 @@ import KinexusServiceKit
 import OutboundHTTP
 import Reviewing
 
-let runtime = try ServiceRuntime(service: "reviewer")
+let runtime = configured { try ServiceRuntime(service: "reviewer") }
 let environment = ProcessInfo.processInfo.environment
 let links = DiffLink(environment: environment)
 if links.isLocalDefault {
     runtime.logger.warning("KINEXUS_LINK_SECRET is not set: diff links are signed with the local default")
 }
-let jira = try AtlassianSettings(environment: environment).jira.map {
+let jira = configured { try AtlassianSettings(environment: environment) }.jira.map {
     JiraClient(settings: $0, http: RetryingHTTPClient(service: "Jira", logger: runtime.logger))
 }
 let reviewer = Reviewer(client: runtime.postgres, links: links, jira: jira, logger: runtime.logger)

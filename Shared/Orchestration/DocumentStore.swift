@@ -87,8 +87,9 @@ public struct DocumentStore: Sendable {
     }
 
     /// Stores `markdown` as the version after `basedOn` (0 for a new document) of the ticket's document,
-    /// or answers the version this event already wrote. `base` is the published page a new document updates. The text is written before this is called, outside
-    /// any transaction: a model may take a minute, and no row stays locked meanwhile.
+    /// or answers the version this event already wrote; `base` is the published page a new document updates.
+    /// The text is written before this is called, outside any transaction: a model may take a minute, and no
+    /// row stays locked meanwhile.
     public func writeVersion(
         for change: ChangeDetected, eventID: String, title: String, basedOn expected: Int, markdown: String,
         startingFrom base: String? = nil

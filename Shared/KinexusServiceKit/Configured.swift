@@ -1,0 +1,14 @@
+import Foundation
+import KinexusEvents
+
+/// Reads a piece of a service's configuration. A missing or bad setting ends the process with one JSON log
+/// line that names it, and exit status 78 (EX_CONFIG), rather than a crash report to read through.
+public func configured<Value>(_ read: () throws -> Value) -> Value {
+    do {
+        return try read()
+    } catch {
+        let line: JSONValue = ["level": "critical", "message": "the configuration is invalid", "error": .string("\(error)")]
+        FileHandle.standardError.write(Data((line.jsonText + "\n").utf8))
+        exit(78)
+    }
+}
