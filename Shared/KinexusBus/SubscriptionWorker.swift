@@ -190,7 +190,9 @@ final class SubscriptionWorker: Sendable {
     }
 
     /// Claims each lease's event id with one `SET NX GET` each, all in one round trip. A marker that already
-    /// holds `done` means a duplicate; one holding another delivery's token means that delivery is running.
+    /// holds `done` means a duplicate; one holding a delivery's token means that delivery is running — or,
+    /// when the token is this one's, that it finished here and its ack is still in the batch being written:
+    /// running it again would handle the event twice. It comes back once the marker says `done` or expires.
     /// Answers one claim per lease, in order; a lease without a marker (a directed copy) is always acquired.
     private func acquireMarkers(_ leases: [InFlightDeliveries.Lease]) async throws -> [Claim] {
         let ttl = String(configuration.visibilityTimeout.milliseconds)
@@ -203,7 +205,7 @@ final class SubscriptionWorker: Sendable {
             let reply = replies.removeFirst()
             if case .error(let message) = reply { throw RedisError.server(command: "SET", message: message) }
             return switch reply.string {
-            case nil, lease.token: .acquired
+            case nil: .acquired
             case "done": .done
             default: .busy
             }

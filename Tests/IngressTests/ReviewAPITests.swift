@@ -25,7 +25,8 @@ struct ReviewAPITests {
     func withAPI(
         links: DiffLink? = nil, _ body: @escaping @Sendable (any TestClientProtocol, PostgresClient, RedisClient) async throws -> Void
     ) async throws {
-        let redis = try TestEnvironment.redisClient()
+        // A Redis database of its own: the approvers of other suites would otherwise decide the seeded reviews.
+        let redis = try RedisClient(url: try TestEnvironment.redisURL(database: 4))
         let postgres = PostgresClient(configuration: try PostgresSettings.configuration(url: try TestEnvironment.postgresURL()),
                                       backgroundLogger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in

@@ -21,9 +21,11 @@ struct BusHarness {
 
     var pattern: String { #"{"source": ["\#(source)"], "detail-type": ["\#(detailType)"]}"# }
 
+    /// Two seconds of visibility: short enough for claim tests, long enough that the whole suite starting at
+    /// once on two cores (half a second with every task late) does not look like a dead consumer.
     func configuration(group: String, consumer: String = TestEnvironment.unique("consumer")) -> BusConfiguration {
         BusConfiguration(
-            group: group, consumer: consumer, maxAttempts: 3, visibilityTimeout: .seconds(1),
+            group: group, consumer: consumer, maxAttempts: 3, visibilityTimeout: .seconds(2),
             retryBaseDelay: .milliseconds(100), readBlock: .milliseconds(100), shutdownGracePeriod: .seconds(5))
     }
 

@@ -154,7 +154,7 @@ struct DeliveryTests {
         let recorder = Recorder()
         let group = TestEnvironment.unique("lease")
         let slowHandler: @Sendable (EventEnvelope, EventContext) async throws -> Void = { _, _ in
-            try await Task.sleep(for: .seconds(3))
+            try await Task.sleep(for: .seconds(6))
         }
         let first = try consumer(harness, group: group, recorder: recorder, handler: slowHandler)
         let second = try consumer(harness, group: group, recorder: recorder, handler: slowHandler)
@@ -163,7 +163,7 @@ struct DeliveryTests {
             try await harness.publish(event)
             #expect(await eventually { recorder.count == 1 })
             // Three visibility timeouts pass while the handler runs.
-            #expect(try await eventually(timeout: .seconds(6)) { try await harness.pendingCount(group: group) == 0 })
+            #expect(try await eventually(timeout: .seconds(12)) { try await harness.pendingCount(group: group) == 0 })
         }
         #expect(recorder.count(of: event.id) == 1)
     }

@@ -15,7 +15,8 @@ public enum TestEnvironment {
         try variable("KINEXUS_TEST_REDIS_URL")
     }
 
-    /// The same Redis, another database: processes there see none of the other tests' events.
+    /// The same Redis, another database: processes there see none of the other tests' events. In use: 1 the
+    /// end-to-end services, 2 the Jira and Confluence pipeline, 4 the review API.
     public static func redisURL(database: Int) throws -> String {
         let configuration = try RedisConfiguration(url: try redisURL())
         let credentials = configuration.password.map { "\(configuration.username ?? ""):\($0)@" } ?? ""
