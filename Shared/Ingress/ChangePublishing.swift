@@ -1,18 +1,21 @@
 import KinexusBus
 import KinexusEvents
-import KinexusRedis
 import Logging
 
-/// Publishes a detected change under a correlation id of its own, with `then` in the same round trip, and
-/// says so in the log.
+/// Publishes a detected change once per delivery, under a correlation id of its own, and says so in the
+/// log; a delivery received before answers as a repeat.
 func publishChange(
-    _ change: ChangeDetected, source: EventSource, publisher: EventPublisher, logger: Logger, reason: String,
-    then: [RedisCommand]
-) async throws {
+    _ change: ChangeDetected, source: EventSource, gate: WebhookGate, headers: [String: String],
+    publisher: EventPublisher, logger: Logger, reason: String
+) async throws -> WebhookAnswer {
     let correlationID = EventID.random()
-    try await publisher.publish(change, source: source, id: change.changeID, correlationID: correlationID, then: then)
+    guard try await gate.publishOnce(change, source: source, id: change.changeID, correlationID: correlationID,
+                                     headers: headers, publisher: publisher) else {
+        return .repeated(gate.delivery(headers))
+    }
     logger.info("change detected", metadata: [
         "event_id": "\(change.changeID)", "correlation_id": "\(correlationID)", "ticket_key": "\(change.ticketKey)",
         "reason": "\(reason)",
     ])
+    return .decision(accepted: true, reason: reason, changeID: change.changeID)
 }

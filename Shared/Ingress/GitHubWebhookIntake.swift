@@ -1,7 +1,6 @@
 import ChangeIntake
 import KinexusBus
 import KinexusEvents
-import KinexusRedis
 import Logging
 
 /// `POST /webhooks/github`: a merged pull request with a documentation label becomes ChangeDetected from
@@ -21,12 +20,11 @@ struct GitHubWebhookIntake: Sendable {
 
     /// `headers` are looked up by lower-cased name.
     func receive(body: [UInt8], headers: [String: String]) async throws -> WebhookAnswer {
-        if let refusal = try await gate.refusal(body: body, headers: headers) { return refusal }
-        let delivery = gate.delivery(headers)
+        if let refusal = gate.signatureRefusal(body: body, headers: headers) { return refusal }
         let event = headers["x-github-event"] ?? "pull_request"
         guard event == "pull_request" else {
-            try await gate.remember(headers)
-            return .decision(accepted: false, reason: "\(event) events are not evaluated", changeID: nil)
+            return try await gate.answer(.decision(accepted: false, reason: "\(event) events are not evaluated", changeID: nil),
+                                         headers: headers)
         }
         let pullRequest: GitHubPullRequest
         do {
@@ -36,12 +34,10 @@ struct GitHubWebhookIntake: Sendable {
         }
         let decision = pullRequest.decide(configuration.filter)
         guard decision.accepted else {
-            try await gate.remember(headers)
-            return .decision(accepted: false, reason: decision.reason, changeID: nil)
+            return try await gate.answer(.decision(accepted: false, reason: decision.reason, changeID: nil), headers: headers)
         }
-        let id = EventID.derived(from: "github:" + (delivery ?? pullRequest.key))
-        try await publishChange(pullRequest.changeDetected(changeID: id), source: .github, publisher: publisher,
-                                logger: logger, reason: decision.reason, then: gate.remembering(headers))
-        return .decision(accepted: true, reason: decision.reason, changeID: id)
+        let id = EventID.derived(from: "github:" + (gate.delivery(headers) ?? pullRequest.key))
+        return try await publishChange(pullRequest.changeDetected(changeID: id), source: .github, gate: gate, headers: headers,
+                                       publisher: publisher, logger: logger, reason: decision.reason)
     }
 }

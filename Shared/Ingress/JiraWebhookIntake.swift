@@ -2,12 +2,11 @@ import ChangeIntake
 import Foundation
 import KinexusBus
 import KinexusEvents
-import KinexusRedis
 import Logging
 
-/// Jira's webhooks: `POST /webhooks/jira` checks the signature, answers repeats of a delivery without
-/// publishing again, reads the webhook, applies the smart filter and publishes ChangeDetected for an
-/// accepted ticket; `POST /webhooks/approval` (in ReviewDecisionIntake.swift) reads review decisions.
+/// Jira's webhooks: `POST /webhooks/jira` checks the signature, reads the webhook, applies the smart filter
+/// and publishes ChangeDetected for an accepted ticket, answering repeats of a delivery without publishing
+/// again; `POST /webhooks/approval` (in ReviewDecisionIntake.swift) reads review decisions.
 struct JiraWebhookIntake: Sendable {
     let configuration: IngressConfiguration
     let gate: WebhookGate
@@ -26,9 +25,9 @@ struct JiraWebhookIntake: Sendable {
         case admitted(JiraWebhook, delivery: String?)
     }
 
-    /// A bad signature, a repeat, or a body that is not a Jira webhook ends the request with an answer.
-    func admit(body: [UInt8], headers: [String: String]) async throws -> Admission {
-        if let refusal = try await gate.refusal(body: body, headers: headers) { return .answered(refusal) }
+    /// A bad signature or a body that is not a Jira webhook ends the request with an answer.
+    func admit(body: [UInt8], headers: [String: String]) -> Admission {
+        if let refusal = gate.signatureRefusal(body: body, headers: headers) { return .answered(refusal) }
         do {
             return .admitted(try WebhookBody.read(body, as: JiraWebhook.init), delivery: gate.delivery(headers))
         } catch {
@@ -39,21 +38,19 @@ struct JiraWebhookIntake: Sendable {
     /// `headers` are looked up by lower-cased name.
     func receive(body: [UInt8], headers: [String: String]) async throws -> WebhookAnswer {
         let webhook: JiraWebhook, delivery: String?
-        switch try await admit(body: body, headers: headers) {
+        switch admit(body: body, headers: headers) {
         case .answered(let answer): return answer
         case .admitted(let admitted, let id): (webhook, delivery) = (admitted, id)
         }
         let decision = configuration.filter.decide(webhook)
         guard decision.accepted else {
             logger.debug("webhook filtered out", metadata: ["ticket_key": "\(webhook.issueKey)", "reason": "\(decision.reason)"])
-            try await gate.remember(headers)
-            return .decision(accepted: false, reason: decision.reason, changeID: nil)
+            return try await gate.answer(.decision(accepted: false, reason: decision.reason, changeID: nil), headers: headers)
         }
         // Retries of one delivery carry its identifier: the same fact gets the same event id.
         let id = EventID.derived(from: "jira:" + (delivery ?? "\(webhook.issueKey):\(webhook.timestamp.timeIntervalSince1970)"))
         let change = ChangeContext.changeDetected(from: webhook, changeID: id, storyPointsField: configuration.filter.storyPointsField)
-        try await publishChange(change, source: .jira, publisher: publisher, logger: logger, reason: decision.reason,
-                                then: gate.remembering(headers))
-        return .decision(accepted: true, reason: decision.reason, changeID: id)
+        return try await publishChange(change, source: .jira, gate: gate, headers: headers, publisher: publisher, logger: logger,
+                                       reason: decision.reason)
     }
 }

@@ -1,7 +1,6 @@
 import ChangeIntake
 import KinexusBus
 import KinexusEvents
-import KinexusRedis
 import Logging
 
 /// `POST /webhooks/approval`: Jira's word on a review ticket. A new comment becomes a decision the approver
@@ -11,7 +10,7 @@ extension JiraWebhookIntake {
     /// `headers` are looked up by lower-cased name.
     func receiveDecision(body: [UInt8], headers: [String: String]) async throws -> WebhookAnswer {
         let webhook: JiraWebhook, delivery: String?
-        switch try await admit(body: body, headers: headers) {
+        switch admit(body: body, headers: headers) {
         case .answered(let answer): return answer
         case .admitted(let admitted, let id): (webhook, delivery) = (admitted, id)
         }
@@ -27,14 +26,15 @@ extension JiraWebhookIntake {
                                                 comment: "", reviewer: webhook.actor ?? "")
             reason = "\(webhook.issueKey) moved to \(done)"
         } else {
-            try await gate.remember(headers)
-            return .decision(accepted: false, reason: "\(webhook.event) without a comment or a move to a done status decides nothing",
-                             changeID: nil)
+            let reason = "\(webhook.event) without a comment or a move to a done status decides nothing"
+            return try await gate.answer(.decision(accepted: false, reason: reason, changeID: nil), headers: headers)
         }
         let id = EventID.derived(from: "approval:" + (delivery ?? "\(webhook.issueKey):\(webhook.timestamp.timeIntervalSince1970)"))
         let correlationID = EventID.random()
-        try await publisher.publish(submitted, source: .approval, id: id, correlationID: correlationID,
-                                    then: gate.remembering(headers))
+        guard try await gate.publishOnce(submitted, source: .approval, id: id, correlationID: correlationID, headers: headers,
+                                         publisher: publisher) else {
+            return .repeated(delivery)
+        }
         logger.info("review decision submitted from Jira", metadata: [
             "event_id": "\(id)", "correlation_id": "\(correlationID)", "ticket_key": "\(webhook.issueKey)", "reason": "\(reason)",
         ])

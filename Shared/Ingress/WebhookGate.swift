@@ -1,8 +1,11 @@
+import KinexusBus
+import KinexusEvents
 import KinexusRedis
 
-/// What every webhook passes first: its signature, when a secret is set, and the memory of deliveries
-/// already received, so a provider's retry is answered without publishing again. A delivery is remembered
-/// only after it was fully processed: one that failed half-way runs again.
+/// What every webhook passes: its signature, when a secret is set, and the memory of deliveries already
+/// received, so a provider's retry is answered without publishing again. The body is read and judged
+/// first, without Redis; then one round trip either publishes and remembers the delivery atomically, or
+/// remembers one that publishes nothing. A delivery that failed before that step runs again when retried.
 struct WebhookGate: Sendable {
     let redis: RedisClient
     /// `jira`, `github`: each provider's delivery ids live apart.
@@ -28,23 +31,32 @@ struct WebhookGate: Sendable {
         headers[deliveryHeader.lowercased()]
     }
 
-    /// The answer that ends the request here: 401 for a missing or wrong signature, 200 for a repeat.
-    func refusal(body: [UInt8], headers: [String: String]) async throws -> WebhookAnswer? {
-        if let secret, !WebhookSignature.isValid(headers[signatureHeader.lowercased()], body: body, secret: secret) {
-            return .error(401, "the \(signatureHeader) header is missing or does not match the body", code: "bad_signature")
+    /// 401 for a missing or wrong signature; nil when it is valid or no secret is set.
+    func signatureRefusal(body: [UInt8], headers: [String: String]) -> WebhookAnswer? {
+        guard let secret, !WebhookSignature.isValid(headers[signatureHeader.lowercased()], body: body, secret: secret) else {
+            return nil
         }
-        guard let delivery = delivery(headers) else { return nil }
-        return try await redis.send("EXISTS", key(delivery)) == .integer(1) ? .repeated(delivery) : nil
+        return .error(401, "the \(signatureHeader) header is missing or does not match the body", code: "bad_signature")
     }
 
-    func remember(_ headers: [String: String]) async throws {
-        for command in remembering(headers) { try await redis.send(command) }
+    /// `answer` for a delivery that publishes nothing, remembered; `repeated` when it was received before.
+    func answer(_ answer: WebhookAnswer, headers: [String: String]) async throws -> WebhookAnswer {
+        guard let delivery = delivery(headers) else { return answer }
+        let set = try await redis.send("SET", key(delivery), "1", "NX", "EX", String(duration.components.seconds))
+        return set == .null ? .repeated(delivery) : answer
     }
 
-    /// The command that remembers the delivery, to send in the same round trip as what it published.
-    func remembering(_ headers: [String: String]) -> [RedisCommand] {
-        guard let delivery = delivery(headers) else { return [] }
-        return [RedisCommand("SET", key(delivery), "1", "EX", String(duration.components.seconds))]
+    /// Publishes `detail` for this delivery once; answers false when the delivery was received before.
+    func publishOnce<Detail: EventDetail>(
+        _ detail: Detail, source: EventSource, id: String, correlationID: String, headers: [String: String],
+        publisher: EventPublisher
+    ) async throws -> Bool {
+        guard let delivery = delivery(headers) else {
+            try await publisher.publish(detail, source: source, id: id, correlationID: correlationID)
+            return true
+        }
+        return try await publisher.publish(detail, source: source, id: id, correlationID: correlationID,
+                                           onceFor: key(delivery), remembering: duration)
     }
 
     private func key(_ delivery: String) -> String { "kinexus:webhook:\(provider):\(delivery)" }

@@ -42,27 +42,50 @@ public struct EventPublisher: Sendable {
             account: account, region: region, resources: resources, detail: try JSONValue(encoding: detail))
     }
 
-    /// Publishes one catalog event and returns its envelope. `then` runs in the same round trip, after the
-    /// event: state that must change only once the event is out, such as a webhook delivery remembered.
+    /// Publishes one catalog event and returns its envelope.
     @discardableResult
     public func publish<Detail: EventDetail>(
-        _ detail: Detail, source: EventSource, id: String? = nil, correlationID: String? = nil, then: [RedisCommand] = []
+        _ detail: Detail, source: EventSource, id: String? = nil, correlationID: String? = nil
     ) async throws -> EventEnvelope {
         let outgoing = Outgoing(envelope: try envelope(detail, source: source, id: id), correlationID: correlationID)
-        _ = try await publish([outgoing], then: then)
+        _ = try await publish([outgoing])
         return outgoing.envelope
     }
 
     /// Publishes many events in one round trip and returns their stream entry ids, in order.
     /// Every event is checked before any is sent, so an oversized one fails the batch without a partial write.
-    public func publish(_ events: [Outgoing], then commands: [RedisCommand] = []) async throws -> [String] {
-        let additions = try events.map { event in
-            try xadd(stream: event.envelope.topic.streamKey, fields: [
-                StreamEntry.envelopeField: event.envelope.encoded(),
-                StreamEntry.correlationField: Array(event.correlationID.utf8),
-            ])
+    public func publish(_ events: [Outgoing]) async throws -> [String] {
+        try await send(try events.map { event in xadd(stream: event.envelope.topic.streamKey, fields: try fields(of: event)) })
+    }
+
+    /// Publishes one catalog event unless `key` exists, and sets `key` for `lifetime`, in one atomic step:
+    /// of several deliveries of one fact (a webhook retried), the first publishes and the rest find the
+    /// key. Answers whether this call published. The key and the stream must live on one Redis node.
+    public func publish<Detail: EventDetail>(
+        _ detail: Detail, source: EventSource, id: String, correlationID: String, onceFor key: String, remembering lifetime: Duration
+    ) async throws -> Bool {
+        let event = Outgoing(envelope: try envelope(detail, source: source, id: id), correlationID: correlationID)
+        var command = RedisCommand("EVAL", Self.publishOnce, "2", event.envelope.topic.streamKey, key, String(streamMaxLength),
+                                   String(max(lifetime.components.seconds, 1)))
+        for (name, value) in try fields(of: event).sorted(by: { $0.key < $1.key }) {
+            command.append(name)
+            command.append(bytes: value)
         }
-        return try await send(additions, then: commands)
+        let reply = try await redis.send(command)
+        if case .error(let message) = reply { throw RedisError.server(command: "EVAL", message: message) }
+        return reply != .null
+    }
+
+    /// KEYS: stream, key. ARGV: max length, key lifetime in seconds, then the entry's fields and values.
+    static let publishOnce = """
+        if redis.call('EXISTS', KEYS[2]) == 1 then return false end
+        local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, 3))
+        redis.call('SET', KEYS[2], '1', 'EX', ARGV[2])
+        return id
+        """
+
+    private func fields(of event: Outgoing) throws -> [String: [UInt8]] {
+        [StreamEntry.envelopeField: try event.envelope.encoded(), StreamEntry.correlationField: Array(event.correlationID.utf8)]
     }
 
     /// Adds raw stream fields again, as redrive and replay do with a group named in `only_group`.
@@ -72,12 +95,10 @@ public struct EventPublisher: Sendable {
         })
     }
 
-    private func send(_ additions: [RedisCommand], then commands: [RedisCommand] = []) async throws -> [String] {
-        let replies = try await redis.pipeline(additions + commands)
-        for (command, reply) in zip(additions + commands, replies) {
+    private func send(_ commands: [RedisCommand]) async throws -> [String] {
+        let replies = try await redis.pipeline(commands)
+        return try zip(commands, replies).map { command, reply in
             if case .error(let message) = reply { throw RedisError.server(command: command.name, message: message) }
-        }
-        return try zip(additions, replies).map { command, reply in
             guard let id = reply.string else {
                 throw RedisError.unexpectedReply(command: command.name, reply: "\(reply)")
             }
