@@ -33,9 +33,10 @@ public enum ChangeContext {
             let items = lines[(heading + 1)...].prefix { !isHeading($0) }.map(stripBullet).filter { !$0.isEmpty }
             if !items.isEmpty { return items }
         }
-        return lines.filter { line in
-            ["given ", "when ", "then ", "and "].contains { stripBullet(line).lowercased().hasPrefix($0) }
-        }.map(stripBullet)
+        return lines.map(stripBullet).filter { line in
+            let start = line.prefix(6).lowercased()
+            return ["given ", "when ", "then ", "and "].contains { start.hasPrefix($0) }
+        }
     }
 
     static let httpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"].map { Array($0.unicodeScalars) }
@@ -98,9 +99,11 @@ public enum ChangeContext {
         line.hasPrefix("#") || (line.hasSuffix(":") && !"-*•".contains(line.first ?? " "))
     }
 
+    private static let bulletCharacters = Set("-*•0123456789.) ")
+
     private static func stripBullet(_ line: String) -> String {
         var text = Substring(line)
-        while let first = text.first, "-*•0123456789.) ".contains(first) { text = text.dropFirst() }
+        while let first = text.first, bulletCharacters.contains(first) { text = text.dropFirst() }
         if text.hasPrefix("[ ]") || text.hasPrefix("[x]") { text = text.dropFirst(3) }
         return text.trimmingCharacters(in: .whitespaces)
     }

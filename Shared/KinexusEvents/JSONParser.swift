@@ -61,13 +61,14 @@ struct JSONParser {
     private mutating func parseObject() throws(SyntaxError) -> JSONValue {
         try nest()
         index += 1
-        var fields: [String: JSONValue] = [:]
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(fields)
+            return .object([:])
         }
+        // Collected first and made a dictionary once, sized: growing it field by field rehashed it each time.
+        var fields: [(String, JSONValue)] = []
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a field name") }
@@ -76,14 +77,15 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
-            fields[key] = try parseValue()
+            fields.append((key, try parseValue()))
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             guard bytes[index] == UInt8(ascii: "}") else { throw error("expected ',' or '}'") }
             index += 1
             depth -= 1
-            return .object(fields)
+            // A repeated name keeps its last value, as JSONSerialization and JavaScript do.
+            return .object(Dictionary(fields, uniquingKeysWith: { _, last in last }))
         }
     }
 

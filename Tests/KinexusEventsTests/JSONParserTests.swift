@@ -11,6 +11,10 @@ struct JSONParserTests {
         ]))
     }
 
+    @Test func aRepeatedFieldNameKeepsItsLastValue() throws {
+        #expect(try JSONValue(parsing: #"{"a": 1, "b": {"c": 2, "c": 3}, "a": 4}"#) == ["a": 4, "b": ["c": 3]])
+    }
+
     @Test(arguments: [
         "", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "\"unterminated", "\"\\x\"", "\"\\ud800\"", "tru", "[1] 2",
         "{\"a\": 1,}", "\"tab\there\"", "NaN", "1e999",
