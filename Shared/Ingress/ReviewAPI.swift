@@ -42,31 +42,33 @@ public struct ReviewAPI: Sendable {
         let version: Int
         let title: String
         let ticketKey: String?
+        /// The Jira ticket the review is done on, when Jira is configured.
+        let reviewTicketKey: String?
         let summary: String
         let createdAt: Date
         let underReview: Bool
         let decision: String?
 
         enum CodingKeys: String, CodingKey {
-            case reviewID = "review_id", documentID = "document_id", version, title, ticketKey = "ticket_key", summary
-            case createdAt = "created_at", underReview = "under_review", decision
+            case reviewID = "review_id", documentID = "document_id", version, title, ticketKey = "ticket_key"
+            case reviewTicketKey = "review_ticket_key", summary, createdAt = "created_at", underReview = "under_review", decision
         }
     }
 
     /// The review, whether it still stands (its version is the document's latest and undecided), and its decision.
     func record(_ id: UUID) async throws -> ReviewRecord? {
         let rows = try await postgres.query("""
-            SELECT r.review_id, r.document_id, r.version, r.title, r.ticket_key, r.summary, r.created_at,
+            SELECT r.review_id, r.document_id, r.version, r.title, r.ticket_key, r.review_ticket_key, r.summary, r.created_at,
                    r.version = (SELECT max(version) FROM docs.reviews WHERE document_id = r.document_id),
                    (SELECT decision FROM docs.decisions d WHERE d.review_id = r.review_id)
             FROM docs.reviews r WHERE r.review_id = \(id)
             """, logger: logger)
-        for try await (review, document, version, title, key, summary, created, latest, decision)
-            in rows.decode((UUID, UUID, Int, String, String?, String, Date, Bool, String?).self) {
+        for try await (review, document, version, title, key, reviewTicket, summary, created, latest, decision)
+            in rows.decode((UUID, UUID, Int, String, String?, String?, String, Date, Bool, String?).self) {
             return ReviewRecord(
                 reviewID: review.uuidString.lowercased(), documentID: document.uuidString.lowercased(), version: version,
-                title: title, ticketKey: key, summary: summary, createdAt: created, underReview: latest && decision == nil,
-                decision: decision)
+                title: title, ticketKey: key, reviewTicketKey: reviewTicket, summary: summary, createdAt: created,
+                underReview: latest && decision == nil, decision: decision)
         }
         return nil
     }

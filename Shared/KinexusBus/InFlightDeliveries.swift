@@ -1,8 +1,14 @@
 import Synchronization
 
-/// The entries this replica has taken on: slots reserved when a batch is read (the concurrency bound), and
-/// the leases of handlers running now (extended until they finish).
+/// The entries this replica has taken on, from the moment they are read until they are settled (the
+/// concurrency bound, and what the retry scan must not claim a second time), and the leases of handlers
+/// running now (extended until they finish).
 final class InFlightDeliveries: Sendable {
+    struct Entry: Hashable, Sendable {
+        let stream: String
+        let entryID: String
+    }
+
     struct Lease: Sendable {
         let stream: String
         let entryID: String
@@ -12,7 +18,7 @@ final class InFlightDeliveries: Sendable {
     }
 
     private struct State {
-        var reserved = 0
+        var taken: Set<Entry> = []
         var leases: [Int: Lease] = [:]
         var nextKey = 0
     }
@@ -26,23 +32,25 @@ final class InFlightDeliveries: Sendable {
     }
 
     /// Entries read and not yet settled.
-    var reserved: Int { state.withLock { $0.reserved } }
+    var reserved: Int { state.withLock { $0.taken.count } }
 
     var leaseCount: Int { state.withLock { $0.leases.count } }
 
     var leases: [Lease] { state.withLock { Array($0.leases.values) } }
 
-    func isRunning(stream: String, entryID: String) -> Bool {
-        state.withLock { $0.leases.values.contains { $0.entryID == entryID && $0.stream == stream } }
+    /// Whether the entry was read here and is not settled yet: between the read and the handler's start
+    /// its event id is being claimed, and a second delivery then would run the handler twice.
+    func isTaken(_ entry: Entry) -> Bool {
+        state.withLock { $0.taken.contains(entry) }
     }
 
-    func reserve(_ count: Int) {
-        state.withLock { $0.reserved += count }
+    func take(_ entries: [Entry]) {
+        state.withLock { $0.taken.formUnion(entries) }
     }
 
     /// Frees the slot of an entry that is settled, handled or not.
-    func release() {
-        state.withLock { $0.reserved -= 1 }
+    func release(_ entry: Entry) {
+        state.withLock { _ = $0.taken.remove(entry) }
         slotFreed.yield()
     }
 

@@ -78,7 +78,7 @@ final class SubscriptionWorker: Sendable {
                 failureDelay = .milliseconds(100)
                 guard !deliveries.isEmpty else { continue }
                 // The batch is settled in a task of its own, so the next read overlaps its parsing and claims.
-                inFlight.reserve(deliveries.count)
+                inFlight.take(deliveries.map(\.0.inFlight))
                 handlers.addTask { [deliveries] in await self.process(deliveries) }
             } catch {
                 if case RedisError.server(_, let message) = error, message.hasPrefix("NOGROUP") {
@@ -134,7 +134,7 @@ final class SubscriptionWorker: Sendable {
                 let due: Duration = owner == configuration.consumer
                     ? policy.delay(afterAttempt: Int(deliveries), entryID: id)
                     : configuration.visibilityTimeout
-                guard Duration.milliseconds(idle) >= due, !inFlight.isRunning(stream: stream, entryID: id) else { continue }
+                guard Duration.milliseconds(idle) >= due, !inFlight.isTaken(.init(stream: stream, entryID: id)) else { continue }
                 claims.append((RedisCommand("XCLAIM", stream, configuration.group, configuration.consumer,
                                             String(due.milliseconds), id), stream, Int(deliveries)))
             }
@@ -154,7 +154,7 @@ final class SubscriptionWorker: Sendable {
             if let delivery = await prepare(entry, attempt: attempt) {
                 toHandle.append(delivery)
             } else {
-                inFlight.release()
+                inFlight.release(entry.inFlight)
             }
         }
         let claims: [Claim]
@@ -163,7 +163,7 @@ final class SubscriptionWorker: Sendable {
         } catch {
             // Unclaimed entries stay pending; the retry scan brings them back.
             logger.error("cannot claim events, retrying later", metadata: ["error": "\(error)", "count": "\(toHandle.count)"])
-            for _ in toHandle { inFlight.release() }
+            for delivery in toHandle { inFlight.release(delivery.entry.inFlight) }
             return
         }
         await withDiscardingTaskGroup { running in
@@ -175,11 +175,11 @@ final class SubscriptionWorker: Sendable {
                     metrics.count(.duplicate, detailType: delivery.envelope.detailType)
                     delivery.logger.debug("event already handled, skipping the duplicate")
                     completions.add(.init(stream: delivery.entry.stream, entryID: delivery.entry.id, marker: nil))
-                    inFlight.release()
+                    inFlight.release(delivery.entry.inFlight)
                 case .busy:
                     // Another delivery of the same event id is running; this one stays pending and is retried.
                     delivery.logger.debug("event is being handled by another delivery, retrying later")
-                    inFlight.release()
+                    inFlight.release(delivery.entry.inFlight)
                 }
             }
         }
@@ -265,7 +265,7 @@ final class SubscriptionWorker: Sendable {
         let key = inFlight.begin(delivery.lease)
         defer {
             inFlight.end(key)
-            inFlight.release()
+            inFlight.release(delivery.entry.inFlight)
         }
         let detailType = delivery.envelope.detailType
         if delivery.attempt > configuration.maxAttempts {
@@ -369,4 +369,8 @@ final class SubscriptionWorker: Sendable {
             logger.warning("grace period over, cancelling handlers", metadata: ["in_flight": "\(inFlight.leaseCount)"])
         }
     }
+}
+
+extension StreamEntry {
+    var inFlight: InFlightDeliveries.Entry { .init(stream: stream, entryID: id) }
 }

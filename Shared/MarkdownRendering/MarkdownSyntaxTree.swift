@@ -3,18 +3,26 @@ import CCmarkGFM
 /// Parses GitHub-flavoured markdown with cmark-gfm (tables, strikethrough, autolinks, task lists, the tag
 /// filter) and lends the syntax tree to `body` while the parser that owns it is alive.
 enum MarkdownSyntaxTree {
-    static let extensions = ["table", "strikethrough", "autolink", "tasklist", "tagfilter"]
+    /// cmark-gfm's extension registry is a global list that registering changes without a lock, so it is
+    /// filled once, by Swift's thread-safe static initialization; afterwards parsers only read it.
+    private struct Extensions: @unchecked Sendable {
+        let pointers: [OpaquePointer]
+    }
+
+    private static let extensions: Extensions = {
+        cmark_gfm_core_extensions_ensure_registered()
+        let names: [String] = ["table", "strikethrough", "autolink", "tasklist", "tagfilter"]
+        return Extensions(pointers: names.compactMap { cmark_find_syntax_extension($0) })
+    }()
 
     static func withDocument<T>(
         _ markdown: String, _ body: (OpaquePointer, UnsafeMutablePointer<cmark_llist>?) -> T
     ) -> T? {
-        cmark_gfm_core_extensions_ensure_registered()
+        let extensions = Self.extensions
         guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return nil }
         defer { cmark_parser_free(parser) }
-        for name in extensions {
-            if let syntax = cmark_find_syntax_extension(name) {
-                cmark_parser_attach_syntax_extension(parser, syntax)
-            }
+        for syntax in extensions.pointers {
+            cmark_parser_attach_syntax_extension(parser, syntax)
         }
         var text = markdown
         text.withUTF8 { bytes in

@@ -48,9 +48,10 @@ struct ReviewAPITests {
     func seedReview(_ postgres: PostgresClient, document: UUID = UUID(), version: Int = 1) async throws -> UUID {
         let review = UUID()
         try await postgres.query("""
-            INSERT INTO docs.reviews (review_id, document_id, version, title, ticket_key, summary, diff_html, event_id)
-            VALUES (\(review), \(document), \(version), 'Title', 'DOC-1', '1 addition, 0 deletions, 0 changes',
-                    '<p>diff &lt;script&gt;</p>', \(UUID().uuidString))
+            INSERT INTO docs.reviews (review_id, document_id, version, title, ticket_key, review_ticket_key, summary,
+                                      diff_html, event_id)
+            VALUES (\(review), \(document), \(version), 'Title', 'DOC-1', \("REV-" + review.uuidString),
+                    '1 addition, 0 deletions, 0 changes', '<p>diff &lt;script&gt;</p>', \(UUID().uuidString))
             """, logger: logger)
         return review
     }
@@ -117,6 +118,7 @@ struct ReviewAPITests {
             try await client.execute(uri: "/reviews/\(first)", method: .get) { response in
                 let review = try JSONValue(parsing: Array(buffer: response.body))
                 #expect(review["under_review"] == true)
+                #expect(review["review_ticket_key"] == .string("REV-" + first.uppercased()))
                 #expect(review["created_at"]?.stringValue.flatMap(EventEnvelope.parseTime) != nil, "times are ISO-8601")
             }
 

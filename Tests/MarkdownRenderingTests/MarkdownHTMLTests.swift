@@ -30,3 +30,17 @@ struct MarkdownHTMLTests {
         #expect(html.contains("<code>&lt;b&gt;code&lt;/b&gt;</code>"))
     }
 }
+
+/// Pages are rendered by concurrent requests: every render sees every extension.
+@Test func concurrentRendersAllSeeTheExtensions() async {
+    let rendered = await withTaskGroup(of: Bool.self) { group in
+        for _ in 0..<64 {
+            group.addTask {
+                let html = MarkdownHTML.render("| a |\n| - |\n| ~~b~~ |")
+                return html.contains("<table>") && html.contains("<del>b</del>")
+            }
+        }
+        return await group.reduce(into: [Bool]()) { $0.append($1) }
+    }
+    #expect(rendered.allSatisfy { $0 })
+}
