@@ -56,6 +56,10 @@ let package = Package(
             path: "Shared/LanguageModels"
         ),
         .target(
+            name: "StoryRules",
+            path: "Shared/StoryRules"
+        ),
+        .target(
             name: "KinexusRedis",
             dependencies: [
                 "CHiredis",
@@ -286,6 +290,11 @@ let package = Package(
                 "LanguageModels", "DocumentWriting", "FakeServices", "KinexusEvents", "OutboundHTTP",
             ],
             path: "Tests/LanguageModelsTests"
+        ),
+        .testTarget(
+            name: "StoryRulesTests",
+            dependencies: ["StoryRules"],
+            path: "Tests/StoryRulesTests"
         ),
         .testTarget(
             name: "MarkdownRenderingTests",
