@@ -60,6 +60,16 @@ let package = Package(
             path: "Shared/StoryRules"
         ),
         .target(
+            name: "Stories",
+            dependencies: [
+                "StoryRules", "KinexusEvents", "KinexusPostgres", "KinexusServiceKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Shared/Stories",
+            resources: [.copy("Migrations")]
+        ),
+        .target(
             name: "KinexusRedis",
             dependencies: [
                 "CHiredis",
@@ -143,7 +153,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ingress",
-            dependencies: ["Ingress", "KinexusServiceKit"],
+            dependencies: ["Ingress", "Stories", "KinexusServiceKit"],
             path: "Services/ingress"
         ),
         .target(
@@ -290,6 +300,15 @@ let package = Package(
                 "LanguageModels", "DocumentWriting", "FakeServices", "KinexusEvents", "OutboundHTTP",
             ],
             path: "Tests/LanguageModelsTests"
+        ),
+        .testTarget(
+            name: "StoriesTests",
+            dependencies: [
+                "Stories", "KinexusTestSupport", "KinexusEvents", "KinexusPostgres",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/StoriesTests"
         ),
         .testTarget(
             name: "StoryRulesTests",

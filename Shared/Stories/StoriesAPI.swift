@@ -1,0 +1,133 @@
+import Foundation
+import Hummingbird
+import KinexusEvents
+import KinexusServiceKit
+import Logging
+import StoryRules
+
+/// `/api/stories`: the story tree, with the INVEST check on every create and update, the no-cycle rule,
+/// deletion refused while children exist, and Done refused until the Done guard allows it.
+public struct StoriesAPI: Sendable {
+    let store: StoryStore
+    let apiToken: String?
+
+    public init(store: StoryStore, apiToken: String?) {
+        self.store = store
+        self.apiToken = apiToken
+    }
+
+    public func add(to router: Router<BasicRequestContext>) {
+        router.get("/api/stories") { _, _ in try await tree() }
+        router.get("/api/stories/:id") { _, context in try await story(context.parameters.get("id") ?? "") }
+        router.post("/api/stories") { request, _ in try await save(request, id: nil) }
+        router.patch("/api/stories/:id") { request, context in try await save(request, id: context.parameters.get("id") ?? "") }
+        router.delete("/api/stories/:id") { request, context in try await delete(request, id: context.parameters.get("id") ?? "") }
+    }
+
+    struct Node: Encodable {
+        let story: Story
+        let children: [Node]
+
+        func encode(to encoder: any Encoder) throws {
+            try story.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(children, forKey: .children)
+        }
+
+        enum Key: String, CodingKey { case children }
+    }
+
+    func tree() async throws -> Response {
+        let stories = try await store.all()
+        let byParent = Dictionary(grouping: stories, by: \.parentID)
+        func node(_ story: Story) -> Node { Node(story: story, children: (byParent[story.id] ?? []).map(node)) }
+        return jsonResponse(.ok, ["stories": (byParent[nil] ?? []).map(node)])
+    }
+
+    func story(_ id: String) async throws -> Response {
+        guard let uuid = UUID(uuidString: id), let story = try await store.story(uuid) else { return notFound(id) }
+        return jsonResponse(.ok, Node(story: story, children: try await store.children(of: uuid).map { Node(story: $0, children: []) }))
+    }
+
+    func save(_ request: Request, id: String?) async throws -> Response {
+        if let refusal = unauthorized(request) { return refusal }
+        let input: StoryInput
+        do {
+            input = try JSONDecoder().decode(StoryInput.self, from: Data(buffer: try await request.body.collect(upTo: 256 * 1024)))
+        } catch {
+            return jsonResponse(.badRequest, ErrorBody(error: "invalid body: \(describeDecodingProblem(error))", code: "invalid_body"))
+        }
+        let current: Story
+        if let id {
+            guard let uuid = UUID(uuidString: id), let existing = try await store.story(uuid) else { return notFound(id) }
+            current = existing
+        } else {
+            current = Story(id: UUID(), parentID: nil, title: "", description: "", asA: "", iWant: "", soThat: "",
+                            components: [], storyPoints: nil, assigneeEmail: nil, status: "Draft")
+        }
+        let story: Story
+        switch input.applied(to: current) {
+        case .failure(let invalid): return jsonResponse(.badRequest, ErrorBody(error: "'\(invalid.field)' \(invalid.problem)", code: "invalid_field"))
+        case .success(let applied): story = applied
+        }
+        if let parent = story.parentID, parent != current.parentID {
+            guard try await store.story(parent) != nil else {
+                return jsonResponse(.badRequest, ErrorBody(error: "'parent_id' \(parent) is not a story", code: "invalid_field"))
+            }
+            let parents = try await store.parents()
+            if StoryTree.wouldCycle(story: story.id, parent: parent, parentOf: { parents[$0] }) {
+                return jsonResponse(.conflict, ErrorBody(error: "a story cannot become its own ancestor", code: "STORY_CYCLE"))
+            }
+        }
+        let children = id == nil ? [] : try await store.children(of: story.id)
+        if story.status == "Done", current.status != "Done",
+           let blockers = DoneBlockers.check(children: children.map { ($0.id.uuidString.lowercased(), $0.status) }, tests: []) {
+            return jsonResponse(.conflict, BlockedBody(details: blockers))
+        }
+        let warnings = InvestCheck.warnings(for: story.draft(isEpic: !children.isEmpty))
+        if !warnings.isEmpty, input.acceptWarnings != true {
+            return jsonResponse(.conflict, WarningsBody(warnings: warnings))
+        }
+        if id == nil { try await store.insert(story) } else { try await store.update(story) }
+        return jsonResponse(id == nil ? .created : .ok, SavedBody(story: story, warnings: warnings))
+    }
+
+    func delete(_ request: Request, id: String) async throws -> Response {
+        if let refusal = unauthorized(request) { return refusal }
+        guard let uuid = UUID(uuidString: id), try await store.story(uuid) != nil else { return notFound(id) }
+        guard try await store.deleteLeaf(uuid) else {
+            return jsonResponse(.conflict, ErrorBody(error: "story \(id) has children; delete or move them first", code: "HAS_CHILDREN"))
+        }
+        return Response(status: .noContent)
+    }
+
+    struct WarningsBody: Encodable {
+        let code = "INVEST_WARNINGS"
+        let warnings: [InvestWarning]
+    }
+
+    struct BlockedBody: Encodable {
+        let code = "STORY_STATUS_BLOCKED"
+        let error = "a story becomes Done only when every child is Done and all its acceptance tests pass"
+        let details: DoneBlockers
+    }
+
+    struct SavedBody: Encodable {
+        let story: Story
+        let warnings: [InvestWarning]
+    }
+
+    private func unauthorized(_ request: Request) -> Response? {
+        guard let apiToken else {
+            return jsonResponse(.serviceUnavailable, ErrorBody(error: "KINEXUS_API_TOKEN is not configured", code: "no_api_token"))
+        }
+        guard BearerToken.matches(request.headers[.authorization], apiToken) else {
+            return jsonResponse(.unauthorized, ErrorBody(error: "Authorization: Bearer <KINEXUS_API_TOKEN> is required", code: "unauthorized"))
+        }
+        return nil
+    }
+
+    private func notFound(_ id: String) -> Response {
+        jsonResponse(.notFound, ErrorBody(error: "no story \(id)", code: "not_found"))
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import KinexusPostgres
+import Logging
+import PostgresNIO
+
+/// The ingress's `stories` tables.
+public struct StoryStore: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    public static func migrations() throws -> [Migration] {
+        try Migration.loadBundled(Bundle.module.url(forResource: "Migrations", withExtension: nil), service: "ingress")
+    }
+
+    private static let columns = """
+        SELECT story_id, parent_id, title, description, as_a, i_want, so_that, components, story_points,
+               assignee_email, status FROM stories.stories
+        """
+
+    public func all() async throws -> [Story] {
+        try await stories(client.query("\(unescaped: Self.columns) ORDER BY created_at, story_id", logger: logger))
+    }
+
+    public func story(_ id: UUID) async throws -> Story? {
+        try await stories(client.query("\(unescaped: Self.columns) WHERE story_id = \(id)", logger: logger)).first
+    }
+
+    public func children(of id: UUID) async throws -> [Story] {
+        try await stories(client.query("\(unescaped: Self.columns) WHERE parent_id = \(id) ORDER BY created_at", logger: logger))
+    }
+
+    private func stories(_ rows: PostgresRowSequence) async throws -> [Story] {
+        var found: [Story] = []
+        for try await (id, parent, title, description, asA, iWant, soThat, components, points, assignee, status)
+            in rows.decode((UUID, UUID?, String, String, String, String, String, [String], Int?, String?, String).self) {
+            found.append(Story(id: id, parentID: parent, title: title, description: description, asA: asA, iWant: iWant,
+                               soThat: soThat, components: components, storyPoints: points, assigneeEmail: assignee,
+                               status: status))
+        }
+        return found
+    }
+
+    /// Each story's parent, for the no-cycle rule.
+    public func parents() async throws -> [UUID: UUID] {
+        var parents: [UUID: UUID] = [:]
+        let rows = try await client.query("SELECT story_id, parent_id FROM stories.stories WHERE parent_id IS NOT NULL", logger: logger)
+        for try await (id, parent) in rows.decode((UUID, UUID).self) { parents[id] = parent }
+        return parents
+    }
+
+    public func insert(_ story: Story) async throws {
+        try await client.query("""
+            INSERT INTO stories.stories (story_id, parent_id, title, description, as_a, i_want, so_that, components,
+                                         story_points, assignee_email, status)
+            VALUES (\(story.id), \(story.parentID), \(story.title), \(story.description), \(story.asA), \(story.iWant),
+                    \(story.soThat), \(story.components), \(story.storyPoints), \(story.assigneeEmail), \(story.status))
+            """, logger: logger)
+    }
+
+    public func update(_ story: Story) async throws {
+        try await client.query("""
+            UPDATE stories.stories SET parent_id = \(story.parentID), title = \(story.title),
+                description = \(story.description), as_a = \(story.asA), i_want = \(story.iWant), so_that = \(story.soThat),
+                components = \(story.components), story_points = \(story.storyPoints),
+                assignee_email = \(story.assigneeEmail), status = \(story.status), updated_at = now()
+            WHERE story_id = \(story.id)
+            """, logger: logger)
+    }
+
+    /// Deletes a story without children; answers false when it has some (or does not exist).
+    public func deleteLeaf(_ id: UUID) async throws -> Bool {
+        let rows = try await client.query("""
+            DELETE FROM stories.stories s WHERE s.story_id = \(id)
+              AND NOT EXISTS (SELECT 1 FROM stories.stories c WHERE c.parent_id = s.story_id)
+            RETURNING s.story_id
+            """, logger: logger)
+        for try await _ in rows.decode(UUID.self) { return true }
+        return false
+    }
+}
