@@ -6,7 +6,8 @@ import Logging
 import StoryRules
 
 /// `/api/stories`: the story tree, with the INVEST check on every create and update, the no-cycle rule,
-/// deletion refused while children exist, and Done refused until the Done guard allows it.
+/// deletion refused while children exist, and Done refused until the Done guard allows it; acceptance
+/// tests whose every Then step is measurable.
 public struct StoriesAPI: Sendable {
     let store: StoryStore
     let apiToken: String?
@@ -22,6 +23,12 @@ public struct StoriesAPI: Sendable {
         router.post("/api/stories") { request, _ in try await save(request, id: nil) }
         router.patch("/api/stories/:id") { request, context in try await save(request, id: context.parameters.get("id") ?? "") }
         router.delete("/api/stories/:id") { request, context in try await delete(request, id: context.parameters.get("id") ?? "") }
+        router.post("/api/stories/:id/tests") { request, context in
+            try await saveTest(request, storyID: context.parameters.get("id") ?? "", testID: nil)
+        }
+        router.patch("/api/tests/:id") { request, context in
+            try await saveTest(request, storyID: nil, testID: context.parameters.get("id") ?? "")
+        }
     }
 
     struct Node: Encodable {
@@ -44,9 +51,25 @@ public struct StoriesAPI: Sendable {
         return jsonResponse(.ok, ["stories": (byParent[nil] ?? []).map(node)])
     }
 
+    struct Detail: Encodable {
+        let story: Story
+        let children: [Story]
+        let acceptanceTests: [AcceptanceTest]
+
+        func encode(to encoder: any Encoder) throws {
+            try story.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(children.map(\.id.lowercased), forKey: .children)
+            try container.encode(acceptanceTests, forKey: .acceptanceTests)
+        }
+
+        enum Key: String, CodingKey { case children, acceptanceTests = "acceptance_tests" }
+    }
+
     func story(_ id: String) async throws -> Response {
         guard let uuid = UUID(uuidString: id), let story = try await store.story(uuid) else { return notFound(id) }
-        return jsonResponse(.ok, Node(story: story, children: try await store.children(of: uuid).map { Node(story: $0, children: []) }))
+        return jsonResponse(.ok, Detail(story: story, children: try await store.children(of: uuid),
+                                        acceptanceTests: try await store.tests(of: uuid)))
     }
 
     func save(_ request: Request, id: String?) async throws -> Response {
@@ -80,9 +103,12 @@ public struct StoriesAPI: Sendable {
             }
         }
         let children = id == nil ? [] : try await store.children(of: story.id)
-        if story.status == "Done", current.status != "Done",
-           let blockers = DoneBlockers.check(children: children.map { ($0.id.uuidString.lowercased(), $0.status) }, tests: []) {
-            return jsonResponse(.conflict, BlockedBody(details: blockers))
+        if story.status == "Done", current.status != "Done" {
+            let tests = try await store.tests(of: story.id)
+            if let blockers = DoneBlockers.check(children: children.map { ($0.id.lowercased, $0.status) },
+                                                 tests: tests.map { ($0.id.lowercased, $0.status) }) {
+                return jsonResponse(.conflict, BlockedBody(details: blockers))
+            }
         }
         let warnings = InvestCheck.warnings(for: story.draft(isEpic: !children.isEmpty))
         if !warnings.isEmpty, input.acceptWarnings != true {
@@ -99,6 +125,42 @@ public struct StoriesAPI: Sendable {
             return jsonResponse(.conflict, ErrorBody(error: "story \(id) has children; delete or move them first", code: "HAS_CHILDREN"))
         }
         return Response(status: .noContent)
+    }
+
+    func saveTest(_ request: Request, storyID: String?, testID: String?) async throws -> Response {
+        if let refusal = unauthorized(request) { return refusal }
+        let current: AcceptanceTest
+        if let testID {
+            guard let uuid = UUID(uuidString: testID), let existing = try await store.test(uuid) else {
+                return jsonResponse(.notFound, ErrorBody(error: "no acceptance test \(testID)", code: "not_found"))
+            }
+            current = existing
+        } else {
+            guard let id = storyID, let uuid = UUID(uuidString: id), try await store.story(uuid) != nil else {
+                return notFound(storyID ?? "")
+            }
+            current = AcceptanceTest(id: UUID(), storyID: uuid, title: "", given: [], when: [], then: [], status: "Draft")
+        }
+        let input: AcceptanceTestInput
+        do {
+            input = try JSONDecoder().decode(AcceptanceTestInput.self, from: Data(buffer: try await request.body.collect(upTo: 256 * 1024)))
+        } catch {
+            return jsonResponse(.badRequest, ErrorBody(error: "invalid body: \(describeDecodingProblem(error))", code: "invalid_body"))
+        }
+        let test: AcceptanceTest
+        switch input.applied(to: current) {
+        case .failure(let invalid): return jsonResponse(.badRequest, ErrorBody(error: "'\(invalid.field)' \(invalid.problem)", code: "invalid_field"))
+        case .success(let applied): test = applied
+        }
+        let warnings = Measurability.warnings(then: test.then)
+        guard warnings.isEmpty else { return jsonResponse(.conflict, MeasurabilityBody(warnings: warnings)) }
+        try await store.save(test)
+        return jsonResponse(testID == nil ? .created : .ok, test)
+    }
+
+    struct MeasurabilityBody: Encodable {
+        let code = "MEASURABILITY_WARNINGS"
+        let warnings: [MeasurabilityWarning]
     }
 
     struct WarningsBody: Encodable {

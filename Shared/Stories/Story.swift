@@ -2,7 +2,7 @@ import Foundation
 import StoryRules
 
 /// A user story as the API shows it.
-public struct Story: Sendable, Equatable, Codable {
+public struct Story: Sendable, Equatable, Encodable {
     public static let statuses = ["Draft", "Ready", "In Progress", "Blocked", "Approved", "Done"]
 
     public var id: UUID
@@ -20,6 +20,22 @@ public struct Story: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case id, parentID = "parent_id", title, description, asA = "as_a", iWant = "i_want", soThat = "so_that"
         case components, storyPoints = "story_points", assigneeEmail = "assignee_email", status
+    }
+
+    /// Ids in lower case, as every other Kinexus API writes them.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id.lowercased, forKey: .id)
+        try container.encode(parentID?.lowercased, forKey: .parentID)
+        try container.encode(title, forKey: .title)
+        try container.encode(description, forKey: .description)
+        try container.encode(asA, forKey: .asA)
+        try container.encode(iWant, forKey: .iWant)
+        try container.encode(soThat, forKey: .soThat)
+        try container.encode(components, forKey: .components)
+        try container.encode(storyPoints, forKey: .storyPoints)
+        try container.encode(assigneeEmail, forKey: .assigneeEmail)
+        try container.encode(status, forKey: .status)
     }
 
     func draft(isEpic: Bool) -> StoryDraft {
@@ -98,6 +114,10 @@ public struct StoryInput: Sendable, Decodable {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !text.contains(" ")
     }
+}
+
+extension UUID {
+    var lowercased: String { uuidString.lowercased() }
 }
 
 public struct InvalidField: Error, Sendable, Equatable {

@@ -72,6 +72,38 @@ public struct StoryStore: Sendable {
             """, logger: logger)
     }
 
+    private static let testColumns = """
+        SELECT test_id, story_id, title, given_steps, when_steps, then_steps, status FROM stories.acceptance_tests
+        """
+
+    public func tests(of storyID: UUID) async throws -> [AcceptanceTest] {
+        try await tests(client.query("\(unescaped: Self.testColumns) WHERE story_id = \(storyID) ORDER BY created_at, test_id",
+                                     logger: logger))
+    }
+
+    public func test(_ id: UUID) async throws -> AcceptanceTest? {
+        try await tests(client.query("\(unescaped: Self.testColumns) WHERE test_id = \(id)", logger: logger)).first
+    }
+
+    private func tests(_ rows: PostgresRowSequence) async throws -> [AcceptanceTest] {
+        var found: [AcceptanceTest] = []
+        for try await (id, story, title, given, when, then, status)
+            in rows.decode((UUID, UUID, String, [String], [String], [String], String).self) {
+            found.append(AcceptanceTest(id: id, storyID: story, title: title, given: given, when: when, then: then, status: status))
+        }
+        return found
+    }
+
+    public func save(_ test: AcceptanceTest) async throws {
+        try await client.query("""
+            INSERT INTO stories.acceptance_tests (test_id, story_id, title, given_steps, when_steps, then_steps, status)
+            VALUES (\(test.id), \(test.storyID), \(test.title), \(test.given), \(test.when), \(test.then), \(test.status))
+            ON CONFLICT (test_id) DO UPDATE SET title = EXCLUDED.title, given_steps = EXCLUDED.given_steps,
+                when_steps = EXCLUDED.when_steps, then_steps = EXCLUDED.then_steps, status = EXCLUDED.status,
+                updated_at = now()
+            """, logger: logger)
+    }
+
     /// Deletes a story without children; answers false when it has some (or does not exist).
     public func deleteLeaf(_ id: UUID) async throws -> Bool {
         let rows = try await client.query("""

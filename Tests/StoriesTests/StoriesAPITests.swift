@@ -99,14 +99,47 @@ struct StoriesAPITests {
         }
     }
 
-    @Test func doneIsRefusedWithoutPassingAcceptanceTests() async throws {
+    @Test func doneNeedsDoneChildrenAndPassingMeasurableAcceptanceTests() async throws {
         try await withAPI { client in
-            let story = try await send(client, .post, "/api/stories", good("Guarded"))
+            let story = try await send(client, .post, "/api/stories", good("Guarded \(UUID().uuidString.prefix(6))"))
             let id = try #require(story.json["story"]?["id"]?.stringValue)
+            let child = try await send(client, .post, "/api/stories", good("Guarded child", parent: id))
+            let childID = try #require(child.json["story"]?["id"]?.stringValue)
+            let untested = try await send(client, .patch, "/api/stories/\(id)", ["status": "Done"])
+            #expect(untested.status == .conflict)
+            #expect(untested.json["code"] == "STORY_STATUS_BLOCKED")
+            #expect(untested.json["details"]?["missing_tests"] == true)
+            #expect(untested.json["details"]?["incomplete_children"] == [.string(childID)])
+
+            let vague: JSONValue = ["given": ["a shop with orders"], "when": ["the owner exports"],
+                                    "then": ["the CSV has 3 rows", "it feels fast"]]
+            let refused = try await send(client, .post, "/api/stories/\(id)/tests", vague)
+            #expect(refused.status == .conflict)
+            #expect(refused.json["code"] == "MEASURABILITY_WARNINGS")
+            #expect(refused.json["warnings"]?.arrayValue?.map { $0["step"] } == [1])
+            #expect(refused.json["warnings"]?.arrayValue?.first?["suggestion"]?.stringValue?.isEmpty == false)
+
+            let measurable: JSONValue = ["given": ["a shop with orders"], "when": ["the owner exports"],
+                                         "then": ["the CSV has 3 rows", "the API responds 200"]]
+            let created = try await send(client, .post, "/api/stories/\(id)/tests", measurable)
+            #expect(created.status == .created)
+            let testID = try #require(created.json["id"]?.stringValue)
+            #expect(try await send(client, .patch, "/api/stories/\(childID)", ["status": "Done"]).status == .conflict,
+                    "the child has no tests either")
+            _ = try await send(client, .post, "/api/stories/\(childID)/tests", measurable)
+            let childTests = try await send(client, .get, "/api/stories/\(childID)")
+            let childTestID = try #require(childTests.json["acceptance_tests"]?.arrayValue?.first?["id"]?.stringValue)
+            #expect(try await send(client, .patch, "/api/tests/\(childTestID)", ["status": "Pass"]).status == .ok)
+            #expect(try await send(client, .patch, "/api/stories/\(childID)", ["status": "Done"]).status == .ok)
+
+            let failing = try await send(client, .patch, "/api/stories/\(id)", ["status": "Done"])
+            #expect(failing.json["details"]?["failing_tests"] == [.string(testID)])
+            #expect(failing.json["details"]?["incomplete_children"] == [])
+            #expect(try await send(client, .patch, "/api/tests/\(testID)", ["status": "Maybe"]).status == .badRequest)
+            #expect(try await send(client, .patch, "/api/tests/\(testID)", ["status": "Pass"]).status == .ok)
             let done = try await send(client, .patch, "/api/stories/\(id)", ["status": "Done"])
-            #expect(done.status == .conflict)
-            #expect(done.json["code"] == "STORY_STATUS_BLOCKED")
-            #expect(done.json["details"]?["missing_tests"] == true)
+            #expect(done.status == .ok)
+            #expect(done.json["story"]?["status"] == "Done")
         }
     }
 
