@@ -29,7 +29,7 @@ public struct AcceptanceTest: Sendable, Equatable, Encodable {
 }
 
 /// A create or an update of an acceptance test; missing keys leave the field as it is.
-public struct AcceptanceTestInput: Sendable, Decodable {
+public struct AcceptanceTestInput: Sendable, Edit {
     var title: String?
     var given: [String]?
     var when: [String]?

@@ -74,12 +74,6 @@ public struct StoriesAPI: Sendable {
 
     func save(_ request: Request, id: String?) async throws -> Response {
         if let refusal = unauthorized(request) { return refusal }
-        let input: StoryInput
-        do {
-            input = try JSONDecoder().decode(StoryInput.self, from: Data(buffer: try await request.body.collect(upTo: 256 * 1024)))
-        } catch {
-            return jsonResponse(.badRequest, ErrorBody(error: "invalid body: \(describeDecodingProblem(error))", code: "invalid_body"))
-        }
         let current: Story
         if let id {
             guard let uuid = UUID(uuidString: id), let existing = try await store.story(uuid) else { return notFound(id) }
@@ -88,10 +82,10 @@ public struct StoriesAPI: Sendable {
             current = Story(id: UUID(), parentID: nil, title: "", description: "", asA: "", iWant: "", soThat: "",
                             components: [], storyPoints: nil, assigneeEmail: nil, status: "Draft")
         }
-        let story: Story
-        switch input.applied(to: current) {
-        case .failure(let invalid): return jsonResponse(.badRequest, ErrorBody(error: "'\(invalid.field)' \(invalid.problem)", code: "invalid_field"))
-        case .success(let applied): story = applied
+        let input: StoryInput, story: Story
+        switch try await edit(current, with: request, as: StoryInput.self) {
+        case .refused(let answer): return answer
+        case .applied(let given, let edited): (input, story) = (given, edited)
         }
         if let parent = story.parentID, parent != current.parentID {
             guard try await store.story(parent) != nil else {
@@ -141,21 +135,36 @@ public struct StoriesAPI: Sendable {
             }
             current = AcceptanceTest(id: UUID(), storyID: uuid, title: "", given: [], when: [], then: [], status: "Draft")
         }
-        let input: AcceptanceTestInput
-        do {
-            input = try JSONDecoder().decode(AcceptanceTestInput.self, from: Data(buffer: try await request.body.collect(upTo: 256 * 1024)))
-        } catch {
-            return jsonResponse(.badRequest, ErrorBody(error: "invalid body: \(describeDecodingProblem(error))", code: "invalid_body"))
-        }
         let test: AcceptanceTest
-        switch input.applied(to: current) {
-        case .failure(let invalid): return jsonResponse(.badRequest, ErrorBody(error: "'\(invalid.field)' \(invalid.problem)", code: "invalid_field"))
-        case .success(let applied): test = applied
+        switch try await edit(current, with: request, as: AcceptanceTestInput.self) {
+        case .refused(let answer): return answer
+        case .applied(_, let edited): test = edited
         }
         let warnings = Measurability.warnings(then: test.then)
         guard warnings.isEmpty else { return jsonResponse(.conflict, MeasurabilityBody(warnings: warnings)) }
         try await store.save(test)
         return jsonResponse(testID == nil ? .created : .ok, test)
+    }
+
+    enum Edited<Input: Edit> {
+        case applied(Input, Input.Target)
+        case refused(Response)
+    }
+
+    /// `current` changed by the request's JSON body, or the 400 that names what is wrong with the body.
+    private func edit<Input: Edit>(_ current: Input.Target, with request: Request, as _: Input.Type) async throws -> Edited<Input> {
+        let input: Input
+        do {
+            input = try JSONDecoder().decode(Input.self, from: Data(buffer: try await request.body.collect(upTo: 256 * 1024)))
+        } catch {
+            return .refused(jsonResponse(.badRequest, ErrorBody(error: "invalid body: \(describeDecodingProblem(error))", code: "invalid_body")))
+        }
+        switch input.applied(to: current) {
+        case .failure(let invalid):
+            return .refused(jsonResponse(.badRequest, ErrorBody(error: "'\(invalid.field)' \(invalid.problem)", code: "invalid_field")))
+        case .success(let edited):
+            return .applied(input, edited)
+        }
     }
 
     struct MeasurabilityBody: Encodable {

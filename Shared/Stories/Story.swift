@@ -45,7 +45,7 @@ public struct Story: Sendable, Equatable, Encodable {
 }
 
 /// A create or an update: every field optional, `accept_warnings` to save despite INVEST warnings.
-public struct StoryInput: Sendable, Decodable {
+public struct StoryInput: Sendable, Edit {
     var parentID: UUID??
     var title: String?
     var description: String?
@@ -118,6 +118,12 @@ public struct StoryInput: Sendable, Decodable {
 
 extension UUID {
     var lowercased: String { uuidString.lowercased() }
+}
+
+/// A request body that changes a stored value: decoded, then applied field by field and checked.
+protocol Edit: Decodable {
+    associatedtype Target
+    func applied(to target: Target) -> Result<Target, InvalidField>
 }
 
 public struct InvalidField: Error, Sendable, Equatable {
