@@ -25,7 +25,7 @@ public struct ConfluenceClient: Sendable {
 
     let requests: AtlassianRequests
     let baseURL: String
-    public let spaceKey: String
+    let spaceKey: String
     let parentID: String?
     let logger: Logger
 

@@ -8,19 +8,16 @@ public struct JiraClient: Sendable {
     public struct Comment: Sendable, Equatable {
         public let id: String
         public let authorAccountID: String
-        public let authorName: String
         public let text: String
     }
 
     let requests: AtlassianRequests
     public let projectKey: String
-    public let browseBase: String
 
     public init(settings: AtlassianSettings.Jira, http: RetryingHTTPClient) {
         requests = AtlassianRequests(http: http, baseURL: settings.baseURL, email: settings.email,
                                      apiToken: settings.apiToken, service: "Jira")
         projectKey = settings.projectKey
-        browseBase = settings.baseURL + "/browse/"
     }
 
     /// Creates an issue in the configured project and answers its key.
@@ -62,12 +59,9 @@ public struct JiraClient: Sendable {
             comments += batch.map { comment in
                 Comment(id: comment["id"]?.stringValue ?? "",
                         authorAccountID: comment["author"]?["accountId"]?.stringValue ?? "",
-                        authorName: comment["author"]?["displayName"]?.stringValue ?? "",
                         text: ADFText.text(ofBody: comment["body"]))
             }
             guard !batch.isEmpty, let total = page["total"]?.intValue, comments.count < total else { return comments }
         }
     }
-
-    public func browseURL(of issueKey: String) -> String { browseBase + issueKey }
 }

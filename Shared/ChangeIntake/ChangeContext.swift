@@ -10,16 +10,18 @@ public enum ChangeContext {
     public static func changeDetected(
         from webhook: JiraWebhook, changeID: String, storyPointsField: String = "customfield_10016"
     ) -> ChangeDetected {
-        ChangeDetected(
+        let described = apiPaths(in: [webhook.summary, webhook.description])
+        let commented = apiPaths(in: webhook.comments.map(\.body)).filter { !described.contains($0) }
+        return ChangeDetected(
             changeID: changeID, origin: "jira", ticketKey: webhook.issueKey, ticketType: webhook.issueType,
             summary: webhook.summary, description: webhook.description, priority: webhook.priority,
             labels: webhook.labels, components: webhook.components, fixVersions: webhook.fixVersions,
             storyPoints: webhook.number(field: storyPointsField),
             acceptanceCriteria: acceptanceCriteria(in: webhook.description),
-            apiPaths: apiPaths(in: [webhook.summary, webhook.description] + webhook.comments.map(\.body)),
+            apiPaths: described + commented,
             docComments: documentationComments(webhook.comments + (webhook.comment.map { [$0] } ?? [])),
             documentationType: documentationType(labels: webhook.labels, issueType: webhook.issueType,
-                                                 hasAPIPaths: !apiPaths(in: [webhook.summary, webhook.description]).isEmpty),
+                                                 hasAPIPaths: !described.isEmpty),
             url: webhook.issueURL)
     }
 

@@ -11,13 +11,6 @@ struct GitHubWebhookIntake: Sendable {
     let publisher: EventPublisher
     let logger: Logger
 
-    init(configuration: IngressConfiguration, gate: WebhookGate, publisher: EventPublisher, logger: Logger) {
-        self.configuration = configuration
-        self.gate = gate
-        self.publisher = publisher
-        self.logger = logger
-    }
-
     /// `headers` are looked up by lower-cased name.
     func receive(body: [UInt8], headers: [String: String]) async throws -> WebhookAnswer {
         if let refusal = gate.signatureRefusal(body: body, headers: headers) { return refusal }

@@ -13,13 +13,6 @@ struct JiraWebhookIntake: Sendable {
     let publisher: EventPublisher
     let logger: Logger
 
-    init(configuration: IngressConfiguration, gate: WebhookGate, publisher: EventPublisher, logger: Logger) {
-        self.configuration = configuration
-        self.gate = gate
-        self.publisher = publisher
-        self.logger = logger
-    }
-
     enum Admission {
         case answered(WebhookAnswer)
         case admitted(JiraWebhook, delivery: String?)

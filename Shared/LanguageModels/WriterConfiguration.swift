@@ -20,8 +20,8 @@ public enum WriterConfiguration {
         guard let model = value("KINEXUS_LLM_MODEL") else {
             throw Invalid(variable: "KINEXUS_LLM_MODEL", problem: "must name a model when KINEXUS_LLM_PROVIDER is \(provider)")
         }
-        let timeout = try number("KINEXUS_LLM_TIMEOUT", value, default: 120)
-        let promptLimit = try number("KINEXUS_LLM_MAX_PROMPT_CHARS", value, default: 24_000)
+        let timeout = try number("KINEXUS_LLM_TIMEOUT", value, default: 120, within: 1...3_600)
+        let promptLimit = try number("KINEXUS_LLM_MAX_PROMPT_CHARS", value, default: 24_000, within: 1_000...1_000_000)
         let http = RetryingHTTPClient(service: "LLM \(provider)", policy: .init(timeout: .seconds(timeout), firstDelay: .seconds(1)),
                                       logger: logger)
         switch provider {
@@ -40,9 +40,14 @@ public enum WriterConfiguration {
         }
     }
 
-    private static func number(_ name: String, _ value: (String) -> String?, default fallback: Int) throws -> Int {
+    /// A whole number within `range`: a timeout of 10¹⁸ seconds would overflow the HTTP client's clock.
+    private static func number(
+        _ name: String, _ value: (String) -> String?, default fallback: Int, within range: ClosedRange<Int>
+    ) throws -> Int {
         guard let text = value(name) else { return fallback }
-        guard let number = Int(text), number > 0 else { throw Invalid(variable: name, problem: "must be a positive whole number, not '\(text)'") }
+        guard let number = Int(text), range.contains(number) else {
+            throw Invalid(variable: name, problem: "must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+        }
         return number
     }
 }

@@ -128,6 +128,10 @@ struct ModelWriterTests {
         #expect(throws: WriterConfiguration.Invalid.self) {
             try WriterConfiguration.writer(environment: ["KINEXUS_LLM_PROVIDER": "anthropic", "KINEXUS_LLM_MODEL": "m"], logger: Logger(label: "t"))
         }
+        #expect(throws: WriterConfiguration.Invalid.self) {
+            try WriterConfiguration.writer(environment: ["KINEXUS_LLM_PROVIDER": "openai", "KINEXUS_LLM_MODEL": "m",
+                                                         "KINEXUS_LLM_TIMEOUT": "999999999999999999"], logger: Logger(label: "t"))
+        }
     }
 }
 
