@@ -144,7 +144,7 @@ let package = Package(
         .target(
             name: "Ingress",
             dependencies: [
-                "ChangeIntake", "DocumentReview", "MarkdownRendering", "KinexusBus", "KinexusServiceKit",
+                "ChangeIntake", "DocumentReview", "MarkdownRendering", "Orchestration", "KinexusBus", "KinexusServiceKit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -173,7 +173,7 @@ let package = Package(
         .target(
             name: "Reviewing",
             dependencies: [
-                "Atlassian", "DocumentReview", "KinexusBus", "KinexusPostgres",
+                "Atlassian", "DocumentReview", "Orchestration", "KinexusBus", "KinexusPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Shared/Reviewing",
@@ -187,7 +187,7 @@ let package = Package(
         .target(
             name: "Approval",
             dependencies: [
-                "Atlassian", "MarkdownRendering", "KinexusBus", "KinexusPostgres",
+                "Atlassian", "MarkdownRendering", "Orchestration", "KinexusBus", "KinexusPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Shared/Approval",

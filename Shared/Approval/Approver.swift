@@ -5,6 +5,7 @@ import KinexusEvents
 import KinexusPostgres
 import Logging
 import MarkdownRendering
+import Orchestration
 import PostgresNIO
 
 /// ReviewDecisionSubmitted → the decision recorded once → approved: the page published (Confluence when
@@ -20,6 +21,7 @@ public struct Approver: Sendable {
     let publicURL: String
     let jira: JiraClient?
     let confluence: ConfluenceClient?
+    let documents: DocumentStore
     let logger: Logger
 
     public init(
@@ -32,6 +34,7 @@ public struct Approver: Sendable {
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         self.jira = jira
         self.confluence = confluence
+        documents = DocumentStore(client: client, logger: logger)
         self.logger = logger
     }
 
@@ -167,7 +170,7 @@ public struct Approver: Sendable {
     /// Confluence first when configured (a failure there is retried with the event), then the page store's
     /// copy and the publication in one transaction.
     private func publish(_ review: Review, eventID: String) async throws -> PublishedPage {
-        guard let markdown = try await markdown(of: review) else {
+        guard let markdown = try await documents.markdown(of: review.documentID, version: review.version) else {
             throw PageNotWritten(documentID: review.documentID, version: review.version)
         }
         let external = try await confluence?.publish(title: review.title, storage: ConfluenceStorage.render(markdown))
@@ -206,14 +209,6 @@ public struct Approver: Sendable {
     private func label(_ review: Review, _ decision: ReviewDecision) async throws {
         guard let jira, let ticket = review.reviewTicket else { return }
         try await jira.addLabels(["kinexus-" + decision.rawValue.replacingOccurrences(of: "_", with: "-")], to: ticket)
-    }
-
-    private func markdown(of review: Review) async throws -> String? {
-        let rows = try await client.query("""
-            SELECT markdown FROM docs.document_versions WHERE document_id = \(review.documentID) AND version = \(review.version)
-            """, logger: logger)
-        for try await markdown in rows.decode(String.self) { return markdown }
-        return nil
     }
 
     struct PageNotWritten: Error, CodedError, CustomStringConvertible {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Orchestration
 import KinexusServiceKit
 import Logging
 import PostgresNIO
@@ -8,10 +9,12 @@ import PostgresNIO
 /// versions and reviews) and `GET /documents/{id}/versions/{n}` (the markdown).
 public struct DocumentsAPI: Sendable {
     let postgres: PostgresClient
+    let documents: DocumentStore
     let logger: Logger
 
     public init(postgres: PostgresClient, logger: Logger) {
         self.postgres = postgres
+        documents = DocumentStore(client: postgres, logger: logger)
         self.logger = logger
     }
 
@@ -72,14 +75,11 @@ public struct DocumentsAPI: Sendable {
             guard let uuid = UUID(uuidString: id), let version = Int(number) else {
                 return notFound("no version \(number) of document \(id)")
             }
-            let rows = try await postgres.query("""
-                SELECT markdown FROM docs.document_versions WHERE document_id = \(uuid) AND version = \(version)
-                """, logger: logger)
-            for try await markdown in rows.decode(String.self) {
-                return Response(status: .ok, headers: [.contentType: "text/markdown; charset=utf-8"],
-                                body: .init(byteBuffer: ByteBuffer(string: markdown)))
+            guard let markdown = try await documents.markdown(of: uuid, version: version) else {
+                return notFound("no version \(number) of document \(id)")
             }
-            return notFound("no version \(number) of document \(id)")
+            return Response(status: .ok, headers: [.contentType: "text/markdown; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: markdown)))
         }
     }
 

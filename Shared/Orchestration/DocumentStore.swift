@@ -151,11 +151,19 @@ public struct DocumentStore: Sendable {
         return Version(documentID: documentID, version: next, title: title, ticketKey: ticketKey, changeID: changeID)
     }
 
+    /// One version's markdown: what the reviewer compares, the approver publishes and the ingress shows.
     public func markdown(of documentID: UUID, version: Int) async throws -> String? {
         let rows = try await client.query("""
             SELECT markdown FROM docs.document_versions WHERE document_id = \(documentID) AND version = \(version)
             """, logger: logger)
         for try await markdown in rows.decode(String.self) { return markdown }
+        return nil
+    }
+
+    /// The published page a document was written as an update of, if it was.
+    public func baseMarkdown(of documentID: UUID) async throws -> String? {
+        let rows = try await client.query("SELECT base_markdown FROM docs.documents WHERE document_id = \(documentID)", logger: logger)
+        for try await markdown in rows.decode(String?.self) { return markdown }
         return nil
     }
 

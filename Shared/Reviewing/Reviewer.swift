@@ -4,6 +4,7 @@ import Foundation
 import KinexusBus
 import KinexusEvents
 import KinexusPostgres
+import Orchestration
 import Logging
 import PostgresNIO
 
@@ -15,10 +16,12 @@ public struct Reviewer: Sendable {
     let client: PostgresClient
     let links: DiffLink
     let jira: JiraClient?
+    let documents: DocumentStore
     let logger: Logger
 
     public init(client: PostgresClient, links: DiffLink, jira: JiraClient?, logger: Logger) {
         self.client = client
+        documents = DocumentStore(client: client, logger: logger)
         self.links = links
         self.jira = jira
         self.logger = logger
@@ -45,13 +48,14 @@ public struct Reviewer: Sendable {
     func review(_ generated: DocumentGenerated, context: EventContext) async throws {
         let missing = VersionMissing(documentID: generated.documentID, version: generated.version)
         guard let documentID = UUID(uuidString: generated.documentID) else { throw missing }
-        guard let new = try await markdown(documentID, generated.version) else { throw missing }
+        guard let new = try await documents.markdown(of: documentID, version: generated.version) else { throw missing }
         // Version 1 of a document that updates a published page is compared with that page.
         let old: String?, baseline: DiffPage.Baseline
         if generated.version > 1 {
-            (old, baseline) = (try await markdown(documentID, generated.version - 1), .version(generated.version - 1))
+            (old, baseline) = (try await documents.markdown(of: documentID, version: generated.version - 1),
+                               .version(generated.version - 1))
         } else {
-            old = try await baseMarkdown(documentID)
+            old = try await documents.baseMarkdown(of: documentID)
             baseline = old == nil ? .nothing : .publishedPage
         }
         let diff = LineDiff(from: old ?? "", to: new)
@@ -103,19 +107,5 @@ public struct Reviewer: Sendable {
                                              description: ADFDocument.document(paragraphs), labels: Self.ticketLabels)
         try await client.query("UPDATE docs.reviews SET review_ticket_key = \(key) WHERE review_id = \(reviewID)", logger: logger)
         return key
-    }
-
-    private func markdown(_ documentID: UUID, _ version: Int) async throws -> String? {
-        let rows = try await client.query("""
-            SELECT markdown FROM docs.document_versions WHERE document_id = \(documentID) AND version = \(version)
-            """, logger: logger)
-        for try await markdown in rows.decode(String.self) { return markdown }
-        return nil
-    }
-
-    private func baseMarkdown(_ documentID: UUID) async throws -> String? {
-        let rows = try await client.query("SELECT base_markdown FROM docs.documents WHERE document_id = \(documentID)", logger: logger)
-        for try await markdown in rows.decode(String?.self) { return markdown }
-        return nil
     }
 }
