@@ -91,7 +91,7 @@ public struct StoriesAPI: Sendable {
             guard try await store.story(parent) != nil else {
                 return jsonResponse(.badRequest, ErrorBody(error: "'parent_id' \(parent) is not a story", code: "invalid_field"))
             }
-            let parents = try await store.parents()
+            let parents = try await store.ancestry(of: parent)
             if StoryTree.wouldCycle(story: story.id, parent: parent, parentOf: { parents[$0] }) {
                 return jsonResponse(.conflict, ErrorBody(error: "a story cannot become its own ancestor", code: "STORY_CYCLE"))
             }

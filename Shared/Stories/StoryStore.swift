@@ -45,10 +45,17 @@ public struct StoryStore: Sendable {
         return found
     }
 
-    /// Each story's parent, for the no-cycle rule.
-    public func parents() async throws -> [UUID: UUID] {
+    /// The parents along the chain above `story`, for the no-cycle rule: only that chain is read, and
+    /// `UNION` ends the walk should the data already hold a loop.
+    public func ancestry(of story: UUID) async throws -> [UUID: UUID] {
         var parents: [UUID: UUID] = [:]
-        let rows = try await client.query("SELECT story_id, parent_id FROM stories.stories WHERE parent_id IS NOT NULL", logger: logger)
+        let rows = try await client.query("""
+            WITH RECURSIVE chain AS (
+                SELECT story_id, parent_id FROM stories.stories WHERE story_id = \(story)
+                UNION
+                SELECT s.story_id, s.parent_id FROM stories.stories s JOIN chain ON s.story_id = chain.parent_id)
+            SELECT story_id, parent_id FROM chain WHERE parent_id IS NOT NULL
+            """, logger: logger)
         for try await (id, parent) in rows.decode((UUID, UUID).self) { parents[id] = parent }
         return parents
     }
