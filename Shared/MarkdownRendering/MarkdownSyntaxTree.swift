@@ -1,10 +1,11 @@
 import CCmarkGFM
+import Synchronization
 
 /// Parses GitHub-flavoured markdown with cmark-gfm (tables, strikethrough, autolinks, task lists, the tag
 /// filter) and lends the syntax tree to `body` while the parser that owns it is alive.
 enum MarkdownSyntaxTree {
     /// cmark-gfm's extension registry is a global list that registering changes without a lock, so it is
-    /// filled once, by Swift's thread-safe static initialization; afterwards parsers only read it.
+    /// filled once, by Swift's thread-safe static initialization.
     private struct Extensions: @unchecked Sendable {
         let pointers: [OpaquePointer]
     }
@@ -15,7 +16,19 @@ enum MarkdownSyntaxTree {
         return Extensions(pointers: names.compactMap { cmark_find_syntax_extension($0) })
     }()
 
-    static func withDocument<T>(
+    /// Attaching an extension adds its characters to a table of special characters that is global in
+    /// cmark-gfm, and freeing the parser takes them out again: a parse that overlaps another parser's end
+    /// loses its tables and strikethrough. So one document is parsed and rendered at a time — a few
+    /// milliseconds each.
+    private static let oneAtATime = Mutex(())
+
+    static func withDocument<T: Sendable>(
+        _ markdown: String, _ body: (OpaquePointer, UnsafeMutablePointer<cmark_llist>?) -> T
+    ) -> T? {
+        oneAtATime.withLock { _ in parse(markdown, body) }
+    }
+
+    private static func parse<T>(
         _ markdown: String, _ body: (OpaquePointer, UnsafeMutablePointer<cmark_llist>?) -> T
     ) -> T? {
         let extensions = Self.extensions
