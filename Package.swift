@@ -40,6 +40,7 @@ let package = Package(
         .target(
             name: "OutboundHTTP",
             dependencies: [
+                "KinexusEvents",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -198,6 +199,26 @@ let package = Package(
             dependencies: ["Approval", "Atlassian", "OutboundHTTP", "KinexusServiceKit"],
             path: "Services/approver"
         ),
+        .target(
+            name: "GitHub",
+            dependencies: ["OutboundHTTP", "KinexusEvents"],
+            path: "Shared/GitHub"
+        ),
+        .target(
+            name: "Codegen",
+            dependencies: [
+                "GitHub", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusServiceKit",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Shared/Codegen",
+            resources: [.copy("Migrations")]
+        ),
+        .executableTarget(
+            name: "codegen",
+            dependencies: ["Codegen", "GitHub", "OutboundHTTP", "KinexusServiceKit"],
+            path: "Services/codegen"
+        ),
         .executableTarget(
             name: "kinexus",
             dependencies: ["KinexusCLI"],
@@ -326,6 +347,16 @@ let package = Package(
                 "KinexusTestSupport", "KinexusBus", "KinexusEvents", "ingress", "orchestrator", "reviewer", "approver",
             ],
             path: "Tests/EndToEndTests"
+        ),
+        .testTarget(
+            name: "CodegenTests",
+            dependencies: [
+                "Codegen", "GitHub", "OutboundHTTP", "FakeServices", "KinexusBus", "KinexusEvents", "KinexusPostgres",
+                "KinexusRedis", "KinexusTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/CodegenTests"
         ),
         .testTarget(
             name: "DeploymentTests",

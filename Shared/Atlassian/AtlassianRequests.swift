@@ -1,52 +1,10 @@
-import Foundation
-import KinexusEvents
 import OutboundHTTP
 
-/// The JSON requests both Atlassian clients send, with Basic authentication of the account's API token.
-struct AtlassianRequests: Sendable {
-    let http: RetryingHTTPClient
-    let baseURL: String
-    let authorization: (String, String)
-    let service: String
-
-    init(http: RetryingHTTPClient, baseURL: String, email: String, apiToken: String, service: String) {
-        self.http = http
-        self.baseURL = baseURL
-        self.authorization = OutboundRequest.basicAuthorization(user: email, token: apiToken)
-        self.service = service
+extension JSONRequests {
+    /// Atlassian Cloud's requests: Basic authentication of the account's e-mail and API token.
+    init(http: RetryingHTTPClient, baseURL: String, service: String, email: String, apiToken: String) {
+        self.init(http: http, baseURL: baseURL,
+                  headers: [OutboundRequest.basicAuthorization(user: email, token: apiToken), ("Accept", "application/json")],
+                  service: service)
     }
-
-    /// Sends the request and answers the response when its status is one of `accepted`, its body parsed.
-    func send(
-        _ method: String, _ path: String, body: JSONValue? = nil, accepting accepted: Set<Int> = [200, 201, 204]
-    ) async throws -> (status: Int, json: JSONValue) {
-        var headers = [authorization, ("Accept", "application/json")]
-        if body != nil { headers.append(("Content-Type", "application/json")) }
-        let request = OutboundRequest(method: method, url: baseURL + path, headers: headers,
-                                      body: body.map { Array($0.jsonText.utf8) })
-        let response = try await http.send(request)
-        guard accepted.contains(response.status) else {
-            throw UnexpectedStatus(service: service, request: request, response: response)
-        }
-        guard !response.body.isEmpty else { return (response.status, .null) }
-        do {
-            return (response.status, try JSONValue(parsing: response.body))
-        } catch {
-            throw UnexpectedAnswer(service: service, problem: "\(method) \(path) answered with a body that is not JSON")
-        }
-    }
-}
-
-/// A third party answered with JSON that lacks what its API documents.
-public struct UnexpectedAnswer: Error, CustomStringConvertible {
-    public let service: String
-    public let problem: String
-    public var description: String { "\(service): \(problem)" }
-}
-
-/// Percent-encodes a query value or path segment.
-func encoded(_ text: String) -> String {
-    var allowed = CharacterSet.alphanumerics
-    allowed.insert(charactersIn: "-._~")
-    return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
 }

@@ -23,15 +23,14 @@ public struct ConfluenceClient: Sendable {
         public var description: String { "Confluence page \(pageID) was changed by someone else (409)" }
     }
 
-    let requests: AtlassianRequests
+    let requests: JSONRequests
     let baseURL: String
     let spaceKey: String
     let parentID: String?
     let logger: Logger
 
     public init(settings: AtlassianSettings.Confluence, http: RetryingHTTPClient, logger: Logger) {
-        requests = AtlassianRequests(http: http, baseURL: settings.baseURL, email: settings.email,
-                                     apiToken: settings.apiToken, service: "Confluence")
+        requests = JSONRequests(http: http, baseURL: settings.baseURL, service: "Confluence", email: settings.email, apiToken: settings.apiToken)
         baseURL = settings.baseURL
         spaceKey = settings.spaceKey
         parentID = settings.parentID
@@ -42,7 +41,7 @@ public struct ConfluenceClient: Sendable {
     public func search(_ condition: String, limit: Int = 10) async throws -> [SearchHit] {
         let cql = "space = \(Self.literal(spaceKey)) AND type = page AND (\(condition))"
         let (_, found) = try await requests.send(
-            "GET", "/rest/api/content/search?cql=\(encoded(cql))&limit=\(limit)", accepting: [200])
+            "GET", "/rest/api/content/search?cql=\(percentEncoded(cql))&limit=\(limit)", accepting: [200])
         return (found["results"]?.arrayValue ?? []).compactMap { result in
             guard let id = result["id"]?.stringValue, let title = result["title"]?.stringValue else { return nil }
             return SearchHit(id: id, title: title)
@@ -57,7 +56,7 @@ public struct ConfluenceClient: Sendable {
     }
 
     public func page(id: String) async throws -> Page {
-        let (_, page) = try await requests.send("GET", "/api/v2/pages/\(encoded(id))?body-format=storage", accepting: [200])
+        let (_, page) = try await requests.send("GET", "/api/v2/pages/\(percentEncoded(id))?body-format=storage", accepting: [200])
         return try read(page)
     }
 
@@ -82,7 +81,7 @@ public struct ConfluenceClient: Sendable {
             "body": ["representation": "storage", "value": .string(storage)],
             "version": ["number": .number(Double(current.version + 1)), "message": "Published by Kinexus"],
         ]
-        let (status, page) = try await requests.send("PUT", "/api/v2/pages/\(encoded(current.id))", body: body,
+        let (status, page) = try await requests.send("PUT", "/api/v2/pages/\(percentEncoded(current.id))", body: body,
                                                      accepting: [200, 409])
         guard status == 200 else { throw VersionConflict(pageID: current.id) }
         return try read(page, storage: storage)
@@ -110,7 +109,7 @@ public struct ConfluenceClient: Sendable {
     }
 
     private func spaceID() async throws -> String {
-        let (_, spaces) = try await requests.send("GET", "/api/v2/spaces?keys=\(encoded(spaceKey))", accepting: [200])
+        let (_, spaces) = try await requests.send("GET", "/api/v2/spaces?keys=\(percentEncoded(spaceKey))", accepting: [200])
         guard let id = spaces["results"]?.arrayValue?.first?["id"]?.stringValue else {
             throw UnexpectedAnswer(service: "Confluence", problem: "no space has the key \(spaceKey)")
         }

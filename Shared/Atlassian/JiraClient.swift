@@ -11,12 +11,11 @@ public struct JiraClient: Sendable {
         public let text: String
     }
 
-    let requests: AtlassianRequests
+    let requests: JSONRequests
     public let projectKey: String
 
     public init(settings: AtlassianSettings.Jira, http: RetryingHTTPClient) {
-        requests = AtlassianRequests(http: http, baseURL: settings.baseURL, email: settings.email,
-                                     apiToken: settings.apiToken, service: "Jira")
+        requests = JSONRequests(http: http, baseURL: settings.baseURL, service: "Jira", email: settings.email, apiToken: settings.apiToken)
         projectKey = settings.projectKey
     }
 
@@ -39,12 +38,12 @@ public struct JiraClient: Sendable {
 
     public func addLabels(_ labels: [String], to issueKey: String) async throws {
         let operations: [JSONValue] = labels.map { ["add": .string($0)] }
-        _ = try await requests.send("PUT", "/rest/api/3/issue/\(encoded(issueKey))",
+        _ = try await requests.send("PUT", "/rest/api/3/issue/\(percentEncoded(issueKey))",
                                     body: ["update": ["labels": .array(operations)]], accepting: [204])
     }
 
     public func addComment(_ body: JSONValue, to issueKey: String) async throws {
-        _ = try await requests.send("POST", "/rest/api/3/issue/\(encoded(issueKey))/comment", body: ["body": body],
+        _ = try await requests.send("POST", "/rest/api/3/issue/\(percentEncoded(issueKey))/comment", body: ["body": body],
                                     accepting: [201])
     }
 
@@ -53,7 +52,7 @@ public struct JiraClient: Sendable {
         var comments: [Comment] = []
         while true {
             let (_, page) = try await requests.send(
-                "GET", "/rest/api/3/issue/\(encoded(issueKey))/comment?startAt=\(comments.count)&maxResults=100&orderBy=created",
+                "GET", "/rest/api/3/issue/\(percentEncoded(issueKey))/comment?startAt=\(comments.count)&maxResults=100&orderBy=created",
                 accepting: [200])
             let batch = page["comments"]?.arrayValue ?? []
             comments += batch.map { comment in

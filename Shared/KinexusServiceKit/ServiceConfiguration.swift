@@ -17,6 +17,13 @@ public struct ServiceConfiguration: Sendable {
         public let variable: String
         public let value: String
         public let expected: String
+
+        public init(variable: String, value: String, expected: String) {
+            self.variable = variable
+            self.value = value
+            self.expected = expected
+        }
+
         public var description: String { "\(variable)='\(value)' is invalid: expected \(expected)" }
     }
 
@@ -27,7 +34,7 @@ public struct ServiceConfiguration: Sendable {
     ]
 
     public init(service: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        let settings = Settings(environment)
+        let settings = EnvironmentSettings(environment)
         self.service = service
         httpPort = try settings.integer("KINEXUS_HTTP_PORT", default: Self.defaultPorts[service] ?? 8090, range: 0...65535)
         redisURL = settings.string("KINEXUS_REDIS_URL", default: RedisConfiguration.defaultURL)
@@ -54,18 +61,18 @@ public struct ServiceConfiguration: Sendable {
 }
 
 /// Reads and checks `KINEXUS_*` values.
-struct Settings {
+public struct EnvironmentSettings: Sendable {
     let environment: [String: String]
 
-    init(_ environment: [String: String]) {
+    public init(_ environment: [String: String]) {
         self.environment = environment
     }
 
-    func string(_ name: String, default value: String) -> String {
+    public func string(_ name: String, default value: String) -> String {
         environment[name].flatMap { $0.isEmpty ? nil : $0 } ?? value
     }
 
-    func integer(_ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+    public func integer(_ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
         guard let text = environment[name], !text.isEmpty else { return value }
         guard let number = Int(text), range.contains(number) else {
             throw ServiceConfiguration.InvalidSetting(
@@ -75,7 +82,7 @@ struct Settings {
     }
 
     /// `30` (seconds), `30s`, `500ms`, `5m` or `1h`.
-    func duration(_ name: String, default value: Duration) throws -> Duration {
+    public func duration(_ name: String, default value: Duration) throws -> Duration {
         guard let text = environment[name], !text.isEmpty else { return value }
         guard let duration = Self.parseDuration(text) else {
             throw ServiceConfiguration.InvalidSetting(

@@ -1,0 +1,113 @@
+import Foundation
+import GitHub
+
+/// Where repositories come from and where pull requests go: GitHub, or bare repositories on local disk.
+public protocol CodeHost: Sendable {
+    /// The URL a task's workspace is cloned from.
+    func cloneSource(repository: String) async throws -> String
+    /// The header git sends to the clone source, if it needs one.
+    var gitAuthorization: String? { get }
+    /// Publishes the workspace's branch and opens its pull request.
+    func openPullRequest(from workspace: Workspace, repository: String, brief: TaskBrief, body: String) async throws
+        -> OpenedPullRequest
+}
+
+public struct OpenedPullRequest: Sendable, Equatable {
+    /// GitHub's number; nil for a local repository, where Postgres numbers the record.
+    public let number: Int?
+    public let url: String?
+}
+
+/// The embedded default: bare repositories under the data directory (created, with a first commit, when
+/// first named); the branch is pushed there and the pull request exists only as Kinexus's record.
+public struct LocalRepositories: CodeHost {
+    public let root: String
+
+    public init(root: String) {
+        self.root = root
+    }
+
+    public var gitAuthorization: String? { nil }
+
+    public func path(of repository: String) -> String { "\(root)/\(repository).git" }
+
+    public func cloneSource(repository: String) async throws -> String {
+        let path = path(of: repository)
+        let exists = try await OutputFiles.offPool { FileManager.default.fileExists(atPath: path + "/HEAD") }
+        if !exists { try await create(path) }
+        return "file://" + path
+    }
+
+    /// Builds the repository beside its final path and renames it into place, so replicas that create it
+    /// at the same moment never see half of one.
+    private func create(_ path: String) async throws {
+        let building = path + ".building-\(UUID().uuidString)"
+        try await OutputFiles.offPool {
+            try FileManager.default.createDirectory(atPath: building, withIntermediateDirectories: true)
+        }
+        let git = Git(directory: building)
+        try await git.run("init", "--quiet", "--bare", "--initial-branch", LocalRepositories.initialBranch)
+        let readme = try await git.run("hash-object", "-w", "--stdin", input: "# Repository\n\nCreated by Kinexus for generated code.\n")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let tree = try await git.run("mktree", input: "100644 blob \(readme)\tREADME.md\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        let commit = try await git.run("commit-tree", tree, "-m", "Initial commit").trimmingCharacters(in: .whitespacesAndNewlines)
+        try await git.run("update-ref", "refs/heads/\(LocalRepositories.initialBranch)", commit)
+        try await OutputFiles.offPool {
+            if rename(building, path) != 0 { try? FileManager.default.removeItem(atPath: building) }
+        }
+    }
+
+    static let initialBranch = "main"
+
+    public func openPullRequest(from workspace: Workspace, repository: String, brief: TaskBrief, body: String) async throws
+        -> OpenedPullRequest
+    {
+        try await workspace.push()
+        return OpenedPullRequest(number: nil, url: nil)
+    }
+}
+
+/// GitHub: the workspace is cloned over HTTPS with the token; the branch is created through the REST API
+/// as one commit on the base, and the pull request opened there.
+public struct GitHubRepository: CodeHost {
+    let client: GitHubClient
+    let cloneURL: String
+    let token: String
+
+    public init(client: GitHubClient, cloneURL: String, token: String) {
+        self.client = client
+        self.cloneURL = cloneURL
+        self.token = token
+    }
+
+    public var gitAuthorization: String? {
+        "Authorization: Basic " + Data("x-access-token:\(token)".utf8).base64EncodedString()
+    }
+
+    public func cloneSource(repository: String) async throws -> String { cloneURL }
+
+    public func openPullRequest(from workspace: Workspace, repository: String, brief: TaskBrief, body: String) async throws
+        -> OpenedPullRequest
+    {
+        let changes = try await workspace.changes()
+        let root = workspace.path
+        let entries = try await OutputFiles.offPool {
+            try changes.map { change in
+                GitHubClient.TreeEntry(path: change.path, mode: change.mode ?? "100644",
+                                       content: change.mode == nil ? nil : try Self.content(of: root + "/" + change.path, mode: change.mode))
+            }
+        }
+        let tree = try await client.createTree(base: try await workspace.baseTree(), entries: entries)
+        let commit = try await client.createCommit(message: brief.pullRequestTitle, tree: tree, parents: [workspace.baseCommit])
+        try await client.setBranch(brief.branch, to: commit)
+        let opened = try await client.openPullRequest(title: brief.pullRequestTitle, body: body, head: brief.branch,
+                                                      base: brief.baseBranch)
+        return OpenedPullRequest(number: opened.number, url: opened.url)
+    }
+
+    /// A file's bytes, or for a symbolic link (mode 120000) the path it points to, as git stores it.
+    static func content(of path: String, mode: String?) throws -> Data {
+        if mode == "120000" { return Data(try FileManager.default.destinationOfSymbolicLink(atPath: path).utf8) }
+        return try Data(contentsOf: URL(fileURLWithPath: path))
+    }
+}

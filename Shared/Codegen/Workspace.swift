@@ -1,0 +1,123 @@
+import Foundation
+
+/// A task's own clone of the repository, on the task's branch. Each attempt starts from a fresh clone,
+/// so a task picked up after a replica died never sees what the dead attempt left behind.
+public struct Workspace: Sendable {
+    public let path: String
+    public let branch: String
+    /// The commit the branch starts from.
+    public let baseCommit: String
+    let git: Git
+
+    /// Clones `baseBranch` of `source` (a URL) into `path`, replacing anything there, and starts `branch`.
+    public static func create(
+        at path: String, source: String, baseBranch: String, branch: String, authorizationHeader: String? = nil
+    ) async throws -> Workspace {
+        let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try await OutputFiles.offPool {
+            try? FileManager.default.removeItem(atPath: path)
+            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        }
+        try await Git(directory: parent, authorizationHeader: authorizationHeader)
+            .run("clone", "--quiet", "--depth", "1", "--single-branch", "--branch", baseBranch, "--", source, path)
+        let git = Git(directory: path, authorizationHeader: authorizationHeader)
+        try await git.run("checkout", "--quiet", "-b", branch)
+        let base = try await git.run("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+        return Workspace(path: path, branch: branch, baseCommit: base, git: git)
+    }
+
+    /// Writes a file the agent reads but that is never committed.
+    public func writeUncommitted(_ name: String, contents: String) async throws {
+        let path = self.path
+        try await OutputFiles.offPool {
+            try Data(contents.utf8).write(to: URL(fileURLWithPath: path + "/" + name))
+            let exclude = URL(fileURLWithPath: path + "/.git/info/exclude")
+            try? FileManager.default.createDirectory(at: exclude.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let excluded = (try? String(contentsOf: exclude, encoding: .utf8)) ?? ""
+            try Data((excluded + "\n/" + name + "\n").utf8).write(to: exclude)
+        }
+    }
+
+    /// Commits everything the agent changed, commits it made itself included, as one commit on the branch;
+    /// answers false when nothing changed.
+    public func commitAll(message: String) async throws -> Bool {
+        try await git.run("add", "--all")
+        try await git.run("reset", "--quiet", "--soft", baseCommit)
+        let staged = try await git.run("diff", "--cached", "--name-only")
+        guard !staged.isEmpty else { return false }
+        try await git.run("commit", "--quiet", "--no-verify", "--file", "-", input: message)
+        return true
+    }
+
+    /// The files the branch changes against its base.
+    public func changes() async throws -> [FileChange] {
+        FileChange.parse(rawDiff: try await git.run("diff", "--raw", "--no-renames", "-z", baseCommit, "HEAD"))
+    }
+
+    public func diffStat() async throws -> DiffStat {
+        DiffStat(numstat: try await git.run("diff", "--numstat", "--no-renames", baseCommit, "HEAD"))
+    }
+
+    /// The tree of the base commit, which the pull request's commit builds on.
+    public func baseTree() async throws -> String {
+        try await git.run("rev-parse", baseCommit + "^{tree}").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Pushes the branch, replacing it: the branch belongs to the task, and an earlier attempt may have
+    /// pushed before its replica died.
+    public func push() async throws {
+        try await git.run("push", "--quiet", "--force", "origin", "HEAD:refs/heads/" + branch)
+    }
+
+    public func remove() async {
+        let path = self.path
+        _ = try? await OutputFiles.offPool { try FileManager.default.removeItem(atPath: path) }
+    }
+}
+
+/// One file a branch adds, modifies or deletes.
+public struct FileChange: Sendable, Equatable {
+    public enum Kind: String, Sendable { case added = "A", modified = "M", deleted = "D", typeChanged = "T" }
+    public let path: String
+    public let kind: Kind
+    /// Git's file mode after the change (`100644`, `100755`, `120000`); nil when deleted.
+    public let mode: String?
+
+    /// Parses `git diff --raw -z`: `:oldmode newmode oldsha newsha status` NUL `path` NUL, repeated.
+    static func parse(rawDiff: String) -> [FileChange] {
+        var fields = rawDiff.split(separator: "\0", omittingEmptySubsequences: false)[...]
+        var changes: [FileChange] = []
+        while let header = fields.popFirst(), header.hasPrefix(":"), let path = fields.popFirst() {
+            let parts = header.dropFirst().split(separator: " ")
+            guard parts.count == 5, let kind = Kind(rawValue: String(parts[4].prefix(1))) else { continue }
+            changes.append(FileChange(path: String(path), kind: kind, mode: kind == .deleted ? nil : String(parts[1])))
+        }
+        return changes
+    }
+}
+
+/// Lines added and removed, as `git diff --numstat` counts them (binary files count as changed only).
+public struct DiffStat: Sendable, Equatable, Codable {
+    public let filesChanged: Int
+    public let insertions: Int
+    public let deletions: Int
+    public let files: [String]
+
+    init(numstat: String) {
+        let rows = numstat.split(separator: "\n").map { $0.split(separator: "\t", maxSplits: 2) }.filter { $0.count == 3 }
+        filesChanged = rows.count
+        insertions = rows.compactMap { Int($0[0]) }.reduce(0, +)
+        deletions = rows.compactMap { Int($0[1]) }.reduce(0, +)
+        files = rows.map { String($0[2]) }
+    }
+
+    /// `3 files changed, 40 insertions(+), 2 deletions(-)`, as git prints it.
+    public var summary: String {
+        "\(filesChanged) file\(filesChanged == 1 ? "" : "s") changed, \(insertions) insertion\(insertions == 1 ? "" : "s")(+), "
+            + "\(deletions) deletion\(deletions == 1 ? "" : "s")(-)"
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case filesChanged = "files_changed", insertions, deletions, files
+    }
+}

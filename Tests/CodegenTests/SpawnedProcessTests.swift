@@ -1,0 +1,92 @@
+import Codegen
+import Foundation
+import Testing
+
+/// Child processes: their whole group ends with them, on timeout and on cancellation; output is kept capped.
+struct SpawnedProcessTests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kinexus-spawn-\(UUID().uuidString)").path
+
+    init() throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    func shell(_ script: String, timeout: Duration = .seconds(20), limit: Int = 64 * 1024) -> SpawnedProcess {
+        SpawnedProcess(executable: "/bin/sh", arguments: ["-c", script], environment: ["PATH": "/usr/bin:/bin"],
+                       workingDirectory: directory, input: "the prompt\n", timeout: timeout, outputLimit: limit)
+    }
+
+    /// A process that exists and is not a zombie waiting for its parent (init) to reap it.
+    static func isAlive(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        let state = stat.split(separator: ")").last?.split(separator: " ").first
+        return state != "Z"
+    }
+
+    func backgroundPID() throws -> Int32 {
+        try #require(Int32(try String(contentsOfFile: directory + "/child.pid", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+
+    @Test func runsInTheDirectoryWithTheInputAndKeepsBothOutputs() async throws {
+        let outcome = try await shell("pwd; cat; echo oops >&2; exit 3").run()
+        #expect(outcome.status == 3)
+        #expect(!outcome.timedOut)
+        #expect(outcome.standardOutput == "\(directory)\nthe prompt\n")
+        #expect(outcome.standardError == "oops\n")
+    }
+
+    @Test func aTimedOutProcessTakesEverythingItStartedWithIt() async throws {
+        let started = ContinuousClock.now
+        let outcome = try await shell("sleep 60 & echo $! > child.pid; sleep 60", timeout: .seconds(1)).run()
+        #expect(outcome.timedOut)
+        #expect(ContinuousClock.now - started < .seconds(10))
+        let child = try backgroundPID()
+        #expect(await eventuallyGone(child), "the agent's background process \(child) outlived the timeout")
+    }
+
+    @Test func aProcessThatIgnoresTermIsKilled() async throws {
+        let outcome = try await shell("trap '' TERM; sleep 60 & echo $! > child.pid; while true; do sleep 1; done",
+                                      timeout: .milliseconds(500)).run()
+        #expect(outcome.timedOut)
+        #expect(outcome.status == 128 + SIGKILL)
+        #expect(await eventuallyGone(try backgroundPID()))
+    }
+
+    @Test func whatTheProcessLeavesRunningAfterItExitsIsStopped() async throws {
+        let outcome = try await shell("sleep 60 & echo $! > child.pid; exit 0").run()
+        #expect(outcome.status == 0)
+        #expect(await eventuallyGone(try backgroundPID()))
+    }
+
+    @Test func cancellingTheTaskKillsTheGroup() async throws {
+        let process = shell("sleep 60 & echo $! > child.pid; sleep 60")
+        let running = Task { try await process.run() }
+        let path = directory + "/child.pid"
+        #expect(await poll { FileManager.default.fileExists(atPath: path) })
+        try await Task.sleep(for: .milliseconds(100))
+        running.cancel()
+        await #expect(throws: CancellationError.self) { try await running.value }
+        #expect(await eventuallyGone(try backgroundPID()))
+    }
+
+    @Test func longOutputKeepsItsStartAndEnd() async throws {
+        let outcome = try await shell("echo FIRST; yes line | head -n 100000; echo LAST", limit: 2048).run()
+        #expect(outcome.standardOutput.hasPrefix("FIRST\n"))
+        #expect(outcome.standardOutput.hasSuffix("LAST\n"))
+        #expect(outcome.standardOutput.contains("bytes cut"))
+        #expect(outcome.standardOutput.utf8.count < 2200)
+    }
+
+    func eventuallyGone(_ pid: Int32) async -> Bool {
+        await poll { !Self.isAlive(pid) }
+    }
+
+    func poll(_ condition: () -> Bool) async -> Bool {
+        for _ in 0..<250 {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return condition()
+    }
+}
