@@ -63,7 +63,7 @@ let package = Package(
         .target(
             name: "Stories",
             dependencies: [
-                "StoryRules", "KinexusEvents", "KinexusPostgres", "KinexusServiceKit",
+                "StoryRules", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusServiceKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -154,7 +154,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ingress",
-            dependencies: ["Ingress", "Stories", "KinexusServiceKit"],
+            dependencies: ["Ingress", "Stories", "KinexusEvents", "KinexusServiceKit"],
             path: "Services/ingress"
         ),
         .target(
@@ -325,7 +325,7 @@ let package = Package(
         .testTarget(
             name: "StoriesTests",
             dependencies: [
-                "Stories", "KinexusTestSupport", "KinexusEvents", "KinexusPostgres",
+                "Stories", "Codegen", "KinexusBus", "KinexusRedis", "KinexusTestSupport", "KinexusEvents", "KinexusPostgres",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

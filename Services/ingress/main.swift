@@ -1,6 +1,7 @@
 import DocumentReview
 import Foundation
 import Ingress
+import KinexusEvents
 import KinexusServiceKit
 import Stories
 
@@ -9,7 +10,11 @@ let environment = ProcessInfo.processInfo.environment
 let configuration = configured { try IngressConfiguration(environment: environment) }
 let reviews = ReviewAPI(postgres: runtime.postgres, publisher: runtime.publisher, links: DiffLink(environment: environment),
                         apiToken: configuration.apiToken, logger: runtime.logger)
-let stories = StoriesAPI(store: StoryStore(client: runtime.postgres, logger: runtime.logger), apiToken: configuration.apiToken)
+let storyStore = StoryStore(client: runtime.postgres, logger: runtime.logger)
+let stories = StoriesAPI(store: storyStore, apiToken: configuration.apiToken)
+let tasks = TasksAPI(tasks: TaskRequests(client: runtime.postgres, logger: runtime.logger), stories: storyStore,
+                     publisher: runtime.publisher, target: configured { try CodegenTarget(environment: environment) },
+                     apiToken: configuration.apiToken, logger: runtime.logger)
 try await runtime.run(migrations: try StoryStore.migrations()) { router in
     IngressRoutes(configuration: configuration, redis: runtime.redis, publisher: runtime.publisher, logger: runtime.logger)
         .add(to: router)
@@ -17,4 +22,5 @@ try await runtime.run(migrations: try StoryStore.migrations()) { router in
     PagesAPI(postgres: runtime.postgres, logger: runtime.logger).add(to: router)
     DocumentsAPI(postgres: runtime.postgres, logger: runtime.logger).add(to: router)
     stories.add(to: router)
+    tasks.add(to: router)
 }

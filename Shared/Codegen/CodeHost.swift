@@ -1,8 +1,11 @@
 import Foundation
 import GitHub
+import KinexusEvents
 
 /// Where repositories come from and where pull requests go: GitHub, or bare repositories on local disk.
 public protocol CodeHost: Sendable {
+    /// Why the host cannot take pull requests for `repository`, or nil when it can.
+    func refusal(of repository: String) -> String?
     /// The URL a task's workspace is cloned from.
     func cloneSource(repository: String) async throws -> String
     /// The header git sends to the clone source, if it needs one.
@@ -16,6 +19,11 @@ public struct OpenedPullRequest: Sendable, Equatable {
     /// GitHub's number; nil for a local repository, where Postgres numbers the record.
     public let number: Int?
     public let url: String?
+
+    public init(number: Int?, url: String?) {
+        self.number = number
+        self.url = url
+    }
 }
 
 /// The embedded default: bare repositories under the data directory (created, with a first commit, when
@@ -28,6 +36,10 @@ public struct LocalRepositories: CodeHost {
     }
 
     public var gitAuthorization: String? { nil }
+
+    public func refusal(of repository: String) -> String? {
+        CodegenRequested.isValidRepository(repository) ? nil : "'\(repository)' is not a repository name (owner/name)"
+    }
 
     public func path(of repository: String) -> String { "\(root)/\(repository).git" }
 
@@ -85,6 +97,10 @@ public struct GitHubRepository: CodeHost {
     }
 
     public func cloneSource(repository: String) async throws -> String { cloneURL }
+
+    public func refusal(of repository: String) -> String? {
+        repository == client.repository ? nil : "pull requests go to \(client.repository) only (KINEXUS_GITHUB_REPO), not to \(repository)"
+    }
 
     public func openPullRequest(from workspace: Workspace, repository: String, brief: TaskBrief, body: String) async throws
         -> OpenedPullRequest

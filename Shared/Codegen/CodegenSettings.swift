@@ -39,17 +39,10 @@ public struct CodegenSettings: Sendable {
         transcriptLimit = try settings.integer("KINEXUS_CODEGEN_TRANSCRIPT_LIMIT", default: 256 * 1024, range: 1024...(16 << 20))
         dataDirectory = URL(fileURLWithPath: settings.string("KINEXUS_DATA_DIR", default: "data")).standardizedFileURL.path
         publicURL = settings.string("KINEXUS_PUBLIC_URL", default: "http://localhost:8080")
-        baseBranch = settings.string("KINEXUS_CODEGEN_BASE_BRANCH", default: "main")
-        guard CodegenRequested.isValidBranch(baseBranch) else {
-            throw ServiceConfiguration.InvalidSetting(variable: "KINEXUS_CODEGEN_BASE_BRANCH", value: baseBranch,
-                                                      expected: "a git branch name")
-        }
+        let target = try CodegenTarget(environment: environment)
+        repository = target.repository
+        baseBranch = target.baseBranch
         let gitHubRepository = environment["KINEXUS_GITHUB_REPO"].flatMap { $0.isEmpty ? nil : $0 }
-        repository = gitHubRepository ?? settings.string("KINEXUS_CODEGEN_REPOSITORY", default: "kinexus/workspace")
-        guard CodegenRequested.isValidRepository(repository) else {
-            throw ServiceConfiguration.InvalidSetting(variable: gitHubRepository == nil ? "KINEXUS_CODEGEN_REPOSITORY" : "KINEXUS_GITHUB_REPO",
-                                                      value: repository, expected: "owner/name")
-        }
         switch (environment["KINEXUS_GITHUB_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }, gitHubRepository) {
         case (nil, nil):
             gitHub = nil

@@ -82,6 +82,9 @@ public struct CodegenWorker: Sendable {
 
     /// Runs the task in its workspace; nil when another run owns the task by the end.
     private func execute(_ brief: TaskBrief, repository: String, run: UUID, logger: Logger) async throws -> TaskStore.Outcome? {
+        if let refusal = host.refusal(of: repository) {
+            return try await fail(brief, run: run, error: refusal, transcript: "")
+        }
         let workspace = try await Workspace.create(
             at: "\(settings.workspaces)/\(brief.taskID)", source: try await host.cloneSource(repository: repository),
             baseBranch: brief.baseBranch, branch: brief.branch, authorizationHeader: host.gitAuthorization)

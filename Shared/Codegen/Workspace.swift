@@ -103,7 +103,7 @@ public struct DiffStat: Sendable, Equatable, Codable {
     public let deletions: Int
     public let files: [String]
 
-    init(numstat: String) {
+    public init(numstat: String) {
         let rows = numstat.split(separator: "\n").map { $0.split(separator: "\t", maxSplits: 2) }.filter { $0.count == 3 }
         filesChanged = rows.count
         insertions = rows.compactMap { Int($0[0]) }.reduce(0, +)

@@ -108,12 +108,7 @@ public struct ReviewAPI: Sendable {
     }
 
     func decide(_ request: Request, id: String) async throws -> Response {
-        guard let apiToken else {
-            return jsonResponse(.serviceUnavailable, ErrorBody(error: "KINEXUS_API_TOKEN is not configured", code: "no_api_token"))
-        }
-        guard BearerToken.matches(request.headers[.authorization], apiToken) else {
-            return jsonResponse(.unauthorized, ErrorBody(error: "Authorization: Bearer <KINEXUS_API_TOKEN> is required", code: "unauthorized"))
-        }
+        if let refusal = BearerToken.refusal(of: request, apiToken: apiToken) { return refusal }
         let body = try await request.body.collect(upTo: 64 * 1024)
         let input: DecisionRequest
         do {

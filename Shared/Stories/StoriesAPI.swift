@@ -73,7 +73,7 @@ public struct StoriesAPI: Sendable {
     }
 
     func save(_ request: Request, id: String?) async throws -> Response {
-        if let refusal = unauthorized(request) { return refusal }
+        if let refusal = BearerToken.refusal(of: request, apiToken: apiToken) { return refusal }
         let current: Story
         if let id {
             guard let uuid = UUID(uuidString: id), let existing = try await store.story(uuid) else { return notFound(id) }
@@ -113,7 +113,7 @@ public struct StoriesAPI: Sendable {
     }
 
     func delete(_ request: Request, id: String) async throws -> Response {
-        if let refusal = unauthorized(request) { return refusal }
+        if let refusal = BearerToken.refusal(of: request, apiToken: apiToken) { return refusal }
         guard let uuid = UUID(uuidString: id), try await store.story(uuid) != nil else { return notFound(id) }
         guard try await store.deleteLeaf(uuid) else {
             return jsonResponse(.conflict, ErrorBody(error: "story \(id) has children; delete or move them first", code: "HAS_CHILDREN"))
@@ -122,7 +122,7 @@ public struct StoriesAPI: Sendable {
     }
 
     func saveTest(_ request: Request, storyID: String?, testID: String?) async throws -> Response {
-        if let refusal = unauthorized(request) { return refusal }
+        if let refusal = BearerToken.refusal(of: request, apiToken: apiToken) { return refusal }
         let current: AcceptanceTest
         if let testID {
             guard let uuid = UUID(uuidString: testID), let existing = try await store.test(uuid) else {
@@ -186,16 +186,6 @@ public struct StoriesAPI: Sendable {
     struct SavedBody: Encodable {
         let story: Story
         let warnings: [InvestWarning]
-    }
-
-    private func unauthorized(_ request: Request) -> Response? {
-        guard let apiToken else {
-            return jsonResponse(.serviceUnavailable, ErrorBody(error: "KINEXUS_API_TOKEN is not configured", code: "no_api_token"))
-        }
-        guard BearerToken.matches(request.headers[.authorization], apiToken) else {
-            return jsonResponse(.unauthorized, ErrorBody(error: "Authorization: Bearer <KINEXUS_API_TOKEN> is required", code: "unauthorized"))
-        }
-        return nil
     }
 
     private func notFound(_ id: String) -> Response {

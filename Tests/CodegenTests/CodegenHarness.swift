@@ -28,7 +28,7 @@ struct CodegenHarness {
     }
 
     func withCodegen(
-        agent: any CodingAgent, maxSessions: Int = 5, timeoutSeconds: Int = 60, replicas: Int = 1,
+        agent: any CodingAgent, host: (any CodeHost)? = nil, maxSessions: Int = 5, timeoutSeconds: Int = 60, replicas: Int = 1,
         _ body: @Sendable (EventPublisher, PostgresClient, RedisClient) async throws -> Void
     ) async throws {
         let redis = try RedisClient(url: try TestEnvironment.redisURL(database: Self.redisDatabase))
@@ -45,7 +45,7 @@ struct CodegenHarness {
                 configuration.retryBaseDelay = .milliseconds(100)
                 configuration.maxAttempts = 2
                 let worker = CodegenWorker(
-                    store: TaskStore(client: postgres, logger: logger), host: LocalRepositories(root: settings.repositories),
+                    store: TaskStore(client: postgres, logger: logger), host: host ?? LocalRepositories(root: settings.repositories),
                     agent: agent, settings: settings, consumer: configuration.consumer, maxAttempts: configuration.maxAttempts,
                     heartbeatInterval: .milliseconds(200), logger: logger)
                 return try EventConsumer(redis: redis, configuration: configuration, subscriptions: try worker.subscriptions(),

@@ -1,0 +1,193 @@
+import Foundation
+import Hummingbird
+import KinexusBus
+import KinexusEvents
+import KinexusServiceKit
+import Logging
+
+/// The Kiro-compatible task API over the codegen service: `POST /api/chat`, `GET /api/task/{id}`,
+/// `POST /api/stories/{id}/generate` (the "Generate Code & PR" button), `GET /api/codegen/health`, and
+/// `GET /api/codegen/pulls/{number}` for the pull requests of local repositories.
+public struct TasksAPI: Sendable {
+    let tasks: TaskRequests
+    let stories: StoryStore
+    let publisher: EventPublisher
+    let target: CodegenTarget
+    let apiToken: String?
+    let logger: Logger
+    let started = ContinuousClock.now
+
+    /// A prompt's limit in bytes, so that its event stays well under the bus's 256 KB.
+    static let largestPrompt = 100_000
+
+    public init(tasks: TaskRequests, stories: StoryStore, publisher: EventPublisher, target: CodegenTarget, apiToken: String?,
+                logger: Logger) {
+        self.tasks = tasks
+        self.stories = stories
+        self.publisher = publisher
+        self.target = target
+        self.apiToken = apiToken
+        self.logger = logger
+    }
+
+    public func add(to router: Router<BasicRequestContext>) {
+        router.post("/api/chat") { request, _ in try await chat(request) }
+        router.get("/api/task/:id") { _, context in try await task(context.parameters.get("id") ?? "") }
+        router.post("/api/stories/:id/generate") { request, context in try await generate(request, storyID: context.parameters.get("id") ?? "") }
+        router.get("/api/codegen/health") { _, _ in try await health() }
+        router.get("/api/codegen/pulls/:number") { _, context in try await pullRequest(context.parameters.get("number") ?? "") }
+    }
+
+    struct ChatInput: Decodable {
+        let message: String
+        let sessionID: String?
+        let repository: String?
+        let baseBranch: String?
+
+        enum CodingKeys: String, CodingKey {
+            case message, sessionID = "session_id", repository, baseBranch = "base_branch"
+        }
+    }
+
+    struct TargetInput: Decodable {
+        let repository: String?
+        let baseBranch: String?
+
+        enum CodingKeys: String, CodingKey {
+            case repository, baseBranch = "base_branch"
+        }
+    }
+
+    struct Submitted: Encodable {
+        let taskID: String
+        let status = "pending"
+        let storyID: String?
+
+        enum CodingKeys: String, CodingKey {
+            case taskID = "task_id", status, storyID = "story_id"
+        }
+    }
+
+    func chat(_ request: Request) async throws -> Response {
+        if let refusal = BearerToken.refusal(of: request, apiToken: apiToken) { return refusal }
+        let input: ChatInput
+        switch try await decode(ChatInput.self, request) {
+        case .failure(let failure): return failure.answer
+        case .success(let decoded): input = decoded
+        }
+        guard !input.message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return invalid("message", "is empty") }
+        guard input.message.utf8.count <= Self.largestPrompt else { return invalid("message", "is over \(Self.largestPrompt) bytes") }
+        if let session = input.sessionID, session.isEmpty || session.count > 200 {
+            return invalid("session_id", "must have 1 to 200 characters")
+        }
+        let target: CodegenTarget
+        switch self.target(repository: input.repository, baseBranch: input.baseBranch) {
+        case .failure(let failure): return failure.answer
+        case .success(let chosen): target = chosen
+        }
+        return try await submit(CodegenRequested(
+            taskID: UUID().lowercased, prompt: input.message, sessionID: input.sessionID,
+            repository: target.repository, baseBranch: target.baseBranch), storyID: nil, target: target)
+    }
+
+    func generate(_ request: Request, storyID: String) async throws -> Response {
+        if let refusal = BearerToken.refusal(of: request, apiToken: apiToken) { return refusal }
+        guard let id = UUID(uuidString: storyID), let story = try await stories.story(id) else {
+            return jsonResponse(.notFound, ErrorBody(error: "no story \(storyID)", code: "not_found"))
+        }
+        let input: TargetInput
+        switch try await decode(TargetInput.self, request, emptyMeans: TargetInput(repository: nil, baseBranch: nil)) {
+        case .failure(let failure): return failure.answer
+        case .success(let decoded): input = decoded
+        }
+        let target: CodegenTarget
+        switch self.target(repository: input.repository, baseBranch: input.baseBranch) {
+        case .failure(let failure): return failure.answer
+        case .success(let chosen): target = chosen
+        }
+        let tests = try await stories.tests(of: id)
+        let prompt = StoryPrompt.prompt(story, tests: tests, target: target)
+        guard prompt.utf8.count <= Self.largestPrompt else {
+            return jsonResponse(.unprocessableContent, ErrorBody(
+                error: "the story and its tests make a prompt over \(Self.largestPrompt) bytes", code: "prompt_too_large"))
+        }
+        return try await submit(CodegenRequested(
+            taskID: UUID().lowercased, prompt: prompt, storyID: id.lowercased, title: story.title,
+            acceptanceTests: StoryPrompt.criteria(tests), repository: target.repository, baseBranch: target.baseBranch),
+            storyID: id, target: target)
+    }
+
+    /// Records the task, then publishes it; if publishing fails the record goes too, so no task waits
+    /// forever for an event that was never sent.
+    private func submit(_ request: CodegenRequested, storyID: UUID?, target: CodegenTarget) async throws -> Response {
+        try await tasks.insert(request, storyID: storyID, target: target)
+        do {
+            try await publisher.publish(request, source: .stories, id: EventID.derived(from: "codegen-requested/\(request.taskID)"))
+        } catch {
+            logger.error("cannot publish CodegenRequested", metadata: ["task_id": "\(request.taskID)", "error": "\(error)"])
+            try await tasks.delete(request.taskID)
+            return jsonResponse(.serviceUnavailable, ErrorBody(error: "the task could not be queued; try again", code: "bus_unavailable"))
+        }
+        logger.info("task submitted", metadata: ["task_id": "\(request.taskID)", "story_id": "\(request.storyID ?? "")"])
+        return jsonResponse(.accepted, Submitted(taskID: request.taskID, storyID: request.storyID))
+    }
+
+    func task(_ id: String) async throws -> Response {
+        guard let uuid = UUID(uuidString: id), let status = try await tasks.status(uuid) else {
+            return jsonResponse(.notFound, ErrorBody(error: "no task \(id)", code: "not_found"))
+        }
+        return jsonResponse(.ok, status)
+    }
+
+    struct Health: Encodable {
+        let status = "ok"
+        let activeSessions: Int
+        let queueLength: Int
+        let uptimeSeconds: Int
+
+        enum CodingKeys: String, CodingKey {
+            case status, activeSessions = "active_sessions", queueLength = "queue_length", uptimeSeconds = "uptime_seconds"
+        }
+    }
+
+    func health() async throws -> Response {
+        let (active, queued) = try await tasks.load()
+        return jsonResponse(.ok, Health(activeSessions: active, queueLength: queued,
+                                        uptimeSeconds: Int((ContinuousClock.now - started).components.seconds)))
+    }
+
+    func pullRequest(_ number: String) async throws -> Response {
+        guard let value = Int64(number), let pull = try await tasks.pullRequest(value) else {
+            return jsonResponse(.notFound, ErrorBody(error: "no pull request \(number)", code: "not_found"))
+        }
+        return jsonResponse(.ok, pull)
+    }
+
+    private func target(repository: String?, baseBranch: String?) -> Result<CodegenTarget, Failure> {
+        if let repository, !CodegenRequested.isValidRepository(repository) { return .failure(Failure(invalid("repository", "must be owner/name"))) }
+        if let baseBranch, !CodegenRequested.isValidBranch(baseBranch) { return .failure(Failure(invalid("base_branch", "is not a git branch name"))) }
+        return .success(CodegenTarget(repository: repository ?? target.repository, baseBranch: baseBranch ?? target.baseBranch))
+    }
+
+    /// A refusal to send back, as the failure of a `Result`.
+    struct Failure: Error {
+        let answer: Response
+        init(_ answer: Response) { self.answer = answer }
+    }
+
+    private func decode<Input: Decodable>(_ type: Input.Type, _ request: Request, emptyMeans empty: Input? = nil) async throws
+        -> Result<Input, Failure>
+    {
+        let body = try await request.body.collect(upTo: 256 * 1024)
+        if body.readableBytes == 0, let empty { return .success(empty) }
+        do {
+            return .success(try JSONDecoder().decode(Input.self, from: Data(buffer: body)))
+        } catch {
+            return .failure(Failure(jsonResponse(.badRequest, ErrorBody(error: "invalid body: \(describeDecodingProblem(error))", code: "invalid_body"))))
+        }
+    }
+
+    private func invalid(_ field: String, _ problem: String) -> Response {
+        jsonResponse(.badRequest, ErrorBody(error: "'\(field)' \(problem)", code: "invalid_field"))
+    }
+}
