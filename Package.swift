@@ -344,7 +344,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "KinexusTestSupport", "KinexusBus", "KinexusEvents", "ingress", "orchestrator", "reviewer", "approver",
+                "KinexusTestSupport", "KinexusBus", "KinexusEvents", "ingress", "orchestrator", "reviewer", "approver", "codegen",
             ],
             path: "Tests/EndToEndTests"
         ),

@@ -7,6 +7,7 @@ need_packages() {
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
     pkg-config --exists hiredis 2>/dev/null || missing+=(libhiredis-dev pkg-config)
     [ -f /usr/include/cmark-gfm-core-extensions.h ] || missing+=(libcmark-gfm-dev libcmark-gfm-extensions-dev)
+    command -v git >/dev/null || missing+=(git)
     missing+=("$@")
     local wanted=()
     for package in "${missing[@]}"; do

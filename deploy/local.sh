@@ -26,6 +26,7 @@ up() {
     export KINEXUS_REDIS_URL="redis://127.0.0.1:$redis_port/0"
     export KINEXUS_POSTGRES_URL="postgres://kinexus:kinexus@127.0.0.1:$postgres_port/kinexus"
     export KINEXUS_API_TOKEN="${KINEXUS_API_TOKEN:-local-dev-token}"
+    export KINEXUS_DATA_DIR="${KINEXUS_DATA_DIR:-$state/data}"
     pids=()
     stop_all() {
         trap - INT TERM EXIT

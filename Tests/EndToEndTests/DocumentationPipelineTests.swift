@@ -52,18 +52,6 @@ struct DocumentationPipelineTests {
         return Services(processes: processes, ingress: ingress)
     }
 
-    func request(_ url: String, method: String = "GET", body: Data? = nil, headers: [String: String] = [:]) async
-        -> (status: Int, body: String)?
-    {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = method
-        request.httpBody = body
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        guard let (data, response) = try? await URLSession.shared.data(for: request), let http = response as? HTTPURLResponse
-        else { return nil }
-        return (http.statusCode, String(decoding: data, as: UTF8.self))
-    }
-
     /// The latest ReviewRequested for `ticketKey` with at least `version`.
     func review(ticketKey: String, version: Int, redis: RedisClient) async throws -> ReviewRequested? {
         let stream = Topic(source: "kinexus.reviewer", detailType: "ReviewRequested").streamKey
