@@ -63,7 +63,7 @@ let package = Package(
         .target(
             name: "Stories",
             dependencies: [
-                "StoryRules", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusServiceKit",
+                "StoryRules", "DocumentWriting", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusServiceKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -154,7 +154,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ingress",
-            dependencies: ["Ingress", "Stories", "KinexusEvents", "KinexusServiceKit"],
+            dependencies: ["Ingress", "Stories", "LanguageModels", "KinexusEvents", "KinexusServiceKit"],
             path: "Services/ingress"
         ),
         .target(
@@ -325,7 +325,7 @@ let package = Package(
         .testTarget(
             name: "StoriesTests",
             dependencies: [
-                "Stories", "Codegen", "KinexusBus", "KinexusRedis", "KinexusTestSupport", "KinexusEvents", "KinexusPostgres",
+                "Stories", "Codegen", "DocumentWriting", "KinexusBus", "KinexusRedis", "KinexusTestSupport", "KinexusEvents", "KinexusPostgres",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

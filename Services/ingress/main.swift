@@ -3,6 +3,7 @@ import Foundation
 import Ingress
 import KinexusEvents
 import KinexusServiceKit
+import LanguageModels
 import Stories
 
 let runtime = configured { try ServiceRuntime(service: "ingress") }
@@ -11,7 +12,10 @@ let configuration = configured { try IngressConfiguration(environment: environme
 let reviews = ReviewAPI(postgres: runtime.postgres, publisher: runtime.publisher, links: DiffLink(environment: environment),
                         apiToken: configuration.apiToken, logger: runtime.logger)
 let storyStore = StoryStore(client: runtime.postgres, logger: runtime.logger)
-let stories = StoriesAPI(store: storyStore, apiToken: configuration.apiToken)
+let investModel = configured { try WriterConfiguration.model(environment: environment, logger: runtime.logger) }
+let investBudget = configured { try EnvironmentSettings(environment).duration("KINEXUS_INVEST_TIMEOUT", default: .seconds(15)) }
+let stories = StoriesAPI(store: storyStore, invest: InvestReviewer(model: investModel?.0, budget: investBudget, logger: runtime.logger),
+                         apiToken: configuration.apiToken)
 let tasks = TasksAPI(tasks: TaskRequests(client: runtime.postgres, logger: runtime.logger), stories: storyStore,
                      publisher: runtime.publisher, target: configured { try CodegenTarget(environment: environment) },
                      apiToken: configuration.apiToken, logger: runtime.logger)

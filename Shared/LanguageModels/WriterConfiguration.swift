@@ -14,9 +14,15 @@ public enum WriterConfiguration {
     }
 
     public static func writer(environment: [String: String], logger: Logger) throws -> any TextGenerator {
+        guard let (model, promptLimit) = try model(environment: environment, logger: logger) else { return TemplateWriter() }
+        return ModelWriter(model: model, promptLimit: promptLimit)
+    }
+
+    /// The model `KINEXUS_LLM_*` configures and the prompt bound, or nil for `template`: no model at all.
+    public static func model(environment: [String: String], logger: Logger) throws -> (any LanguageModel, promptLimit: Int)? {
         let value = { (name: String) in environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         let provider = value("KINEXUS_LLM_PROVIDER")?.lowercased() ?? "template"
-        if provider == "template" { return TemplateWriter() }
+        if provider == "template" { return nil }
         guard let model = value("KINEXUS_LLM_MODEL") else {
             throw Invalid(variable: "KINEXUS_LLM_MODEL", problem: "must name a model when KINEXUS_LLM_PROVIDER is \(provider)")
         }
@@ -27,14 +33,13 @@ public enum WriterConfiguration {
         switch provider {
         case "openai":
             let base = value("KINEXUS_LLM_BASE_URL") ?? "https://api.openai.com/v1"
-            return ModelWriter(model: OpenAICompatibleModel(baseURL: base, model: model, apiKey: value("KINEXUS_LLM_API_KEY"), http: http),
-                               promptLimit: promptLimit)
+            return (OpenAICompatibleModel(baseURL: base, model: model, apiKey: value("KINEXUS_LLM_API_KEY"), http: http), promptLimit)
         case "anthropic":
             guard let key = value("KINEXUS_LLM_API_KEY") else {
                 throw Invalid(variable: "KINEXUS_LLM_API_KEY", problem: "is required by the anthropic provider")
             }
             let base = value("KINEXUS_LLM_BASE_URL") ?? "https://api.anthropic.com"
-            return ModelWriter(model: AnthropicModel(baseURL: base, model: model, apiKey: key, http: http), promptLimit: promptLimit)
+            return (AnthropicModel(baseURL: base, model: model, apiKey: key, http: http), promptLimit)
         default:
             throw Invalid(variable: "KINEXUS_LLM_PROVIDER", problem: "is '\(provider)'; use template, openai or anthropic")
         }

@@ -10,10 +10,12 @@ import StoryRules
 /// tests whose every Then step is measurable.
 public struct StoriesAPI: Sendable {
     let store: StoryStore
+    let invest: InvestReviewer
     let apiToken: String?
 
-    public init(store: StoryStore, apiToken: String?) {
+    public init(store: StoryStore, invest: InvestReviewer, apiToken: String?) {
         self.store = store
+        self.invest = invest
         self.apiToken = apiToken
     }
 
@@ -104,7 +106,7 @@ public struct StoriesAPI: Sendable {
                 return jsonResponse(.conflict, BlockedBody(details: blockers))
             }
         }
-        let warnings = InvestCheck.warnings(for: story.draft(isEpic: !children.isEmpty))
+        let warnings = await invest.warnings(for: story.draft(isEpic: !children.isEmpty))
         if !warnings.isEmpty, input.acceptWarnings != true {
             return jsonResponse(.conflict, WarningsBody(warnings: warnings))
         }

@@ -6,6 +6,7 @@ import KinexusPostgres
 import KinexusTestSupport
 import Logging
 import PostgresNIO
+import DocumentWriting
 import Stories
 import Testing
 
@@ -14,14 +15,16 @@ struct StoriesAPITests {
     static let token = "stories-token"
     let logger = Logger(label: "test")
 
-    func withAPI(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    func withAPI(model: (any LanguageModel)? = nil, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let postgres = PostgresClient(configuration: try PostgresSettings.configuration(url: try TestEnvironment.postgresURL()),
                                       backgroundLogger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await postgres.run() }
             try await MigrationRunner(client: postgres, service: "ingress", logger: logger).run(try StoryStore.migrations())
             let router = Router()
-            StoriesAPI(store: StoryStore(client: postgres, logger: logger), apiToken: Self.token).add(to: router)
+            StoriesAPI(store: StoryStore(client: postgres, logger: logger),
+                       invest: InvestReviewer(model: model, budget: .milliseconds(500), logger: logger), apiToken: Self.token)
+                .add(to: router)
             try await Application(router: router).test(.router) { client in try await body(client) }
             tasks.cancelAll()
         }
@@ -96,6 +99,61 @@ struct StoriesAPITests {
             let id = try #require(saved.json["story"]?["id"]?.stringValue)
             let big = try await send(client, .patch, "/api/stories/\(id)", ["story_points": 21, "accept_warnings": true])
             #expect(big.json["story"]?["story_points"] == 21)
+        }
+    }
+
+    /// A model that answers `answer`, fails, or takes a minute.
+    struct StubModel: LanguageModel {
+        enum Behaviour: Sendable { case answer(String), fail, hang }
+        let behaviour: Behaviour
+
+        func complete(system: String, prompt: String) async throws -> String {
+            switch behaviour {
+            case .answer(let text):
+                #expect(prompt.contains("\"i_want\":\"to download my orders as a CSV file\""))
+                return text
+            case .fail: throw CancellationError()
+            case .hang:
+                try await Task.sleep(for: .seconds(60))
+                return ""
+            }
+        }
+    }
+
+    @Test func aConfiguredModelChecksInvestAndItsWarningsSaySo() async throws {
+        let answer = """
+            ```json
+            {"warnings": [{"criterion": "Independent", "message": "Needs the billing API first", "details": "CSV totals come from billing",
+              "suggestion": "Ship the export without totals"}]}
+            ```
+            """
+        try await withAPI(model: StubModel(behaviour: .answer(answer))) { client in
+            let refused = try await send(client, .post, "/api/stories", good("Model-checked export"))
+            #expect(refused.status == .conflict)
+            #expect(refused.json["warnings"] == [[
+                "criterion": "independent", "message": "Needs the billing API first", "details": "CSV totals come from billing",
+                "suggestion": "Ship the export without totals", "source": "llm",
+            ]])
+        }
+        try await withAPI(model: StubModel(behaviour: .answer(#"{"warnings": []}"#))) { client in
+            let saved = try await send(client, .post, "/api/stories", good("Model-approved export"))
+            #expect(saved.status == .created)
+        }
+    }
+
+    @Test(arguments: [StubModel.Behaviour.fail, .hang, .answer("I think the story is fine!")])
+    func aModelThatFailsLeavesTheCheckToTheHeuristics(behaviour: StubModel.Behaviour) async throws {
+        try await withAPI(model: StubModel(behaviour: behaviour)) { client in
+            let clean = try await send(client, .post, "/api/stories", good("Heuristic export"))
+            #expect(clean.status == .created)
+            var vague = good("Vague export")
+            if case .object(var fields) = vague {
+                fields["so_that"] = "TBD"
+                vague = .object(fields)
+            }
+            let refused = try await send(client, .post, "/api/stories", vague)
+            #expect(refused.status == .conflict)
+            #expect(refused.json["warnings"]?.arrayValue?.first?["source"] == "heuristic")
         }
     }
 

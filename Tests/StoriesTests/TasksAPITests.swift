@@ -32,7 +32,7 @@ struct TasksAPITests {
             try await MigrationRunner(client: postgres, service: "codegen", logger: logger).run(try TaskStore.migrations())
             let router = Router()
             let stories = StoryStore(client: postgres, logger: logger)
-            StoriesAPI(store: stories, apiToken: StoriesAPITests.token).add(to: router)
+            StoriesAPI(store: stories, invest: InvestReviewer(model: nil, logger: logger), apiToken: StoriesAPITests.token).add(to: router)
             TasksAPI(tasks: TaskRequests(client: postgres, logger: logger), stories: stories,
                      publisher: EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 10_000),
                      target: CodegenTarget(repository: "acme/web", baseBranch: "main"), apiToken: StoriesAPITests.token,
