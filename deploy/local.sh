@@ -9,6 +9,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/deploy/lib.sh"
 # shellcheck source=deploy/webhook-bench.sh
 source "$root/deploy/webhook-bench.sh"
+# shellcheck source=deploy/codegen-bench.sh
+source "$root/deploy/codegen-bench.sh"
 
 services() {
     # Every executable under Services/ except the kinexus CLI is a service.
@@ -97,6 +99,7 @@ bench() {
     wait "$pid" || true
 
     webhook_bench "$bin"
+    codegen_bench "$bin"
 }
 
 case "${1:-}" in

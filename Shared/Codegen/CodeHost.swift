@@ -6,7 +6,7 @@ import KinexusEvents
 public protocol CodeHost: Sendable {
     /// Why the host cannot take pull requests for `repository`, or nil when it can.
     func refusal(of repository: String) -> String?
-    /// The URL a task's workspace is cloned from.
+    /// Where a task's workspace is cloned from: a URL, or the path of a repository on this machine.
     func cloneSource(repository: String) async throws -> String
     /// The header git sends to the clone source, if it needs one.
     var gitAuthorization: String? { get }
@@ -47,7 +47,7 @@ public struct LocalRepositories: CodeHost {
         let path = path(of: repository)
         let exists = try await OutputFiles.offPool { FileManager.default.fileExists(atPath: path + "/HEAD") }
         if !exists { try await create(path) }
-        return "file://" + path
+        return path
     }
 
     /// Builds the repository beside its final path and renames it into place, so replicas that create it

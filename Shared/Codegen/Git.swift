@@ -45,7 +45,7 @@ public struct Git: Sendable {
     @discardableResult
     public func run(_ arguments: [String], input: String = "") async throws -> String {
         let outcome = try await SpawnedProcess(
-            executable: "git", arguments: arguments, environment: environment, workingDirectory: directory,
+            executable: "git", arguments: ["-C", directory] + arguments, environment: environment, workingDirectory: nil,
             input: input, timeout: .seconds(600), outputLimit: 16 * 1024 * 1024
         ).run()
         guard outcome.status == 0 else {

@@ -13,7 +13,8 @@ public struct SpawnedProcess: Sendable {
     public var executable: String
     public var arguments: [String]
     public var environment: [String: String]
-    public var workingDirectory: String
+    /// Nil runs the process in this server's directory.
+    public var workingDirectory: String?
     /// Written to the process's standard input.
     public var input: String
     public var timeout: Duration
@@ -21,7 +22,7 @@ public struct SpawnedProcess: Sendable {
     public var outputLimit: Int
 
     public init(
-        executable: String, arguments: [String], environment: [String: String], workingDirectory: String,
+        executable: String, arguments: [String], environment: [String: String], workingDirectory: String?,
         input: String = "", timeout: Duration, outputLimit: Int = 64 * 1024
     ) {
         self.executable = executable
@@ -123,15 +124,15 @@ public struct SpawnedProcess: Sendable {
 
         // Glibc's posix_spawn_file_actions_addchdir_np is not visible to Swift: a shell changes directory, then
         // becomes the program.
-        let argv = (["/bin/sh", "-c", "cd -- \"$0\" && exec \"$@\"", workingDirectory, executable] + arguments)
-            .map { strdup($0) } + [nil]
+        let command = workingDirectory.map { ["/bin/sh", "-c", "cd -- \"$0\" && exec \"$@\"", $0, executable] } ?? [executable]
+        let argv = (command + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
         var pid = pid_t()
-        let result = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, envp)
+        let result = posix_spawnp(&pid, command[0], &actions, &attributes, argv, envp)
         guard result == 0 else {
             files.remove()
             throw LaunchFailure(executable: executable, problem: String(cString: strerror(result)))

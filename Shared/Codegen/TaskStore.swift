@@ -44,11 +44,15 @@ public struct TaskStore: Sendable {
                     WHERE codegen.tasks.status = 'processing'
                 RETURNING attempts
                 """, logger: logger)
-            for try await attempts in rows.decode(Int.self) {
+            var taken: Int?
+            for try await attempts in rows.decode(Int.self) { taken = attempts }
+            if let taken {
+                // A dead run's session goes: this run owns the task now.
+                try await connection.query("DELETE FROM codegen.sessions WHERE task_id = \(brief.taskID)", logger: logger)
                 try await connection.query("""
                     INSERT INTO codegen.sessions (run_id, task_id, consumer) VALUES (\(run), \(brief.taskID), \(consumer))
                     """, logger: logger)
-                return .started(attempt: attempts)
+                return .started(attempt: taken)
             }
             let finished = try await connection.query("""
                 SELECT status, coalesce(result->'pull_request'->>'url', ''), coalesce((result->'pull_request'->>'files_changed')::int, 0),

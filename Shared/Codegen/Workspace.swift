@@ -9,7 +9,8 @@ public struct Workspace: Sendable {
     public let baseCommit: String
     let git: Git
 
-    /// Clones `baseBranch` of `source` (a URL) into `path`, replacing anything there, and starts `branch`.
+    /// Clones `baseBranch` of `source` into `path`, replacing anything there, and starts `branch`. A local
+    /// source (a path) is cloned sharing its objects, read-only; a remote one (a URL) only to depth 1.
     public static func create(
         at path: String, source: String, baseBranch: String, branch: String, authorizationHeader: String? = nil
     ) async throws -> Workspace {
@@ -18,8 +19,9 @@ public struct Workspace: Sendable {
             try? FileManager.default.removeItem(atPath: path)
             try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         }
+        let sharing = source.hasPrefix("/") ? ["--shared"] : ["--depth", "1"]
         try await Git(directory: parent, authorizationHeader: authorizationHeader)
-            .run("clone", "--quiet", "--depth", "1", "--single-branch", "--branch", baseBranch, "--", source, path)
+            .run(["clone", "--quiet"] + sharing + ["--single-branch", "--branch", baseBranch, "--", source, path])
         let git = Git(directory: path, authorizationHeader: authorizationHeader)
         try await git.run("checkout", "--quiet", "-b", branch)
         let base = try await git.run("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)

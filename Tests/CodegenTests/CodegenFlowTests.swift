@@ -10,7 +10,7 @@ import Testing
 /// Tasks through the codegen worker on the bus, with real git and scripted agents.
 @Suite(.serialized)
 struct CodegenFlowTests {
-    let harness = CodegenHarness()
+    let harness = CodegenHarness(redisDatabase: 5)
 
     @Test func aScriptedAgentsChangesBecomeABranchAndAPullRequest() async throws {
         // The prompt arrives on stdin: the agent keeps its first line, edits the README and adds a file.
@@ -42,10 +42,10 @@ struct CodegenFlowTests {
             let tree = try await harness.inRepository("ls-tree", "-r", "--name-only", branch)
             #expect(!tree.contains("TASK.md"))
             #expect(try await harness.inRepository("rev-parse", "\(branch)~1") == (try await harness.inRepository("rev-parse", "main")))
-            let completed = try await events(CodegenCompleted.self, redis).first { $0.taskID == request.taskID }
+            let completed = try await published(CodegenCompleted.self, redis) { $0.taskID == request.taskID }
             #expect(completed?.branch == branch)
             #expect(completed?.filesChanged == 3)
-            #expect(try await events(CodegenStarted.self, redis).contains { $0.taskID == request.taskID })
+            #expect(try await published(CodegenStarted.self, redis) { $0.taskID == request.taskID } != nil)
         }
     }
 
@@ -75,7 +75,7 @@ struct CodegenFlowTests {
             #expect(task.error == "the agent exited with status 127: cargo: command not found")
             #expect(task.transcript == "partial work\n")
             #expect(try await harness.pullRequest(of: request.taskID, postgres) == nil)
-            let failed = try await events(CodegenFailed.self, redis).first { $0.taskID == request.taskID }
+            let failed = try await published(CodegenFailed.self, redis) { $0.taskID == request.taskID }
             #expect(failed?.error == task.error)
         }
     }
@@ -189,9 +189,17 @@ struct CodegenFlowTests {
         }
     }
 
-    func events<Detail: EventDetail>(_ type: Detail.Type, _ redis: RedisClient) async throws -> [Detail] {
+    /// The first event of the type that `matches`, once it is published (the outcome is recorded first).
+    func published<Detail: EventDetail>(
+        _ type: Detail.Type, _ redis: RedisClient, _ matches: @escaping (Detail) -> Bool
+    ) async throws -> Detail? {
         let stream = Topic(source: "kinexus.codegen", detailType: Detail.detailType).streamKey
-        return StreamEntry.parseEntries(try await redis.send("XRANGE", stream, "-", "+"), stream: stream)
-            .compactMap { try? $0.envelope().decodeDetail(as: Detail.self) }
+        var found: Detail?
+        _ = try await eventually(timeout: .seconds(10)) {
+            found = StreamEntry.parseEntries(try await redis.send("XRANGE", stream, "-", "+"), stream: stream)
+                .compactMap { try? $0.envelope().decodeDetail(as: Detail.self) }.first(where: matches)
+            return found != nil
+        }
+        return found
     }
 }

@@ -9,10 +9,11 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 
-/// The codegen worker on the test Redis (database 5, which only these suites use) and Postgres, with a data
-/// directory of its own: local bare repositories, real git.
+/// The codegen worker on the test Redis and Postgres, with a data directory of its own: local bare
+/// repositories, real git. Each suite has a Redis database of its own (5 the flow, 8 GitHub): a worker in
+/// one would otherwise also run the other's tasks.
 struct CodegenHarness {
-    static let redisDatabase = 5
+    let redisDatabase: Int
     let logger = Logger(label: "test")
     let data = FileManager.default.temporaryDirectory.appendingPathComponent("kinexus-codegen-\(UUID().uuidString)").path
 
@@ -31,7 +32,7 @@ struct CodegenHarness {
         agent: any CodingAgent, host: (any CodeHost)? = nil, maxSessions: Int = 5, timeoutSeconds: Int = 60, replicas: Int = 1,
         _ body: @Sendable (EventPublisher, PostgresClient, RedisClient) async throws -> Void
     ) async throws {
-        let redis = try RedisClient(url: try TestEnvironment.redisURL(database: Self.redisDatabase))
+        let redis = try RedisClient(url: try TestEnvironment.redisURL(database: redisDatabase))
         let postgres = PostgresClient(configuration: try PostgresSettings.configuration(url: try TestEnvironment.postgresURL()),
                                       backgroundLogger: logger)
         let settings = try settings(maxSessions: maxSessions, timeoutSeconds: timeoutSeconds)

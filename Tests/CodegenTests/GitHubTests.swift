@@ -11,7 +11,7 @@ import Testing
 /// the base tree, one commit on the base commit and a ref; then the pull request.
 @Suite(.serialized)
 struct GitHubTests {
-    let harness = CodegenHarness()
+    let harness = CodegenHarness(redisDatabase: 8)
     static let token = "ghp_test"
 
     func withGitHub(_ body: @Sendable (FakeGitHub, GitHubRepository, String) async throws -> Void) async throws {
@@ -19,7 +19,7 @@ struct GitHubTests {
         try await withFakeServer({ await fake.handle($0) }) { url in
             // The clone comes from a local bare repository standing in for github.com.
             let local = LocalRepositories(root: harness.data + "/github")
-            let cloneURL = try await local.cloneSource(repository: "acme/web")
+            let cloneURL = "file://" + (try await local.cloneSource(repository: "acme/web"))
             let client = GitHubClient(apiURL: url, token: Self.token, repository: "acme/web",
                                       http: RetryingHTTPClient(service: "GitHub", logger: Logger(label: "test")))
             try await body(fake, GitHubRepository(client: client, cloneURL: cloneURL, token: Self.token), cloneURL)
