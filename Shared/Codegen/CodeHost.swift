@@ -10,9 +10,9 @@ public protocol CodeHost: Sendable {
     func cloneSource(repository: String) async throws -> String
     /// The header git sends to the clone source, if it needs one.
     var gitAuthorization: String? { get }
-    /// Publishes the workspace's branch and opens its pull request.
-    func openPullRequest(from workspace: Workspace, repository: String, brief: TaskBrief, body: String) async throws
-        -> OpenedPullRequest
+    /// Publishes `commit` of the workspace as the task's branch and opens its pull request.
+    func openPullRequest(_ commit: String, from workspace: Workspace, repository: String, brief: TaskBrief, body: String)
+        async throws -> OpenedPullRequest
 }
 
 public struct OpenedPullRequest: Sendable, Equatable {
@@ -45,7 +45,7 @@ public struct LocalRepositories: CodeHost {
 
     public func cloneSource(repository: String) async throws -> String {
         let path = path(of: repository)
-        let exists = try await OutputFiles.offPool { FileManager.default.fileExists(atPath: path + "/HEAD") }
+        let exists = try await BlockingIO.run { FileManager.default.fileExists(atPath: path + "/HEAD") }
         if !exists { try await create(path) }
         return path
     }
@@ -54,7 +54,7 @@ public struct LocalRepositories: CodeHost {
     /// at the same moment never see half of one.
     private func create(_ path: String) async throws {
         let building = path + ".building-\(UUID().uuidString)"
-        try await OutputFiles.offPool {
+        try await BlockingIO.run {
             try FileManager.default.createDirectory(atPath: building, withIntermediateDirectories: true)
         }
         let git = Git(directory: building)
@@ -64,17 +64,17 @@ public struct LocalRepositories: CodeHost {
         let tree = try await git.run("mktree", input: "100644 blob \(readme)\tREADME.md\n").trimmingCharacters(in: .whitespacesAndNewlines)
         let commit = try await git.run("commit-tree", tree, "-m", "Initial commit").trimmingCharacters(in: .whitespacesAndNewlines)
         try await git.run("update-ref", "refs/heads/\(LocalRepositories.initialBranch)", commit)
-        try await OutputFiles.offPool {
+        try await BlockingIO.run {
             if rename(building, path) != 0 { try? FileManager.default.removeItem(atPath: building) }
         }
     }
 
     static let initialBranch = "main"
 
-    public func openPullRequest(from workspace: Workspace, repository: String, brief: TaskBrief, body: String) async throws
-        -> OpenedPullRequest
+    public func openPullRequest(_ commit: String, from workspace: Workspace, repository: String, brief: TaskBrief, body: String)
+        async throws -> OpenedPullRequest
     {
-        try await workspace.push()
+        try await workspace.push(commit)
         return OpenedPullRequest(number: nil, url: nil)
     }
 }
@@ -102,18 +102,18 @@ public struct GitHubRepository: CodeHost {
         repository == client.repository ? nil : "pull requests go to \(client.repository) only (KINEXUS_GITHUB_REPO), not to \(repository)"
     }
 
-    public func openPullRequest(from workspace: Workspace, repository: String, brief: TaskBrief, body: String) async throws
-        -> OpenedPullRequest
+    public func openPullRequest(_ commit: String, from workspace: Workspace, repository: String, brief: TaskBrief, body: String)
+        async throws -> OpenedPullRequest
     {
-        let changes = try await workspace.changes()
+        let changes = try await workspace.changes(in: commit)
         let root = workspace.path
-        let entries = try await OutputFiles.offPool {
+        let entries = try await BlockingIO.run {
             try changes.map { change in
                 GitHubClient.TreeEntry(path: change.path, mode: change.mode ?? "100644",
                                        content: change.mode == nil ? nil : try Self.content(of: root + "/" + change.path, mode: change.mode))
             }
         }
-        let tree = try await client.createTree(base: try await workspace.baseTree(), entries: entries)
+        let tree = try await client.createTree(base: workspace.baseTree, entries: entries)
         let commit = try await client.createCommit(message: brief.pullRequestTitle, tree: tree, parents: [workspace.baseCommit])
         try await client.setBranch(brief.branch, to: commit)
         let opened = try await client.openPullRequest(title: brief.pullRequestTitle, body: body, head: brief.branch,

@@ -111,13 +111,13 @@ public struct CodegenWorker: Sendable {
                 : "the agent exited with status \(agentRun.status): \(agentRun.standardError.trimmingCharacters(in: .whitespacesAndNewlines))"
             return try await fail(brief, run: run, error: error, transcript: agentRun.transcript)
         }
-        guard try await workspace.commitAll(message: brief.pullRequestTitle + "\n\nKinexus task \(brief.taskID)\n") else {
+        guard let commit = try await workspace.commitAll(message: brief.pullRequestTitle + "\n\nKinexus task \(brief.taskID)\n") else {
             return try await fail(brief, run: run, error: "the agent changed nothing, so there is no pull request",
                                   transcript: agentRun.transcript)
         }
-        let stat = try await workspace.diffStat()
+        let stat = try await workspace.diffStat(of: commit)
         let body = PullRequestText.body(brief, diffStat: stat, transcript: agentRun.transcript)
-        let opened = try await host.openPullRequest(from: workspace, repository: repository, brief: brief, body: body)
+        let opened = try await host.openPullRequest(commit, from: workspace, repository: repository, brief: brief, body: body)
         let publicURL = settings.publicURL
         let url = try await store.complete(
             brief, run: run,

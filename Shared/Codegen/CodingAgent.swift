@@ -61,7 +61,7 @@ public struct ScaffoldAgent: CodingAgent {
         let file = "tests/acceptance/\(Self.slug(brief.title)).feature"
         let feature = Self.feature(brief)
         let path = workspace.path + "/" + file
-        try await OutputFiles.offPool {
+        try await BlockingIO.run {
             let url = URL(fileURLWithPath: path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(feature.utf8).write(to: url)

@@ -6,9 +6,10 @@ import Glibc
 #endif
 
 /// A child process in a process group of its own, so that a timeout or a cancellation ends it and
-/// everything it started. Its output goes to files; what is kept of them is capped.
+/// everything it started. What is kept of its output is capped.
 ///
-/// `waitpid` blocks, so each process is waited for on a thread of its own, never on the cooperative pool.
+/// Its pipes and `waitpid` block, so each process is fed, drained and reaped by a thread of its own, never
+/// on the cooperative pool.
 public struct SpawnedProcess: Sendable {
     public var executable: String
     public var arguments: [String]
@@ -55,13 +56,12 @@ public struct SpawnedProcess: Sendable {
     /// Runs the process to its end or its timeout; in every case the whole process group is killed before
     /// this returns, so nothing it started outlives it. Cancelled, it kills the group and throws.
     public func run() async throws -> Outcome {
-        let files = try await OutputFiles(input: input)
         let started = ContinuousClock.now
-        let pid = try spawn(files)
-        let exit = ExitWatch(pid: pid)
+        let watch = try spawn()
+        let pid = watch.pid
         let timedOut = await withTaskCancellationHandler {
             await withTaskGroup(of: Bool.self) { race in
-                race.addTask { await exit.status(); return false }
+                race.addTask { await watch.ended(); return false }
                 race.addTask {
                     do { try await Task.sleep(for: timeout) } catch { return false }
                     return true
@@ -76,7 +76,7 @@ public struct SpawnedProcess: Sendable {
         if timedOut || Task.isCancelled {
             kill(-pid, SIGTERM)
             let ended = await withTaskGroup(of: Bool.self) { race in
-                race.addTask { await exit.status(); return true }
+                race.addTask { await watch.ended() != nil }
                 race.addTask { try? await Task.sleep(for: Self.terminationGrace); return false }
                 let ended = await race.next() ?? false
                 race.cancelAll()
@@ -85,29 +85,33 @@ public struct SpawnedProcess: Sendable {
             if !ended { kill(-pid, SIGKILL) }
         }
         // Not cancellable: after SIGKILL the process is gone at once.
-        let status = await Task { await exit.status() }.value ?? -1
-        // Whatever the agent left running in its group goes with it.
-        kill(-pid, SIGKILL)
-        guard !Task.isCancelled else {
-            try? await Task { try await OutputFiles.offPool { files.remove() } }.value
-            throw CancellationError()
-        }
-        let limit = outputLimit
-        let (standardOutput, standardError) = try await OutputFiles.offPool {
-            defer { files.remove() }
-            return (files.readCapped(files.standardOutput, limit: limit), files.readCapped(files.standardError, limit: limit))
-        }
-        return Outcome(status: status, timedOut: timedOut, standardOutput: standardOutput, standardError: standardError,
-                       duration: ContinuousClock.now - started)
+        guard let result = await Task(operation: { await watch.ended() }).value else { throw CancellationError() }
+        try Task.checkCancellation()
+        return Outcome(status: result.status, timedOut: timedOut, standardOutput: result.standardOutput,
+                       standardError: result.standardError, duration: ContinuousClock.now - started)
     }
 
-    private func spawn(_ files: OutputFiles) throws -> pid_t {
+    /// Held from creating a child's pipes until it is spawned: pipes are made close-on-exec in a second step
+    /// (Swift cannot see `pipe2`), and another spawn in between would inherit them.
+    private static let spawning = Mutex(())
+
+    private func spawn() throws -> ProcessWatch {
+        try Self.spawning.withLock { _ in try spawnAlone() }
+    }
+
+    private func spawnAlone() throws -> ProcessWatch {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, files.standardInput, O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, files.standardOutput, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, files.standardError, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let output = try ChildPipe(), errors = try ChildPipe()
+        let feed = input.isEmpty ? nil : try ChildPipe()
+        if let feed {
+            posix_spawn_file_actions_adddup2(&actions, feed.read, 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
+        posix_spawn_file_actions_adddup2(&actions, output.write, 1)
+        posix_spawn_file_actions_adddup2(&actions, errors.write, 2)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -133,65 +137,157 @@ public struct SpawnedProcess: Sendable {
         }
         var pid = pid_t()
         let result = posix_spawnp(&pid, command[0], &actions, &attributes, argv, envp)
+        // The child's ends are the child's alone now.
+        close(output.write)
+        close(errors.write)
+        if let feed { close(feed.read) }
         guard result == 0 else {
-            files.remove()
+            [output.read, errors.read, feed?.write].compactMap { $0 }.forEach { close($0) }
             throw LaunchFailure(executable: executable, problem: String(cString: strerror(result)))
         }
-        return pid
+        return ProcessWatch(pid: pid, output: output.read, errors: errors.read, input: feed.map { ($0.write, Array(input.utf8)) },
+                            limit: outputLimit)
     }
 }
 
-/// Reaps one child on a thread of its own; any number of tasks may await its status.
-final class ExitWatch: Sendable {
+/// Both ends of a pipe, closed on exec so no other child inherits them.
+struct ChildPipe {
+    let read: Int32
+    let write: Int32
+
+    init() throws {
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else {
+            throw SpawnedProcess.LaunchFailure(executable: "pipe", problem: String(cString: strerror(errno)))
+        }
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        (read, write) = (ends[0], ends[1])
+    }
+}
+
+/// Feeds, drains and reaps one child on a thread of its own; any number of tasks may await the end.
+final class ProcessWatch: Sendable {
+    struct Result: Sendable {
+        /// The exit status, or 128 + the signal that ended the process.
+        let status: Int32
+        let standardOutput: String
+        let standardError: String
+    }
+
     private struct State {
-        var status: Int32?
-        var waiters: [Int: CheckedContinuation<Int32?, Never>] = [:]
+        var result: Result?
+        var waiters: [Int: CheckedContinuation<Result?, Never>] = [:]
         var nextWaiter = 0
     }
 
+    let pid: pid_t
     private let state = Mutex(State())
 
-    init(pid: pid_t) {
+    init(pid: pid_t, output: Int32, errors: Int32, input: (descriptor: Int32, bytes: [UInt8])?, limit: Int) {
+        self.pid = pid
         let thread = Thread { [self] in
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) == -1, errno == EINTR {}
-            finish(Self.exitCode(status))
+            finish(Self.watch(pid: pid, output: output, errors: errors, input: input, limit: limit))
         }
-        thread.name = "kinexus-wait-\(pid)"
+        thread.name = "kinexus-child-\(pid)"
         thread.start()
     }
 
+    /// Polls the pipes until both are closed and the child is reaped. When the child exits first, its group
+    /// is killed, so that a grandchild holding a pipe open cannot keep this waiting; one that left the group
+    /// (a new session) gets two seconds before its pipes are closed on it.
+    private static func watch(
+        pid: pid_t, output: Int32, errors: Int32, input: (descriptor: Int32, bytes: [UInt8])?, limit: Int
+    ) -> Result {
+        var captured = [output: CappedOutput(limit: limit), errors: CappedOutput(limit: limit)]
+        var open: Set<Int32> = [output, errors]
+        var feed = input
+        var written = 0
+        var exitCode: Int32?
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        for descriptor in [output, errors] + [input?.descriptor].compactMap({ $0 }) {
+            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+        }
+        var drainUntil = ContinuousClock.now
+        func reap(blocking: Bool) {
+            var status: Int32 = 0
+            var reaped: pid_t
+            repeat { reaped = waitpid(pid, &status, blocking ? 0 : WNOHANG) } while reaped == -1 && errno == EINTR
+            guard reaped == pid else { return }
+            exitCode = exitStatus(status)
+            kill(-pid, SIGKILL)
+            drainUntil = .now + .seconds(2)
+        }
+        while !open.isEmpty || feed != nil {
+            if exitCode != nil, ContinuousClock.now > drainUntil {
+                (open.map { $0 } + [feed?.descriptor].compactMap { $0 }).forEach { close($0) }
+                break
+            }
+            if exitCode == nil { reap(blocking: false) }
+            var descriptors = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            if let feed { descriptors.append(pollfd(fd: feed.descriptor, events: Int16(POLLOUT), revents: 0)) }
+            // A short wait, so an exit that leaves the pipes open is noticed.
+            _ = poll(&descriptors, nfds_t(descriptors.count), 50)
+            for descriptor in descriptors where descriptor.revents != 0 {
+                if descriptor.fd == feed?.descriptor, let bytes = feed?.bytes {
+                    let count = bytes[written...].withUnsafeBytes { Glibc.write(descriptor.fd, $0.baseAddress, $0.count) }
+                    if count > 0 { written += count }
+                    if count < 0 && errno != EAGAIN || written == bytes.count {
+                        close(descriptor.fd)
+                        feed = nil
+                    }
+                    continue
+                }
+                let count = buffer.withUnsafeMutableBytes { read(descriptor.fd, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    buffer.withUnsafeBytes { captured[descriptor.fd]?.append(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+                } else if count == 0 || errno != EAGAIN {
+                    close(descriptor.fd)
+                    open.remove(descriptor.fd)
+                }
+            }
+            if exitCode != nil, let input = feed {
+                // Nobody is left to read the rest of the input.
+                close(input.descriptor)
+                feed = nil
+            }
+        }
+        if exitCode == nil { reap(blocking: true) }
+        return Result(status: exitCode ?? -1, standardOutput: captured[output]?.text ?? "",
+                      standardError: captured[errors]?.text ?? "")
+    }
+
     /// `WIFEXITED`/`WEXITSTATUS` are macros Swift cannot import.
-    static func exitCode(_ status: Int32) -> Int32 {
+    static func exitStatus(_ status: Int32) -> Int32 {
         let signal = status & 0x7F
         return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
     }
 
-    private func finish(_ status: Int32) {
+    private func finish(_ result: Result) {
         let waiters = state.withLock { state in
-            state.status = status
+            state.result = result
             defer { state.waiters = [:] }
             return state.waiters.values
         }
-        waiters.forEach { $0.resume(returning: status) }
+        waiters.forEach { $0.resume(returning: result) }
     }
 
-    /// The exit status once the process has ended; nil when the waiting task is cancelled first.
+    /// The outcome once the process has ended and its output is drained; nil when the waiting task is
+    /// cancelled first.
     @discardableResult
-    func status() async -> Int32? {
+    func ended() async -> Result? {
         let key = state.withLock { state in
             defer { state.nextWaiter += 1 }
             return state.nextWaiter
         }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let known = state.withLock { state -> Int32?? in
-                    if let status = state.status { return .some(status) }
+                let known = state.withLock { state -> Result?? in
+                    if let result = state.result { return .some(result) }
                     if Task.isCancelled { return .some(nil) }
                     state.waiters[key] = continuation
                     return .none
                 }
-                if case .some(let status) = known { continuation.resume(returning: status) }
+                if case .some(let result) = known { continuation.resume(returning: result) }
             }
         } onCancel: {
             state.withLock { $0.waiters.removeValue(forKey: key) }?.resume(returning: nil)

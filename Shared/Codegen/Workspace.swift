@@ -5,8 +5,9 @@ import Foundation
 public struct Workspace: Sendable {
     public let path: String
     public let branch: String
-    /// The commit the branch starts from.
+    /// The commit the branch starts from, and its tree.
     public let baseCommit: String
+    public let baseTree: String
     let git: Git
 
     /// Clones `baseBranch` of `source` into `path`, replacing anything there, and starts `branch`. A local
@@ -15,7 +16,7 @@ public struct Workspace: Sendable {
         at path: String, source: String, baseBranch: String, branch: String, authorizationHeader: String? = nil
     ) async throws -> Workspace {
         let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        try await OutputFiles.offPool {
+        try await BlockingIO.run {
             try? FileManager.default.removeItem(atPath: path)
             try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         }
@@ -24,14 +25,15 @@ public struct Workspace: Sendable {
             .run(["clone", "--quiet"] + sharing + ["--single-branch", "--branch", baseBranch, "--", source, path])
         let git = Git(directory: path, authorizationHeader: authorizationHeader)
         try await git.run("checkout", "--quiet", "-b", branch)
-        let base = try await git.run("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
-        return Workspace(path: path, branch: branch, baseCommit: base, git: git)
+        let base = try await git.run("rev-parse", "HEAD", "HEAD^{tree}").split(separator: "\n").map(String.init)
+        guard base.count == 2 else { throw Git.Failure(command: "rev-parse", status: 0, standardError: "no commit and tree for HEAD") }
+        return Workspace(path: path, branch: branch, baseCommit: base[0], baseTree: base[1], git: git)
     }
 
     /// Writes a file the agent reads but that is never committed.
     public func writeUncommitted(_ name: String, contents: String) async throws {
         let path = self.path
-        try await OutputFiles.offPool {
+        try await BlockingIO.run {
             try Data(contents.utf8).write(to: URL(fileURLWithPath: path + "/" + name))
             let exclude = URL(fileURLWithPath: path + "/.git/info/exclude")
             try? FileManager.default.createDirectory(at: exclude.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -40,40 +42,34 @@ public struct Workspace: Sendable {
         }
     }
 
-    /// Commits everything the agent changed, commits it made itself included, as one commit on the branch;
-    /// answers false when nothing changed.
-    public func commitAll(message: String) async throws -> Bool {
+    /// One commit on the base of everything the agent changed, commits it made itself included; nil when
+    /// nothing changed. The commit is made from the tree directly, so no hook of the agent's runs.
+    public func commitAll(message: String) async throws -> String? {
         try await git.run("add", "--all")
-        try await git.run("reset", "--quiet", "--soft", baseCommit)
-        let staged = try await git.run("diff", "--cached", "--name-only")
-        guard !staged.isEmpty else { return false }
-        try await git.run("commit", "--quiet", "--no-verify", "--file", "-", input: message)
-        return true
+        let tree = try await git.run("write-tree").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard tree != baseTree else { return nil }
+        return try await git.run("commit-tree", tree, "-p", baseCommit, "-F", "-", input: message)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// The files the branch changes against its base.
-    public func changes() async throws -> [FileChange] {
-        FileChange.parse(rawDiff: try await git.run("diff", "--raw", "--no-renames", "-z", baseCommit, "HEAD"))
+    /// The files `commit` changes against the base.
+    public func changes(in commit: String) async throws -> [FileChange] {
+        FileChange.parse(rawDiff: try await git.run("diff", "--raw", "--no-renames", "-z", baseCommit, commit))
     }
 
-    public func diffStat() async throws -> DiffStat {
-        DiffStat(numstat: try await git.run("diff", "--numstat", "--no-renames", baseCommit, "HEAD"))
+    public func diffStat(of commit: String) async throws -> DiffStat {
+        DiffStat(numstat: try await git.run("diff", "--numstat", "--no-renames", baseCommit, commit))
     }
 
-    /// The tree of the base commit, which the pull request's commit builds on.
-    public func baseTree() async throws -> String {
-        try await git.run("rev-parse", baseCommit + "^{tree}").trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    /// Pushes the branch, replacing it: the branch belongs to the task, and an earlier attempt may have
-    /// pushed before its replica died.
-    public func push() async throws {
-        try await git.run("push", "--quiet", "--force", "origin", "HEAD:refs/heads/" + branch)
+    /// Pushes `commit` as the branch, replacing it: the branch belongs to the task, and an earlier attempt
+    /// may have pushed before its replica died.
+    public func push(_ commit: String) async throws {
+        try await git.run("push", "--quiet", "--force", "origin", "\(commit):refs/heads/\(branch)")
     }
 
     public func remove() async {
         let path = self.path
-        _ = try? await OutputFiles.offPool { try FileManager.default.removeItem(atPath: path) }
+        _ = try? await BlockingIO.run { try FileManager.default.removeItem(atPath: path) }
     }
 }
 

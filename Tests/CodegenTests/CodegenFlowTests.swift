@@ -13,10 +13,12 @@ struct CodegenFlowTests {
     let harness = CodegenHarness(redisDatabase: 5)
 
     @Test func aScriptedAgentsChangesBecomeABranchAndAPullRequest() async throws {
-        // The prompt arrives on stdin: the agent keeps its first line, edits the README and adds a file.
+        // The prompt arrives on stdin: the agent keeps its first line, adds a file (committing it itself) and
+        // edits the README.
         let agent = harness.scripted("""
             head -n 1 > prompt-title.txt
             mkdir -p Sources && printf 'func greet() -> String { "hello" }\\n' > Sources/Greeting.swift
+            git add Sources && git -c user.name=Agent -c user.email=agent@example.com commit -qm "the agent's own commit"
             printf '\\nGreets people.\\n' >> README.md
             echo "edited three files"
             """)
@@ -38,7 +40,8 @@ struct CodegenFlowTests {
             #expect(pull.body.contains("- **Then** they see hello"))
             #expect(try await harness.inRepository("show", "\(branch):prompt-title.txt") == "# Greet the user\n")
             #expect(try await harness.inRepository("show", "\(branch):Sources/Greeting.swift").contains("hello"))
-            // TASK.md is for the agent, not for the repository; the branch is one commit on main.
+            // TASK.md is for the agent, not for the repository; the branch is one commit on main, the agent's own
+            // commit included.
             let tree = try await harness.inRepository("ls-tree", "-r", "--name-only", branch)
             #expect(!tree.contains("TASK.md"))
             #expect(try await harness.inRepository("rev-parse", "\(branch)~1") == (try await harness.inRepository("rev-parse", "main")))

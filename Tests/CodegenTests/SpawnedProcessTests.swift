@@ -1,4 +1,4 @@
-import Codegen
+@testable import Codegen
 import Foundation
 import Testing
 
@@ -76,6 +76,34 @@ struct SpawnedProcessTests {
         #expect(outcome.standardOutput.hasSuffix("LAST\n"))
         #expect(outcome.standardOutput.contains("bytes cut"))
         #expect(outcome.standardOutput.utf8.count < 2200)
+    }
+
+    @Test func aLargeInputArrivesWhole() async throws {
+        let input = String(repeating: "0123456789abcdef", count: 20_000)
+        var process = shell("wc -c; echo done >&2")
+        process.input = input
+        let outcome = try await process.run()
+        #expect(outcome.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "\(input.utf8.count)")
+        #expect(outcome.standardError == "done\n")
+    }
+
+    @Test func aProcessThatLeavesItsGroupCannotHoldTheRunOpen() async throws {
+        let started = ContinuousClock.now
+        let outcome = try await shell("setsid sleep 30 & echo $! > child.pid; echo bye").run()
+        #expect(outcome.status == 0)
+        #expect(outcome.standardOutput == "bye\n")
+        #expect(ContinuousClock.now - started < .seconds(10))
+        kill(try backgroundPID(), SIGKILL)
+    }
+
+    @Test func cappedOutputKeepsHeadAndTail() {
+        var capped = CappedOutput(limit: 10)
+        let text = Array("abcdefghijklmnopqrstuvwxyz".utf8)
+        text.withUnsafeBytes { capped.append($0) }
+        #expect(capped.text == "abcde\n[… 16 bytes cut …]\nvwxyz")
+        var short = CappedOutput(limit: 10)
+        Array("abc".utf8).withUnsafeBytes { short.append($0) }
+        #expect(short.text == "abc")
     }
 
     func eventuallyGone(_ pid: Int32) async -> Bool {
