@@ -86,7 +86,7 @@ public struct CodegenWorker: Sendable {
             return try await fail(brief, run: run, error: refusal, transcript: "")
         }
         let workspace = try await Workspace.create(
-            at: "\(settings.workspaces)/\(brief.taskID)", source: try await host.cloneSource(repository: repository),
+            in: "\(settings.workspaces)/\(brief.taskID)", run: run, source: try await host.cloneSource(repository: repository),
             baseBranch: brief.baseBranch, branch: brief.branch, authorizationHeader: host.gitAuthorization)
         do {
             let outcome = try await work(brief, in: workspace, repository: repository, run: run, logger: logger)

@@ -186,6 +186,12 @@ final class ProcessWatch: Sendable {
     init(pid: pid_t, output: Int32, errors: Int32, input: (descriptor: Int32, bytes: [UInt8])?, limit: Int) {
         self.pid = pid
         let thread = Thread { [self] in
+            // A child that exits without reading all its input would otherwise end this whole process with
+            // SIGPIPE; blocked in this thread, the write answers EPIPE instead.
+            var pipeSignal = sigset_t()
+            sigemptyset(&pipeSignal)
+            sigaddset(&pipeSignal, SIGPIPE)
+            pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
             finish(Self.watch(pid: pid, output: output, errors: errors, input: input, limit: limit))
         }
         thread.name = "kinexus-child-\(pid)"

@@ -1,7 +1,8 @@
 import Foundation
 
-/// A task's own clone of the repository, on the task's branch. Each attempt starts from a fresh clone,
-/// so a task picked up after a replica died never sees what the dead attempt left behind.
+/// A task's own clone of the repository, on the task's branch. Each run starts from a fresh clone in a
+/// directory of its own, so a task picked up after a replica died never sees what the dead run left behind,
+/// and the dead run's agent, if it still runs, cannot write into the new one.
 public struct Workspace: Sendable {
     public let path: String
     public let branch: String
@@ -10,14 +11,16 @@ public struct Workspace: Sendable {
     public let baseTree: String
     let git: Git
 
-    /// Clones `baseBranch` of `source` into `path`, replacing anything there, and starts `branch`. A local
-    /// source (a path) is cloned sharing its objects, read-only; a remote one (a URL) only to depth 1.
+    /// Clones `baseBranch` of `source` into `taskDirectory/run` and starts `branch`; the workspaces of the
+    /// task's earlier runs go first. A local source (a path) is cloned sharing its objects, read-only; a
+    /// remote one (a URL) only to depth 1.
     public static func create(
-        at path: String, source: String, baseBranch: String, branch: String, authorizationHeader: String? = nil
+        in taskDirectory: String, run: UUID, source: String, baseBranch: String, branch: String,
+        authorizationHeader: String? = nil
     ) async throws -> Workspace {
-        let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let parent = taskDirectory, path = "\(taskDirectory)/\(run.uuidString.lowercased())"
         try await BlockingIO.run {
-            try? FileManager.default.removeItem(atPath: path)
+            try? FileManager.default.removeItem(atPath: parent)
             try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         }
         let sharing = source.hasPrefix("/") ? ["--shared"] : ["--depth", "1"]
@@ -67,9 +70,13 @@ public struct Workspace: Sendable {
         try await git.run("push", "--quiet", "--force", "origin", "\(commit):refs/heads/\(branch)")
     }
 
+    /// Removes this run's clone, and the task's directory once no other run's is in it.
     public func remove() async {
         let path = self.path
-        _ = try? await BlockingIO.run { try FileManager.default.removeItem(atPath: path) }
+        _ = try? await BlockingIO.run {
+            try FileManager.default.removeItem(atPath: path)
+            rmdir(URL(fileURLWithPath: path).deletingLastPathComponent().path)
+        }
     }
 }
 

@@ -87,6 +87,12 @@ struct SpawnedProcessTests {
         #expect(outcome.standardError == "done\n")
     }
 
+    @Test func anInputTheProcessNeverReadsIsDropped() async throws {
+        var process = shell("exit 0")
+        process.input = String(repeating: "unread ", count: 100_000)
+        #expect(try await process.run().status == 0)
+    }
+
     @Test func aProcessThatLeavesItsGroupCannotHoldTheRunOpen() async throws {
         let started = ContinuousClock.now
         let outcome = try await shell("setsid sleep 30 & echo $! > child.pid; echo bye").run()

@@ -73,4 +73,61 @@ struct CodeGenerationTests {
         let health = try #require(await request("\(ingress)/api/codegen/health"))
         #expect(health.status == 200 && health.body.contains("\"active_sessions\""))
     }
+
+    @Test func aTaskWhoseReplicaDiesIsFinishedByAnother() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("kinexus-e2e-replicas-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        let mark = data + "/first-run.pid"
+        // The first run records its process group and hangs; any later run changes a file and ends.
+        let agent = "if [ -e \"$FIRST_RUN\" ]; then echo second > second.txt; else echo $$ > \"$FIRST_RUN\"; sleep 60; fi"
+        let ingressPort = freePort()
+        let ingress = "http://127.0.0.1:\(ingressPort)"
+        func start(_ service: String, port: Int, consumer: String) async throws -> ChildProcess {
+            let process = try ChildProcess(executable: service, environment: [
+                "KINEXUS_REDIS_URL": try TestEnvironment.redisURL(database: Self.redisDatabase),
+                "KINEXUS_POSTGRES_URL": try TestEnvironment.postgresURL(), "KINEXUS_HTTP_PORT": String(port),
+                "KINEXUS_API_TOKEN": token, "KINEXUS_PUBLIC_URL": ingress, "KINEXUS_DATA_DIR": data,
+                "KINEXUS_CODEGEN_REPOSITORY": "e2e/replicas", "KINEXUS_CODEGEN_AGENT": agent, "FIRST_RUN": mark,
+                "KINEXUS_VISIBILITY_TIMEOUT": "2s", "KINEXUS_RETRY_BASE_DELAY": "100ms", "KINEXUS_CONSUMER_NAME": consumer,
+            ])
+            try process.start()
+            let ready = await eventually(timeout: .seconds(60), every: .milliseconds(100)) {
+                await request("http://127.0.0.1:\(port)/ready")?.status == 200
+            }
+            #expect(ready, "\(service) never became ready: \(process.output)")
+            return process
+        }
+        let front = try await start("ingress", port: ingressPort, consumer: "e2e-ingress")
+        let doomed = try await start("codegen", port: freePort(), consumer: "e2e-replica-a")
+        var survivor: ChildProcess?
+        defer {
+            front.signal(SIGTERM)
+            doomed.signal(SIGKILL)
+            survivor?.signal(SIGTERM)
+            if let group = try? String(contentsOfFile: mark, encoding: .utf8), let pid = Int32(group.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                kill(-pid, SIGKILL)
+            }
+            try? FileManager.default.removeItem(atPath: data)
+        }
+        let body = Data(#"{"message": "Write second.txt"}"#.utf8)
+        let submitted = try #require(await request(ingress + "/api/chat", method: "POST", body: body,
+                                                   headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json"]))
+        let taskID = try #require(try JSONValue(parsing: Array(submitted.body.utf8))["task_id"]?.stringValue)
+        #expect(await eventually(timeout: .seconds(30)) { FileManager.default.fileExists(atPath: mark) },
+                "the first run never started: \(doomed.output)")
+        doomed.signal(SIGKILL)
+        survivor = try await start("codegen", port: freePort(), consumer: "e2e-replica-b")
+
+        var status: JSONValue = .null
+        let finished = await eventually(timeout: .seconds(60), every: .milliseconds(100)) {
+            guard let answer = await request("\(ingress)/api/task/\(taskID)"),
+                  let json = try? JSONValue(parsing: Array(answer.body.utf8)) else { return false }
+            status = json
+            return json["status"] == "completed" || json["status"] == "failed"
+        }
+        #expect(finished, "\(status.jsonText)\n\(survivor?.output ?? "")")
+        #expect(status["status"] == "completed", "\(status.jsonText)")
+        #expect(status["attempts"] == 2)
+        #expect(status["result"]?["pull_request"]?["files"] == ["second.txt"])
+    }
 }
