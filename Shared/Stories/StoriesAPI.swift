@@ -76,96 +76,114 @@ public struct StoriesAPI: Sendable {
 
     func save(_ request: Request, id: String?) async throws -> Response {
         if let refusal = BearerToken.refusal(of: request, apiToken: apiToken) { return refusal }
+        let uuid = id.map { UUID(uuidString: $0) }
+        if case .some(nil) = uuid { return notFound(id ?? "") }
+        let input: StoryInput
+        switch try await decodeBody(StoryInput.self, request) {
+        case .failure(let refusal): return refusal.answer
+        case .success(let decoded): input = decoded
+        }
+        // The INVEST check first, outside the lock: a language model may take seconds.
+        let edited: Story
+        switch try await editing(uuid ?? nil, with: input, in: store) {
+        case .failure(let refusal): return refusal.answer
+        case .success(let (_, story)): edited = story
+        }
+        let isEpic = uuid == nil ? false : !(try await store.children(of: edited.id).isEmpty)
+        let warnings = await invest.warnings(for: edited.draft(isEpic: isEpic))
+        if !warnings.isEmpty, input.acceptWarnings != true {
+            return jsonResponse(.conflict, WarningsBody(warnings: warnings))
+        }
+        return try await store.locked { store in
+            let current: Story, story: Story
+            switch try await editing(uuid ?? nil, with: input, in: store) {
+            case .failure(let refusal): return refusal.answer
+            case .success(let (before, after)): (current, story) = (before, after)
+            }
+            if let parent = story.parentID, parent != current.parentID {
+                guard try await store.story(parent) != nil else {
+                    return jsonResponse(.badRequest, ErrorBody(error: "'parent_id' \(parent) is not a story", code: "invalid_field"))
+                }
+                let parents = try await store.ancestry(of: parent)
+                if StoryTree.wouldCycle(story: story.id, parent: parent, parentOf: { parents[$0] }) {
+                    return jsonResponse(.conflict, ErrorBody(error: "a story cannot become its own ancestor", code: "STORY_CYCLE"))
+                }
+            }
+            if story.status == "Done", current.status != "Done" {
+                let children = uuid == nil ? [] : try await store.children(of: story.id)
+                let tests = try await store.tests(of: story.id)
+                if let blockers = DoneBlockers.check(children: children.map { ($0.id.lowercased, $0.status) },
+                                                     tests: tests.map { ($0.id.lowercased, $0.status) }) {
+                    return jsonResponse(.conflict, BlockedBody(details: blockers))
+                }
+            }
+            if uuid == nil { try await store.insert(story) } else { try await store.update(story) }
+            return jsonResponse(uuid == nil ? .created : .ok, SavedBody(story: story, warnings: warnings))
+        }
+    }
+
+    /// The story as it is (a blank one to create) and as the input makes it; 404 or 400 otherwise.
+    private func editing(_ id: UUID?, with input: StoryInput, in store: StoryStore) async throws -> Result<(Story, Story), Refusal> {
         let current: Story
         if let id {
-            guard let uuid = UUID(uuidString: id), let existing = try await store.story(uuid) else { return notFound(id) }
+            guard let existing = try await store.story(id) else { return .failure(Refusal(notFound(id.lowercased))) }
             current = existing
         } else {
             current = Story(id: UUID(), parentID: nil, title: "", description: "", asA: "", iWant: "", soThat: "",
                             components: [], storyPoints: nil, assigneeEmail: nil, status: "Draft")
         }
-        let input: StoryInput, story: Story
-        switch try await edit(current, with: request, as: StoryInput.self) {
-        case .refused(let answer): return answer
-        case .applied(let given, let edited): (input, story) = (given, edited)
-        }
-        if let parent = story.parentID, parent != current.parentID {
-            guard try await store.story(parent) != nil else {
-                return jsonResponse(.badRequest, ErrorBody(error: "'parent_id' \(parent) is not a story", code: "invalid_field"))
-            }
-            let parents = try await store.ancestry(of: parent)
-            if StoryTree.wouldCycle(story: story.id, parent: parent, parentOf: { parents[$0] }) {
-                return jsonResponse(.conflict, ErrorBody(error: "a story cannot become its own ancestor", code: "STORY_CYCLE"))
-            }
-        }
-        let children = id == nil ? [] : try await store.children(of: story.id)
-        if story.status == "Done", current.status != "Done" {
-            let tests = try await store.tests(of: story.id)
-            if let blockers = DoneBlockers.check(children: children.map { ($0.id.lowercased, $0.status) },
-                                                 tests: tests.map { ($0.id.lowercased, $0.status) }) {
-                return jsonResponse(.conflict, BlockedBody(details: blockers))
-            }
-        }
-        let warnings = await invest.warnings(for: story.draft(isEpic: !children.isEmpty))
-        if !warnings.isEmpty, input.acceptWarnings != true {
-            return jsonResponse(.conflict, WarningsBody(warnings: warnings))
-        }
-        if id == nil { try await store.insert(story) } else { try await store.update(story) }
-        return jsonResponse(id == nil ? .created : .ok, SavedBody(story: story, warnings: warnings))
+        return applied(input, to: current).map { (current, $0) }
     }
 
     func delete(_ request: Request, id: String) async throws -> Response {
         if let refusal = BearerToken.refusal(of: request, apiToken: apiToken) { return refusal }
-        guard let uuid = UUID(uuidString: id), try await store.story(uuid) != nil else { return notFound(id) }
-        guard try await store.deleteLeaf(uuid) else {
-            return jsonResponse(.conflict, ErrorBody(error: "story \(id) has children; delete or move them first", code: "HAS_CHILDREN"))
+        guard let uuid = UUID(uuidString: id) else { return notFound(id) }
+        return try await store.locked { store in
+            guard try await store.story(uuid) != nil else { return notFound(id) }
+            guard try await store.deleteLeaf(uuid) else {
+                return jsonResponse(.conflict, ErrorBody(error: "story \(id) has children; delete or move them first", code: "HAS_CHILDREN"))
+            }
+            return Response(status: .noContent)
         }
-        return Response(status: .noContent)
     }
 
     func saveTest(_ request: Request, storyID: String?, testID: String?) async throws -> Response {
         if let refusal = BearerToken.refusal(of: request, apiToken: apiToken) { return refusal }
-        let current: AcceptanceTest
-        if let testID {
-            guard let uuid = UUID(uuidString: testID), let existing = try await store.test(uuid) else {
-                return jsonResponse(.notFound, ErrorBody(error: "no acceptance test \(testID)", code: "not_found"))
-            }
-            current = existing
-        } else {
-            guard let id = storyID, let uuid = UUID(uuidString: id), try await store.story(uuid) != nil else {
-                return notFound(storyID ?? "")
-            }
-            current = AcceptanceTest(id: UUID(), storyID: uuid, title: "", given: [], when: [], then: [], status: "Draft")
+        let input: AcceptanceTestInput
+        switch try await decodeBody(AcceptanceTestInput.self, request) {
+        case .failure(let refusal): return refusal.answer
+        case .success(let decoded): input = decoded
         }
-        let test: AcceptanceTest
-        switch try await edit(current, with: request, as: AcceptanceTestInput.self) {
-        case .refused(let answer): return answer
-        case .applied(_, let edited): test = edited
+        // Under the tree's lock: a test's status is what the Done guard reads.
+        return try await store.locked { store in
+            let current: AcceptanceTest
+            if let testID {
+                guard let uuid = UUID(uuidString: testID), let existing = try await store.test(uuid) else {
+                    return jsonResponse(.notFound, ErrorBody(error: "no acceptance test \(testID)", code: "not_found"))
+                }
+                current = existing
+            } else {
+                guard let id = storyID, let uuid = UUID(uuidString: id), try await store.story(uuid) != nil else {
+                    return notFound(storyID ?? "")
+                }
+                current = AcceptanceTest(id: UUID(), storyID: uuid, title: "", given: [], when: [], then: [], status: "Draft")
+            }
+            let test: AcceptanceTest
+            switch applied(input, to: current) {
+            case .failure(let refusal): return refusal.answer
+            case .success(let edited): test = edited
+            }
+            let warnings = Measurability.warnings(then: test.then)
+            guard warnings.isEmpty else { return jsonResponse(.conflict, MeasurabilityBody(warnings: warnings)) }
+            try await store.save(test)
+            return jsonResponse(testID == nil ? .created : .ok, test)
         }
-        let warnings = Measurability.warnings(then: test.then)
-        guard warnings.isEmpty else { return jsonResponse(.conflict, MeasurabilityBody(warnings: warnings)) }
-        try await store.save(test)
-        return jsonResponse(testID == nil ? .created : .ok, test)
     }
 
-    enum Edited<Input: Edit> {
-        case applied(Input, Input.Target)
-        case refused(Response)
-    }
-
-    /// `current` changed by the request's JSON body, or the 400 that names what is wrong with the body.
-    private func edit<Input: Edit>(_ current: Input.Target, with request: Request, as _: Input.Type) async throws -> Edited<Input> {
-        let input: Input
-        do {
-            input = try JSONDecoder().decode(Input.self, from: Data(buffer: try await request.body.collect(upTo: 256 * 1024)))
-        } catch {
-            return .refused(jsonResponse(.badRequest, ErrorBody(error: "invalid body: \(describeDecodingProblem(error))", code: "invalid_body")))
-        }
-        switch input.applied(to: current) {
-        case .failure(let invalid):
-            return .refused(jsonResponse(.badRequest, ErrorBody(error: "'\(invalid.field)' \(invalid.problem)", code: "invalid_field")))
-        case .success(let edited):
-            return .applied(input, edited)
+    /// `current` changed field by field by the input, or the 400 that names the field at fault.
+    private func applied<Input: Edit>(_ input: Input, to current: Input.Target) -> Result<Input.Target, Refusal> {
+        input.applied(to: current).mapError { invalid in
+            Refusal(jsonResponse(.badRequest, ErrorBody(error: "'\(invalid.field)' \(invalid.problem)", code: "invalid_field")))
         }
     }
 

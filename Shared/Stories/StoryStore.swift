@@ -5,12 +5,39 @@ import PostgresNIO
 
 /// The ingress's `stories` tables.
 public struct StoryStore: Sendable {
-    let client: PostgresClient
+    /// The pool, or one connection inside the transaction of `locked`.
+    enum Database: Sendable {
+        case pool(PostgresClient)
+        case transaction(PostgresConnection)
+    }
+
+    let database: Database
     let logger: Logger
 
     public init(client: PostgresClient, logger: Logger) {
-        self.client = client
+        self.init(database: .pool(client), logger: logger)
+    }
+
+    init(database: Database, logger: Logger) {
+        self.database = database
         self.logger = logger
+    }
+
+    private func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
+        switch database {
+        case .pool(let client): try await client.query(query, logger: logger)
+        case .transaction(let connection): try await connection.query(query, logger: logger)
+        }
+    }
+
+    /// Runs `body` in a transaction that holds the lock of the story tree: the checks that span stories
+    /// (no cycle, the Done guard) and the write they allow happen with no other change to the tree between.
+    func locked<Result: Sendable>(_ body: @escaping @Sendable (StoryStore) async throws -> Result) async throws -> Result {
+        guard case .pool(let client) = database else { return try await body(self) }
+        return try await client.transaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended('kinexus.stories.tree', 0))", logger: logger)
+            return try await body(StoryStore(database: .transaction(connection), logger: logger))
+        }
     }
 
     public static func migrations() throws -> [Migration] {
@@ -23,15 +50,15 @@ public struct StoryStore: Sendable {
         """
 
     public func all() async throws -> [Story] {
-        try await stories(client.query("\(unescaped: Self.columns) ORDER BY created_at, story_id", logger: logger))
+        try await stories(query("\(unescaped: Self.columns) ORDER BY created_at, story_id"))
     }
 
     public func story(_ id: UUID) async throws -> Story? {
-        try await stories(client.query("\(unescaped: Self.columns) WHERE story_id = \(id)", logger: logger)).first
+        try await stories(query("\(unescaped: Self.columns) WHERE story_id = \(id)")).first
     }
 
     public func children(of id: UUID) async throws -> [Story] {
-        try await stories(client.query("\(unescaped: Self.columns) WHERE parent_id = \(id) ORDER BY created_at", logger: logger))
+        try await stories(query("\(unescaped: Self.columns) WHERE parent_id = \(id) ORDER BY created_at"))
     }
 
     private func stories(_ rows: PostgresRowSequence) async throws -> [Story] {
@@ -49,34 +76,34 @@ public struct StoryStore: Sendable {
     /// `UNION` ends the walk should the data already hold a loop.
     public func ancestry(of story: UUID) async throws -> [UUID: UUID] {
         var parents: [UUID: UUID] = [:]
-        let rows = try await client.query("""
+        let rows = try await query("""
             WITH RECURSIVE chain AS (
                 SELECT story_id, parent_id FROM stories.stories WHERE story_id = \(story)
                 UNION
                 SELECT s.story_id, s.parent_id FROM stories.stories s JOIN chain ON s.story_id = chain.parent_id)
             SELECT story_id, parent_id FROM chain WHERE parent_id IS NOT NULL
-            """, logger: logger)
+            """)
         for try await (id, parent) in rows.decode((UUID, UUID).self) { parents[id] = parent }
         return parents
     }
 
     public func insert(_ story: Story) async throws {
-        try await client.query("""
+        try await query("""
             INSERT INTO stories.stories (story_id, parent_id, title, description, as_a, i_want, so_that, components,
                                          story_points, assignee_email, status)
             VALUES (\(story.id), \(story.parentID), \(story.title), \(story.description), \(story.asA), \(story.iWant),
                     \(story.soThat), \(story.components), \(story.storyPoints), \(story.assigneeEmail), \(story.status))
-            """, logger: logger)
+            """)
     }
 
     public func update(_ story: Story) async throws {
-        try await client.query("""
+        try await query("""
             UPDATE stories.stories SET parent_id = \(story.parentID), title = \(story.title),
                 description = \(story.description), as_a = \(story.asA), i_want = \(story.iWant), so_that = \(story.soThat),
                 components = \(story.components), story_points = \(story.storyPoints),
                 assignee_email = \(story.assigneeEmail), status = \(story.status), updated_at = now()
             WHERE story_id = \(story.id)
-            """, logger: logger)
+            """)
     }
 
     private static let testColumns = """
@@ -84,12 +111,11 @@ public struct StoryStore: Sendable {
         """
 
     public func tests(of storyID: UUID) async throws -> [AcceptanceTest] {
-        try await tests(client.query("\(unescaped: Self.testColumns) WHERE story_id = \(storyID) ORDER BY created_at, test_id",
-                                     logger: logger))
+        try await tests(query("\(unescaped: Self.testColumns) WHERE story_id = \(storyID) ORDER BY created_at, test_id"))
     }
 
     public func test(_ id: UUID) async throws -> AcceptanceTest? {
-        try await tests(client.query("\(unescaped: Self.testColumns) WHERE test_id = \(id)", logger: logger)).first
+        try await tests(query("\(unescaped: Self.testColumns) WHERE test_id = \(id)")).first
     }
 
     private func tests(_ rows: PostgresRowSequence) async throws -> [AcceptanceTest] {
@@ -102,22 +128,22 @@ public struct StoryStore: Sendable {
     }
 
     public func save(_ test: AcceptanceTest) async throws {
-        try await client.query("""
+        try await query("""
             INSERT INTO stories.acceptance_tests (test_id, story_id, title, given_steps, when_steps, then_steps, status)
             VALUES (\(test.id), \(test.storyID), \(test.title), \(test.given), \(test.when), \(test.then), \(test.status))
             ON CONFLICT (test_id) DO UPDATE SET title = EXCLUDED.title, given_steps = EXCLUDED.given_steps,
                 when_steps = EXCLUDED.when_steps, then_steps = EXCLUDED.then_steps, status = EXCLUDED.status,
                 updated_at = now()
-            """, logger: logger)
+            """)
     }
 
     /// Deletes a story without children; answers false when it has some (or does not exist).
     public func deleteLeaf(_ id: UUID) async throws -> Bool {
-        let rows = try await client.query("""
+        let rows = try await query("""
             DELETE FROM stories.stories s WHERE s.story_id = \(id)
               AND NOT EXISTS (SELECT 1 FROM stories.stories c WHERE c.parent_id = s.story_id)
             RETURNING s.story_id
-            """, logger: logger)
+            """)
         for try await _ in rows.decode(UUID.self) { return true }
         return false
     }

@@ -71,7 +71,7 @@ public struct TasksAPI: Sendable {
     func chat(_ request: Request) async throws -> Response {
         if let refusal = BearerToken.refusal(of: request, apiToken: apiToken) { return refusal }
         let input: ChatInput
-        switch try await decode(ChatInput.self, request) {
+        switch try await decodeBody(ChatInput.self, request) {
         case .failure(let failure): return failure.answer
         case .success(let decoded): input = decoded
         }
@@ -96,7 +96,7 @@ public struct TasksAPI: Sendable {
             return jsonResponse(.notFound, ErrorBody(error: "no story \(storyID)", code: "not_found"))
         }
         let input: TargetInput
-        switch try await decode(TargetInput.self, request, emptyMeans: TargetInput(repository: nil, baseBranch: nil)) {
+        switch try await decodeBody(TargetInput.self, request, emptyMeans: TargetInput(repository: nil, baseBranch: nil)) {
         case .failure(let failure): return failure.answer
         case .success(let decoded): input = decoded
         }
@@ -163,28 +163,10 @@ public struct TasksAPI: Sendable {
         return jsonResponse(.ok, pull)
     }
 
-    private func target(repository: String?, baseBranch: String?) -> Result<CodegenTarget, Failure> {
-        if let repository, !CodegenRequested.isValidRepository(repository) { return .failure(Failure(invalid("repository", "must be owner/name"))) }
-        if let baseBranch, !CodegenRequested.isValidBranch(baseBranch) { return .failure(Failure(invalid("base_branch", "is not a git branch name"))) }
+    private func target(repository: String?, baseBranch: String?) -> Result<CodegenTarget, Refusal> {
+        if let repository, !CodegenRequested.isValidRepository(repository) { return .failure(Refusal(invalid("repository", "must be owner/name"))) }
+        if let baseBranch, !CodegenRequested.isValidBranch(baseBranch) { return .failure(Refusal(invalid("base_branch", "is not a git branch name"))) }
         return .success(CodegenTarget(repository: repository ?? target.repository, baseBranch: baseBranch ?? target.baseBranch))
-    }
-
-    /// A refusal to send back, as the failure of a `Result`.
-    struct Failure: Error {
-        let answer: Response
-        init(_ answer: Response) { self.answer = answer }
-    }
-
-    private func decode<Input: Decodable>(_ type: Input.Type, _ request: Request, emptyMeans empty: Input? = nil) async throws
-        -> Result<Input, Failure>
-    {
-        let body = try await request.body.collect(upTo: 256 * 1024)
-        if body.readableBytes == 0, let empty { return .success(empty) }
-        do {
-            return .success(try JSONDecoder().decode(Input.self, from: Data(buffer: body)))
-        } catch {
-            return .failure(Failure(jsonResponse(.badRequest, ErrorBody(error: "invalid body: \(describeDecodingProblem(error))", code: "invalid_body"))))
-        }
     }
 
     private func invalid(_ field: String, _ problem: String) -> Response {

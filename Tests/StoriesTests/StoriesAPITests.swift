@@ -76,6 +76,22 @@ struct StoriesAPITests {
         }
     }
 
+    @Test func concurrentMovesCannotBuildALoop() async throws {
+        try await withAPI { client in
+            let a = try #require(try await send(client, .post, "/api/stories", good("Loop A")).json["story"]?["id"]?.stringValue)
+            let b = try #require(try await send(client, .post, "/api/stories", good("Loop B")).json["story"]?["id"]?.stringValue)
+            for _ in 0..<20 {
+                async let first = send(client, .patch, "/api/stories/\(a)", ["parent_id": .string(b)])
+                async let second = send(client, .patch, "/api/stories/\(b)", ["parent_id": .string(a)])
+                let statuses = [try await first.status, try await second.status]
+                #expect(statuses.sorted { $0.code < $1.code } == [.ok, .conflict], "both moves were allowed: a loop")
+                for id in [a, b] {
+                    _ = try await send(client, .patch, "/api/stories/\(id)", ["parent_id": .null])
+                }
+            }
+        }
+    }
+
     @Test func investWarningsAnswer409UnlessAccepted() async throws {
         try await withAPI { client in
             var vague = good("Fast export")
