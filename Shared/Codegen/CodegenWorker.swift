@@ -137,7 +137,7 @@ public struct CodegenWorker: Sendable {
             group.addTask {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: heartbeatInterval)
-                    _ = try? await store.heartbeat(run: run)
+                    try? await store.heartbeat(run: run)
                 }
                 return nil
             }

@@ -71,13 +71,9 @@ public struct TaskStore: Sendable {
         var description: String { "task \(taskID) was neither inserted nor found" }
     }
 
-    /// Marks the run's session alive; answers false when the task no longer belongs to the run.
-    @discardableResult
-    public func heartbeat(run: UUID) async throws -> Bool {
-        let rows = try await client.query(
-            "UPDATE codegen.sessions SET heartbeat_at = now() WHERE run_id = \(run) RETURNING 1", logger: logger)
-        for try await _ in rows { return true }
-        return false
+    /// Marks the run's session alive.
+    public func heartbeat(run: UUID) async throws {
+        try await client.query("UPDATE codegen.sessions SET heartbeat_at = now() WHERE run_id = \(run)", logger: logger)
     }
 
     /// Ends the run's session without an outcome: the task is left for another delivery.

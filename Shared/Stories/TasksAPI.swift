@@ -72,7 +72,7 @@ public struct TasksAPI: Sendable {
         if let refusal = BearerToken.refusal(of: request, apiToken: apiToken) { return refusal }
         let input: ChatInput
         switch try await decodeBody(ChatInput.self, request) {
-        case .failure(let failure): return failure.answer
+        case .failure(let refusal): return refusal.answer
         case .success(let decoded): input = decoded
         }
         guard !input.message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return invalid("message", "is empty") }
@@ -82,7 +82,7 @@ public struct TasksAPI: Sendable {
         }
         let target: CodegenTarget
         switch self.target(repository: input.repository, baseBranch: input.baseBranch) {
-        case .failure(let failure): return failure.answer
+        case .failure(let refusal): return refusal.answer
         case .success(let chosen): target = chosen
         }
         return try await submit(CodegenRequested(
@@ -97,12 +97,12 @@ public struct TasksAPI: Sendable {
         }
         let input: TargetInput
         switch try await decodeBody(TargetInput.self, request, emptyMeans: TargetInput(repository: nil, baseBranch: nil)) {
-        case .failure(let failure): return failure.answer
+        case .failure(let refusal): return refusal.answer
         case .success(let decoded): input = decoded
         }
         let target: CodegenTarget
         switch self.target(repository: input.repository, baseBranch: input.baseBranch) {
-        case .failure(let failure): return failure.answer
+        case .failure(let refusal): return refusal.answer
         case .success(let chosen): target = chosen
         }
         let tests = try await stories.tests(of: id)

@@ -108,13 +108,16 @@ struct CodegenFlowTests {
         }
     }
 
+    /// Works one second, logging when it starts and ends, and changes a file.
+    static let oneSecondAgent = """
+        echo "start $(date +%s%N)" >> "$DATA/pool.log"
+        sleep 1
+        echo "$KINEXUS_TASK_ID" > done.txt
+        echo "end $(date +%s%N)" >> "$DATA/pool.log"
+        """
+
     @Test func tenTasksOnFiveSessionsRunFiveAtATimeAndAllComplete() async throws {
-        let agent = harness.scripted("""
-            echo "start $(date +%s%N)" >> "$DATA/pool.log"
-            sleep 1
-            echo "$KINEXUS_TASK_ID" > done.txt
-            echo "end $(date +%s%N)" >> "$DATA/pool.log"
-            """)
+        let agent = harness.scripted(Self.oneSecondAgent)
         try await harness.withCodegen(agent: agent, maxSessions: 5) { publisher, postgres, redis in
             let requests = (0..<10).map { _ in harness.request() }
             for request in requests { try await publisher.publish(request, source: .stories) }
@@ -140,12 +143,7 @@ struct CodegenFlowTests {
     }
 
     @Test func twoReplicasShareTheWorkEachWithinItsOwnLimit() async throws {
-        let agent = harness.scripted("""
-            echo "start $(date +%s%N)" >> "$DATA/pool.log"
-            sleep 1
-            echo "$KINEXUS_TASK_ID" > done.txt
-            echo "end $(date +%s%N)" >> "$DATA/pool.log"
-            """)
+        let agent = harness.scripted(Self.oneSecondAgent)
         try await harness.withCodegen(agent: agent, maxSessions: 2, replicas: 2) { publisher, postgres, redis in
             let requests = (0..<6).map { _ in harness.request() }
             for request in requests { try await publisher.publish(request, source: .stories) }
