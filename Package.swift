@@ -200,6 +200,16 @@ let package = Package(
             path: "Services/approver"
         ),
         .target(
+            name: "SupportRules",
+            dependencies: ["KinexusEvents"],
+            path: "Shared/SupportRules"
+        ),
+        .target(
+            name: "KnowledgeIndexing",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Shared/KnowledgeIndexing"
+        ),
+        .target(
             name: "GitHub",
             dependencies: ["OutboundHTTP", "KinexusEvents"],
             path: "Shared/GitHub"
@@ -357,6 +367,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/CodegenTests"
+        ),
+        .testTarget(
+            name: "SupportRulesTests",
+            dependencies: ["SupportRules", "KinexusEvents"],
+            path: "Tests/SupportRulesTests"
+        ),
+        .testTarget(
+            name: "KnowledgeIndexingTests",
+            dependencies: ["KnowledgeIndexing"],
+            path: "Tests/KnowledgeIndexingTests"
         ),
         .testTarget(
             name: "DeploymentTests",
