@@ -210,6 +210,15 @@ let package = Package(
             path: "Shared/KnowledgeIndexing"
         ),
         .target(
+            name: "KnowledgeBase",
+            dependencies: [
+                "KnowledgeIndexing", "KinexusPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Shared/KnowledgeBase",
+            resources: [.copy("Migrations")]
+        ),
+        .target(
             name: "GitHub",
             dependencies: ["OutboundHTTP", "KinexusEvents"],
             path: "Shared/GitHub"
@@ -375,7 +384,10 @@ let package = Package(
         ),
         .testTarget(
             name: "KnowledgeIndexingTests",
-            dependencies: ["KnowledgeIndexing"],
+            dependencies: [
+                "KnowledgeIndexing", "KnowledgeBase", "KinexusPostgres", "KinexusTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             path: "Tests/KnowledgeIndexingTests"
         ),
         .testTarget(

@@ -1,0 +1,92 @@
+import Foundation
+import KnowledgeIndexing
+import Logging
+import PostgresNIO
+
+/// Hybrid retrieval: full-text rank (Postgres, GIN) and embedding cosine (in memory), fused by reciprocal
+/// rank fusion into scores in (0, 1]; each hit with its source and heading.
+public struct KnowledgeRetriever: Sendable {
+    public struct Hit: Sendable, Equatable, Encodable {
+        public let content: String
+        public let score: Double
+        /// The object key or the page's address.
+        public let source: String
+        public let metadata: Metadata
+
+        public struct Metadata: Sendable, Equatable, Encodable {
+            public let title: String
+            public let heading: String
+            public let kind: String
+            public let chunkID: Int64
+
+            enum CodingKeys: String, CodingKey {
+                case title, heading, kind, chunkID = "chunk_id"
+            }
+        }
+    }
+
+    let client: PostgresClient
+    let embedder: any Embedder
+    let index: EmbeddingIndex
+    let logger: Logger
+    /// How deep each ranking goes before fusion.
+    static let depth = 50
+
+    public init(client: PostgresClient, embedder: any Embedder, index: EmbeddingIndex, logger: Logger) {
+        self.client = client
+        self.embedder = embedder
+        self.index = index
+        self.logger = logger
+    }
+
+    public func search(_ query: String, count: Int, minimumScore: Double = 0) async throws -> [Hit] {
+        guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, count > 0 else { return [] }
+        async let lexical = fullText(query)
+        let vector = try await embedder.embed([query]).first ?? []
+        let semantic = try await index.nearest(to: vector, count: Self.depth).map(\.id)
+        let fused = RankFusion.fuse([try await lexical, semantic]).filter { $0.score >= minimumScore }.prefix(count)
+        let rows = try await chunks(fused.map(\.id))
+        return fused.compactMap { ranked in
+            rows[ranked.id].map { row in
+                Hit(content: row.content, score: (ranked.score * 1000).rounded() / 1000, source: row.location,
+                    metadata: .init(title: row.title, heading: row.heading, kind: row.kind, chunkID: ranked.id))
+            }
+        }
+    }
+
+    private func fullText(_ query: String) async throws -> [Int64] {
+        var ids: [Int64] = []
+        // Any text is a query: its English lexemes, OR-ed (quoted, and not stemmed a second time), find
+        // the chunks sharing some of its words, which the rank then orders; only stop words find nothing.
+        let rows = try await client.query("""
+            WITH q AS (SELECT to_tsquery('simple', nullif(array_to_string(ARRAY(
+                         SELECT quote_literal(lexeme) FROM unnest(tsvector_to_array(to_tsvector('english', \(query)))) lexeme),
+                         ' | '), '')) AS query)
+            SELECT chunk_id FROM kb.chunks, q WHERE search @@ q.query
+            ORDER BY ts_rank_cd(search, q.query) DESC, chunk_id LIMIT \(Self.depth)
+            """, logger: logger)
+        for try await id in rows.decode(Int64.self) { ids.append(id) }
+        return ids
+    }
+
+    struct Row {
+        let content: String
+        let heading: String
+        let title: String
+        let location: String
+        let kind: String
+    }
+
+    private func chunks(_ ids: [Int64]) async throws -> [Int64: Row] {
+        guard !ids.isEmpty else { return [:] }
+        var found: [Int64: Row] = [:]
+        let rows = try await client.query("""
+            SELECT c.chunk_id, c.content, c.heading, s.title, s.location, s.kind
+            FROM kb.chunks c JOIN kb.sources s USING (source_id) WHERE c.chunk_id = ANY(\(ids))
+            """, logger: logger)
+        for try await (id, content, heading, title, location, kind) in rows.decode((Int64, String, String, String, String, String).self) {
+            found[id] = Row(content: content, heading: heading, title: title, location: location, kind: kind)
+        }
+        return found
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import KinexusPostgres
+import KinexusTestSupport
+import KnowledgeBase
+import KnowledgeIndexing
+import Logging
+import PostgresNIO
+import Testing
+
+/// Indexing and hybrid retrieval on the test Postgres. The suite owns the `kb` tables (no other suite
+/// writes them) and empties them before each test.
+@Suite(.serialized)
+struct KnowledgeBaseTests {
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("deploy/demo/knowledge")
+    let logger = Logger(label: "test")
+    let chunker = MarkdownChunker()
+    let embedder = FeatureHashingEmbedder()
+
+    func withKnowledge(_ body: @Sendable (KnowledgeStore, KnowledgeRetriever, PostgresClient) async throws -> Void) async throws {
+        let postgres = PostgresClient(configuration: try PostgresSettings.configuration(url: try TestEnvironment.postgresURL()),
+                                      backgroundLogger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await postgres.run() }
+            try await MigrationRunner(client: postgres, service: "kb-sync", logger: logger).run(try KnowledgeStore.migrations())
+            try await postgres.query("DELETE FROM kb.sources", logger: logger)
+            let retriever = KnowledgeRetriever(client: postgres, embedder: embedder,
+                                               index: EmbeddingIndex(client: postgres, logger: logger), logger: logger)
+            try await body(KnowledgeStore(client: postgres, logger: logger), retriever, postgres)
+            tasks.cancelAll()
+        }
+    }
+
+    func chunkCount(_ postgres: PostgresClient, _ sourceID: String) async throws -> Int {
+        for try await count in try await postgres.query(
+            "SELECT count(*)::int FROM kb.chunks WHERE source_id = \(sourceID)", logger: logger).decode(Int.self) { return count }
+        return 0
+    }
+
+    @Test func indexingIsIdempotentAndFollowsChangesAndDeletions() async throws {
+        try await withKnowledge { store, retriever, postgres in
+            let first = KnowledgeSource(kind: .object, location: "policies/refunds.md", title: "Refunds",
+                                        text: "# Refunds\n\n## Window\nReturns within 30 days.\n\n## Damaged\nFull refund.")
+            #expect(try await store.index(first, chunker: chunker, embedder: embedder) == .indexed(chunks: 2))
+            #expect(try await store.index(first, chunker: chunker, embedder: embedder) == .unchanged)
+            #expect(try await chunkCount(postgres, first.id) == 2)
+            #expect(try await retriever.search("damaged refund", count: 3).first?.metadata.heading == "Refunds › Damaged")
+
+            let changed = KnowledgeSource(kind: .object, location: "policies/refunds.md", title: "Refunds",
+                                          text: "# Refunds\n\nReturns within 60 days, damaged or not.")
+            #expect(try await store.index(changed, chunker: chunker, embedder: embedder) == .indexed(chunks: 1))
+            #expect(try await chunkCount(postgres, first.id) == 1)
+            let hits = try await retriever.search("returns days", count: 3)
+            #expect(hits.map(\.content) == ["Returns within 60 days, damaged or not."])
+            #expect(hits.first?.source == "policies/refunds.md")
+
+            #expect(try await store.delete(first.id))
+            #expect(try await store.delete(first.id) == false)
+            #expect(try await chunkCount(postgres, first.id) == 0)
+            #expect(try await retriever.search("returns days", count: 3).isEmpty)
+        }
+    }
+
+    @Test func anotherEmbedderIndexesAgain() async throws {
+        try await withKnowledge { store, _, _ in
+            let source = KnowledgeSource(kind: .page, location: "http://kinexus.test/pages/sso", title: "SSO", text: "Okta and SAML.")
+            let first = try await store.index(source, chunker: chunker, embedder: embedder)
+            let again = try await store.index(source, chunker: chunker, embedder: FeatureHashingEmbedder(dimensions: 64))
+            #expect(first == .indexed(chunks: 1) && again == .indexed(chunks: 1))
+            #expect(try await store.sourceIDs(.page) == [source.id])
+        }
+    }
+
+    /// Support questions in customers' words, each with the document that answers it.
+    static let questions: [(question: String, answer: String)] = [
+        ("My package came broken, can I get my money back?", "refunds.md"),
+        ("How long until I get my refund?", "refunds.md"),
+        ("Where is my parcel? The tracking hasn't moved in a week", "shipping.md"),
+        ("How much does delivery cost?", "shipping.md"),
+        ("I forgot my password and the reset email never came", "password-reset.md"),
+        ("My account is locked after too many login attempts", "password-reset.md"),
+        ("Can we log in with Okta?", "single-sign-on.md"),
+        ("How do I configure SAML for my team?", "single-sign-on.md"),
+        ("Where can I download a PDF invoice?", "invoices.md"),
+        ("Our card payment failed, what happens now?", "invoices.md"),
+        ("How do I cancel my subscription?", "cancellation.md"),
+        ("Can I pause my plan instead of cancelling?", "cancellation.md"),
+        ("Export all my orders to CSV", "data-export.md"),
+        ("I keep getting 429 Too Many Requests from the API", "api-rate-limits.md"),
+        ("I lost my phone and can't get the authenticator code", "two-factor.md"),
+        ("Please delete all my personal data under GDPR", "account-deletion.md"),
+        ("What does the Pro plan cost?", "pricing.md"),
+        ("Is the service down? Where do I see outages?", "service-status.md"),
+    ]
+
+    @Test func retrievalFindsTheAnsweringDocumentInTheTopThree() async throws {
+        try await withKnowledge { store, retriever, _ in
+            let files = try FileManager.default.contentsOfDirectory(atPath: Self.corpus.path).filter { $0.hasSuffix(".md") }.sorted()
+            #expect(files.count == 12)
+            for file in files {
+                let text = try String(contentsOf: Self.corpus.appendingPathComponent(file), encoding: .utf8)
+                let title = text.split(separator: "\n").first.map { String($0.dropFirst(2)) } ?? file
+                _ = try await store.index(KnowledgeSource(kind: .object, location: file, title: title, text: text),
+                                          chunker: chunker, embedder: embedder)
+            }
+            var found = 0
+            for (question, answer) in Self.questions {
+                let hits = try await retriever.search(question, count: 3)
+                if hits.contains(where: { $0.source == answer }) {
+                    found += 1
+                } else {
+                    print("recall miss: \"\(question)\" → \(hits.map(\.source)), expected \(answer)")
+                }
+                #expect(hits.allSatisfy { $0.score > 0 && $0.score <= 1 })
+            }
+            let recall = Double(found) / Double(Self.questions.count)
+            print("retrieval recall@3 over \(Self.questions.count) labelled questions: \(recall)")
+            // Chance is 3 in 12 (0.25). Measured on this set: hybrid 1.0, full text alone 1.0, the feature-hashing
+            // embedding alone 0.83 (it confuses "cost" questions). The floor allows two misses of 18, so tuning
+            // the chunker or the fusion can move a borderline question, and fails a retrieval that lost its
+            // full-text half.
+            #expect(recall >= 0.85, "recall@3 \(recall)")
+        }
+    }
+}
