@@ -154,7 +154,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "ingress",
-            dependencies: ["Ingress", "Stories", "LanguageModels", "KinexusEvents", "KinexusServiceKit"],
+            dependencies: [
+                "Ingress", "Stories", "KnowledgeAPI", "KnowledgeBase", "KnowledgeIndexing", "LanguageModels", "KinexusEvents",
+                "KinexusServiceKit",
+            ],
             path: "Services/ingress"
         ),
         .target(
@@ -212,11 +215,26 @@ let package = Package(
         .target(
             name: "KnowledgeBase",
             dependencies: [
-                "KnowledgeIndexing", "KinexusPostgres",
+                "KnowledgeIndexing", "KinexusBus", "KinexusEvents", "KinexusPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Shared/KnowledgeBase",
             resources: [.copy("Migrations")]
+        ),
+        .target(
+            name: "KnowledgeAPI",
+            dependencies: [
+                "KnowledgeBase", "KnowledgeIndexing", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusServiceKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Shared/KnowledgeAPI",
+            resources: [.copy("Migrations")]
+        ),
+        .executableTarget(
+            name: "kb-sync",
+            dependencies: ["KnowledgeBase", "KnowledgeIndexing", "KinexusServiceKit"],
+            path: "Services/kb-sync"
         ),
         .target(
             name: "GitHub",
@@ -383,12 +401,15 @@ let package = Package(
             path: "Tests/SupportRulesTests"
         ),
         .testTarget(
-            name: "KnowledgeIndexingTests",
+            name: "KnowledgeTests",
             dependencies: [
-                "KnowledgeIndexing", "KnowledgeBase", "KinexusPostgres", "KinexusTestSupport",
+                "KnowledgeIndexing", "KnowledgeBase", "KnowledgeAPI", "Orchestration", "Approval", "KinexusBus", "KinexusEvents",
+                "KinexusPostgres", "KinexusRedis", "KinexusTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            path: "Tests/KnowledgeIndexingTests"
+            path: "Tests/KnowledgeTests"
         ),
         .testTarget(
             name: "DeploymentTests",

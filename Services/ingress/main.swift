@@ -3,6 +3,9 @@ import Foundation
 import Ingress
 import KinexusEvents
 import KinexusServiceKit
+import KnowledgeAPI
+import KnowledgeBase
+import KnowledgeIndexing
 import LanguageModels
 import Stories
 
@@ -19,7 +22,13 @@ let stories = StoriesAPI(store: storyStore, invest: InvestReviewer(model: invest
 let tasks = TasksAPI(tasks: TaskRequests(client: runtime.postgres, logger: runtime.logger), stories: storyStore,
                      publisher: runtime.publisher, target: configured { try CodegenTarget(environment: environment) },
                      apiToken: configuration.apiToken, logger: runtime.logger)
-try await runtime.run(migrations: try StoryStore.migrations()) { router in
+let knowledge = KnowledgeAPI(
+    bucket: KnowledgeBucket(client: runtime.postgres, logger: runtime.logger),
+    retriever: KnowledgeRetriever(client: runtime.postgres, embedder: FeatureHashingEmbedder(),
+                                  index: EmbeddingIndex(client: runtime.postgres, logger: runtime.logger), logger: runtime.logger),
+    publisher: runtime.publisher, minimumScore: configured { try KnowledgeRetriever.minimumScore(environment: environment) },
+    apiToken: configuration.apiToken, postgres: runtime.postgres, logger: runtime.logger)
+try await runtime.run(migrations: try StoryStore.migrations() + KnowledgeBucket.migrations()) { router in
     IngressRoutes(configuration: configuration, redis: runtime.redis, publisher: runtime.publisher, logger: runtime.logger)
         .add(to: router)
     reviews.add(to: router)
@@ -27,4 +36,5 @@ try await runtime.run(migrations: try StoryStore.migrations()) { router in
     DocumentsAPI(postgres: runtime.postgres, logger: runtime.logger).add(to: router)
     stories.add(to: router)
     tasks.add(to: router)
+    knowledge.add(to: router)
 }

@@ -1,14 +1,17 @@
 import Foundation
 import KinexusPostgres
 import KinexusTestSupport
+import Approval
+import KnowledgeAPI
 import KnowledgeBase
 import KnowledgeIndexing
 import Logging
+import Orchestration
 import PostgresNIO
 import Testing
 
-/// Indexing and hybrid retrieval on the test Postgres. The suite owns the `kb` tables (no other suite
-/// writes them) and empties them before each test.
+/// Indexing, hybrid retrieval, kb-sync and the knowledge API on the test Postgres and Redis (database 9).
+/// The suite owns the `kb` and `bucket` tables (no other suite writes them) and empties them before each test.
 @Suite(.serialized)
 struct KnowledgeBaseTests {
     static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -22,13 +25,22 @@ struct KnowledgeBaseTests {
                                       backgroundLogger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await postgres.run() }
-            try await MigrationRunner(client: postgres, service: "kb-sync", logger: logger).run(try KnowledgeStore.migrations())
-            try await postgres.query("DELETE FROM kb.sources", logger: logger)
+            try await Self.prepare(postgres, logger: logger)
             let retriever = KnowledgeRetriever(client: postgres, embedder: embedder,
                                                index: EmbeddingIndex(client: postgres, logger: logger), logger: logger)
             try await body(KnowledgeStore(client: postgres, logger: logger), retriever, postgres)
             tasks.cancelAll()
         }
+    }
+
+    /// Every schema the knowledge reads, empty of knowledge.
+    static func prepare(_ postgres: PostgresClient, logger: Logger) async throws {
+        try await MigrationRunner(client: postgres, service: "kb-sync", logger: logger).run(try KnowledgeStore.migrations())
+        try await MigrationRunner(client: postgres, service: "ingress", logger: logger).run(try KnowledgeBucket.migrations())
+        try await MigrationRunner(client: postgres, service: "orchestrator", logger: logger).run(try DocumentStore.migrations())
+        try await MigrationRunner(client: postgres, service: "approver", logger: logger).run(try Approver.migrations())
+        try await postgres.query("DELETE FROM kb.sources", logger: logger)
+        try await postgres.query("DELETE FROM bucket.objects", logger: logger)
     }
 
     func chunkCount(_ postgres: PostgresClient, _ sourceID: String) async throws -> Int {

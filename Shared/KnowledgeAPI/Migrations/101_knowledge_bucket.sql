@@ -1,0 +1,17 @@
+-- The ingress's knowledge bucket: markdown and text documents by object key, as an object store holds
+-- them, and the full syncs asked for. Versions from 101: the ingress's story tables number from 1.
+CREATE SCHEMA IF NOT EXISTS bucket;
+
+CREATE TABLE bucket.objects (
+    key text PRIMARY KEY,
+    content text NOT NULL,
+    content_type text NOT NULL,
+    content_hash text NOT NULL,
+    size integer NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE bucket.sync_requests (
+    job_id uuid PRIMARY KEY,
+    requested_at timestamptz NOT NULL DEFAULT now()
+);

@@ -1,0 +1,78 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Where knowledge comes from, read from the tables of the services that own it: the ingress's bucket
+/// objects, and the approver's publications with the orchestrator's document versions.
+public struct KnowledgeSources: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// The bucket object as it is now; nil when it is gone.
+    public func object(_ key: String) async throws -> KnowledgeSource? {
+        try await objects(key: key).first
+    }
+
+    public func allObjects() async throws -> [KnowledgeSource] {
+        try await objects(key: nil)
+    }
+
+    private func objects(key: String?) async throws -> [KnowledgeSource] {
+        var found: [KnowledgeSource] = []
+        guard let rows = try await readIfPresent("""
+            SELECT key, content FROM bucket.objects WHERE \(key)::text IS NULL OR key = \(key) ORDER BY key
+            """) else { return [] }
+        for try await (key, content) in rows.decode((String, String).self) {
+            found.append(KnowledgeSource(kind: .object, location: key, title: Self.title(of: content, key: key), text: content))
+        }
+        return found
+    }
+
+    /// The page at `address` as last published.
+    public func page(at address: String) async throws -> KnowledgeSource? {
+        try await pages(address: address).first
+    }
+
+    /// Every published page, each as last published.
+    public func allPages() async throws -> [KnowledgeSource] {
+        try await pages(address: nil)
+    }
+
+    private func pages(address: String?) async throws -> [KnowledgeSource] {
+        var found: [KnowledgeSource] = []
+        guard let rows = try await readIfPresent("""
+            SELECT DISTINCT ON (p.page_url) p.page_url, d.title, v.markdown
+            FROM docs.publications p
+            JOIN docs.document_versions v ON v.document_id = p.document_id AND v.version = p.version
+            JOIN docs.documents d ON d.document_id = p.document_id
+            WHERE \(address)::text IS NULL OR p.page_url = \(address)
+            ORDER BY p.page_url, p.published_at DESC
+            """) else { return [] }
+        for try await (address, title, markdown) in rows.decode((String, String, String).self) {
+            found.append(KnowledgeSource(kind: .page, location: address, title: title, text: markdown))
+        }
+        return found
+    }
+
+    /// The rows, or nil while the owning service has not created its tables yet (nothing to read).
+    private func readIfPresent(_ query: PostgresQuery) async throws -> PostgresRowSequence? {
+        do {
+            return try await client.query(query, logger: logger)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P01" {
+            return nil
+        }
+    }
+
+    /// The first level-1 heading, else the key's file name.
+    static func title(of markdown: String, key: String) -> String {
+        for line in markdown.split(separator: "\n").prefix(20) where line.hasPrefix("# ") {
+            return line.dropFirst(2).trimmingCharacters(in: .whitespaces)
+        }
+        return String(key.split(separator: "/").last ?? Substring(key))
+    }
+}
