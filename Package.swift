@@ -237,6 +237,20 @@ let package = Package(
             path: "Services/kb-sync"
         ),
         .target(
+            name: "CustomerContexts",
+            dependencies: [
+                "SupportRules", "KnowledgeBase", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusRedis", "KinexusServiceKit",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Shared/CustomerContexts",
+            resources: [.copy("Migrations")]
+        ),
+        .executableTarget(
+            name: "customer-context",
+            dependencies: ["CustomerContexts", "KnowledgeBase", "KnowledgeIndexing", "KinexusServiceKit"],
+            path: "Services/customer-context"
+        ),
+        .target(
             name: "GitHub",
             dependencies: ["OutboundHTTP", "KinexusEvents"],
             path: "Shared/GitHub"
@@ -403,7 +417,8 @@ let package = Package(
         .testTarget(
             name: "KnowledgeTests",
             dependencies: [
-                "KnowledgeIndexing", "KnowledgeBase", "KnowledgeAPI", "Orchestration", "Approval", "KinexusBus", "KinexusEvents",
+                "KnowledgeIndexing", "KnowledgeBase", "KnowledgeAPI", "CustomerContexts", "SupportRules", "Orchestration", "Approval",
+                "KinexusBus", "KinexusEvents",
                 "KinexusPostgres", "KinexusRedis", "KinexusTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -1,3 +1,4 @@
+import Foundation
 import KinexusEvents
 import Logging
 
@@ -14,6 +15,9 @@ public struct EventContext: Sendable {
 
     /// The id of the event in hand: handlers key their writes on it, so a redelivery changes nothing.
     public var eventID: String { envelope.id }
+
+    /// When the event happened, as its envelope says.
+    public var eventTime: Date { envelope.time }
 
     /// Carries `event_id`, `correlation_id`, `detail_type` and `group` on every line.
     public var logger: Logger { eventLogger(baseLogger, envelope: envelope, correlationID: correlationID) }

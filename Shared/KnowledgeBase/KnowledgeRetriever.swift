@@ -6,14 +6,14 @@ import PostgresNIO
 /// Hybrid retrieval: full-text rank (Postgres, GIN) and embedding cosine (in memory), fused by reciprocal
 /// rank fusion into scores in (0, 1]; each hit with its source and heading.
 public struct KnowledgeRetriever: Sendable {
-    public struct Hit: Sendable, Equatable, Encodable {
+    public struct Hit: Sendable, Equatable, Codable {
         public let content: String
         public let score: Double
         /// The object key or the page's address.
         public let source: String
         public let metadata: Metadata
 
-        public struct Metadata: Sendable, Equatable, Encodable {
+        public struct Metadata: Sendable, Equatable, Codable {
             public let title: String
             public let heading: String
             public let kind: String

@@ -15,6 +15,21 @@ public struct TicketSubmission: Sendable, Equatable {
     public var metadata: [String: String]
     public var createdAt: Date
 
+    public init(
+        ticketID: String, externalTicketID: String?, customerExternalID: String, subject: String, description: String,
+        channel: String, priority: String, metadata: [String: String], createdAt: Date
+    ) {
+        self.ticketID = ticketID
+        self.externalTicketID = externalTicketID
+        self.customerExternalID = customerExternalID
+        self.subject = subject
+        self.description = description
+        self.channel = channel
+        self.priority = priority
+        self.metadata = metadata
+        self.createdAt = createdAt
+    }
+
     public struct InvalidField: Error, Equatable, CustomStringConvertible {
         public let field: String
         public let problem: String

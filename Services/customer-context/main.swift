@@ -1,0 +1,17 @@
+import CustomerContexts
+import Foundation
+import KinexusServiceKit
+import KnowledgeBase
+import KnowledgeIndexing
+
+let runtime = configured { try ServiceRuntime(service: "customer-context") }
+let settings = configured { try SupportSettings(environment: ProcessInfo.processInfo.environment) }
+let store = SupportStore(client: runtime.postgres, logger: runtime.logger)
+let contexts = CustomerContexts(
+    store: store, interactions: Interactions(redis: runtime.redis, timeToLive: settings.interactionTTL), redis: runtime.redis,
+    cacheSize: settings.cacheSize, cacheTTL: settings.cacheTTL)
+let retriever = KnowledgeRetriever(client: runtime.postgres, embedder: FeatureHashingEmbedder(),
+                                   index: EmbeddingIndex(client: runtime.postgres, logger: runtime.logger), logger: runtime.logger)
+let enricher = TicketEnricher(contexts: contexts, store: store, retriever: retriever, minimumScore: settings.minimumScore,
+                              logger: runtime.logger)
+try await runtime.run(migrations: try SupportStore.migrations(), subscriptions: try enricher.subscriptions())

@@ -1,0 +1,201 @@
+import CustomerContexts
+import Foundation
+import KinexusBus
+import KinexusEvents
+import KinexusPostgres
+import KinexusRedis
+import KinexusTestSupport
+import KnowledgeBase
+import KnowledgeIndexing
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import SupportRules
+import Testing
+
+/// customer-context on the bus (Redis database 10): tickets enriched with context and knowledge. In the
+/// knowledge suite, which owns the `kb` tables the suggestions come from.
+extension KnowledgeBaseTests {
+    static let supportDatabase = 10
+
+    func withCustomerContext(
+        _ body: @Sendable (EventPublisher, PostgresClient, RedisClient, CustomerContexts) async throws -> Void
+    ) async throws {
+        let postgres = PostgresClient(configuration: try PostgresSettings.configuration(url: try TestEnvironment.postgresURL()),
+                                      backgroundLogger: logger)
+        let redis = try RedisClient(url: try TestEnvironment.redisURL(database: Self.supportDatabase))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await postgres.run() }
+            try await Self.prepare(postgres, logger: logger)
+            try await MigrationRunner(client: postgres, service: "customer-context", logger: logger).run(try SupportStore.migrations())
+            let store = SupportStore(client: postgres, logger: logger)
+            let contexts = CustomerContexts(store: store, interactions: Interactions(redis: redis, timeToLive: .seconds(90 * 86_400)),
+                                            redis: redis, cacheSize: 100, cacheTTL: .seconds(60))
+            let retriever = KnowledgeRetriever(client: postgres, embedder: embedder,
+                                               index: EmbeddingIndex(client: postgres, logger: logger), logger: logger)
+            let enricher = TicketEnricher(contexts: contexts, store: store, retriever: retriever, minimumScore: 0.3, logger: logger)
+            var configuration = BusConfiguration(group: TestEnvironment.unique("customer-context"))
+            configuration.readBlock = .milliseconds(100)
+            configuration.retryBaseDelay = .milliseconds(100)
+            let consumer = try EventConsumer(redis: redis, configuration: configuration, subscriptions: try enricher.subscriptions(),
+                                             logger: logger)
+            try await consumer.prepare()
+            let services = ServiceGroup(configuration: .init(services: [.init(service: consumer)], gracefulShutdownSignals: [], logger: logger))
+            try await withThrowingTaskGroup(of: Void.self) { running in
+                running.addTask { try await services.run() }
+                let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 100_000)
+                do {
+                    try await body(publisher, postgres, redis, contexts)
+                } catch {
+                    await services.triggerGracefulShutdown()
+                    throw error
+                }
+                await services.triggerGracefulShutdown()
+                try await running.waitForAll()
+            }
+            tasks.cancelAll()
+        }
+        await redis.shutdown()
+    }
+
+    /// A customer with `orders` orders, a day apart, the newest yesterday.
+    func customer(_ postgres: PostgresClient, tier: String, lifetimeValue: Double, orders: Int) async throws -> String {
+        let external = TestEnvironment.unique("cust")
+        let id = UUID()
+        try await postgres.query("""
+            INSERT INTO support.customers (customer_id, external_id, email, name, company, tier, lifetime_value)
+            VALUES (\(id), \(external), 'ana@example.com', 'Ana Lima', 'Acme', \(tier), \(lifetimeValue))
+            """, logger: logger)
+        for day in 1...max(orders, 1) where orders > 0 {
+            try await postgres.query("""
+                INSERT INTO support.orders (customer_id, order_number, status, total_amount, order_date, metadata)
+                VALUES (\(id), \("A-\(day)"), 'delivered', \(Double(day) * 10), now() - make_interval(days => \(day)::int), '{"items": 2}')
+                """, logger: logger)
+        }
+        return external
+    }
+
+    func response(_ ticketID: String, _ postgres: PostgresClient) async throws -> JSONValue? {
+        var found: JSONValue?
+        _ = try await eventually(timeout: .seconds(15), every: .milliseconds(30)) {
+            let text = try await SupportStore(client: postgres, logger: logger).response(ticketID: ticketID)
+            found = try text.map { try JSONValue(parsing: Array($0.utf8)) }
+            return found != nil
+        }
+        return found
+    }
+
+    func ticket(_ customer: String, subject: String) -> TicketReceived {
+        TicketReceived(ticketID: TestEnvironment.unique("T"), customerExternalID: customer, subject: subject,
+                       description: "Order A-1 arrived damaged.", channel: "email", priority: "high",
+                       createdAt: "2026-11-22T10:00:00+01:00")
+    }
+
+    @Test func aTicketGetsItsCustomersContextAndSuggestions() async throws {
+        try await withCustomerContext { publisher, postgres, redis, contexts in
+            let store = KnowledgeStore(client: postgres, logger: logger)
+            let refunds = try String(contentsOf: Self.corpus.appendingPathComponent("refunds.md"), encoding: .utf8)
+            _ = try await store.index(KnowledgeSource(kind: .page, location: "http://kinexus.test/pages/refund-policy",
+                                                      title: "Refund policy", text: refunds), chunker: chunker, embedder: embedder)
+            let customer = try await customer(postgres, tier: "enterprise", lifetimeValue: 12_500, orders: 6)
+            let now = Date()
+            for (days, sentiment) in [(40.0, -0.5), (35.0, -0.4)] {
+                try await contexts.addInteraction(Interaction(at: now.addingTimeInterval(-days * 86_400), sentiment: sentiment,
+                                                              kind: "call", summary: "complaint"), for: customer)
+            }
+            let received = ticket(customer, subject: "Damaged order, I want a refund")
+            try await publisher.publish(received, source: .support)
+            let answer = try #require(try await response(received.ticketID, postgres))
+            let context = try #require(answer["customer_context"])
+            #expect(context["external_id"] == .string(customer))
+            #expect(context["tier"] == "enterprise" && context["is_high_value"] == true)
+            #expect(context["total_orders"] == 6)
+            #expect(context["recent_orders"]?.arrayValue?.map { $0["order_number"] } == ["A-1", "A-2", "A-3", "A-4", "A-5"])
+            #expect(context["open_tickets"] == 1)
+            #expect(context["avg_sentiment"] == .number(-0.45))
+            #expect(context["churn_risk"] == "high")  // 3 (sentiment) + 1 (35 days) + 1 (enterprise)
+            let suggestions = try #require(answer["kb_suggestions"]?.arrayValue)
+            #expect(suggestions.count >= 1 && suggestions.count <= 3)
+            #expect(suggestions.first?["source"] == "http://kinexus.test/pages/refund-policy")
+            #expect(suggestions.first?["metadata"]?["heading"] == "Refund policy › Damaged or wrong items")
+
+            let ready = Topic(source: "kinexus.support", detailType: "TicketContextReady").streamKey
+            #expect(try await eventually {
+                StreamEntry.parseEntries(try await redis.send("XRANGE", ready, "-", "+"), stream: ready)
+                    .compactMap { try? $0.envelope().decodeDetail(as: TicketContextReady.self) }
+                    .contains { $0.ticketID == received.ticketID && $0.churnRisk == "high" && $0.suggestionCount == suggestions.count }
+            })
+        }
+    }
+
+    @Test func anUnknownCustomersTicketStillGetsSuggestions() async throws {
+        try await withCustomerContext { publisher, postgres, _, _ in
+            let refunds = try String(contentsOf: Self.corpus.appendingPathComponent("refunds.md"), encoding: .utf8)
+            _ = try await KnowledgeStore(client: postgres, logger: logger).index(
+                KnowledgeSource(kind: .object, location: "refunds.md", title: "Refund policy", text: refunds), chunker: chunker, embedder: embedder)
+            let received = ticket("nobody-\(UUID())", subject: "Refund for a damaged order")
+            try await publisher.publish(received, source: .support)
+            let answer = try #require(try await response(received.ticketID, postgres))
+            #expect(answer["customer_context"] == .null)
+            #expect(answer["kb_suggestions"]?.arrayValue?.first?["source"] == "refunds.md")
+        }
+    }
+
+    @Test func feedbackBecomesAnInteractionOnce() async throws {
+        try await withCustomerContext { publisher, postgres, _, contexts in
+            let customer = try await customer(postgres, tier: "pro", lifetimeValue: 500, orders: 1)
+            let received = ticket(customer, subject: "Where is my parcel?")
+            try await publisher.publish(received, source: .support)
+            _ = try #require(try await response(received.ticketID, postgres))
+            #expect(try await contexts.context(for: customer)?.avgSentiment == nil)
+            #expect(try await contexts.context(for: customer)?.churnRisk == .medium)  // never in touch: 2 points
+
+            let feedback = TicketFeedbackSubmitted(ticketID: received.ticketID, rating: 4, helpful: true, comment: "Quick answer")
+            let event = try await publisher.publish(feedback, source: .support)
+            #expect(try await eventually { try await contexts.context(for: customer)?.avgSentiment == 0.5 })
+            // The same event again (a redelivery): still one interaction.
+            try await publisher.publish(feedback, source: .support, id: event.id)
+            try await Task.sleep(for: .milliseconds(500))
+            let context = try #require(try await contexts.context(for: customer))
+            #expect(context.avgSentiment == 0.5)
+            #expect(context.lastInteraction != nil && context.churnRisk == .low)  // in touch today, content: 0 points
+            var count = 0
+            for try await rows in try await postgres.query(
+                "SELECT count(*)::int FROM support.feedback WHERE ticket_id = \(received.ticketID)", logger: logger
+            ).decode(Int.self) { count = rows }
+            #expect(count == 1)
+        }
+    }
+
+    @Test func contextsAreCachedUntilAnyReplicaChangesTheCustomer() async throws {
+        try await withCustomerContext { _, postgres, redis, contexts in
+            let customer = try await customer(postgres, tier: "basic", lifetimeValue: 100, orders: 2)
+            #expect(try await contexts.context(for: customer)?.totalOrders == 2)
+            try await postgres.query("""
+                INSERT INTO support.orders (customer_id, order_number, status, total_amount, order_date)
+                SELECT customer_id, 'A-9', 'placed', 5, now() FROM support.customers WHERE external_id = \(customer)
+                """, logger: logger)
+            #expect(try await contexts.context(for: customer)?.totalOrders == 2, "served from the cache")
+            // Another replica, sharing Redis, records a change: this one's cached context is stale now.
+            let other = CustomerContexts(store: SupportStore(client: postgres, logger: logger),
+                                         interactions: Interactions(redis: redis, timeToLive: .seconds(60)), redis: redis,
+                                         cacheSize: 10, cacheTTL: .seconds(60))
+            try await other.invalidate(customer)
+            #expect(try await contexts.context(for: customer)?.totalOrders == 3)
+        }
+    }
+
+    @Test func interactionsExpire() async throws {
+        let redis = try RedisClient(url: try TestEnvironment.redisURL(database: Self.supportDatabase))
+        let interactions = Interactions(redis: redis, timeToLive: .seconds(2))
+        let customer = TestEnvironment.unique("expiring")
+        let now = Date()
+        try await interactions.add(Interaction(at: now.addingTimeInterval(-5), sentiment: -1, kind: "call", summary: "old"), for: customer, now: now)
+        try await interactions.add(Interaction(at: now, sentiment: 1, kind: "chat", summary: "new"), for: customer, now: now)
+        #expect(try await interactions.recent(for: customer, now: now).map(\.summary) == ["new"])
+        #expect(try await interactions.recent(for: customer, now: now.addingTimeInterval(3)).isEmpty)
+        let ttl = try await redis.send("PTTL", "kinexus:support:interactions:\(customer)").integer ?? 0
+        #expect(ttl > 0 && ttl <= 2000)
+        await redis.shutdown()
+    }
+}
