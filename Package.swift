@@ -155,7 +155,8 @@ let package = Package(
         .executableTarget(
             name: "ingress",
             dependencies: [
-                "Ingress", "Stories", "KnowledgeAPI", "KnowledgeBase", "KnowledgeIndexing", "LanguageModels", "KinexusEvents",
+                "Ingress", "Stories", "KnowledgeAPI", "KnowledgeBase", "KnowledgeIndexing", "SupportAPI", "CustomerContexts",
+                "LanguageModels", "KinexusEvents",
                 "KinexusServiceKit",
             ],
             path: "Services/ingress"
@@ -244,6 +245,15 @@ let package = Package(
             ],
             path: "Shared/CustomerContexts",
             resources: [.copy("Migrations")]
+        ),
+        .target(
+            name: "SupportAPI",
+            dependencies: [
+                "CustomerContexts", "SupportRules", "KinexusBus", "KinexusEvents", "KinexusServiceKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Shared/SupportAPI"
         ),
         .executableTarget(
             name: "customer-context",
@@ -417,7 +427,8 @@ let package = Package(
         .testTarget(
             name: "KnowledgeTests",
             dependencies: [
-                "KnowledgeIndexing", "KnowledgeBase", "KnowledgeAPI", "CustomerContexts", "SupportRules", "Orchestration", "Approval",
+                "KnowledgeIndexing", "KnowledgeBase", "KnowledgeAPI", "CustomerContexts", "SupportAPI", "SupportRules", "Orchestration",
+                "Approval",
                 "KinexusBus", "KinexusEvents",
                 "KinexusPostgres", "KinexusRedis", "KinexusTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,3 +1,4 @@
+import CustomerContexts
 import DocumentReview
 import Foundation
 import Ingress
@@ -8,6 +9,7 @@ import KnowledgeBase
 import KnowledgeIndexing
 import LanguageModels
 import Stories
+import SupportAPI
 
 let runtime = configured { try ServiceRuntime(service: "ingress") }
 let environment = ProcessInfo.processInfo.environment
@@ -28,6 +30,14 @@ let knowledge = KnowledgeAPI(
                                   index: EmbeddingIndex(client: runtime.postgres, logger: runtime.logger), logger: runtime.logger),
     publisher: runtime.publisher, minimumScore: configured { try KnowledgeRetriever.minimumScore(environment: environment) },
     apiToken: configuration.apiToken, postgres: runtime.postgres, logger: runtime.logger)
+let support = configured { try SupportSettings(environment: environment) }
+let supportAPI = SupportAPI(
+    store: SupportStore(client: runtime.postgres, logger: runtime.logger),
+    contexts: CustomerContexts(
+        store: SupportStore(client: runtime.postgres, logger: runtime.logger),
+        interactions: Interactions(redis: runtime.redis, timeToLive: support.interactionTTL), redis: runtime.redis,
+        cacheSize: support.cacheSize, cacheTTL: support.cacheTTL),
+    publisher: runtime.publisher, apiToken: configuration.apiToken, logger: runtime.logger)
 try await runtime.run(migrations: try StoryStore.migrations() + KnowledgeBucket.migrations()) { router in
     IngressRoutes(configuration: configuration, redis: runtime.redis, publisher: runtime.publisher, logger: runtime.logger)
         .add(to: router)
@@ -37,4 +47,5 @@ try await runtime.run(migrations: try StoryStore.migrations() + KnowledgeBucket.
     stories.add(to: router)
     tasks.add(to: router)
     knowledge.add(to: router)
+    supportAPI.add(to: router)
 }

@@ -1,4 +1,6 @@
 import CustomerContexts
+import Hummingbird
+import HummingbirdTesting
 import Foundation
 import KinexusBus
 import KinexusEvents
@@ -10,6 +12,7 @@ import KnowledgeIndexing
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import SupportAPI
 import SupportRules
 import Testing
 
@@ -20,6 +23,13 @@ extension KnowledgeBaseTests {
 
     func withCustomerContext(
         _ body: @Sendable (EventPublisher, PostgresClient, RedisClient, CustomerContexts) async throws -> Void
+    ) async throws {
+        try await withCustomerContext { publisher, postgres, redis, contexts, _ in try await body(publisher, postgres, redis, contexts) }
+    }
+
+    /// customer-context consuming, and the ingress's support API on a router.
+    func withCustomerContext(
+        _ body: @Sendable (EventPublisher, PostgresClient, RedisClient, CustomerContexts, any TestClientProtocol) async throws -> Void
     ) async throws {
         let postgres = PostgresClient(configuration: try PostgresSettings.configuration(url: try TestEnvironment.postgresURL()),
                                       backgroundLogger: logger)
@@ -44,8 +54,13 @@ extension KnowledgeBaseTests {
             try await withThrowingTaskGroup(of: Void.self) { running in
                 running.addTask { try await services.run() }
                 let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 100_000)
+                let router = Router()
+                SupportAPI(store: store, contexts: contexts, publisher: publisher, apiToken: KnowledgeService.token, logger: logger)
+                    .add(to: router)
                 do {
-                    try await body(publisher, postgres, redis, contexts)
+                    try await Application(router: router).test(.router) { client in
+                        try await body(publisher, postgres, redis, contexts, client)
+                    }
                 } catch {
                     await services.triggerGracefulShutdown()
                     throw error
@@ -197,5 +212,45 @@ extension KnowledgeBaseTests {
         let ttl = try await redis.send("PTTL", "kinexus:support:interactions:\(customer)").integer ?? 0
         #expect(ttl > 0 && ttl <= 2000)
         await redis.shutdown()
+    }
+
+    @Test func theSupportAPIReceivesTicketsAnswersWithContextAndTakesFeedback() async throws {
+        try await withCustomerContext { _, postgres, _, _, client in
+            let customer = try await customer(postgres, tier: "basic", lifetimeValue: 900, orders: 1)
+            func send(_ method: HTTPRequest.Method, _ uri: String, _ body: JSONValue? = nil, token: String? = KnowledgeService.token,
+                      prefer: String? = nil) async throws -> (status: HTTPResponse.Status, json: JSONValue) {
+                var headers: HTTPFields = [.contentType: "application/json"]
+                if let token { headers[.authorization] = "Bearer \(token)" }
+                if let prefer { headers[SupportAPI.prefer] = prefer }
+                return try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0.jsonText) }) {
+                    ($0.status, (try? JSONValue(parsing: Array(buffer: $0.body))) ?? .null)
+                }
+            }
+            let ticket: JSONValue = ["customer_external_id": .string(customer), "subject": "Refund for a damaged order", "channel": "chat"]
+            #expect(try await send(.post, "/tickets", ticket, token: nil).status == .unauthorized)
+            let invalid = try await send(.post, "/tickets", ["customer_external_id": .string(customer), "subject": "x", "priority": "now"])
+            #expect(invalid.status == .badRequest && invalid.json["error"] == "'priority' must be one of low, medium, high, urgent")
+
+            let waited = try await send(.post, "/tickets", ticket, prefer: "wait=5")
+            #expect(waited.status == .ok)
+            let ticketID = try #require(waited.json["ticket_id"]?.stringValue)
+            #expect(waited.json["status"] == "processed" && waited.json["customer_context"]?["external_id"] == .string(customer))
+            #expect(waited.json["correlation_id"]?.stringValue?.isEmpty == false)
+            #expect(try await send(.get, "/tickets/\(ticketID)").json == waited.json)
+            #expect(try await send(.get, "/tickets/\(ticketID)/context").json["external_id"] == .string(customer))
+            #expect(try await send(.get, "/customers/\(customer)/context").json["open_tickets"] == 1)
+            #expect(try await send(.get, "/customers/nobody-\(UUID())/context").status == .notFound)
+            #expect(try await send(.get, "/tickets/no-such-ticket").status == .notFound)
+
+            let queued = try await send(.post, "/tickets", ["customer_external_id": .string(customer), "subject": "Second question"])
+            #expect(queued.status == .accepted && queued.json["status"] == "received")
+
+            #expect(try await send(.post, "/tickets/\(ticketID)/feedback", ["rating": 6, "helpful": true]).status == .badRequest)
+            #expect(try await send(.post, "/tickets/no-such-ticket/feedback", ["rating": 5, "helpful": true]).status == .notFound)
+            #expect(try await send(.post, "/tickets/\(ticketID)/feedback", ["rating": 5, "helpful": true]).status == .accepted)
+            #expect(try await eventually {
+                try await send(.get, "/customers/\(customer)/context").json["avg_sentiment"] == .number(1)
+            })
+        }
     }
 }
