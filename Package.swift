@@ -428,7 +428,7 @@ let package = Package(
             name: "KnowledgeTests",
             dependencies: [
                 "KnowledgeIndexing", "KnowledgeBase", "KnowledgeAPI", "CustomerContexts", "SupportAPI", "SupportRules", "Orchestration",
-                "Approval",
+                "Approval", "Reviewing", "DocumentReview", "DocumentWriting",
                 "KinexusBus", "KinexusEvents",
                 "KinexusPostgres", "KinexusRedis", "KinexusTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,0 +1,121 @@
+import Approval
+import CustomerContexts
+import DocumentReview
+import DocumentWriting
+import Foundation
+import KinexusBus
+import KinexusEvents
+import KinexusPostgres
+import KinexusRedis
+import KinexusTestSupport
+import KnowledgeBase
+import KnowledgeIndexing
+import Logging
+import Orchestration
+import PostgresNIO
+import Reviewing
+import ServiceLifecycle
+import Testing
+
+extension KnowledgeBaseTests {
+    static let pipelineDatabase = 11
+
+    /// The documentation pipeline, kb-sync and customer-context together on Redis database 11: a ticket
+    /// resolved in Jira becomes a published page, the page becomes knowledge, and a support ticket about it
+    /// gets that page as a suggestion.
+    @Test func aTicketIsAnsweredFromAPageThePipelinePublished() async throws {
+        let redis = try RedisClient(url: try TestEnvironment.redisURL(database: Self.pipelineDatabase))
+        let postgres = PostgresClient(configuration: try PostgresSettings.configuration(url: try TestEnvironment.postgresURL()),
+                                      backgroundLogger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await postgres.run() }
+            try await Self.prepare(postgres, logger: logger)
+            for (service, migrations) in [("reviewer", try Reviewer.migrations()), ("customer-context", try SupportStore.migrations())] {
+                try await MigrationRunner(client: postgres, service: service, logger: logger).run(migrations)
+            }
+            let store = SupportStore(client: postgres, logger: logger)
+            let retriever = KnowledgeRetriever(client: postgres, embedder: embedder, index: EmbeddingIndex(client: postgres, logger: logger),
+                                               logger: logger)
+            let subscriptions: [(String, [Subscription])] = [
+                ("orchestrator", try Orchestrator(store: DocumentStore(client: postgres, logger: logger), writer: TemplateWriter(),
+                                                  pages: PageStoreFinder(client: postgres, logger: logger)).subscriptions()),
+                ("reviewer", try Reviewer(client: postgres, links: DiffLink(secret: "t", baseURL: "http://kinexus.test"), jira: nil,
+                                          logger: logger).subscriptions()),
+                ("approver", try Approver(client: postgres, approvers: nil, ownAuthor: nil, publicURL: "http://kinexus.test",
+                                          jira: nil, confluence: nil, logger: logger).subscriptions()),
+                ("kb-sync", try KnowledgeSync(store: KnowledgeStore(client: postgres, logger: logger),
+                                              sources: KnowledgeSources(client: postgres, logger: logger),
+                                              runs: SyncRuns(client: postgres, logger: logger), chunker: chunker, embedder: embedder,
+                                              consumer: "kb", logger: logger).subscriptions()),
+                ("customer-context", try TicketEnricher(
+                    contexts: CustomerContexts(store: store, interactions: Interactions(redis: redis, timeToLive: .seconds(3600)),
+                                               redis: redis, cacheSize: 10, cacheTTL: .seconds(60)),
+                    store: store, retriever: retriever, minimumScore: 0.3, logger: logger).subscriptions()),
+            ]
+            let consumers = try subscriptions.map { name, subscriptions in
+                var configuration = BusConfiguration(group: TestEnvironment.unique(name))
+                configuration.readBlock = .milliseconds(100)
+                configuration.retryBaseDelay = .milliseconds(100)
+                return try EventConsumer(redis: redis, configuration: configuration, subscriptions: subscriptions, logger: logger)
+            }
+            for consumer in consumers { try await consumer.prepare() }
+            let services = ServiceGroup(configuration: .init(services: consumers.map { .init(service: $0) },
+                                                             gracefulShutdownSignals: [], logger: logger))
+            try await withThrowingTaskGroup(of: Void.self) { running in
+                running.addTask { try await services.run() }
+                do {
+                    let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 100_000)
+                    let key = TestEnvironment.unique("EXP")
+                    let change = ChangeDetected(
+                        changeID: EventID.random(), origin: "jira", ticketKey: key, ticketType: "Story", summary: "Order export \(key)",
+                        description: "Shop owners export their orders as a CSV file from Reports.\n\nThe export holds every order of the chosen month.",
+                        apiPaths: ["GET /v1/orders/export"], documentationType: "feature")
+                    let changed = try await publisher.publish(change, source: .jira, id: change.changeID)
+                    let review = try #require(try await published(
+                        ReviewRequested.self, redis, id: EventID.derived(from: "review:" + EventID.derived(from: "generated:" + changed.id))))
+                    let approval = try await publisher.publish(
+                        ReviewDecisionSubmitted(reviewID: review.reviewID, decision: "approved", comment: "LGTM", reviewer: "ana"),
+                        source: .console)
+                    let page = try #require(try await published(DocumentationPublished.self, redis,
+                                                                id: EventID.derived(from: "decided:" + approval.id))).pageURL
+
+                    let ticket = TicketReceived(ticketID: TestEnvironment.unique("T"), customerExternalID: "walk-in",
+                                                subject: "How do I export my orders as a CSV file?", description: "For my accountant.",
+                                                channel: "email", createdAt: "2026-11-22T10:00:00Z")
+                    // kb-sync indexes the page from DocumentationPublished; the ticket is sent once it has.
+                    #expect(try await eventually(timeout: .seconds(15)) {
+                        try await KnowledgeStore(client: postgres, logger: logger).sourceIDs(.page).contains("page:" + page)
+                    })
+                    try await publisher.publish(ticket, source: .support)
+                    var suggestions: [JSONValue] = []
+                    #expect(try await eventually(timeout: .seconds(15)) {
+                        guard let text = try await store.response(ticketID: ticket.ticketID) else { return false }
+                        suggestions = try JSONValue(parsing: Array(text.utf8))["kb_suggestions"]?.arrayValue ?? []
+                        return true
+                    })
+                    #expect(suggestions.first?["source"] == .string(page), "\(suggestions)")
+                    #expect(suggestions.first?["metadata"]?["kind"] == "page")
+                } catch {
+                    await services.triggerGracefulShutdown()
+                    throw error
+                }
+                await services.triggerGracefulShutdown()
+                try await running.waitForAll()
+            }
+            tasks.cancelAll()
+        }
+        await redis.shutdown()
+    }
+
+    func published<Detail: EventDetail>(_ type: Detail.Type, _ redis: RedisClient, id: String) async throws -> Detail? {
+        let stream = Topic(source: type == ReviewRequested.self ? "kinexus.reviewer" : "kinexus.approval",
+                           detailType: Detail.detailType).streamKey
+        var found: Detail?
+        _ = try await eventually(timeout: .seconds(20)) {
+            found = try StreamEntry.parseEntries(try await redis.send("XREVRANGE", stream, "+", "-", "COUNT", "200"), stream: stream)
+                .compactMap { try? $0.envelope() }.first { $0.id == id }?.decodeDetail(as: type)
+            return found != nil
+        }
+        return found
+    }
+}
