@@ -155,7 +155,7 @@ let package = Package(
         .executableTarget(
             name: "ingress",
             dependencies: [
-                "Ingress", "Stories", "KnowledgeAPI", "KnowledgeBase", "KnowledgeIndexing", "SupportAPI", "CustomerContexts",
+                "Ingress", "Stories", "KnowledgeAPI", "KnowledgeBase", "SupportAPI", "CustomerContexts",
                 "LanguageModels", "KinexusEvents",
                 "KinexusServiceKit",
             ],
@@ -216,7 +216,7 @@ let package = Package(
         .target(
             name: "KnowledgeBase",
             dependencies: [
-                "KnowledgeIndexing", "KinexusBus", "KinexusEvents", "KinexusPostgres",
+                "KnowledgeIndexing", "OutboundHTTP", "KinexusBus", "KinexusEvents", "KinexusPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Shared/KnowledgeBase",
@@ -257,7 +257,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "customer-context",
-            dependencies: ["CustomerContexts", "KnowledgeBase", "KnowledgeIndexing", "KinexusServiceKit"],
+            dependencies: ["CustomerContexts", "KnowledgeBase", "KinexusServiceKit"],
             path: "Services/customer-context"
         ),
         .target(
@@ -428,7 +428,7 @@ let package = Package(
             name: "KnowledgeTests",
             dependencies: [
                 "KnowledgeIndexing", "KnowledgeBase", "KnowledgeAPI", "CustomerContexts", "SupportAPI", "SupportRules", "Orchestration",
-                "Approval", "Reviewing", "DocumentReview", "DocumentWriting",
+                "Approval", "Reviewing", "DocumentReview", "DocumentWriting", "FakeServices", "OutboundHTTP",
                 "KinexusBus", "KinexusEvents",
                 "KinexusPostgres", "KinexusRedis", "KinexusTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

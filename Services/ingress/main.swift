@@ -6,7 +6,6 @@ import KinexusEvents
 import KinexusServiceKit
 import KnowledgeAPI
 import KnowledgeBase
-import KnowledgeIndexing
 import LanguageModels
 import Stories
 import SupportAPI
@@ -24,9 +23,10 @@ let stories = StoriesAPI(store: storyStore, invest: InvestReviewer(model: invest
 let tasks = TasksAPI(tasks: TaskRequests(client: runtime.postgres, logger: runtime.logger), stories: storyStore,
                      publisher: runtime.publisher, target: configured { try CodegenTarget(environment: environment) },
                      apiToken: configuration.apiToken, logger: runtime.logger)
+let embedder = configured { try EmbedderConfiguration.embedder(environment: environment, logger: runtime.logger) }
 let knowledge = KnowledgeAPI(
     bucket: KnowledgeBucket(client: runtime.postgres, logger: runtime.logger),
-    retriever: KnowledgeRetriever(client: runtime.postgres, embedder: FeatureHashingEmbedder(),
+    retriever: KnowledgeRetriever(client: runtime.postgres, embedder: embedder,
                                   index: EmbeddingIndex(client: runtime.postgres, logger: runtime.logger), logger: runtime.logger),
     publisher: runtime.publisher, minimumScore: configured { try KnowledgeRetriever.minimumScore(environment: environment) },
     apiToken: configuration.apiToken, postgres: runtime.postgres, logger: runtime.logger)

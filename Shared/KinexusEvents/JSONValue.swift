@@ -80,6 +80,11 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
         return nil
     }
 
+    public var numberValue: Double? {
+        if case .number(let value) = self { return value }
+        return nil
+    }
+
     /// A whole number that fits an Int; nil for fractions and for anything that is not a number.
     public var intValue: Int? {
         guard case .number(let value) = self, value.rounded() == value, abs(value) < 9e15 else { return nil }
