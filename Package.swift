@@ -135,7 +135,8 @@ let package = Package(
         .target(
             name: "KinexusCLI",
             dependencies: [
-                "KinexusBus",
+                "KinexusBus", "CustomerContexts", "KinexusPostgres", "OutboundHTTP",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -3,6 +3,7 @@
 #   deploy/local.sh up     Redis, Postgres and every service on this machine; logs in .local/logs; Ctrl-C stops all.
 #   deploy/local.sh test   the whole test suite against a Redis and a Postgres of its own.
 #   deploy/local.sh bench  the benchmarks of BENCHMARKS.md, on a Redis and a Postgres of its own.
+#   deploy/local.sh demo   with `up` running: demo customers, orders, interactions and knowledge documents.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=deploy/lib.sh
@@ -29,6 +30,9 @@ up() {
     export KINEXUS_POSTGRES_URL="postgres://kinexus:kinexus@127.0.0.1:$postgres_port/kinexus"
     export KINEXUS_API_TOKEN="${KINEXUS_API_TOKEN:-local-dev-token}"
     export KINEXUS_DATA_DIR="${KINEXUS_DATA_DIR:-$state/data}"
+    # For `deploy/local.sh demo` and for anyone who wants the same servers from another shell.
+    printf 'export KINEXUS_REDIS_URL=%q KINEXUS_POSTGRES_URL=%q KINEXUS_API_TOKEN=%q\n' \
+        "$KINEXUS_REDIS_URL" "$KINEXUS_POSTGRES_URL" "$KINEXUS_API_TOKEN" > "$state/env"
     pids=()
     stop_all() {
         trap - INT TERM EXIT
@@ -102,9 +106,19 @@ bench() {
     codegen_bench "$bin"
 }
 
+demo() {
+    [ -f "$root/.local/env" ] || { echo "start the system first: deploy/local.sh up" >&2; exit 1; }
+    # shellcheck source=/dev/null
+    source "$root/.local/env"
+    cd "$root"
+    swift build --product kinexus
+    "$(swift build --show-bin-path)/kinexus" demo --ingress http://127.0.0.1:8080
+}
+
 case "${1:-}" in
     up) up ;;
+    demo) demo ;;
     test) shift; test_suite "$@" ;;
     bench) shift; bench "$@" ;;
-    *) echo "usage: deploy/local.sh up | test [swift test options] | bench [kinexus bench options]" >&2; exit 64 ;;
+    *) echo "usage: deploy/local.sh up | test [swift test options] | bench [kinexus bench options] | demo" >&2; exit 64 ;;
 esac

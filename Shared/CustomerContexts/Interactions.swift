@@ -49,6 +49,11 @@ public struct Interactions: Sendable {
         ])
     }
 
+    /// Forgets every interaction of the customer.
+    public func clear(for externalID: String) async throws {
+        try await redis.send(RedisCommand("DEL", Self.key(externalID)))
+    }
+
     /// The newest 20 within the time to live, newest first.
     public func recent(for externalID: String, now: Date = Date()) async throws -> [Interaction] {
         let oldest = Int64(now.timeIntervalSince1970 * 1000) - ttlMilliseconds

@@ -70,6 +70,31 @@ public struct SupportStore: Sendable {
         }
     }
 
+    /// Creates or replaces a customer, its orders replaced too (the demo data's loader).
+    public func replaceCustomer(_ customer: DemoCustomers.Customer, now: Date) async throws {
+        try await client.transaction(logger: logger) { connection in
+            let rows = try await connection.query("""
+                INSERT INTO support.customers (external_id, email, name, company, tier, lifetime_value)
+                VALUES (\(customer.externalID), \(customer.email), \(customer.name), \(customer.company), \(customer.tier),
+                        \(customer.lifetimeValue))
+                ON CONFLICT (external_id) DO UPDATE SET email = excluded.email, name = excluded.name, company = excluded.company,
+                    tier = excluded.tier, lifetime_value = excluded.lifetime_value
+                RETURNING customer_id
+                """, logger: logger)
+            var id: UUID?
+            for try await found in rows.decode(UUID.self) { id = found }
+            guard let id else { return }
+            try await connection.query("DELETE FROM support.orders WHERE customer_id = \(id)", logger: logger)
+            for (number, status, amount, daysAgo) in customer.orders {
+                try await connection.query("""
+                    INSERT INTO support.orders (customer_id, order_number, status, total_amount, order_date, metadata)
+                    VALUES (\(id), \(number), \(status), \(amount), \(now.addingTimeInterval(-daysAgo * 86_400)),
+                            '{"source": "demo"}')
+                    """, logger: logger)
+            }
+        }
+    }
+
     /// Records the ticket once; answers false when it was already recorded.
     func recordTicket(_ ticket: TicketSubmission) async throws -> Bool {
         let metadata = String(decoding: try JSONEncoder().encode(ticket.metadata), as: UTF8.self)

@@ -254,3 +254,24 @@ extension KnowledgeBaseTests {
         }
     }
 }
+
+extension KnowledgeBaseTests {
+    @Test func theDemoCustomersLoadTwiceAlikeAndSpanEveryChurnRisk() async throws {
+        try await withCustomerContext { _, postgres, _, contexts in
+            let store = SupportStore(client: postgres, logger: logger)
+            try await DemoData.load(into: store, contexts: contexts)
+            try await DemoData.load(into: store, contexts: contexts)
+            var risks: [String: ChurnRisk] = [:]
+            for customer in DemoCustomers.all {
+                let context = try #require(try await contexts.context(for: customer.externalID))
+                #expect(context.totalOrders == customer.orders.count)
+                #expect(context.isHighValue == (customer.lifetimeValue > 10_000))
+                risks[customer.externalID] = context.churnRisk
+            }
+            #expect(risks["demo-cust-002"] == .high)     // -0.55 on average, 38 days quiet, enterprise
+            #expect(risks["demo-cust-006"] == .medium)   // never in touch
+            #expect(risks["demo-cust-001"] == .low)
+            #expect(Set(risks.values) == [.low, .medium, .high])
+        }
+    }
+}

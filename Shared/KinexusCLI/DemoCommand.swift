@@ -1,0 +1,56 @@
+import ArgumentParser
+import CustomerContexts
+import Foundation
+import KinexusPostgres
+import Logging
+import OutboundHTTP
+import PostgresNIO
+
+/// `kinexus demo`: the demo dataset for a local run — customers across tiers with orders and interactions
+/// (into customer-context's tables and Redis), and the knowledge documents (through the ingress's bucket,
+/// so kb-sync indexes them as it would any upload).
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo", abstract: "Load the demo customers, orders, interactions and knowledge documents.",
+        discussion: "Uses KINEXUS_POSTGRES_URL and KINEXUS_REDIS_URL; loading again restores the same data.")
+
+    @Option(help: "The ingress, for the knowledge documents.") var ingress = "http://localhost:8080"
+    @Option(help: "The API token (default: KINEXUS_API_TOKEN, else local-dev-token).") var token: String?
+    @Option(help: "A folder of markdown documents.") var knowledge = "deploy/demo/knowledge"
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let logger = Logger(label: "kinexus.demo")
+        let redis = try CommandEnvironment.redis()
+        let postgres = PostgresClient(
+            configuration: try PostgresSettings.configuration(url: environment["KINEXUS_POSTGRES_URL"] ?? PostgresSettings.defaultURL),
+            backgroundLogger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await postgres.run() }
+            try await MigrationRunner(client: postgres, service: "customer-context", logger: logger).run(try SupportStore.migrations())
+            let store = SupportStore(client: postgres, logger: logger)
+            try await DemoData.load(into: store, contexts: CustomerContexts(
+                store: store, interactions: Interactions(redis: redis, timeToLive: .seconds(90 * 86_400)), redis: redis,
+                cacheSize: 1, cacheTTL: .seconds(1)))
+            emit("loaded \(DemoCustomers.all.count) customers with their orders and interactions")
+            tasks.cancelAll()
+        }
+        await redis.shutdown()
+        try await uploadKnowledge(token: token ?? environment["KINEXUS_API_TOKEN"] ?? "local-dev-token", logger: logger)
+    }
+
+    private func uploadKnowledge(token: String, logger: Logger) async throws {
+        let folder = URL(fileURLWithPath: knowledge)
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".md") }.sorted()
+        let http = RetryingHTTPClient(service: "ingress", logger: logger)
+        for file in files {
+            let content = try Data(contentsOf: folder.appendingPathComponent(file))
+            let request = OutboundRequest(
+                method: "PUT", url: "\(ingress)/kb/objects/demo/\(file)",
+                headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "text/markdown")], body: Array(content))
+            let response = try await http.send(request)
+            guard response.isSuccess else { throw UnexpectedStatus(service: "ingress", request: request, response: response) }
+        }
+        emit("uploaded \(files.count) knowledge documents to \(ingress)/kb/objects/demo/")
+    }
+}
