@@ -135,7 +135,7 @@ let package = Package(
         .target(
             name: "KinexusCLI",
             dependencies: [
-                "KinexusBus", "CustomerContexts", "KinexusPostgres", "OutboundHTTP",
+                "KinexusBus", "CustomerContexts", "KnowledgeBase", "KnowledgeIndexing", "KinexusPostgres", "OutboundHTTP",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -31,6 +31,8 @@ public struct KnowledgeRetriever: Sendable {
     let logger: Logger
     /// How deep each ranking goes before fusion.
     static let depth = 50
+    /// Full-text matches ranked per tier at most.
+    static let candidates = 1000
 
     public init(client: PostgresClient, embedder: any Embedder, index: EmbeddingIndex, logger: Logger) {
         self.client = client
@@ -67,16 +69,26 @@ public struct KnowledgeRetriever: Sendable {
         }
     }
 
+    /// Chunks with every word of the query rank first, then chunks with some. Postgres ranks only what the GIN
+    /// index hands it, and a query of common words matches most chunks: each tier ranks at most
+    /// `candidates` of its matches, which keeps a search in milliseconds at 100,000 chunks.
     private func fullText(_ query: String) async throws -> [Int64] {
         var ids: [Int64] = []
-        // Any text is a query: its English lexemes, OR-ed (quoted, and not stemmed a second time), find
-        // the chunks sharing some of its words, which the rank then orders; only stop words find nothing.
+        // Any text is a query: its English lexemes (quoted, and not stemmed a second time), AND-ed and
+        // OR-ed; only stop words find nothing.
         let rows = try await client.query("""
-            WITH q AS (SELECT to_tsquery('simple', nullif(array_to_string(ARRAY(
-                         SELECT quote_literal(lexeme) FROM unnest(tsvector_to_array(to_tsvector('english', \(query)))) lexeme),
-                         ' | '), '')) AS query)
-            SELECT chunk_id FROM kb.chunks, q WHERE search @@ q.query
-            ORDER BY ts_rank_cd(search, q.query) DESC, chunk_id LIMIT \(Self.depth)
+            WITH lexemes AS (SELECT ARRAY(SELECT quote_literal(lexeme)
+                                          FROM unnest(tsvector_to_array(to_tsvector('english', \(query)))) lexeme) AS terms),
+            q AS (SELECT to_tsquery('simple', nullif(array_to_string(terms, ' & '), '')) AS every,
+                         to_tsquery('simple', nullif(array_to_string(terms, ' | '), '')) AS some FROM lexemes),
+            strict AS (SELECT c.chunk_id, ts_rank_cd(c.search, q.every) AS rank
+                       FROM (SELECT chunk_id, search FROM kb.chunks, q WHERE search @@ q.every LIMIT \(Self.candidates)) c, q
+                       ORDER BY rank DESC LIMIT \(Self.depth)),
+            loose AS (SELECT c.chunk_id, ts_rank_cd(c.search, q.some) AS rank
+                      FROM (SELECT chunk_id, search FROM kb.chunks, q WHERE search @@ q.some LIMIT \(Self.candidates)) c, q
+                      ORDER BY rank DESC LIMIT \(Self.depth))
+            SELECT chunk_id FROM (SELECT chunk_id, 1 AS tier, rank FROM strict UNION ALL SELECT chunk_id, 2, rank FROM loose) ranked
+            GROUP BY chunk_id ORDER BY min(tier), max(rank) DESC, chunk_id LIMIT \(Self.depth)
             """, logger: logger)
         for try await id in rows.decode(Int64.self) { ids.append(id) }
         return ids
