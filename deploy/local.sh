@@ -12,6 +12,8 @@ source "$root/deploy/lib.sh"
 source "$root/deploy/webhook-bench.sh"
 # shellcheck source=deploy/codegen-bench.sh
 source "$root/deploy/codegen-bench.sh"
+# shellcheck source=deploy/support-bench.sh
+source "$root/deploy/support-bench.sh"
 
 services() {
     # Every executable under Services/ except the kinexus CLI is a service.
@@ -104,6 +106,7 @@ bench() {
 
     webhook_bench "$bin"
     codegen_bench "$bin"
+    support_bench "$bin"
 }
 
 demo() {
