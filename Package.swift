@@ -294,7 +294,10 @@ let package = Package(
         ),
         .target(
             name: "KinexusTestSupport",
-            dependencies: ["KinexusRedis", "KinexusPostgres"],
+            dependencies: [
+                "KinexusRedis", "KinexusPostgres", "KinexusBus",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Tests/KinexusTestSupport"
         ),
         .target(
@@ -416,7 +419,6 @@ let package = Package(
                 "Codegen", "GitHub", "OutboundHTTP", "FakeServices", "KinexusBus", "KinexusEvents", "KinexusPostgres",
                 "KinexusRedis", "KinexusTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/CodegenTests"
         ),
@@ -434,7 +436,6 @@ let package = Package(
                 "KinexusPostgres", "KinexusRedis", "KinexusTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/KnowledgeTests"
         ),

@@ -7,7 +7,6 @@ import KinexusRedis
 import KinexusTestSupport
 import Logging
 import PostgresNIO
-import ServiceLifecycle
 
 /// The codegen worker on the test Redis and Postgres, with a data directory of its own: local bare
 /// repositories, real git. Each suite has a Redis database of its own (5 the flow, 8 GitHub): a worker in
@@ -52,21 +51,8 @@ struct CodegenHarness {
                 return try EventConsumer(redis: redis, configuration: configuration, subscriptions: try worker.subscriptions(),
                                          logger: logger)
             }
-            for consumer in consumers { try await consumer.prepare() }
-            let services = ServiceGroup(configuration: .init(services: consumers.map { .init(service: $0) },
-                                                             gracefulShutdownSignals: [], logger: logger))
-            try await withThrowingTaskGroup(of: Void.self) { running in
-                running.addTask { try await services.run() }
-                let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 100_000)
-                do {
-                    try await body(publisher, postgres, redis)
-                } catch {
-                    await services.triggerGracefulShutdown()
-                    throw error
-                }
-                await services.triggerGracefulShutdown()
-                try await running.waitForAll()
-            }
+            let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 100_000)
+            try await whileConsuming(consumers, logger: logger) { try await body(publisher, postgres, redis) }
             tasks.cancelAll()
         }
         await redis.shutdown()

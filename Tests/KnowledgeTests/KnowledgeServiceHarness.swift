@@ -11,7 +11,6 @@ import KnowledgeBase
 import KnowledgeIndexing
 import Logging
 import PostgresNIO
-import ServiceLifecycle
 
 /// kb-sync replicas consuming from Redis database 9, and the ingress's knowledge API on a router.
 struct KnowledgeService {
@@ -42,27 +41,16 @@ struct KnowledgeService {
                     consumer: configuration.consumer, logger: logger)
                 return try EventConsumer(redis: redis, configuration: configuration, subscriptions: try sync.subscriptions(), logger: logger)
             }
-            for consumer in consumers { try await consumer.prepare() }
-            let services = ServiceGroup(configuration: .init(services: consumers.map { .init(service: $0) },
-                                                             gracefulShutdownSignals: [], logger: logger))
             let retriever = KnowledgeRetriever(client: postgres, embedder: FeatureHashingEmbedder(),
                                                index: EmbeddingIndex(client: postgres, logger: logger), logger: logger)
             let router = Router()
             KnowledgeAPI(bucket: KnowledgeBucket(client: postgres, logger: logger), retriever: retriever,
                          publisher: EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 100_000),
                          minimumScore: 0, apiToken: token, postgres: postgres, logger: logger).add(to: router)
-            try await withThrowingTaskGroup(of: Void.self) { running in
-                running.addTask { try await services.run() }
-                do {
-                    try await Application(router: router).test(.router) { client in
-                        try await body(KnowledgeService(client: client, postgres: postgres, redis: redis, retriever: retriever))
-                    }
-                } catch {
-                    await services.triggerGracefulShutdown()
-                    throw error
+            try await whileConsuming(consumers, logger: logger) {
+                try await Application(router: router).test(.router) { client in
+                    try await body(KnowledgeService(client: client, postgres: postgres, redis: redis, retriever: retriever))
                 }
-                await services.triggerGracefulShutdown()
-                try await running.waitForAll()
             }
             tasks.cancelAll()
         }

@@ -14,7 +14,6 @@ import Logging
 import Orchestration
 import PostgresNIO
 import Reviewing
-import ServiceLifecycle
 import Testing
 
 extension KnowledgeBaseTests {
@@ -58,49 +57,38 @@ extension KnowledgeBaseTests {
                 configuration.retryBaseDelay = .milliseconds(100)
                 return try EventConsumer(redis: redis, configuration: configuration, subscriptions: subscriptions, logger: logger)
             }
-            for consumer in consumers { try await consumer.prepare() }
-            let services = ServiceGroup(configuration: .init(services: consumers.map { .init(service: $0) },
-                                                             gracefulShutdownSignals: [], logger: logger))
-            try await withThrowingTaskGroup(of: Void.self) { running in
-                running.addTask { try await services.run() }
-                do {
-                    let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 100_000)
-                    let key = TestEnvironment.unique("EXP")
-                    let change = ChangeDetected(
-                        changeID: EventID.random(), origin: "jira", ticketKey: key, ticketType: "Story", summary: "Order export \(key)",
-                        description: "Shop owners export their orders as a CSV file from Reports.\n\nThe export holds every order of the chosen month.",
-                        apiPaths: ["GET /v1/orders/export"], documentationType: "feature")
-                    let changed = try await publisher.publish(change, source: .jira, id: change.changeID)
-                    let review = try #require(try await published(
-                        ReviewRequested.self, redis, id: EventID.derived(from: "review:" + EventID.derived(from: "generated:" + changed.id))))
-                    let approval = try await publisher.publish(
-                        ReviewDecisionSubmitted(reviewID: review.reviewID, decision: "approved", comment: "LGTM", reviewer: "ana"),
-                        source: .console)
-                    let page = try #require(try await published(DocumentationPublished.self, redis,
-                                                                id: EventID.derived(from: "decided:" + approval.id))).pageURL
+            try await whileConsuming(consumers, logger: logger) {
+                let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 100_000)
+                let key = TestEnvironment.unique("EXP")
+                let change = ChangeDetected(
+                    changeID: EventID.random(), origin: "jira", ticketKey: key, ticketType: "Story", summary: "Order export \(key)",
+                    description: "Shop owners export their orders as a CSV file from Reports.\n\nThe export holds every order of the chosen month.",
+                    apiPaths: ["GET /v1/orders/export"], documentationType: "feature")
+                let changed = try await publisher.publish(change, source: .jira, id: change.changeID)
+                let review = try #require(try await published(
+                    ReviewRequested.self, redis, id: EventID.derived(from: "review:" + EventID.derived(from: "generated:" + changed.id))))
+                let approval = try await publisher.publish(
+                    ReviewDecisionSubmitted(reviewID: review.reviewID, decision: "approved", comment: "LGTM", reviewer: "ana"),
+                    source: .console)
+                let page = try #require(try await published(DocumentationPublished.self, redis,
+                                                            id: EventID.derived(from: "decided:" + approval.id))).pageURL
 
-                    let ticket = TicketReceived(ticketID: TestEnvironment.unique("T"), customerExternalID: "walk-in",
-                                                subject: "How do I export my orders as a CSV file?", description: "For my accountant.",
-                                                channel: "email", createdAt: "2026-11-22T10:00:00Z")
-                    // kb-sync indexes the page from DocumentationPublished; the ticket is sent once it has.
-                    #expect(try await eventually(timeout: .seconds(15)) {
-                        try await KnowledgeStore(client: postgres, logger: logger).sourceIDs(.page).contains("page:" + page)
-                    })
-                    try await publisher.publish(ticket, source: .support)
-                    var suggestions: [JSONValue] = []
-                    #expect(try await eventually(timeout: .seconds(15)) {
-                        guard let text = try await store.response(ticketID: ticket.ticketID) else { return false }
-                        suggestions = try JSONValue(parsing: Array(text.utf8))["kb_suggestions"]?.arrayValue ?? []
-                        return true
-                    })
-                    #expect(suggestions.first?["source"] == .string(page), "\(suggestions)")
-                    #expect(suggestions.first?["metadata"]?["kind"] == "page")
-                } catch {
-                    await services.triggerGracefulShutdown()
-                    throw error
-                }
-                await services.triggerGracefulShutdown()
-                try await running.waitForAll()
+                let ticket = TicketReceived(ticketID: TestEnvironment.unique("T"), customerExternalID: "walk-in",
+                                            subject: "How do I export my orders as a CSV file?", description: "For my accountant.",
+                                            channel: "email", createdAt: "2026-11-22T10:00:00Z")
+                // kb-sync indexes the page from DocumentationPublished; the ticket is sent once it has.
+                #expect(try await eventually(timeout: .seconds(15)) {
+                    try await KnowledgeStore(client: postgres, logger: logger).sourceIDs(.page).contains("page:" + page)
+                })
+                try await publisher.publish(ticket, source: .support)
+                var suggestions: [JSONValue] = []
+                #expect(try await eventually(timeout: .seconds(15)) {
+                    guard let text = try await store.response(ticketID: ticket.ticketID) else { return false }
+                    suggestions = try JSONValue(parsing: Array(text.utf8))["kb_suggestions"]?.arrayValue ?? []
+                    return true
+                })
+                #expect(suggestions.first?["source"] == .string(page), "\(suggestions)")
+                #expect(suggestions.first?["metadata"]?["kind"] == "page")
             }
             tasks.cancelAll()
         }

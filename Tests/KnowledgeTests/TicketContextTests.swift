@@ -11,7 +11,6 @@ import KnowledgeBase
 import KnowledgeIndexing
 import Logging
 import PostgresNIO
-import ServiceLifecycle
 import SupportAPI
 import SupportRules
 import Testing
@@ -49,24 +48,14 @@ extension KnowledgeBaseTests {
             configuration.retryBaseDelay = .milliseconds(100)
             let consumer = try EventConsumer(redis: redis, configuration: configuration, subscriptions: try enricher.subscriptions(),
                                              logger: logger)
-            try await consumer.prepare()
-            let services = ServiceGroup(configuration: .init(services: [.init(service: consumer)], gracefulShutdownSignals: [], logger: logger))
-            try await withThrowingTaskGroup(of: Void.self) { running in
-                running.addTask { try await services.run() }
-                let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 100_000)
-                let router = Router()
-                SupportAPI(store: store, contexts: contexts, publisher: publisher, apiToken: KnowledgeService.token, logger: logger)
-                    .add(to: router)
-                do {
-                    try await Application(router: router).test(.router) { client in
-                        try await body(publisher, postgres, redis, contexts, client)
-                    }
-                } catch {
-                    await services.triggerGracefulShutdown()
-                    throw error
+            let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 100_000)
+            let router = Router()
+            SupportAPI(store: store, contexts: contexts, publisher: publisher, apiToken: KnowledgeService.token, logger: logger)
+                .add(to: router)
+            try await whileConsuming([consumer], logger: logger) {
+                try await Application(router: router).test(.router) { client in
+                    try await body(publisher, postgres, redis, contexts, client)
                 }
-                await services.triggerGracefulShutdown()
-                try await running.waitForAll()
             }
             tasks.cancelAll()
         }
