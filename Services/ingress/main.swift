@@ -23,18 +23,19 @@ let stories = StoriesAPI(store: storyStore, invest: InvestReviewer(model: invest
 let tasks = TasksAPI(tasks: TaskRequests(client: runtime.postgres, logger: runtime.logger), stories: storyStore,
                      publisher: runtime.publisher, target: configured { try CodegenTarget(environment: environment) },
                      apiToken: configuration.apiToken, logger: runtime.logger)
+let support = configured { try SupportSettings(environment: environment) }
 let embedder = configured { try EmbedderConfiguration.embedder(environment: environment, logger: runtime.logger) }
 let knowledge = KnowledgeAPI(
     bucket: KnowledgeBucket(client: runtime.postgres, logger: runtime.logger),
     retriever: KnowledgeRetriever(client: runtime.postgres, embedder: embedder,
                                   index: EmbeddingIndex(client: runtime.postgres, logger: runtime.logger), logger: runtime.logger),
-    publisher: runtime.publisher, minimumScore: configured { try KnowledgeRetriever.minimumScore(environment: environment) },
+    publisher: runtime.publisher, minimumScore: support.minimumScore,
     apiToken: configuration.apiToken, postgres: runtime.postgres, logger: runtime.logger)
-let support = configured { try SupportSettings(environment: environment) }
+let supportStore = SupportStore(client: runtime.postgres, logger: runtime.logger)
 let supportAPI = SupportAPI(
-    store: SupportStore(client: runtime.postgres, logger: runtime.logger),
+    store: supportStore,
     contexts: CustomerContexts(
-        store: SupportStore(client: runtime.postgres, logger: runtime.logger),
+        store: supportStore,
         interactions: Interactions(redis: runtime.redis, timeToLive: support.interactionTTL), redis: runtime.redis,
         cacheSize: support.cacheSize, cacheTTL: support.cacheTTL),
     publisher: runtime.publisher, apiToken: configuration.apiToken, logger: runtime.logger)

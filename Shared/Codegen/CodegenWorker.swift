@@ -40,7 +40,16 @@ public struct CodegenWorker: Sendable {
         }]
     }
 
+    /// A request that cannot become a task: its id names the task's directory, so it must be a UUID.
+    struct InvalidRequest: CodedError, CustomStringConvertible {
+        let taskID: String
+        var code: String { "invalid_task_id" }
+        var isPermanent: Bool { true }
+        var description: String { "task_id '\(taskID)' is not a UUID" }
+    }
+
     func handle(_ request: CodegenRequested, context: EventContext) async throws {
+        guard UUID(uuidString: request.taskID) != nil else { throw InvalidRequest(taskID: request.taskID) }
         let repository = request.repository ?? settings.repository
         let brief = TaskBrief(request: request, baseBranch: request.baseBranch ?? settings.baseBranch, timeout: settings.timeout)
         let logger = {
@@ -82,7 +91,9 @@ public struct CodegenWorker: Sendable {
 
     /// Runs the task in its workspace; nil when another run owns the task by the end.
     private func execute(_ brief: TaskBrief, repository: String, run: UUID, logger: Logger) async throws -> TaskStore.Outcome? {
-        if let refusal = host.refusal(of: repository) {
+        if let refusal = host.refusal(of: repository)
+            ?? (CodegenRequested.isValidBranch(brief.baseBranch) ? nil : "'\(brief.baseBranch)' is not a git branch name")
+        {
             return try await fail(brief, run: run, error: refusal, transcript: "")
         }
         let workspace = try await Workspace.create(

@@ -1,6 +1,7 @@
 import Foundation
 import KinexusPostgres
 import Logging
+import KinexusEvents
 import PostgresNIO
 import SupportRules
 
@@ -61,12 +62,12 @@ public struct SupportStore: Sendable {
             let status: String
             let total_amount: Double
             let order_date: String
-            let metadata: [String: JSONScalar]
+            let metadata: [String: JSONValue]
         }
         return try JSONDecoder().decode([Row].self, from: Data(json.utf8)).map { row in
             CustomerContext.Order(orderID: row.order_id, orderNumber: row.order_number, status: row.status,
                                   totalAmount: row.total_amount, orderDate: Timestamps.parse(row.order_date) ?? Date(timeIntervalSince1970: 0),
-                                  metadata: row.metadata.mapValues(\.text))
+                                  metadata: row.metadata.mapValues { metadataText($0) ?? "" })
         }
     }
 
@@ -144,23 +145,5 @@ public struct SupportStore: Sendable {
             """, logger: logger)
         for try await _ in rows { return true }
         return false
-    }
-}
-
-/// A metadata value in JSON: string, number or boolean, read as text.
-struct JSONScalar: Decodable {
-    let text: String
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let value = try? container.decode(String.self) {
-            text = value
-        } else if let value = try? container.decode(Bool.self) {
-            text = String(value)
-        } else if let value = try? container.decode(Double.self) {
-            text = value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
-        } else {
-            text = ""
-        }
     }
 }

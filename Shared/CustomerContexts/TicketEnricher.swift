@@ -67,13 +67,12 @@ public struct TicketEnricher: Sendable {
 
     func enrich(_ received: TicketReceived, context: EventContext) async throws {
         let started = ContinuousClock.now
-        guard let createdAt = Timestamps.parse(received.createdAt) else {
-            throw InvalidTicket(problem: "created_at '\(received.createdAt)' is not an ISO 8601 time with a zone")
+        // The event carries the ticket as the API accepted it; one published by hand is checked the same way.
+        let ticket: TicketSubmission
+        switch TicketSubmission.parse(try JSONValue(encoding: received), now: Date(), newID: { received.ticketID }) {
+        case .failure(let invalid): throw InvalidTicket(problem: invalid.description)
+        case .success(let parsed): ticket = parsed
         }
-        let ticket = TicketSubmission(
-            ticketID: received.ticketID, externalTicketID: received.externalTicketID, customerExternalID: received.customerExternalID,
-            subject: received.subject, description: received.description, channel: received.channel, priority: received.priority,
-            metadata: received.metadata, createdAt: createdAt)
         if try await store.recordTicket(ticket) {
             // One more open ticket: every replica's cached context of this customer is stale.
             try await contexts.invalidate(ticket.customerExternalID)

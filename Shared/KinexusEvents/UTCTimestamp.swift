@@ -2,8 +2,8 @@ import Foundation
 
 /// The envelope's own time format, `2026-11-22T10:00:00Z`, read and written without a date formatter:
 /// every published and every consumed event carries one.
-enum UTCTimestamp {
-    static func parse(_ text: String) -> Date? {
+public enum UTCTimestamp {
+    public static func parse(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
         guard bytes.count == 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
               bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
@@ -26,7 +26,7 @@ enum UTCTimestamp {
     }
 
     /// `2026-11-22T10:00:00Z`, whole seconds, always UTC.
-    static func format(_ date: Date) -> String {
+    public static func format(_ date: Date) -> String {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400

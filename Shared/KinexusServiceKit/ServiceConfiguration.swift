@@ -81,6 +81,15 @@ public struct EnvironmentSettings: Sendable {
         return number
     }
 
+    public func decimal(_ name: String, default value: Double, range: ClosedRange<Double>) throws -> Double {
+        guard let text = environment[name], !text.isEmpty else { return value }
+        guard let number = Double(text), range.contains(number) else {
+            throw ServiceConfiguration.InvalidSetting(
+                variable: name, value: text, expected: "a number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
     /// `30` (seconds), `30s`, `500ms`, `5m` or `1h`.
     public func duration(_ name: String, default value: Duration) throws -> Duration {
         guard let text = environment[name], !text.isEmpty else { return value }

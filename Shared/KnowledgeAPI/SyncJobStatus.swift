@@ -1,4 +1,5 @@
 import Foundation
+import KinexusPostgres
 import Logging
 import PostgresNIO
 
@@ -23,16 +24,12 @@ struct SyncJobStatus: Encodable {
 
     static func read(_ job: UUID, requestedAt: Date, postgres: PostgresClient, logger: Logger) async throws -> SyncJobStatus {
         var answer = SyncJobStatus(jobID: job.uuidString.lowercased(), requestedAt: requestedAt)
-        let rows: PostgresRowSequence
-        do {
-            rows = try await postgres.query("""
-                SELECT r.status, r.started_at, r.finished_at, r.sources_indexed, r.sources_unchanged, r.sources_deleted,
-                       r.chunks_indexed, r.error
-                FROM kb.sync_jobs j JOIN kb.sync_runs r USING (run_id) WHERE j.job_id = \(job)
-                """, logger: logger)
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P01" {
-            return answer  // kb-sync has not created its tables yet
-        }
+        // Until kb-sync has created its tables, the job is queued.
+        guard let rows = try await postgres.queryIfTablesExist("""
+            SELECT r.status, r.started_at, r.finished_at, r.sources_indexed, r.sources_unchanged, r.sources_deleted,
+                   r.chunks_indexed, r.error
+            FROM kb.sync_jobs j JOIN kb.sync_runs r USING (run_id) WHERE j.job_id = \(job)
+            """, logger: logger) else { return answer }
         for try await (status, started, finished, indexed, unchanged, deleted, chunks, error)
             in rows.decode((String, Date?, Date?, Int, Int, Int, Int, String?).self)
         {

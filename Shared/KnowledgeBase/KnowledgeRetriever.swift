@@ -41,19 +41,6 @@ public struct KnowledgeRetriever: Sendable {
         self.logger = logger
     }
 
-    public struct InvalidMinimumScore: Error, CustomStringConvertible {
-        public let value: String
-        public var description: String { "KINEXUS_KB_MIN_SCORE='\(value)' is invalid: expected a number from 0 to 1" }
-    }
-
-    /// `KINEXUS_KB_MIN_SCORE`, the fused score a hit needs (0 to 1); by default 0.5, which a chunk reaches
-    /// by leading one ranking, or by standing fairly high in both.
-    public static func minimumScore(environment: [String: String]) throws -> Double {
-        guard let text = environment["KINEXUS_KB_MIN_SCORE"], !text.isEmpty else { return 0.5 }
-        guard let value = Double(text), (0...1).contains(value) else { throw InvalidMinimumScore(value: text) }
-        return value
-    }
-
     public func search(_ query: String, count: Int, minimumScore: Double = 0) async throws -> [Hit] {
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, count > 0 else { return [] }
         async let lexical = fullText(query)

@@ -1,4 +1,5 @@
 import Foundation
+import KinexusPostgres
 import Logging
 import PostgresNIO
 
@@ -24,9 +25,9 @@ public struct KnowledgeSources: Sendable {
 
     private func objects(key: String?) async throws -> [KnowledgeSource] {
         var found: [KnowledgeSource] = []
-        guard let rows = try await readIfPresent("""
+        guard let rows = try await client.queryIfTablesExist("""
             SELECT key, content FROM bucket.objects WHERE \(key)::text IS NULL OR key = \(key) ORDER BY key
-            """) else { return [] }
+            """, logger: logger) else { return [] }
         for try await (key, content) in rows.decode((String, String).self) {
             found.append(KnowledgeSource(kind: .object, location: key, title: Self.title(of: content, key: key), text: content))
         }
@@ -45,27 +46,18 @@ public struct KnowledgeSources: Sendable {
 
     private func pages(address: String?) async throws -> [KnowledgeSource] {
         var found: [KnowledgeSource] = []
-        guard let rows = try await readIfPresent("""
+        guard let rows = try await client.queryIfTablesExist("""
             SELECT DISTINCT ON (p.page_url) p.page_url, d.title, v.markdown
             FROM docs.publications p
             JOIN docs.document_versions v ON v.document_id = p.document_id AND v.version = p.version
             JOIN docs.documents d ON d.document_id = p.document_id
             WHERE \(address)::text IS NULL OR p.page_url = \(address)
             ORDER BY p.page_url, p.published_at DESC
-            """) else { return [] }
+            """, logger: logger) else { return [] }
         for try await (address, title, markdown) in rows.decode((String, String, String).self) {
             found.append(KnowledgeSource(kind: .page, location: address, title: title, text: markdown))
         }
         return found
-    }
-
-    /// The rows, or nil while the owning service has not created its tables yet (nothing to read).
-    private func readIfPresent(_ query: PostgresQuery) async throws -> PostgresRowSequence? {
-        do {
-            return try await client.query(query, logger: logger)
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P01" {
-            return nil
-        }
     }
 
     /// The first level-1 heading, else the key's file name.

@@ -1,5 +1,6 @@
 import DocumentWriting
 import KinexusEvents
+import KinexusPostgres
 import Logging
 import PostgresNIO
 
@@ -23,22 +24,18 @@ public struct PageStoreFinder: PageFinder {
         guard !words.isEmpty else { return [] }
         // Keywords are letters and digits only, so joining them with `|` is a valid tsquery.
         let query = words.joined(separator: " | ")
-        do {
-            let rows = try await client.query("""
-                SELECT title, markdown FROM docs.pages,
-                     to_tsquery('simple', \(query)) AS query
-                WHERE to_tsvector('simple', title || ' ' || markdown) @@ query
-                ORDER BY ts_rank(to_tsvector('simple', title), query) DESC, updated_at DESC
-                LIMIT 10
-                """, logger: logger)
-            var pages: [RelatedPage] = []
-            for try await (title, markdown) in rows.decode((String, String).self) {
-                pages.append(RelatedPage(title: title, markdown: markdown))
-            }
-            return pages
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P01" {
-            // The approver creates the page store; until it has run once there is nothing published.
-            return []
+        // The approver creates the page store; until it has run once there is nothing published.
+        guard let rows = try await client.queryIfTablesExist("""
+            SELECT title, markdown FROM docs.pages,
+                 to_tsquery('simple', \(query)) AS query
+            WHERE to_tsvector('simple', title || ' ' || markdown) @@ query
+            ORDER BY ts_rank(to_tsvector('simple', title), query) DESC, updated_at DESC
+            LIMIT 10
+            """, logger: logger) else { return [] }
+        var pages: [RelatedPage] = []
+        for try await (title, markdown) in rows.decode((String, String).self) {
+            pages.append(RelatedPage(title: title, markdown: markdown))
         }
+        return pages
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import KinexusEvents
+import KinexusPostgres
 import Logging
 import PostgresNIO
 
@@ -65,12 +66,12 @@ public struct TaskRequests: Sendable {
                                repository: repository, baseBranch: base, createdAt: submitted)
         }
         guard var task = found else { return nil }
-        let runs = try await ifCodegenMigrated(try await client.query("""
+        let runs = try await client.queryIfTablesExist("""
             SELECT t.status, t.branch, t.result::text, t.error, t.transcript, t.attempts, t.started_at, t.finished_at,
                    EXISTS (SELECT 1 FROM codegen.sessions s
                            WHERE s.task_id = t.task_id AND s.heartbeat_at > now() - \(Self.liveSession)::interval)
             FROM codegen.tasks t WHERE t.task_id = \(taskID.lowercased)
-            """, logger: logger))
+            """, logger: logger)
         guard let runs else { return task }
         for try await (status, branch, result, error, transcript, attempts, started, finished, running)
             in runs.decode((String, String, String?, String?, String?, Int, Date, Date?, Bool).self)
@@ -90,13 +91,13 @@ public struct TaskRequests: Sendable {
 
     /// Agents running now, and tasks waiting for one.
     func load() async throws -> (active: Int, queued: Int) {
-        let rows = try await ifCodegenMigrated(try await client.query("""
+        let rows = try await client.queryIfTablesExist("""
             SELECT (SELECT count(*) FROM codegen.sessions WHERE heartbeat_at > now() - \(Self.liveSession)::interval)::int,
                    (SELECT count(*) FROM stories.task_requests r WHERE NOT EXISTS (
                         SELECT 1 FROM codegen.tasks t WHERE t.task_id = r.task_id::text AND (t.status <> 'processing' OR EXISTS (
                             SELECT 1 FROM codegen.sessions s
                             WHERE s.task_id = t.task_id AND s.heartbeat_at > now() - \(Self.liveSession)::interval))))::int
-            """, logger: logger))
+            """, logger: logger)
         guard let rows else {
             let waiting = try await client.query("SELECT count(*)::int FROM stories.task_requests", logger: logger)
             for try await count in waiting.decode(Int.self) { return (0, count) }
@@ -108,26 +109,17 @@ public struct TaskRequests: Sendable {
 
     /// A pull request recorded by codegen (the address of a local one points here).
     func pullRequest(_ number: Int64) async throws -> JSONValue? {
-        let rows = try await ifCodegenMigrated(try await client.query("""
+        let rows = try await client.queryIfTablesExist("""
             SELECT json_build_object('number', number, 'task_id', task_id, 'repository', repository, 'branch', branch,
                                      'base_branch', base_branch, 'title', title, 'body', body, 'url', url,
                                      'files', files, 'files_changed', files_changed, 'insertions', insertions,
                                      'deletions', deletions, 'diff_stat', diff_stat, 'created_at', created_at)::text
             FROM codegen.pull_requests WHERE number = \(number)
-            """, logger: logger))
+            """, logger: logger)
         guard let rows else { return nil }
         for try await text in rows.decode(String.self) {
             return try JSONValue(parsing: Array(text.utf8))
         }
         return nil
-    }
-
-    /// The query's rows, or nil while the codegen service has not created its tables yet.
-    private func ifCodegenMigrated(_ query: @autoclosure () async throws -> PostgresRowSequence) async throws -> PostgresRowSequence? {
-        do {
-            return try await query()
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P01" {
-            return nil
-        }
     }
 }

@@ -59,12 +59,8 @@ public struct SupportAPI: Sendable {
         case .success(let parsed): ticket = parsed
         }
         let correlationID = UUID().uuidString.lowercased()
-        let received = TicketReceived(
-            ticketID: ticket.ticketID, externalTicketID: ticket.externalTicketID, customerExternalID: ticket.customerExternalID,
-            subject: ticket.subject, description: ticket.description, channel: ticket.channel, priority: ticket.priority,
-            metadata: ticket.metadata, createdAt: ISO8601DateFormatter().string(from: ticket.createdAt))
         // A client that retries a ticket id publishes the same event id: customer-context handles it once.
-        try await publisher.publish(received, source: .support, id: EventID.derived(from: "ticket-received/\(ticket.ticketID)"),
+        try await publisher.publish(ticket.received, source: .support, id: EventID.derived(from: "ticket-received/\(ticket.ticketID)"),
                                     correlationID: correlationID)
         if let wait = Self.wait(request.headers[values: Self.prefer]), let response = try await response(ticket.ticketID, within: wait) {
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: response)))

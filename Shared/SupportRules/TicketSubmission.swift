@@ -30,6 +30,13 @@ public struct TicketSubmission: Sendable, Equatable {
         self.createdAt = createdAt
     }
 
+    /// The ticket as TicketReceived carries it.
+    public var received: TicketReceived {
+        TicketReceived(ticketID: ticketID, externalTicketID: externalTicketID, customerExternalID: customerExternalID,
+                       subject: subject, description: description, channel: channel, priority: priority, metadata: metadata,
+                       createdAt: UTCTimestamp.format(createdAt))
+    }
+
     public struct InvalidField: Error, Equatable, CustomStringConvertible {
         public let field: String
         public let problem: String
@@ -98,12 +105,10 @@ public struct TicketSubmission: Sendable, Equatable {
         case .object(let entries)?:
             guard entries.count <= 100 else { throw InvalidField(field: "metadata", problem: "has more than 100 keys") }
             return try entries.mapValues { entry in
-                switch entry {
-                case .string(let text): return text
-                case .number(let number): return number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : String(number)
-                case .bool(let flag): return String(flag)
-                default: throw InvalidField(field: "metadata", problem: "values must be strings, numbers or booleans")
+                guard let text = metadataText(entry) else {
+                    throw InvalidField(field: "metadata", problem: "values must be strings, numbers or booleans")
                 }
+                return text
             }
         default:
             throw InvalidField(field: "metadata", problem: "must be an object")
@@ -122,6 +127,17 @@ public struct TicketSubmission: Sendable, Equatable {
         default:
             throw InvalidField(field: "created_at", problem: "must be a string")
         }
+    }
+}
+
+/// A metadata value as text: a string as it is, a whole number without a fraction, a boolean as
+/// true or false; nil for anything else.
+public func metadataText(_ value: JSONValue) -> String? {
+    switch value {
+    case .string(let text): text
+    case .number(let number): number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+    case .bool(let flag): String(flag)
+    default: nil
     }
 }
 

@@ -98,6 +98,30 @@ struct CodegenFlowTests {
         }
     }
 
+    @Test func requestsThatCannotBeSafeTasksAreRefused() async throws {
+        try await harness.withCodegen(agent: harness.scripted("echo x > x.txt")) { publisher, postgres, redis in
+            // A task id names a directory under the data directory: one that climbs out is dead-lettered.
+            let escaping = try await publisher.publish(CodegenRequested(taskID: "../../escape", prompt: "x"), source: .stories)
+            var request = harness.request()
+            request.baseBranch = "--upload-pack=touch /tmp/pwned"
+            try await publisher.publish(request, source: .stories)
+            let task = try #require(try await harness.finished(request.taskID, postgres))
+            #expect(task.status == "failed")
+            #expect(task.error == "'--upload-pack=touch /tmp/pwned' is not a git branch name")
+            #expect(try await eventually {
+                let streams = try await redis.send("KEYS", "kinexus:dlq:codegen-*").array?.compactMap(\.string) ?? []
+                for stream in streams {
+                    let entries = StreamEntry.parseEntries(try await redis.send("XRANGE", stream, "-", "+"), stream: stream)
+                    if entries.contains(where: { $0.fields?["event_id"] == escaping.id && $0.fields?["error_code"] == "invalid_task_id" }) {
+                        return true
+                    }
+                }
+                return false
+            })
+            #expect(try await harness.task("../../escape", postgres) == nil)
+        }
+    }
+
     @Test func anAgentThatChangesNothingFailsTheTask() async throws {
         try await harness.withCodegen(agent: harness.scripted("echo nothing to do")) { publisher, postgres, redis in
             let request = harness.request()
@@ -172,7 +196,8 @@ struct CodegenFlowTests {
             #expect(task.status == "completed", "\(task.error ?? "")")
             #expect(task.attempts == 2)
             #expect(try await harness.pullRequest(of: request.taskID, postgres)?.files == ["fresh.txt"])
-            #expect(!FileManager.default.fileExists(atPath: "\(settings.workspaces)/\(request.taskID)"))
+            // The workspace goes once the outcome is recorded.
+            #expect(await eventually { !FileManager.default.fileExists(atPath: "\(settings.workspaces)/\(request.taskID)") })
         }
     }
 

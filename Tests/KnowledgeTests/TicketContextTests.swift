@@ -145,6 +145,27 @@ extension KnowledgeBaseTests {
         }
     }
 
+    @Test func aTicketEventTheAPIWouldRefuseIsDeadLettered() async throws {
+        try await withCustomerContext { publisher, postgres, redis, _ in
+            var invalid = ticket("cust-x", subject: "Late order")
+            invalid.priority = "whenever"
+            let event = try await publisher.publish(invalid, source: .support)
+            #expect(try await eventually {
+                let streams = try await redis.send("KEYS", "kinexus:dlq:customer-context-*").array?.compactMap(\.string) ?? []
+                for stream in streams {
+                    let entries = StreamEntry.parseEntries(try await redis.send("XRANGE", stream, "-", "+"), stream: stream)
+                    // At once, named: retrying cannot make the ticket valid.
+                    if entries.contains(where: {
+                        $0.fields?["event_id"] == event.id && $0.fields?["error_code"] == "invalid_ticket" && $0.fields?["attempts"] == "1"
+                            && $0.fields?["error_message"]?.contains("'priority' must be one of low, medium, high, urgent") == true
+                    }) { return true }
+                }
+                return false
+            })
+            #expect(try await SupportStore(client: postgres, logger: logger).customer(ofTicket: invalid.ticketID) == nil)
+        }
+    }
+
     @Test func feedbackBecomesAnInteractionOnce() async throws {
         try await withCustomerContext { publisher, postgres, _, contexts in
             let customer = try await customer(postgres, tier: "pro", lifetimeValue: 500, orders: 1)

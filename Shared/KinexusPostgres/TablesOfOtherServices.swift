@@ -1,0 +1,14 @@
+import Logging
+import PostgresNIO
+
+extension PostgresClient {
+    /// The query's rows, or nil when a table it reads does not exist yet: a service reading another's tables
+    /// may start before that service has applied its migrations, and then there is nothing to read.
+    public func queryIfTablesExist(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence? {
+        do {
+            return try await self.query(query, logger: logger)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P01" {
+            return nil
+        }
+    }
+}
