@@ -64,8 +64,8 @@ public struct ChangeFilter: Sendable {
         }
         if documentationLabel == nil, let created = webhook.created,
            webhook.timestamp.timeIntervalSince(created) > maximumAge {
-            let days = Int(webhook.timestamp.timeIntervalSince(created) / 86_400)
-            return .reject("created \(days) days before this update, older than \(Int(maximumAge / 86_400)) days")
+            let days = webhook.timestamp.timeIntervalSince(created) / 86_400
+            return .reject("created \(wholeDays(days)) days before this update, older than \(wholeDays(maximumAge / 86_400)) days")
         }
         if let documentationLabel {
             return .accept("'\(webhook.status)' and labelled \(documentationLabel)")
@@ -75,6 +75,11 @@ public struct ChangeFilter: Sendable {
 
     private func listed(_ values: Set<String>) -> String {
         values.sorted().joined(separator: ", ")
+    }
+
+    /// Whole days for a reason's text; a day count no Int holds is said as the number it is.
+    private func wholeDays(_ days: Double) -> String {
+        Int(exactly: days.rounded(.down)).map(String.init) ?? String(days)
     }
 
     private func formatted(_ number: Double) -> String {

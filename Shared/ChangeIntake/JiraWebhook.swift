@@ -30,6 +30,9 @@ public struct JiraWebhook: Sendable {
     public let resolution: String?
     public let created: Date?
     public let changes: [Change]
+    /// From 1970 to the end of 9999, in milliseconds: every date rule can subtract and divide these.
+    static let timestamps: ClosedRange<Double> = 0...253_402_300_799_999
+
     /// The issue's comments, oldest first, and the comment this delivery is about, if any.
     public let comments: [Comment]
     public let comment: Comment?
@@ -51,10 +54,16 @@ public struct JiraWebhook: Sendable {
             throw InvalidWebhook(problem: "'issue.fields.summary' is missing")
         }
         self.event = event
-        if case .number(let milliseconds)? = json["timestamp"] {
+        switch json["timestamp"] {
+        case .number(let milliseconds)?:
+            guard Self.timestamps.contains(milliseconds) else {
+                throw InvalidWebhook(problem: "'timestamp' must be milliseconds since 1970, up to the year 9999")
+            }
             timestamp = Date(timeIntervalSince1970: milliseconds / 1000)
-        } else {
+        case nil, .null?:
             timestamp = Date()
+        case _?:
+            throw InvalidWebhook(problem: "'timestamp' must be a number of milliseconds")
         }
         issueKey = key
         issueType = fields["issuetype"]?["name"]?.stringValue ?? ""

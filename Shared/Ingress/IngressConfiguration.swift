@@ -30,14 +30,14 @@ public struct IngressConfiguration: Sendable {
         filter.skipTypes = list("KINEXUS_DOCS_SKIP_TYPES") ?? filter.skipTypes
         filter.storyPointsField = environment["KINEXUS_JIRA_STORY_POINTS_FIELD"] ?? filter.storyPointsField
         if let text = environment["KINEXUS_DOCS_MIN_STORY_POINTS"] {
-            guard let points = Double(text), points >= 0 else {
+            guard let points = Double(text), points >= 0, points.isFinite else {
                 throw InvalidSetting(variable: "KINEXUS_DOCS_MIN_STORY_POINTS", value: text, expected: "a number ≥ 0")
             }
             filter.minimumStoryPoints = points
         }
         if let text = environment["KINEXUS_DOCS_MAX_AGE_DAYS"] {
-            guard let days = Double(text), days > 0 else {
-                throw InvalidSetting(variable: "KINEXUS_DOCS_MAX_AGE_DAYS", value: text, expected: "a number of days > 0")
+            guard let days = Double(text), days > 0, days <= 36_500 else {
+                throw InvalidSetting(variable: "KINEXUS_DOCS_MAX_AGE_DAYS", value: text, expected: "a number of days from 1 to 36500")
             }
             filter.maximumAge = days * 86_400
         }

@@ -110,6 +110,7 @@ public struct ReviewAPI: Sendable {
     func decide(_ request: Request, id: String) async throws -> Response {
         if let refusal = BearerToken.refusal(of: request, apiToken: apiToken) { return refusal }
         let body = try await request.body.collect(upTo: 64 * 1024)
+        try refuseNULCharacters(inJSON: body)
         let input: DecisionRequest
         do {
             input = try JSONDecoder().decode(DecisionRequest.self, from: Data(buffer: body))

@@ -17,13 +17,16 @@ extension JiraWebhookIntake {
         let submitted: ReviewDecisionSubmitted
         let reason: String
         if webhook.event == "comment_created", let comment = webhook.comment {
-            submitted = ReviewDecisionSubmitted(reviewID: nil, ticketKey: webhook.issueKey, decision: nil,
-                                                comment: comment.body, reviewer: comment.author)
+            // Texts too long for one event are cut, with a note saying so.
+            submitted = ReviewDecisionSubmitted(reviewID: nil, ticketKey: EncodedLength.cut(webhook.issueKey, within: 512, what: "key"),
+                                                decision: nil, comment: EncodedLength.cut(comment.body, within: 64 * 1024, what: "comment"),
+                                                reviewer: EncodedLength.cut(comment.author, within: 512, what: "author"))
             reason = "a comment on \(webhook.issueKey)"
         } else if webhook.event == "jira:issue_updated", let done = webhook.statusChange?.to,
                   configuration.filter.triggerStatuses.contains(done) {
-            submitted = ReviewDecisionSubmitted(reviewID: nil, ticketKey: webhook.issueKey, decision: "approved",
-                                                comment: "", reviewer: webhook.actor ?? "")
+            submitted = ReviewDecisionSubmitted(reviewID: nil, ticketKey: EncodedLength.cut(webhook.issueKey, within: 512, what: "key"),
+                                                decision: "approved", comment: "",
+                                                reviewer: EncodedLength.cut(webhook.actor ?? "", within: 512, what: "author"))
             reason = "\(webhook.issueKey) moved to \(done)"
         } else {
             let reason = "\(webhook.event) without a comment or a move to a done status decides nothing"

@@ -1,5 +1,6 @@
 import ChangeIntake
 import KinexusEvents
+import KinexusServiceKit
 
 /// Reads a webhook body: JSON, then the provider's shape; either failure is a 400 that says what is wrong.
 enum WebhookBody {
@@ -13,6 +14,10 @@ enum WebhookBody {
             json = try JSONValue(parsing: body)
         } catch {
             throw Rejected(answer: .error(400, "the body is not JSON: \(error)", code: "malformed_json"))
+        }
+        if let path = json.pathOfNUL {
+            let refusal = APIError.nulCharacter(in: path)
+            throw Rejected(answer: .error(400, refusal.message, code: refusal.code))
         }
         do {
             return try make(json)

@@ -42,8 +42,10 @@ public struct EventEnvelope: Sendable, Equatable {
         return try detail.decode(as: type)
     }
 
-    /// The serialized envelope, its fields in EventBridge's order, refusing one over `maximumSize`.
+    /// The serialized envelope, its fields in EventBridge's order, refusing one over `maximumSize` or one
+    /// with a NUL character in its detail.
     public func encoded() throws -> [UInt8] {
+        if let path = detail.pathOfNUL { throw EventError.nulCharacter(path: "detail.\(path)") }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256)
         func field(_ name: String, _ write: (inout [UInt8]) -> Void) {
@@ -91,6 +93,7 @@ public struct EventEnvelope: Sendable, Equatable {
         guard let detail = fields["detail"], case .object = detail else {
             throw EventError.malformedEnvelope("'detail' must be an object")
         }
+        if let path = detail.pathOfNUL { throw EventError.nulCharacter(path: "detail.\(path)") }
         var resources: [String] = []
         if case .array(let values)? = fields["resources"] {
             resources = try values.map { value in

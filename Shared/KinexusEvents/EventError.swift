@@ -2,6 +2,7 @@ public enum EventError: Error, Equatable, CustomStringConvertible {
     case tooLarge(detailType: String, size: Int, limit: Int)
     case malformedEnvelope(String)
     case wrongDetailType(expected: String, actual: String)
+    case nulCharacter(path: String)
 
     public var description: String {
         switch self {
@@ -10,6 +11,7 @@ public enum EventError: Error, Equatable, CustomStringConvertible {
                 + "store the large content in Postgres and send its id"
         case .malformedEnvelope(let reason): "not an event envelope: \(reason)"
         case .wrongDetailType(let expected, let actual): "expected a \(expected) event, got \(actual)"
+        case .nulCharacter(let path): "'\(path.prefix(200))' holds a NUL character, which no consumer can store"
         }
     }
 }

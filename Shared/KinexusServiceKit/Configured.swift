@@ -7,8 +7,13 @@ public func configured<Value>(_ read: () throws -> Value) -> Value {
     do {
         return try read()
     } catch {
-        let line: JSONValue = ["level": "critical", "message": "the configuration is invalid", "error": .string("\(error)")]
-        FileHandle.standardError.write(Data((line.jsonText + "\n").utf8))
-        exit(78)
+        exitForConfiguration("\(error)")
     }
+}
+
+/// Ends the process as a bad setting does: one JSON line naming the problem, exit status 78.
+public func exitForConfiguration(_ problem: String) -> Never {
+    let line: JSONValue = ["level": "critical", "message": "the configuration is invalid", "error": .string(problem)]
+    FileHandle.standardError.write(Data((line.jsonText + "\n").utf8))
+    exit(78)
 }

@@ -8,6 +8,10 @@ import Logging
 public struct ServiceConfiguration: Sendable {
     public var service: String
     public var httpPort: Int
+    /// The address HTTP listens on: every interface in a container, loopback under `deploy/local.sh up`.
+    public var httpHost: String
+    /// How long any request may take before it answers 503.
+    public var requestTimeout: Duration
     public var redisURL: String
     public var postgresURL: String
     public var logLevel: Logger.Level
@@ -37,6 +41,8 @@ public struct ServiceConfiguration: Sendable {
         let settings = EnvironmentSettings(environment)
         self.service = service
         httpPort = try settings.integer("KINEXUS_HTTP_PORT", default: Self.defaultPorts[service] ?? 8090, range: 0...65535)
+        httpHost = settings.string("KINEXUS_HTTP_HOST", default: "0.0.0.0")
+        requestTimeout = try settings.duration("KINEXUS_REQUEST_TIMEOUT", default: .seconds(10))
         redisURL = settings.string("KINEXUS_REDIS_URL", default: RedisConfiguration.defaultURL)
         postgresURL = settings.string("KINEXUS_POSTGRES_URL", default: PostgresSettings.defaultURL)
         let level = settings.string("KINEXUS_LOG_LEVEL", default: "info")
@@ -95,16 +101,21 @@ public struct EnvironmentSettings: Sendable {
         guard let text = environment[name], !text.isEmpty else { return value }
         guard let duration = Self.parseDuration(text) else {
             throw ServiceConfiguration.InvalidSetting(
-                variable: name, value: text, expected: "a positive duration such as 30, 30s, 500ms, 5m or 1h")
+                variable: name, value: text, expected: "a duration from 1ms to 366 days, such as 30, 30s, 500ms, 5m or 1h")
         }
         return duration
     }
 
+    /// From a millisecond to a year: every timer, lease and expiry built from a setting stays in range.
+    static let durations: ClosedRange<Double> = 1...(366 * 86_400_000)
+
     static func parseDuration(_ text: String) -> Duration? {
         let units: [(suffix: String, scale: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("", 1)]
         for unit in units where text.hasSuffix(unit.suffix) {
-            guard let number = Double(text.dropLast(unit.suffix.count)), number > 0, number.isFinite else { continue }
-            return .milliseconds(Int64((number * unit.scale * 1000).rounded()))
+            guard let number = Double(text.dropLast(unit.suffix.count)) else { continue }
+            let milliseconds = (number * unit.scale * 1000).rounded()
+            guard durations.contains(milliseconds) else { return nil }
+            return .milliseconds(Int64(milliseconds))
         }
         return nil
     }

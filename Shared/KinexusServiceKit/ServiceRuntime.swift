@@ -5,6 +5,7 @@ import KinexusPostgres
 import KinexusRedis
 import Logging
 import Metrics
+import NIOCore
 import PostgresNIO
 import Prometheus
 import ServiceLifecycle
@@ -47,12 +48,13 @@ public final class ServiceRuntime: Sendable {
     ) async throws {
         let consumer = try EventConsumer(redis: redis, configuration: configuration.bus,
                                          subscriptions: subscriptions, logger: logger)
-        let router = Router()
+        let router = Self.router(logger: logger)
         HealthRoutes(redis: redis, postgres: postgres, registry: registry, startup: startup, logger: logger)
             .add(to: router)
         routes(router)
         let http = Application(
-            router: router, configuration: .init(address: .hostname("0.0.0.0", port: configuration.httpPort)),
+            responder: KinexusResponder(router.buildResponder(), deadline: configuration.requestTimeout, logger: logger),
+            configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort)),
             logger: Logger(label: "kinexus.http"))
         let work = StartupThenConsume(
             migrations: MigrationRunner(client: postgres, service: configuration.service, logger: logger),
@@ -72,12 +74,31 @@ public final class ServiceRuntime: Sendable {
         defer { logger.info("stopped") }
         do {
             try await group.run()
+        } catch let error where Self.cannotListen(error) {
+            exitForConfiguration("KINEXUS_HTTP_HOST=\(configuration.httpHost) KINEXUS_HTTP_PORT=\(configuration.httpPort): "
+                + "cannot listen there: \(error)")
         } catch {
             logger.critical("service failed", metadata: ["error": "\(String(reflecting: error))"])
             await redis.shutdown()
             throw error
         }
         await redis.shutdown()
+    }
+}
+
+extension ServiceRuntime {
+    /// A port in use or not ours to take, or a host that names no local address.
+    static func cannotListen(_ error: any Error) -> Bool {
+        if let error = error as? IOError { return [EADDRINUSE, EADDRNOTAVAIL, EACCES].contains(error.errnoCode) }
+        return error is SocketAddressError
+    }
+
+    /// A router whose handlers' errors all answer the JSON error body; every service's routes go on one.
+    public static func router(logger: Logger) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: ErrorMiddleware(logger: logger))
+        router.add(middleware: NULCharacterRefusal())
+        return router
     }
 }
 

@@ -76,6 +76,7 @@ public struct KnowledgeAPI: Sendable {
         guard let content = String(validating: Array(buffer: body), as: UTF8.self) else {
             return invalid("body", "is not UTF-8 text")
         }
+        if content.containsNUL { throw APIError.nulCharacter(in: "body") }
         let (hash, replaced) = try await bucket.put(key: key, content: content, contentType: contentType)
         // Every put is a fact of its own (a put of earlier content after another must count): a fresh event id.
         try await publisher.publish(KnowledgeObjectChanged(key: key, change: "Object Created", contentHash: hash), source: .kb)

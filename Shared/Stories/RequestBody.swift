@@ -16,6 +16,7 @@ func decodeBody<Input: Decodable>(_ type: Input.Type, _ request: Request, emptyM
 {
     let body = try await request.body.collect(upTo: 256 * 1024)
     if body.readableBytes == 0, let empty { return .success(empty) }
+    try refuseNULCharacters(inJSON: body)
     do {
         return .success(try JSONDecoder().decode(Input.self, from: Data(buffer: body)))
     } catch {

@@ -47,12 +47,14 @@ public struct SupportAPI: Sendable {
 
     func receive(_ request: Request) async throws -> Response {
         if let refusal = BearerToken.refusal(of: request, apiToken: apiToken) { return refusal }
+        let bytes = try await request.body.collect(upTo: 256 * 1024)
         let body: JSONValue
         do {
-            body = try JSONValue(parsing: Array(buffer: try await request.body.collect(upTo: 256 * 1024)))
+            body = try JSONValue(parsing: bytes.readableBytesView)
         } catch {
             return jsonResponse(.badRequest, ErrorBody(error: "invalid body: not JSON", code: "invalid_body"))
         }
+        if let path = body.pathOfNUL { throw APIError.nulCharacter(in: path) }
         let ticket: TicketSubmission
         switch TicketSubmission.parse(body, now: Date(), newID: { UUID().uuidString.lowercased() }) {
         case .failure(let invalid): return jsonResponse(.badRequest, ErrorBody(error: invalid.description, code: "invalid_field"))
@@ -125,9 +127,11 @@ public struct SupportAPI: Sendable {
 
     func feedback(_ request: Request, ticketID: String) async throws -> Response {
         if let refusal = BearerToken.refusal(of: request, apiToken: apiToken) { return refusal }
+        let bytes = try await request.body.collect(upTo: 64 * 1024)
+        try refuseNULCharacters(inJSON: bytes)
         let input: FeedbackInput
         do {
-            input = try JSONDecoder().decode(FeedbackInput.self, from: Data(buffer: try await request.body.collect(upTo: 64 * 1024)))
+            input = try JSONDecoder().decode(FeedbackInput.self, from: Data(buffer: bytes))
         } catch {
             return jsonResponse(.badRequest, ErrorBody(error: "invalid body: \(describeDecodingProblem(error))", code: "invalid_body"))
         }

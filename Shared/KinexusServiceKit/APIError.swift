@@ -1,0 +1,35 @@
+import Hummingbird
+
+/// A refusal or failure a handler throws: rendered as the JSON error body with its status and code.
+public struct APIError: HTTPResponseError, CustomStringConvertible {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let message: String
+    public let headers: HTTPFields
+
+    public init(_ status: HTTPResponse.Status, code: String, _ message: String, headers: HTTPFields = [:]) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers
+    }
+
+    public var description: String { "\(status.code) \(code): \(message)" }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = jsonResponse(status, ErrorBody(error: message, code: code))
+        response.headers.append(contentsOf: headers)
+        return response
+    }
+
+    /// 400 for text holding a NUL character, which no Postgres text column can store; `field` names where.
+    public static func nulCharacter(in field: String) -> APIError {
+        APIError(.badRequest, code: "nul_character",
+                 "'\(field.prefix(200))' contains a NUL character (\\u0000), which Kinexus cannot store")
+    }
+
+    /// 400 for a field of the request that cannot be accepted, named in the message.
+    public static func invalidField(_ field: String, _ problem: String) -> APIError {
+        APIError(.badRequest, code: "invalid_field", "'\(field)' \(problem)")
+    }
+}
