@@ -127,6 +127,7 @@ let package = Package(
             dependencies: [
                 "KinexusBus", "KinexusPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -318,6 +319,14 @@ let package = Package(
             path: "Tests/KinexusRedisTests"
         ),
         .testTarget(
+            name: "KinexusServiceKitTests",
+            dependencies: [
+                "KinexusServiceKit", "KinexusRedis", "KinexusEvents",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/KinexusServiceKitTests"
+        ),
+        .testTarget(
             name: "KinexusEventsTests",
             dependencies: ["KinexusEvents", "EventPatterns"],
             path: "Tests/KinexusEventsTests"
@@ -411,7 +420,9 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "KinexusTestSupport", "KinexusBus", "KinexusEvents", "ingress", "orchestrator", "reviewer", "approver", "codegen",
+                "KinexusTestSupport", "KinexusBus", "KinexusEvents", "KinexusPostgres", "ingress", "orchestrator", "reviewer",
+                "approver", "codegen",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/EndToEndTests"
         ),

@@ -13,8 +13,10 @@ import SupportAPI
 let runtime = configured { try ServiceRuntime(service: "ingress") }
 let environment = ProcessInfo.processInfo.environment
 let configuration = configured { try IngressConfiguration(environment: environment) }
-let reviews = ReviewAPI(postgres: runtime.postgres, publisher: runtime.publisher, links: DiffLink(environment: environment),
-                        apiToken: configuration.apiToken, logger: runtime.logger)
+let reviews = ReviewAPI(postgres: runtime.postgres, publisher: runtime.publisher, links: DiffLink(environment: environment) {
+                           try await SharedSecret.read(DiffLink.sharedSecretKey, redis: runtime.redis)
+                       },
+                        apiToken: configuration.apiToken, longestWait: runtime.configuration.longestWait, logger: runtime.logger)
 let storyStore = StoryStore(client: runtime.postgres, logger: runtime.logger)
 let investModel = configured { try WriterConfiguration.model(environment: environment, logger: runtime.logger) }
 let investBudget = configured { try EnvironmentSettings(environment).duration("KINEXUS_INVEST_TIMEOUT", default: .seconds(15)) }
@@ -38,13 +40,14 @@ let supportAPI = SupportAPI(
         store: supportStore,
         interactions: Interactions(redis: runtime.redis, timeToLive: support.interactionTTL), redis: runtime.redis,
         cacheSize: support.cacheSize, cacheTTL: support.cacheTTL),
-    publisher: runtime.publisher, apiToken: configuration.apiToken, logger: runtime.logger)
+    publisher: runtime.publisher, apiToken: configuration.apiToken, longestWait: runtime.configuration.longestWait,
+    logger: runtime.logger)
 try await runtime.run(migrations: try StoryStore.migrations() + KnowledgeBucket.migrations()) { router in
     IngressRoutes(configuration: configuration, redis: runtime.redis, publisher: runtime.publisher, logger: runtime.logger)
         .add(to: router)
     reviews.add(to: router)
-    PagesAPI(postgres: runtime.postgres, logger: runtime.logger).add(to: router)
-    DocumentsAPI(postgres: runtime.postgres, logger: runtime.logger).add(to: router)
+    PagesAPI(postgres: runtime.postgres, configuration: configuration, logger: runtime.logger).add(to: router)
+    DocumentsAPI(postgres: runtime.postgres, apiToken: configuration.apiToken, logger: runtime.logger).add(to: router)
     stories.add(to: router)
     tasks.add(to: router)
     knowledge.add(to: router)

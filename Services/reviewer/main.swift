@@ -7,10 +7,7 @@ import Reviewing
 
 let runtime = configured { try ServiceRuntime(service: "reviewer") }
 let environment = ProcessInfo.processInfo.environment
-let links = DiffLink(environment: environment)
-if links.isLocalDefault {
-    runtime.logger.warning("KINEXUS_LINK_SECRET is not set: diff links are signed with the local default")
-}
+let links = DiffLink(environment: environment) { try await SharedSecret.read(DiffLink.sharedSecretKey, redis: runtime.redis) }
 let jira = configured { try AtlassianSettings(environment: environment) }.jira.map {
     JiraClient(settings: $0, http: RetryingHTTPClient(service: "Jira", logger: runtime.logger))
 }

@@ -33,7 +33,7 @@ public struct SupportStore: Sendable {
     }
 
     func record(externalID: String) async throws -> Record? {
-        let rows = try await client.query("""
+        guard let rows = try await client.queryIfTablesExist("""
             SELECT c.customer_id, c.name, c.email, c.company, c.tier, c.lifetime_value::float8,
                    (SELECT count(*) FROM support.orders o WHERE o.customer_id = c.customer_id)::int,
                    (SELECT count(*) FROM support.tickets t
@@ -45,7 +45,7 @@ public struct SupportStore: Sendable {
                     FROM (SELECT * FROM support.orders WHERE customer_id = c.customer_id ORDER BY order_date DESC LIMIT 5) o),
                     '[]')::text
             FROM support.customers c WHERE c.external_id = \(externalID)
-            """, logger: logger)
+            """, logger: logger) else { return nil }
         for try await (id, name, email, company, tier, value, total, open, orders)
             in rows.decode((UUID, String?, String?, String?, String, Double, Int, Int, String).self)
         {
@@ -120,15 +120,16 @@ public struct SupportStore: Sendable {
 
     /// The stored response, as JSON text.
     public func response(ticketID: String) async throws -> String? {
-        let rows = try await client.query("SELECT response::text FROM support.tickets WHERE ticket_id = \(ticketID)", logger: logger)
+        guard let rows = try await client.queryIfTablesExist(
+            "SELECT response::text FROM support.tickets WHERE ticket_id = \(ticketID)", logger: logger) else { return nil }
         for try await response in rows.decode(String?.self) { return response }
         return nil
     }
 
     /// The ticket's customer, by external id; nil for an unknown ticket.
     public func customer(ofTicket ticketID: String) async throws -> String? {
-        let rows = try await client.query(
-            "SELECT customer_external_id FROM support.tickets WHERE ticket_id = \(ticketID)", logger: logger)
+        guard let rows = try await client.queryIfTablesExist(
+            "SELECT customer_external_id FROM support.tickets WHERE ticket_id = \(ticketID)", logger: logger) else { return nil }
         for try await customer in rows.decode(String.self) { return customer }
         return nil
     }

@@ -13,6 +13,8 @@ public struct IngressConfiguration: Sendable {
     /// How long a delivery id is remembered to answer a repeat without publishing again.
     public var deliveryMemory: Duration
     public var maximumBodyBytes: Int
+    /// Whether `/pages` answers without the API token.
+    public var publicPages: Bool
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         func list(_ name: String) -> Set<String>? {
@@ -44,6 +46,11 @@ public struct IngressConfiguration: Sendable {
         self.filter = filter
         deliveryMemory = .seconds(7 * 86_400)
         maximumBodyBytes = 1024 * 1024
+        switch environment["KINEXUS_PUBLIC_PAGES"]?.lowercased() {
+        case nil, "", "true": publicPages = true
+        case "false": publicPages = false
+        case let other?: throw InvalidSetting(variable: "KINEXUS_PUBLIC_PAGES", value: other, expected: "true or false")
+        }
     }
 
     public struct InvalidSetting: Error, CustomStringConvertible {

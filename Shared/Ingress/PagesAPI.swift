@@ -7,13 +7,18 @@ import MarkdownRendering
 import PostgresNIO
 
 /// The built-in page store, read-only: `GET /pages` lists what approval published, `GET /pages/{slug}`
-/// renders one page as HTML.
+/// renders one page as HTML. Public, unless `KINEXUS_PUBLIC_PAGES=false` puts them behind the API token.
 public struct PagesAPI: Sendable {
     let postgres: PostgresClient
+    /// The token the pages need; nil when they are public.
+    let requiredToken: String?
+    let isPublic: Bool
     let logger: Logger
 
-    public init(postgres: PostgresClient, logger: Logger) {
+    public init(postgres: PostgresClient, configuration: IngressConfiguration, logger: Logger) {
         self.postgres = postgres
+        requiredToken = configuration.apiToken
+        isPublic = configuration.publicPages
         self.logger = logger
     }
 
@@ -30,24 +35,27 @@ public struct PagesAPI: Sendable {
     }
 
     public func add(to router: Router<BasicRequestContext>) {
-        router.get("/pages") { _, _ in
+        let pages = isPublic ? router.group() : router.group().add(middleware: APITokenAuthentication(apiToken: requiredToken))
+        pages.get("/pages") { _, _ in
             var pages: [Listed] = []
-            let rows = try await postgres.query(
+            guard let rows = try await postgres.queryIfTablesExist(
                 "SELECT slug, title, version, updated_at FROM docs.pages ORDER BY updated_at DESC LIMIT 500", logger: logger)
+            else { return jsonResponse(.ok, ["pages": pages]) }
             for try await (slug, title, version, updated) in rows.decode((String, String, Int, Date).self) {
                 pages.append(Listed(slug: slug, title: title, version: version, updatedAt: updated, url: "/pages/\(slug)"))
             }
             return jsonResponse(.ok, ["pages": pages])
         }
-        router.get("/pages/:slug") { _, context in
+        pages.get("/pages/:slug") { _, context in
             let slug = context.parameters.get("slug") ?? ""
-            let rows = try await postgres.query(
-                "SELECT title, markdown, version FROM docs.pages WHERE slug = \(slug)", logger: logger)
-            for try await (title, markdown, version) in rows.decode((String, String, Int).self) {
-                return Response(status: .ok, headers: [
-                    .contentType: "text/html; charset=utf-8",
-                    .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:",
-                ], body: .init(byteBuffer: ByteBuffer(string: page(title: title, version: version, body: MarkdownHTML.render(markdown)))))
+            if let rows = try await postgres.queryIfTablesExist(
+                "SELECT title, markdown, version FROM docs.pages WHERE slug = \(slug)", logger: logger) {
+                for try await (title, markdown, version) in rows.decode((String, String, Int).self) {
+                    return Response(status: .ok, headers: [
+                        .contentType: "text/html; charset=utf-8",
+                        .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:",
+                    ], body: .init(byteBuffer: ByteBuffer(string: page(title: title, version: version, body: MarkdownHTML.render(markdown)))))
+                }
             }
             return jsonResponse(.notFound, ErrorBody(error: "no page \(slug)", code: "not_found"))
         }

@@ -14,25 +14,32 @@ public struct ReviewAPI: Sendable {
     let publisher: EventPublisher
     let links: DiffLink
     let apiToken: String?
+    let longestWait: Duration
     let logger: Logger
 
-    public init(postgres: PostgresClient, publisher: EventPublisher, links: DiffLink, apiToken: String?, logger: Logger) {
+    public init(postgres: PostgresClient, publisher: EventPublisher, links: DiffLink, apiToken: String?, longestWait: Duration,
+                logger: Logger) {
         self.postgres = postgres
         self.publisher = publisher
         self.links = links
         self.apiToken = apiToken
+        self.longestWait = longestWait
         self.logger = logger
     }
 
     public func add(to router: Router<BasicRequestContext>) {
+        let api = router.group().add(middleware: APITokenAuthentication(apiToken: apiToken))
         router.get("/reviews/:id/diff") { request, context in
             try await diffPage(id: context.parameters.get("id") ?? "", token: request.uri.queryParameters.get("token"))
         }
-        router.get("/reviews/:id") { _, context in
+        api.get("/reviews/:id") { _, context in
             try await review(id: context.parameters.get("id") ?? "")
         }
-        router.post("/reviews/:id/decision") { request, context in
+        api.post("/reviews/:id/decision") { request, context in
             try await decide(request, id: context.parameters.get("id") ?? "")
+        }
+        api.get("/reviews/:id/decisions/:event") { _, context in
+            try await outcome(reviewID: context.parameters.get("id") ?? "", eventID: context.parameters.get("event") ?? "")
         }
     }
 
@@ -57,12 +64,16 @@ public struct ReviewAPI: Sendable {
 
     /// The review, whether it still stands (its version is the document's latest and undecided), and its decision.
     func record(_ id: UUID) async throws -> ReviewRecord? {
-        let rows = try await postgres.query("""
+        guard let rows = try await postgres.queryIfTablesExist("""
             SELECT r.review_id, r.document_id, r.version, r.title, r.ticket_key, r.review_ticket_key, r.summary, r.created_at,
                    r.version = (SELECT max(version) FROM docs.reviews WHERE document_id = r.document_id),
                    (SELECT decision FROM docs.decisions d WHERE d.review_id = r.review_id)
             FROM docs.reviews r WHERE r.review_id = \(id)
-            """, logger: logger)
+            """, otherwise: """
+            SELECT r.review_id, r.document_id, r.version, r.title, r.ticket_key, r.review_ticket_key, r.summary, r.created_at,
+                   r.version = (SELECT max(version) FROM docs.reviews WHERE document_id = r.document_id), NULL::text
+            FROM docs.reviews r WHERE r.review_id = \(id)
+            """, logger: logger) else { return nil }
         for try await (review, document, version, title, key, reviewTicket, summary, created, latest, decision)
             in rows.decode((UUID, UUID, Int, String, String?, String?, String, Date, Bool, String?).self) {
             return ReviewRecord(
@@ -81,7 +92,7 @@ public struct ReviewAPI: Sendable {
     }
 
     func diffPage(id: String, token: String?) async throws -> Response {
-        switch links.verify(reviewID: id.lowercased(), token: token) {
+        switch try await links.verify(reviewID: id.lowercased(), token: token) {
         case .invalid:
             return jsonResponse(.forbidden, ErrorBody(error: "the link's token is missing or not valid for this review", code: "bad_token"))
         case .expired:
@@ -89,8 +100,10 @@ public struct ReviewAPI: Sendable {
         case .valid:
             break
         }
-        guard let uuid = UUID(uuidString: id) else { return notFound(id) }
-        let rows = try await postgres.query("SELECT diff_html FROM docs.reviews WHERE review_id = \(uuid)", logger: logger)
+        guard let uuid = UUID(uuidString: id),
+              let rows = try await postgres.queryIfTablesExist("SELECT diff_html FROM docs.reviews WHERE review_id = \(uuid)",
+                                                               logger: logger)
+        else { return notFound(id) }
         for try await html in rows.decode(String.self) {
             return Response(status: .ok, headers: [
                 .contentType: "text/html; charset=utf-8",
@@ -108,7 +121,6 @@ public struct ReviewAPI: Sendable {
     }
 
     func decide(_ request: Request, id: String) async throws -> Response {
-        if let refusal = BearerToken.refusal(of: request, apiToken: apiToken) { return refusal }
         let body = try await request.body.collect(upTo: 64 * 1024)
         try refuseNULCharacters(inJSON: body)
         let input: DecisionRequest
@@ -132,9 +144,53 @@ public struct ReviewAPI: Sendable {
         let submitted = ReviewDecisionSubmitted(reviewID: record.reviewID, ticketKey: record.ticketKey, decision: input.decision,
                                                 comment: input.comment ?? "", reviewer: input.reviewer)
         let envelope = try await publisher.publish(submitted, source: .console)
+        if let wait = PreferWait.duration(request.headers, longest: longestWait),
+           var outcome = try await PreferWait.poll(for: wait, { try await decided(uuid, eventID: envelope.id) }) {
+            guard outcome.status == .superseded else { return jsonResponse(.ok, outcome) }
+            outcome.error = "another decision on review \(record.reviewID) stands; this one changed nothing"
+            outcome.code = "decision_superseded"
+            return jsonResponse(.conflict, outcome)
+        }
         return jsonResponse(.accepted, [
             "review_id": record.reviewID, "decision": input.decision, "status": "submitted", "event_id": envelope.id,
+            "outcome_url": "/reviews/\(record.reviewID)/decisions/\(envelope.id)",
         ])
+    }
+
+    /// `GET /reviews/{id}/decisions/{event_id}`: whether the decision submitted as that event stands.
+    func outcome(reviewID: String, eventID: String) async throws -> Response {
+        guard let uuid = UUID(uuidString: reviewID), let outcome = try await outcome(uuid, eventID: eventID) else {
+            return notFound(reviewID)
+        }
+        return jsonResponse(.ok, outcome)
+    }
+
+    /// The outcome once the approver has handled the decision; nil while it is pending.
+    private func decided(_ reviewID: UUID, eventID: String) async throws -> DecisionOutcome? {
+        try await outcome(reviewID, eventID: eventID).flatMap { $0.status == .pending ? nil : $0 }
+    }
+
+    /// Nil for an unknown review.
+    private func outcome(_ reviewID: UUID, eventID: String) async throws -> DecisionOutcome? {
+        guard let rows = try await postgres.queryIfTablesExist("""
+            SELECT r.version = (SELECT max(version) FROM docs.reviews WHERE document_id = r.document_id),
+                   d.decision, d.reviewer, d.event_id, d.decided_at
+            FROM docs.reviews r LEFT JOIN docs.decisions d USING (review_id) WHERE r.review_id = \(reviewID)
+            """, otherwise: """
+            SELECT r.version = (SELECT max(version) FROM docs.reviews WHERE document_id = r.document_id),
+                   NULL::text, NULL::text, NULL::text, NULL::timestamptz
+            FROM docs.reviews r WHERE r.review_id = \(reviewID)
+            """, logger: logger) else { return nil }
+        for try await (latest, decision, reviewer, winner, decidedAt)
+            in rows.decode((Bool, String?, String?, String?, Date?).self) {
+            var standing: DecisionOutcome.Standing?
+            if let decision, let reviewer, let winner, let decidedAt {
+                standing = .init(decision: decision, reviewer: reviewer, eventID: winner, decidedAt: decidedAt)
+            }
+            return DecisionOutcome(reviewID: reviewID.uuidString.lowercased(), eventID: eventID, standing: standing,
+                                   reviewIsLatest: latest)
+        }
+        return nil
     }
 
     private func notFound(_ id: String) -> Response {

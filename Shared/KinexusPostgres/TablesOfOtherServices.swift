@@ -12,3 +12,14 @@ extension PostgresClient {
         }
     }
 }
+
+extension PostgresClient {
+    /// The rows of `query`, or, when a table it reads does not exist yet, of `fallback`, which reads fewer
+    /// services' tables; nil when neither can be read.
+    public func queryIfTablesExist(_ query: PostgresQuery, otherwise fallback: PostgresQuery, logger: Logger) async throws
+        -> PostgresRowSequence?
+    {
+        if let rows = try await queryIfTablesExist(query, logger: logger) { return rows }
+        return try await queryIfTablesExist(fallback, logger: logger)
+    }
+}

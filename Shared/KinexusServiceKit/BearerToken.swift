@@ -7,16 +7,27 @@ public enum BearerToken {
         let given = Array(header.dropFirst(7).utf8), expected = Array(token.utf8)
         return given.count == expected.count && zip(given, expected).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
+}
 
-    /// The answer to a mutating call without the API token: 401, or 503 when no token is configured (the
-    /// API is closed rather than open to anyone). Nil when the request may go on.
-    public static func refusal(of request: Request, apiToken: String?) -> Response? {
+/// The API token on a group of routes: 401 without it, or 503 when no token is configured (the API is
+/// closed rather than open to anyone).
+public struct APITokenAuthentication<Context: RequestContext>: RouterMiddleware {
+    let apiToken: String?
+
+    public init(apiToken: String?) {
+        self.apiToken = apiToken
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         guard let apiToken else {
-            return jsonResponse(.serviceUnavailable, ErrorBody(error: "KINEXUS_API_TOKEN is not configured", code: "no_api_token"))
+            throw APIError(.serviceUnavailable, code: "no_api_token", "KINEXUS_API_TOKEN is not configured")
         }
-        guard matches(request.headers[.authorization], apiToken) else {
-            return jsonResponse(.unauthorized, ErrorBody(error: "Authorization: Bearer <KINEXUS_API_TOKEN> is required", code: "unauthorized"))
+        guard BearerToken.matches(request.headers[.authorization], apiToken) else {
+            throw APIError(.unauthorized, code: "unauthorized", "Authorization: Bearer <KINEXUS_API_TOKEN> is required",
+                           headers: [.wwwAuthenticate: "Bearer"])
         }
-        return nil
+        return try await next(request, context)
     }
 }

@@ -17,6 +17,11 @@ public struct ServiceConfiguration: Sendable {
     public var logLevel: Logger.Level
     public var bus: BusConfiguration
 
+    /// The longest `Prefer: wait` honoured: ten seconds, and a second short of the request's deadline.
+    public var longestWait: Duration {
+        max(.zero, min(.seconds(10), requestTimeout - .seconds(1)))
+    }
+
     public struct InvalidSetting: Error, CustomStringConvertible {
         public let variable: String
         public let value: String

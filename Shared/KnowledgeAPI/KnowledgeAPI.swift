@@ -36,11 +36,12 @@ public struct KnowledgeAPI: Sendable {
     }
 
     public func add(to router: Router<BasicRequestContext>) {
-        router.put("/kb/objects/**") { request, context in try await put(request, key: Self.key(context)) }
-        router.delete("/kb/objects/**") { request, context in try await delete(request, key: Self.key(context)) }
-        router.post("/kb/sync") { request, _ in try await sync(request) }
-        router.get("/kb/sync/:job") { _, context in try await job(context.parameters.get("job") ?? "") }
-        router.get("/kb/search") { request, _ in try await search(request) }
+        let api = router.group().add(middleware: APITokenAuthentication(apiToken: apiToken))
+        api.put("/kb/objects/**") { request, context in try await put(request, key: Self.key(context)) }
+        api.delete("/kb/objects/**") { request, context in try await delete(request, key: Self.key(context)) }
+        api.post("/kb/sync") { request, _ in try await sync(request) }
+        api.get("/kb/sync/:job") { _, context in try await job(context.parameters.get("job") ?? "") }
+        api.get("/kb/search") { request, _ in try await search(request) }
     }
 
     /// The object key: the rest of the path, percent-decoded.
@@ -58,7 +59,6 @@ public struct KnowledgeAPI: Sendable {
     }
 
     func put(_ request: Request, key: String) async throws -> Response {
-        if let refusal = BearerToken.refusal(of: request, apiToken: apiToken) { return refusal }
         if let problem = ObjectKey.problem(with: key) { return invalid("key", problem) }
         let contentType = request.headers[.contentType]?.split(separator: ";").first
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? "text/markdown"
@@ -85,7 +85,6 @@ public struct KnowledgeAPI: Sendable {
     }
 
     func delete(_ request: Request, key: String) async throws -> Response {
-        if let refusal = BearerToken.refusal(of: request, apiToken: apiToken) { return refusal }
         if let problem = ObjectKey.problem(with: key) { return invalid("key", problem) }
         guard try await bucket.delete(key: key) else {
             return jsonResponse(.notFound, ErrorBody(error: "no knowledge object \(key)", code: "not_found"))
@@ -102,7 +101,6 @@ public struct KnowledgeAPI: Sendable {
     }
 
     func sync(_ request: Request) async throws -> Response {
-        if let refusal = BearerToken.refusal(of: request, apiToken: apiToken) { return refusal }
         let job = UUID()
         try await bucket.recordSync(job)
         do {

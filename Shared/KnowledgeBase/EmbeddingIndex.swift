@@ -26,7 +26,12 @@ public actor EmbeddingIndex {
 
     /// The current snapshot, after catching up when the knowledge changed.
     func current() async throws -> Snapshot {
-        let latest = try await scalar("SELECT generation FROM kb.state")
+        // Before kb-sync has created its tables there is no knowledge to hold.
+        guard let state = try await client.queryIfTablesExist("SELECT generation FROM kb.state", logger: logger) else {
+            return snapshot
+        }
+        var latest: Int64 = 0
+        for try await value in state.decode(Int64.self) { latest = value }
         guard latest != generation else { return snapshot }
         var next = snapshot
         let rows = try await client.query("""
@@ -56,11 +61,6 @@ public actor EmbeddingIndex {
         snapshot = next
         generation = latest
         return next
-    }
-
-    private func scalar(_ query: PostgresQuery) async throws -> Int64 {
-        for try await value in try await client.query(query, logger: logger).decode(Int64.self) { return value }
-        return 0
     }
 
     /// The `count` chunks nearest to `query` by cosine (vectors are unit length), best first.

@@ -63,7 +63,7 @@ public struct KnowledgeRetriever: Sendable {
         var ids: [Int64] = []
         // Any text is a query: its English lexemes (quoted, and not stemmed a second time), AND-ed and
         // OR-ed; only stop words find nothing.
-        let rows = try await client.query("""
+        guard let rows = try await client.queryIfTablesExist("""
             WITH lexemes AS (SELECT ARRAY(SELECT quote_literal(lexeme)
                                           FROM unnest(tsvector_to_array(to_tsvector('english', \(query)))) lexeme) AS terms),
             q AS (SELECT to_tsquery('simple', nullif(array_to_string(terms, ' & '), '')) AS every,
@@ -76,7 +76,7 @@ public struct KnowledgeRetriever: Sendable {
                       ORDER BY rank DESC LIMIT \(Self.depth))
             SELECT chunk_id FROM (SELECT chunk_id, 1 AS tier, rank FROM strict UNION ALL SELECT chunk_id, 2, rank FROM loose) ranked
             GROUP BY chunk_id ORDER BY min(tier), max(rank) DESC, chunk_id LIMIT \(Self.depth)
-            """, logger: logger)
+            """, logger: logger) else { return [] }
         for try await id in rows.decode(Int64.self) { ids.append(id) }
         return ids
     }

@@ -153,9 +153,9 @@ public struct DocumentStore: Sendable {
 
     /// One version's markdown: what the reviewer compares, the approver publishes and the ingress shows.
     public func markdown(of documentID: UUID, version: Int) async throws -> String? {
-        let rows = try await client.query("""
+        guard let rows = try await client.queryIfTablesExist("""
             SELECT markdown FROM docs.document_versions WHERE document_id = \(documentID) AND version = \(version)
-            """, logger: logger)
+            """, logger: logger) else { return nil }
         for try await markdown in rows.decode(String.self) { return markdown }
         return nil
     }

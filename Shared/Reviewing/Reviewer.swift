@@ -77,7 +77,7 @@ public struct Reviewer: Sendable {
         for try await row in rows.decode((UUID, String?).self) { found = row }
         guard let (reviewID, existingTicket) = found else { throw missing }
         let id = reviewID.uuidString.lowercased()
-        let diffURL = links.url(reviewID: id)
+        let diffURL = try await links.url(reviewID: id)
         var reviewTicket = existingTicket
         if let jira, reviewTicket == nil {
             reviewTicket = try await openTicket(jira, reviewID: reviewID, generated: generated, summary: diff.summary, diffURL: diffURL)

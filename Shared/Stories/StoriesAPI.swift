@@ -20,15 +20,16 @@ public struct StoriesAPI: Sendable {
     }
 
     public func add(to router: Router<BasicRequestContext>) {
-        router.get("/api/stories") { _, _ in try await tree() }
-        router.get("/api/stories/:id") { _, context in try await story(context.parameters.get("id") ?? "") }
-        router.post("/api/stories") { request, _ in try await save(request, id: nil) }
-        router.patch("/api/stories/:id") { request, context in try await save(request, id: context.parameters.get("id") ?? "") }
-        router.delete("/api/stories/:id") { request, context in try await delete(request, id: context.parameters.get("id") ?? "") }
-        router.post("/api/stories/:id/tests") { request, context in
+        let api = router.group().add(middleware: APITokenAuthentication(apiToken: apiToken))
+        api.get("/api/stories") { _, _ in try await tree() }
+        api.get("/api/stories/:id") { _, context in try await story(context.parameters.get("id") ?? "") }
+        api.post("/api/stories") { request, _ in try await save(request, id: nil) }
+        api.patch("/api/stories/:id") { request, context in try await save(request, id: context.parameters.get("id") ?? "") }
+        api.delete("/api/stories/:id") { request, context in try await delete(request, id: context.parameters.get("id") ?? "") }
+        api.post("/api/stories/:id/tests") { request, context in
             try await saveTest(request, storyID: context.parameters.get("id") ?? "", testID: nil)
         }
-        router.patch("/api/tests/:id") { request, context in
+        api.patch("/api/tests/:id") { request, context in
             try await saveTest(request, storyID: nil, testID: context.parameters.get("id") ?? "")
         }
     }
@@ -75,7 +76,6 @@ public struct StoriesAPI: Sendable {
     }
 
     func save(_ request: Request, id: String?) async throws -> Response {
-        if let refusal = BearerToken.refusal(of: request, apiToken: apiToken) { return refusal }
         let uuid = id.map { UUID(uuidString: $0) }
         if case .some(nil) = uuid { return notFound(id ?? "") }
         let input: StoryInput
@@ -136,7 +136,6 @@ public struct StoriesAPI: Sendable {
     }
 
     func delete(_ request: Request, id: String) async throws -> Response {
-        if let refusal = BearerToken.refusal(of: request, apiToken: apiToken) { return refusal }
         guard let uuid = UUID(uuidString: id) else { return notFound(id) }
         return try await store.locked { store in
             guard try await store.story(uuid) != nil else { return notFound(id) }
@@ -148,7 +147,6 @@ public struct StoriesAPI: Sendable {
     }
 
     func saveTest(_ request: Request, storyID: String?, testID: String?) async throws -> Response {
-        if let refusal = BearerToken.refusal(of: request, apiToken: apiToken) { return refusal }
         let input: AcceptanceTestInput
         switch try await decodeBody(AcceptanceTestInput.self, request) {
         case .failure(let refusal): return refusal.answer

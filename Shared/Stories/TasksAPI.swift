@@ -31,11 +31,12 @@ public struct TasksAPI: Sendable {
     }
 
     public func add(to router: Router<BasicRequestContext>) {
-        router.post("/api/chat") { request, _ in try await chat(request) }
-        router.get("/api/task/:id") { _, context in try await task(context.parameters.get("id") ?? "") }
-        router.post("/api/stories/:id/generate") { request, context in try await generate(request, storyID: context.parameters.get("id") ?? "") }
-        router.get("/api/codegen/health") { _, _ in try await health() }
-        router.get("/api/codegen/pulls/:number") { _, context in try await pullRequest(context.parameters.get("number") ?? "") }
+        let api = router.group().add(middleware: APITokenAuthentication(apiToken: apiToken))
+        api.post("/api/chat") { request, _ in try await chat(request) }
+        api.get("/api/task/:id") { _, context in try await task(context.parameters.get("id") ?? "") }
+        api.post("/api/stories/:id/generate") { request, context in try await generate(request, storyID: context.parameters.get("id") ?? "") }
+        api.get("/api/codegen/health") { _, _ in try await health() }
+        api.get("/api/codegen/pulls/:number") { _, context in try await pullRequest(context.parameters.get("number") ?? "") }
     }
 
     struct ChatInput: Decodable {
@@ -69,7 +70,6 @@ public struct TasksAPI: Sendable {
     }
 
     func chat(_ request: Request) async throws -> Response {
-        if let refusal = BearerToken.refusal(of: request, apiToken: apiToken) { return refusal }
         let input: ChatInput
         switch try await decodeBody(ChatInput.self, request) {
         case .failure(let refusal): return refusal.answer
@@ -91,7 +91,6 @@ public struct TasksAPI: Sendable {
     }
 
     func generate(_ request: Request, storyID: String) async throws -> Response {
-        if let refusal = BearerToken.refusal(of: request, apiToken: apiToken) { return refusal }
         guard let id = UUID(uuidString: storyID), let story = try await stories.story(id) else {
             return jsonResponse(.notFound, ErrorBody(error: "no story \(storyID)", code: "not_found"))
         }

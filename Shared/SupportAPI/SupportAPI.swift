@@ -16,25 +16,26 @@ public struct SupportAPI: Sendable {
     let contexts: CustomerContexts
     let publisher: EventPublisher
     let apiToken: String?
+    let longestWait: Duration
     let logger: Logger
 
-    /// The longest `Prefer: wait` honoured.
-    static let longestWait = 10
-
-    public init(store: SupportStore, contexts: CustomerContexts, publisher: EventPublisher, apiToken: String?, logger: Logger) {
+    public init(store: SupportStore, contexts: CustomerContexts, publisher: EventPublisher, apiToken: String?,
+                longestWait: Duration, logger: Logger) {
         self.store = store
         self.contexts = contexts
         self.publisher = publisher
         self.apiToken = apiToken
+        self.longestWait = longestWait
         self.logger = logger
     }
 
     public func add(to router: Router<BasicRequestContext>) {
-        router.post("/tickets") { request, _ in try await receive(request) }
-        router.get("/tickets/:id") { _, context in try await ticket(context.parameters.get("id") ?? "") }
-        router.get("/tickets/:id/context") { _, context in try await ticketContext(context.parameters.get("id") ?? "") }
-        router.post("/tickets/:id/feedback") { request, context in try await feedback(request, ticketID: context.parameters.get("id") ?? "") }
-        router.get("/customers/:id/context") { _, context in try await customerContext(context.parameters.get("id") ?? "") }
+        let api = router.group().add(middleware: APITokenAuthentication(apiToken: apiToken))
+        api.post("/tickets") { request, _ in try await receive(request) }
+        api.get("/tickets/:id") { _, context in try await ticket(context.parameters.get("id") ?? "") }
+        api.get("/tickets/:id/context") { _, context in try await ticketContext(context.parameters.get("id") ?? "") }
+        api.post("/tickets/:id/feedback") { request, context in try await feedback(request, ticketID: context.parameters.get("id") ?? "") }
+        api.get("/customers/:id/context") { _, context in try await customerContext(context.parameters.get("id") ?? "") }
     }
 
     struct Received: Encodable {
@@ -46,7 +47,6 @@ public struct SupportAPI: Sendable {
     }
 
     func receive(_ request: Request) async throws -> Response {
-        if let refusal = BearerToken.refusal(of: request, apiToken: apiToken) { return refusal }
         let bytes = try await request.body.collect(upTo: 256 * 1024)
         let body: JSONValue
         do {
@@ -64,35 +64,11 @@ public struct SupportAPI: Sendable {
         // A client that retries a ticket id publishes the same event id: customer-context handles it once.
         try await publisher.publish(ticket.received, source: .support, id: EventID.derived(from: "ticket-received/\(ticket.ticketID)"),
                                     correlationID: correlationID)
-        if let wait = Self.wait(request.headers[values: Self.prefer]), let response = try await response(ticket.ticketID, within: wait) {
+        if let wait = PreferWait.duration(request.headers, longest: longestWait),
+           let response = try await PreferWait.poll(for: wait, { try await store.response(ticketID: ticket.ticketID) }) {
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: response)))
         }
         return jsonResponse(.accepted, Received(ticketID: ticket.ticketID, correlationID: correlationID))
-    }
-
-    public static let prefer = HTTPField.Name("Prefer")!
-
-    /// `wait=N` among the `Prefer` preferences, at most ten seconds.
-    static func wait(_ preferences: [String]) -> Duration? {
-        for preference in preferences.flatMap({ $0.split(separator: ",") }) {
-            let parts = preference.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if parts.count == 2, parts[0].lowercased() == "wait", let seconds = Double(parts[1]), seconds > 0 {
-                return .milliseconds(Int64(min(seconds, Double(longestWait)) * 1000))
-            }
-        }
-        return nil
-    }
-
-    /// Polls for the stored response, often at first and then less: most answers come within milliseconds.
-    private func response(_ ticketID: String, within wait: Duration) async throws -> String? {
-        let deadline = ContinuousClock.now + wait
-        var pause = Duration.milliseconds(2)
-        while ContinuousClock.now < deadline {
-            if let response = try await store.response(ticketID: ticketID) { return response }
-            try await Task.sleep(for: min(pause, deadline - ContinuousClock.now))
-            pause = min(pause * 2, .milliseconds(50))
-        }
-        return try await store.response(ticketID: ticketID)
     }
 
     func ticket(_ id: String) async throws -> Response {
@@ -126,7 +102,6 @@ public struct SupportAPI: Sendable {
     }
 
     func feedback(_ request: Request, ticketID: String) async throws -> Response {
-        if let refusal = BearerToken.refusal(of: request, apiToken: apiToken) { return refusal }
         let bytes = try await request.body.collect(upTo: 64 * 1024)
         try refuseNULCharacters(inJSON: bytes)
         let input: FeedbackInput

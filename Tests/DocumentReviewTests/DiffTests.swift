@@ -1,5 +1,6 @@
 import DocumentReview
 import Foundation
+import Synchronization
 import Testing
 
 struct DiffTests {
@@ -44,16 +45,38 @@ struct DiffTests {
 struct DiffLinkTests {
     let link = DiffLink(secret: "s", baseURL: "http://localhost:8080/", lifetime: 7 * 86_400)
 
-    @Test func aLinkOpensItsOwnReviewUntilItExpires() {
+    @Test func aLinkOpensItsOwnReviewUntilItExpires() async throws {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
-        let token = link.token(reviewID: "r1", now: now)
-        #expect(link.url(reviewID: "r1", now: now) == "http://localhost:8080/reviews/r1/diff?token=\(token)")
-        #expect(link.verify(reviewID: "r1", token: token, now: now.addingTimeInterval(6 * 86_400)) == .valid)
-        #expect(link.verify(reviewID: "r1", token: token, now: now.addingTimeInterval(8 * 86_400)) == .expired)
-        #expect(link.verify(reviewID: "r2", token: token, now: now) == .invalid)
-        #expect(link.verify(reviewID: "r1", token: nil, now: now) == .invalid)
-        #expect(link.verify(reviewID: "r1", token: "9999999999.00", now: now) == .invalid)
-        let forged = DiffLink(secret: "other", baseURL: "x").token(reviewID: "r1", now: now)
-        #expect(link.verify(reviewID: "r1", token: forged, now: now) == .invalid)
+        let token = try await link.token(reviewID: "r1", now: now)
+        #expect(try await link.url(reviewID: "r1", now: now) == "http://localhost:8080/reviews/r1/diff?token=\(token)")
+        #expect(try await link.verify(reviewID: "r1", token: token, now: now.addingTimeInterval(6 * 86_400)) == .valid)
+        #expect(try await link.verify(reviewID: "r1", token: token, now: now.addingTimeInterval(8 * 86_400)) == .expired)
+        #expect(try await link.verify(reviewID: "r2", token: token, now: now) == .invalid)
+        #expect(try await link.verify(reviewID: "r1", token: nil, now: now) == .invalid)
+        #expect(try await link.verify(reviewID: "r1", token: "9999999999.00", now: now) == .invalid)
+        let forged = try await DiffLink(secret: "other", baseURL: "x").token(reviewID: "r1", now: now)
+        #expect(try await link.verify(reviewID: "r1", token: forged, now: now) == .invalid)
+    }
+
+    /// A token signed with the right key but an expiry far beyond the lifetime (the year 5138) opens nothing.
+    @Test func noTokenOutlivesTheLifetime() async throws {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let forever = try await DiffLink(secret: "s", baseURL: "x", lifetime: 100_000_000_000).token(reviewID: "r1", now: now)
+        #expect(try await link.verify(reviewID: "r1", token: forever, now: now) == .invalid)
+    }
+
+    @Test func aSecretReadWhenFirstNeededIsReadOnce() async throws {
+        let reads = Mutex(0)
+        let shared = DiffLink(environment: [:]) {
+            reads.withLock { $0 += 1 }
+            return "from-redis"
+        }
+        let token = try await shared.token(reviewID: "r1")
+        #expect(try await shared.verify(reviewID: "r1", token: token) == .valid)
+        #expect(try await DiffLink(secret: "from-redis", baseURL: "x").verify(reviewID: "r1", token: token) == .valid)
+        #expect(reads.withLock { $0 } == 1)
+        let configured = DiffLink(environment: ["KINEXUS_LINK_SECRET": "set"]) { Issue.record("read"); return "" }
+        #expect(try await DiffLink(secret: "set", baseURL: "x").verify(
+            reviewID: "r1", token: try await configured.token(reviewID: "r1")) == .valid)
     }
 }

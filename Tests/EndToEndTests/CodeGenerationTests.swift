@@ -9,6 +9,7 @@ import Testing
 @Suite(.serialized)
 struct CodeGenerationTests {
     let token = "e2e-codegen-token"
+    var authorized: [String: String] { ["Authorization": "Bearer \(token)"] }
     static let redisDatabase = 7
 
     @Test func aStoryBecomesABranchAndAPullRequest() async throws {
@@ -56,7 +57,7 @@ struct CodeGenerationTests {
 
         var status: JSONValue = .null
         let finished = await eventually(timeout: .seconds(60), every: .milliseconds(100)) {
-            guard let answer = await request("\(ingress)/api/task/\(taskID)"), answer.status == 200,
+            guard let answer = await request("\(ingress)/api/task/\(taskID)", headers: authorized), answer.status == 200,
                   let json = try? JSONValue(parsing: Array(answer.body.utf8)) else { return false }
             status = json
             return json["status"] == "completed" || json["status"] == "failed"
@@ -67,10 +68,10 @@ struct CodeGenerationTests {
         #expect(status["result"]?["pull_request"]?["files"] == ["tests/acceptance/order-export.feature"])
         let url = try #require(status["result"]?["pull_request"]?["url"]?.stringValue)
         #expect(url.hasPrefix("\(ingress)/api/codegen/pulls/"))
-        let pull = try #require(await request(url))
+        let pull = try #require(await request(url, headers: authorized))
         #expect(pull.status == 200)
         #expect(pull.body.contains("Then a CSV file with 3 rows is downloaded"))
-        let health = try #require(await request("\(ingress)/api/codegen/health"))
+        let health = try #require(await request("\(ingress)/api/codegen/health", headers: authorized))
         #expect(health.status == 200 && health.body.contains("\"active_sessions\""))
     }
 
@@ -120,7 +121,7 @@ struct CodeGenerationTests {
 
         var status: JSONValue = .null
         let finished = await eventually(timeout: .seconds(60), every: .milliseconds(100)) {
-            guard let answer = await request("\(ingress)/api/task/\(taskID)"),
+            guard let answer = await request("\(ingress)/api/task/\(taskID)", headers: authorized),
                   let json = try? JSONValue(parsing: Array(answer.body.utf8)) else { return false }
             status = json
             return json["status"] == "completed" || json["status"] == "failed"

@@ -16,6 +16,7 @@ struct DocumentationPipelineTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("../shared/fixtures/jira-webhooks").standardizedFileURL
     let token = "e2e-token"
+    var authorized: [String: String] { ["Authorization": "Bearer \(token)"] }
     static let redisDatabase = 1
 
     struct Services {
@@ -112,7 +113,7 @@ struct DocumentationPipelineTests {
         #expect(published, "\(pageHTML)")
         #expect(pageHTML.contains("<h2>Overview</h2>"))
 
-        let document = try #require(await request("\(services.ingress)/documents/\(second.documentID)"))
+        let document = try #require(await request("\(services.ingress)/documents/\(second.documentID)", headers: authorized))
         let json = try JSONValue(parsing: document.body)
         #expect(json["ticket_key"]?.stringValue == key)
         #expect(json["current_version"] == 2)
@@ -121,11 +122,11 @@ struct DocumentationPipelineTests {
         } else {
             Issue.record("no reviews in \(document.body)")
         }
-        let markdown = try #require(await request("\(services.ingress)/documents/\(second.documentID)/versions/2"))
+        let markdown = try #require(await request("\(services.ingress)/documents/\(second.documentID)/versions/2", headers: authorized))
         #expect(markdown.status == 200)
         #expect(markdown.body.hasPrefix("# \(title)"))
-        #expect(await request("\(services.ingress)/documents/\(second.documentID)/versions/9")?.status == 404)
-        #expect(await request("\(services.ingress)/documents/not-an-id")?.status == 404)
+        #expect(await request("\(services.ingress)/documents/\(second.documentID)/versions/9", headers: authorized)?.status == 404)
+        #expect(await request("\(services.ingress)/documents/not-an-id", headers: authorized)?.status == 404)
 
         // A further change to the ticket: version 3, approved, and the same page updated.
         let again = try #require(await request("\(services.ingress)/webhooks/jira", method: "POST", body: webhook,

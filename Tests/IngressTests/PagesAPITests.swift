@@ -18,7 +18,7 @@ struct PagesAPITests {
                 VALUES (\(slug), \(UUID()), 'Orders <export>', \("# Orders\n\n<script>alert(1)</script>\n\n| a |\n| - |\n| 1 |"), 3)
                 """, logger: logger)
             let router = Router()
-            PagesAPI(postgres: postgres, logger: logger).add(to: router)
+            PagesAPI(postgres: postgres, configuration: try IngressConfiguration(environment: [:]), logger: logger).add(to: router)
             try await Application(router: router).test(.router) { client in
                 try await client.execute(uri: "/pages/\(slug)", method: .get) { response in
                     #expect(response.status == .ok)

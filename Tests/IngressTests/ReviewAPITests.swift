@@ -37,7 +37,8 @@ struct ReviewAPITests {
             }
             let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 10_000)
             let router = Router()
-            ReviewAPI(postgres: postgres, publisher: publisher, links: links ?? self.links, apiToken: Self.token, logger: logger)
+            ReviewAPI(postgres: postgres, publisher: publisher, links: links ?? self.links, apiToken: Self.token,
+                      longestWait: .seconds(5), logger: logger)
                 .add(to: router)
             try await Application(router: router).test(.router) { client in try await body(client, postgres, redis) }
             tasks.cancelAll()
@@ -70,7 +71,7 @@ struct ReviewAPITests {
     @Test func theDiffPageOpensOnlyWithAValidUnexpiredLink() async throws {
         try await withAPI { client, postgres, _ in
             let review = try await seedReview(postgres).uuidString.lowercased()
-            let token = links.token(reviewID: review)
+            let token = try await links.token(reviewID: review)
             try await client.execute(uri: "/reviews/\(review)/diff?token=\(token)", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "text/html; charset=utf-8")
@@ -83,7 +84,7 @@ struct ReviewAPITests {
             try await client.execute(uri: "/reviews/\(review)/diff", method: .get) { response in
                 #expect(response.status == .forbidden)
             }
-            let expired = DiffLink(secret: "link-secret", baseURL: "x", lifetime: -60).token(reviewID: review)
+            let expired = try await DiffLink(secret: "link-secret", baseURL: "x", lifetime: -60).token(reviewID: review)
             try await client.execute(uri: "/reviews/\(review)/diff?token=\(expired)", method: .get) { response in
                 #expect(response.status == .gone)
             }
@@ -116,6 +117,9 @@ struct ReviewAPITests {
             #expect(submitted.reviewID == first)
             #expect(submitted.decision == "approved")
             try await client.execute(uri: "/reviews/\(first)", method: .get) { response in
+                #expect(response.status == .unauthorized)
+            }
+            try await client.execute(uri: "/reviews/\(first)", method: .get, headers: [.authorization: "Bearer \(Self.token)"]) { response in
                 let review = try JSONValue(parsing: Array(buffer: response.body))
                 #expect(review["under_review"] == true)
                 #expect(review["review_ticket_key"] == .string("REV-" + first.uppercased()))
@@ -127,6 +131,64 @@ struct ReviewAPITests {
             let (closedStatus, closed) = try await decide(client, first, valid)
             #expect(closedStatus == .conflict)
             #expect(closed["code"] == "review_closed")
+        }
+    }
+
+    /// The approver records the first decision on a review; one that loses the race learns it, by reading
+    /// its outcome back or by waiting for it.
+    @Test func aDecisionThatLosesTheRaceSaysSo() async throws {
+        try await withAPI { client, postgres, _ in
+            let review = try await seedReview(postgres).uuidString.lowercased()
+            let approve = #"{"decision": "approved", "reviewer": "ana"}"#, reject = #"{"decision": "rejected", "reviewer": "bo"}"#
+            let (firstStatus, first) = try await decide(client, review, approve)
+            let (secondStatus, second) = try await decide(client, review, reject)
+            #expect(firstStatus == .accepted && secondStatus == .accepted)
+            let winner = try #require(first["event_id"]?.stringValue), loser = try #require(second["event_id"]?.stringValue)
+            #expect(second["outcome_url"] == .string("/reviews/\(review)/decisions/\(loser)"))
+            func outcome(_ event: String) async throws -> JSONValue {
+                try await client.execute(uri: "/reviews/\(review)/decisions/\(event)", method: .get,
+                                         headers: [.authorization: "Bearer \(Self.token)"]) { response in
+                    #expect(response.status == .ok)
+                    return try JSONValue(parsing: Array(buffer: response.body))
+                }
+            }
+            #expect(try await outcome(loser)["status"] == "pending")
+
+            // The approver claims the first decision, as it does.
+            try await postgres.query("""
+                INSERT INTO docs.decisions (review_id, decision, comment, reviewer, event_id)
+                VALUES (\(UUID(uuidString: review)!), 'approved', '', 'ana', \(winner))
+                """, logger: logger)
+            #expect(try await outcome(winner)["status"] == "applied")
+            let lost = try await outcome(loser)
+            #expect(lost["status"] == "superseded")
+            #expect(lost["decision_that_stands"]?["event_id"] == .string(winner))
+            #expect(lost["decision_that_stands"]?["reviewer"] == "ana")
+        }
+    }
+
+    @Test func aCallerThatWaitsHearsWhetherItsDecisionStood() async throws {
+        try await withAPI { client, postgres, _ in
+            let review = try await seedReview(postgres)
+            // Another decision is recorded while this one is waiting for its outcome.
+            let rival = Task {
+                try await Task.sleep(for: .milliseconds(300))
+                try await postgres.query("""
+                    INSERT INTO docs.decisions (review_id, decision, comment, reviewer, event_id)
+                    VALUES (\(review), 'rejected', 'no', 'bo', \(UUID().uuidString))
+                    """, logger: logger)
+            }
+            var headers: HTTPFields = [.contentType: "application/json", .authorization: "Bearer \(Self.token)"]
+            headers[HTTPField.Name("Prefer")!] = "wait=3"
+            let (status, answer) = try await client.execute(
+                uri: "/reviews/\(review.uuidString.lowercased())/decision", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"decision": "approved", "reviewer": "ana"}"#)
+            ) { response in (response.status, try JSONValue(parsing: Array(buffer: response.body))) }
+            try await rival.value
+            #expect(status == .conflict)
+            #expect(answer["code"] == "decision_superseded")
+            #expect(answer["status"] == "superseded")
+            #expect(answer["decision_that_stands"]?["decision"] == "rejected")
         }
     }
 }

@@ -6,6 +6,7 @@ import KinexusBus
 import KinexusEvents
 import KinexusPostgres
 import KinexusRedis
+import KinexusServiceKit
 import KinexusTestSupport
 import KnowledgeBase
 import KnowledgeIndexing
@@ -50,7 +51,8 @@ extension KnowledgeBaseTests {
                                              logger: logger)
             let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 100_000)
             let router = Router()
-            SupportAPI(store: store, contexts: contexts, publisher: publisher, apiToken: KnowledgeService.token, logger: logger)
+            SupportAPI(store: store, contexts: contexts, publisher: publisher, apiToken: KnowledgeService.token,
+                       longestWait: .seconds(10), logger: logger)
                 .add(to: router)
             try await whileConsuming([consumer], logger: logger) {
                 try await Application(router: router).test(.router) { client in
@@ -231,7 +233,7 @@ extension KnowledgeBaseTests {
                       prefer: String? = nil) async throws -> (status: HTTPResponse.Status, json: JSONValue) {
                 var headers: HTTPFields = [.contentType: "application/json"]
                 if let token { headers[.authorization] = "Bearer \(token)" }
-                if let prefer { headers[SupportAPI.prefer] = prefer }
+                if let prefer { headers[PreferWait.header] = prefer }
                 return try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0.jsonText) }) {
                     ($0.status, (try? JSONValue(parsing: Array(buffer: $0.body))) ?? .null)
                 }

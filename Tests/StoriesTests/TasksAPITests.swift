@@ -59,7 +59,8 @@ struct TasksAPITests {
             #expect(submitted.json["status"] == "pending")
             let taskID = try #require(submitted.json["task_id"]?.stringValue)
 
-            let pending = try await api.send(client, .get, "/api/task/\(taskID)", token: nil)
+            #expect(try await api.send(client, .get, "/api/task/\(taskID)", token: nil).status == .unauthorized)
+            let pending = try await api.send(client, .get, "/api/task/\(taskID)")
             #expect(pending.status == .ok)
             #expect(pending.json["status"] == "pending")
             #expect(pending.json["message"] == "Add a health endpoint")
