@@ -149,7 +149,8 @@ let package = Package(
         .target(
             name: "Ingress",
             dependencies: [
-                "ChangeIntake", "DocumentReview", "MarkdownRendering", "Orchestration", "KinexusBus", "KinexusServiceKit",
+                "Atlassian", "ChangeIntake", "DocumentReview", "MarkdownRendering", "Orchestration", "KinexusBus",
+                "KinexusServiceKit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -353,6 +354,7 @@ let package = Package(
             name: "IngressTests",
             dependencies: [
                 "Ingress", "KinexusTestSupport", "KinexusBus", "Reviewing", "Approval", "Orchestration", "DocumentReview",
+                "Atlassian", "FakeServices", "OutboundHTTP", "KinexusServiceKit",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

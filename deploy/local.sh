@@ -30,7 +30,14 @@ up() {
     start_postgres "$state/postgres" "$postgres_port"
     export KINEXUS_REDIS_URL="redis://127.0.0.1:$redis_port/0"
     export KINEXUS_POSTGRES_URL="postgres://kinexus:kinexus@127.0.0.1:$postgres_port/kinexus"
-    export KINEXUS_API_TOKEN="${KINEXUS_API_TOKEN:-local-dev-token}"
+    # A token of this machine's own, made on first start and kept: never a value anyone could guess.
+    if [ -z "${KINEXUS_API_TOKEN:-}" ]; then
+        [ -s "$state/api-token" ] || (umask 077 && od -An -N32 -tx1 /dev/urandom | tr -d ' \n' > "$state/api-token")
+        KINEXUS_API_TOKEN=$(cat "$state/api-token")
+    fi
+    export KINEXUS_API_TOKEN
+    # Only this machine reaches the services unless KINEXUS_HTTP_HOST says otherwise (0.0.0.0: every interface).
+    export KINEXUS_HTTP_HOST="${KINEXUS_HTTP_HOST:-127.0.0.1}"
     export KINEXUS_DATA_DIR="${KINEXUS_DATA_DIR:-$state/data}"
     # For `deploy/local.sh demo` and for anyone who wants the same servers from another shell.
     printf 'export KINEXUS_REDIS_URL=%q KINEXUS_POSTGRES_URL=%q KINEXUS_API_TOKEN=%q\n' \
@@ -58,7 +65,8 @@ up() {
         pids+=($!)
     fi
     echo "Redis $KINEXUS_REDIS_URL, Postgres $KINEXUS_POSTGRES_URL, logs in $state/logs" >&2
-    echo "API token (Authorization: Bearer …): $KINEXUS_API_TOKEN" >&2
+    echo "API token (Authorization: Bearer …): $KINEXUS_API_TOKEN — also in $state/api-token" >&2
+    echo "listening on $KINEXUS_HTTP_HOST (KINEXUS_HTTP_HOST=0.0.0.0 for every interface)" >&2
     echo "services: $(services | tr '\n' ' ')— Ctrl-C stops everything" >&2
     wait
 }

@@ -1,3 +1,4 @@
+import Atlassian
 import CustomerContexts
 import DocumentReview
 import Foundation
@@ -7,6 +8,7 @@ import KinexusServiceKit
 import KnowledgeAPI
 import KnowledgeBase
 import LanguageModels
+import OutboundHTTP
 import Stories
 import SupportAPI
 
@@ -25,6 +27,9 @@ let stories = StoriesAPI(store: storyStore, invest: InvestReviewer(model: invest
 let tasks = TasksAPI(tasks: TaskRequests(client: runtime.postgres, logger: runtime.logger), stories: storyStore,
                      publisher: runtime.publisher, target: configured { try CodegenTarget(environment: environment) },
                      apiToken: configuration.apiToken, logger: runtime.logger)
+let jira = configured { try AtlassianSettings(environment: environment) }.jira.map {
+    JiraClient(settings: $0, http: RetryingHTTPClient(service: "Jira", logger: runtime.logger))
+}
 let support = configured { try SupportSettings(environment: environment) }
 let embedder = configured { try EmbedderConfiguration.embedder(environment: environment, logger: runtime.logger) }
 let knowledge = KnowledgeAPI(
@@ -43,8 +48,8 @@ let supportAPI = SupportAPI(
     publisher: runtime.publisher, apiToken: configuration.apiToken, longestWait: runtime.configuration.longestWait,
     logger: runtime.logger)
 try await runtime.run(migrations: try StoryStore.migrations() + KnowledgeBucket.migrations()) { router in
-    IngressRoutes(configuration: configuration, redis: runtime.redis, publisher: runtime.publisher, logger: runtime.logger)
-        .add(to: router)
+    IngressRoutes(configuration: configuration, redis: runtime.redis, publisher: runtime.publisher, jiraClient: jira,
+                  logger: runtime.logger).add(to: router)
     reviews.add(to: router)
     PagesAPI(postgres: runtime.postgres, configuration: configuration, logger: runtime.logger).add(to: router)
     DocumentsAPI(postgres: runtime.postgres, apiToken: configuration.apiToken, logger: runtime.logger).add(to: router)

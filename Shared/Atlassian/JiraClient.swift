@@ -12,11 +12,22 @@ public struct JiraClient: Sendable {
     }
 
     let requests: JSONRequests
+    let baseURL: String
     public let projectKey: String
 
     public init(settings: AtlassianSettings.Jira, http: RetryingHTTPClient) {
         requests = JSONRequests(http: http, baseURL: settings.baseURL, service: "Jira", email: settings.email, apiToken: settings.apiToken)
+        baseURL = settings.baseURL
         projectKey = settings.projectKey
+    }
+
+    /// The key of the issue a comment webhook without its issue is about, asked of this Jira in the REST API
+    /// version the comment's address uses; nil for an address elsewhere or an issue Jira does not know.
+    public func issueKey(of comment: JiraCommentWebhook) async throws -> String? {
+        guard let issue = comment.issue(under: baseURL) else { return nil }
+        let (status, json) = try await requests.send("GET", "/rest/api/\(issue.apiVersion)/issue/\(issue.id)?fields=key",
+                                                     accepting: [200, 404])
+        return status == 200 ? json["key"]?.stringValue : nil
     }
 
     /// Creates an issue in the configured project and answers its key.

@@ -110,7 +110,7 @@ public struct JiraWebhook: Sendable {
         elements(value).compactMap { $0["name"]?.stringValue }
     }
 
-    private static func comment(_ value: JSONValue) -> Comment {
+    static func comment(_ value: JSONValue) -> Comment {
         let author = value["author"]
         return Comment(
             author: author?["accountId"]?.stringValue ?? author?["name"]?.stringValue ?? "",

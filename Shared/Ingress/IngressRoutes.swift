@@ -1,3 +1,4 @@
+import Atlassian
 import Hummingbird
 import KinexusBus
 import KinexusEvents
@@ -11,7 +12,9 @@ public struct IngressRoutes: Sendable {
     let github: GitHubWebhookIntake
     let maximumBodyBytes: Int
 
-    public init(configuration: IngressConfiguration, redis: RedisClient, publisher: EventPublisher, logger: Logger) {
+    /// `jiraClient` looks up the issues of comments Jira Server and Data Center send without one.
+    public init(configuration: IngressConfiguration, redis: RedisClient, publisher: EventPublisher, jiraClient: JiraClient?,
+                logger: Logger) {
         func gate(_ provider: String, _ secret: String?, signature: String, delivery: String) -> WebhookGate {
             WebhookGate(redis: redis, provider: provider, secret: secret, signatureHeader: signature, deliveryHeader: delivery,
                         duration: configuration.deliveryMemory)
@@ -20,7 +23,7 @@ public struct IngressRoutes: Sendable {
         jira = JiraWebhookIntake(
             configuration: configuration,
             gate: gate("jira", configuration.jiraWebhookSecret, signature: "X-Hub-Signature", delivery: "X-Atlassian-Webhook-Identifier"),
-            publisher: publisher, logger: logger)
+            publisher: publisher, jira: jiraClient, logger: logger)
         github = GitHubWebhookIntake(
             configuration: configuration,
             gate: gate("github", configuration.githubWebhookSecret, signature: "X-Hub-Signature-256", delivery: "X-GitHub-Delivery"),

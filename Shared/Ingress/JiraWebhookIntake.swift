@@ -1,3 +1,4 @@
+import Atlassian
 import ChangeIntake
 import Foundation
 import KinexusBus
@@ -11,18 +12,33 @@ struct JiraWebhookIntake: Sendable {
     let configuration: IngressConfiguration
     let gate: WebhookGate
     let publisher: EventPublisher
+    /// Finds the issue of a comment webhook that came without one (Jira Server and Data Center).
+    let jira: JiraClient?
     let logger: Logger
+
+    enum Webhook {
+        case issue(JiraWebhook)
+        case commentWithoutIssue(JiraCommentWebhook)
+
+        init(json: JSONValue) throws(InvalidWebhook) {
+            if let comment = try JiraCommentWebhook(json: json) {
+                self = .commentWithoutIssue(comment)
+            } else {
+                self = .issue(try JiraWebhook(json: json))
+            }
+        }
+    }
 
     enum Admission {
         case answered(WebhookAnswer)
-        case admitted(JiraWebhook, delivery: String?)
+        case admitted(Webhook, delivery: String?)
     }
 
     /// A bad signature or a body that is not a Jira webhook ends the request with an answer.
     func admit(body: [UInt8], headers: [String: String]) -> Admission {
         if let refusal = gate.signatureRefusal(body: body, headers: headers) { return .answered(refusal) }
         do {
-            return .admitted(try WebhookBody.read(body, as: JiraWebhook.init), delivery: gate.delivery(headers))
+            return .admitted(try WebhookBody.read(body, as: Webhook.init), delivery: gate.delivery(headers))
         } catch {
             return .answered(error.answer)
         }
@@ -33,7 +49,10 @@ struct JiraWebhookIntake: Sendable {
         let webhook: JiraWebhook, delivery: String?
         switch admit(body: body, headers: headers) {
         case .answered(let answer): return answer
-        case .admitted(let admitted, let id): (webhook, delivery) = (admitted, id)
+        case .admitted(.commentWithoutIssue(let comment), _):
+            return try await gate.answer(.decision(accepted: false, reason: "\(comment.event) events are not evaluated", changeID: nil),
+                                         headers: headers)
+        case .admitted(.issue(let admitted), let id): (webhook, delivery) = (admitted, id)
         }
         let decision = configuration.filter.decide(webhook)
         guard decision.accepted else {

@@ -15,11 +15,14 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: "Uses KINEXUS_POSTGRES_URL and KINEXUS_REDIS_URL; loading again restores the same data.")
 
     @Option(help: "The ingress, for the knowledge documents.") var ingress = "http://localhost:8080"
-    @Option(help: "The API token (default: KINEXUS_API_TOKEN, else local-dev-token).") var token: String?
+    @Option(help: "The API token (default: KINEXUS_API_TOKEN).") var token: String?
     @Option(help: "A folder of markdown documents.") var knowledge = "deploy/demo/knowledge"
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
+        guard let token = token ?? environment["KINEXUS_API_TOKEN"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            throw ValidationError("the ingress's API token is needed to upload the knowledge documents: --token or KINEXUS_API_TOKEN")
+        }
         let logger = Logger(label: "kinexus.demo")
         let redis = try CommandEnvironment.redis()
         let postgres = PostgresClient(
@@ -36,7 +39,7 @@ struct DemoCommand: AsyncParsableCommand {
             tasks.cancelAll()
         }
         await redis.shutdown()
-        try await uploadKnowledge(token: token ?? environment["KINEXUS_API_TOKEN"] ?? "local-dev-token", logger: logger)
+        try await uploadKnowledge(token: token, logger: logger)
     }
 
     private func uploadKnowledge(token: String, logger: Logger) async throws {

@@ -5,6 +5,7 @@ import KinexusEvents
 /// against Atlassian's OpenAPI document, and descriptions and comment bodies against the ADF schema.
 public actor FakeJira {
     public struct Issue: Sendable {
+        public var id: String
         public var fields: JSONValue
         public var labels: [String]
         public var comments: [(id: String, author: String, body: JSONValue)]
@@ -29,6 +30,8 @@ public actor FakeJira {
 
     public func throttle(_ count: Int) { throttleNext = count }
 
+    public func id(ofIssue key: String) -> String? { issues[key]?.id }
+
     /// A comment written in Jira by a person, as the webhook or the REST API would show it.
     public func addComment(to key: String, author: String, text: String) {
         let id = "\(10_000 + (issues[key]?.comments.count ?? 0))"
@@ -46,7 +49,10 @@ public actor FakeJira {
             return FakeResponse(status: 429, headers: ["Retry-After": "0"])
         }
         do {
-            violations += specification.violations(of: request)
+            // Jira Server and Data Center speak REST v2, whose operations Kinexus uses are v3's without ADF.
+            violations += specification.violations(of: FakeRequest(
+                method: request.method, path: request.path.replacingOccurrences(of: "/rest/api/2/", with: "/rest/api/3/"),
+                query: request.query, headers: request.headers, body: request.body))
             let body = request.body.isEmpty ? JSONValue.null : try JSONValue(parsing: request.body)
             return try route(request, body)
         } catch {
@@ -66,11 +72,15 @@ public actor FakeJira {
         case ("POST", 4) where parts.last == "issue":
             let project = body["fields"]?["project"]?["key"]?.stringValue ?? "?"
             let key = "\(project)-\(nextNumber)"
+            let id = "\(10_001 + nextNumber)"
             nextNumber += 1
             checkDocument(body["fields"]?["description"], at: "description")
             let labels = body["fields"]?["labels"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            issues[key] = Issue(fields: body["fields"] ?? [:], labels: labels, comments: [])
-            return .json(201, #"{"id":"\#(10_000 + nextNumber)","key":"\#(key)","self":"http://jira/rest/api/3/issue/\#(key)"}"#)
+            issues[key] = Issue(id: id, fields: body["fields"] ?? [:], labels: labels, comments: [])
+            return .json(201, #"{"id":"\#(id)","key":"\#(key)","self":"http://jira/rest/api/3/issue/\#(key)"}"#)
+        case ("GET", 5) where parts[3] == "issue":
+            guard let (key, issue) = issues.first(where: { $0.value.id == parts[4] || $0.key == parts[4] }) else { break }
+            return .json(200, JSONValue.object(["id": .string(issue.id), "key": .string(key)]).jsonText)
         case ("PUT", 5) where issues[parts[4]] != nil:
             for operation in body["update"]?["labels"]?.arrayValue ?? [] {
                 if let label = operation["add"]?.stringValue, issues[parts[4]]?.labels.contains(label) == false {
@@ -95,7 +105,8 @@ public actor FakeJira {
                                      "total": .number(Double(all.count)), "comments": .array(comments)]
             return .json(200, answer.jsonText)
         default:
-            return .json(404, #"{"errorMessages":["Issue does not exist or you do not have permission to see it."]}"#)
+            break
         }
+        return .json(404, #"{"errorMessages":["Issue does not exist or you do not have permission to see it."]}"#)
     }
 }

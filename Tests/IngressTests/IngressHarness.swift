@@ -1,14 +1,17 @@
+import Atlassian
 import Hummingbird
 import HummingbirdTesting
 import Ingress
 import KinexusBus
 import KinexusEvents
 import KinexusRedis
+import KinexusServiceKit
 import Logging
 
 /// The ingress's router, as the service builds it, against the test Redis.
 struct IngressHarness {
     let redis: RedisClient
+    var jira: JiraClient?
 
     func run(environment: [String: String], _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void)
         async throws
@@ -16,8 +19,9 @@ struct IngressHarness {
         let configuration = try IngressConfiguration(environment: environment)
         let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 10_000)
         let logger = Logger(label: "test")
-        let router = Router()
-        IngressRoutes(configuration: configuration, redis: redis, publisher: publisher, logger: logger).add(to: router)
+        let router = ServiceRuntime.router(logger: logger)
+        IngressRoutes(configuration: configuration, redis: redis, publisher: publisher, jiraClient: jira, logger: logger)
+            .add(to: router)
         try await Application(router: router).test(.router) { client in try await body(client) }
     }
 

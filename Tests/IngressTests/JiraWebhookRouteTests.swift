@@ -115,4 +115,13 @@ struct JiraWebhookRouteTests {
             }
         }
     }
+
+    @Test func aDataCenterCommentWithoutItsIssueIsAnsweredNotRefused() async throws {
+        try await withIngress { client in
+            let body = Array(#"{"timestamp": 1795365644730, "webhookEvent": "comment_created", "comment": {"id": "10019", "self": "https://jira.example.com/rest/api/2/issue/10040/comment/10019", "author": {"name": "ana"}, "body": "Approved"}}"#.utf8)
+            let answer = try await post(client, body)
+            #expect(answer.status == .ok)
+            #expect(answer.json["accepted"] == false)
+        }
+    }
 }
