@@ -422,7 +422,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "KinexusTestSupport", "KinexusBus", "KinexusEvents", "KinexusPostgres", "ingress", "orchestrator", "reviewer",
+                "KinexusTestSupport", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusRedis", "ingress", "orchestrator", "reviewer",
                 "approver", "codegen",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

@@ -18,8 +18,12 @@ public struct TemplateWriter: TextGenerator {
         for (heading, body) in sections(for: change) where heading != "Notes" {
             page.set(heading, to: body)
         }
-        let earlierNotes = page.body(of: "Notes").map { $0 + "\n" } ?? ""
-        page.set("Notes", to: earlierNotes + "- Updated for \(change.ticketKey): \(change.summary)")
+        // The same change applied again says nothing new: the text stays as it is.
+        let note = "- Updated for \(change.ticketKey): \(change.summary)"
+        let earlierNotes = page.body(of: "Notes") ?? ""
+        if earlierNotes.split(separator: "\n").last.map(String.init) != note {
+            page.set("Notes", to: earlierNotes.isEmpty ? note : earlierNotes + "\n" + note)
+        }
         return page.markdown
     }
 

@@ -31,9 +31,19 @@ public struct DocumentStore: Sendable {
     /// A document as it stands: what a writer starts from, and the version a write must follow.
     public struct Current: Sendable, Equatable {
         public let documentID: UUID
+        public let origin: String
+        public let ticketKey: String
         public let version: Int
         public let title: String
         public let markdown: String
+    }
+
+    /// Runs `body` holding the lock of the ticket's document, waiting while another change to it is applied:
+    /// changes to one document are written one after another, each from the version the one before left.
+    public func whileHoldingDocument<Result: Sendable>(
+        origin: String, ticketKey: String, _ body: () async throws -> Result
+    ) async throws -> Result {
+        try await client.whileHolding(lock: "document:\(origin):\(ticketKey)", logger: logger, body)
     }
 
     /// Serializes the transactions handling one event (two replicas, or two deliveries racing) and answers
@@ -74,14 +84,14 @@ public struct DocumentStore: Sendable {
     }
 
     private static let selectCurrent = """
-        SELECT d.document_id, d.current_version, d.title, coalesce(v.markdown, '')
+        SELECT d.document_id, d.origin, d.ticket_key, d.current_version, d.title, coalesce(v.markdown, '')
         FROM docs.documents d
         LEFT JOIN docs.document_versions v ON v.document_id = d.document_id AND v.version = d.current_version
         """
 
     private func first(_ rows: PostgresRowSequence) async throws -> Current? {
-        for try await (id, version, title, markdown) in rows.decode((UUID, Int, String, String).self) {
-            return Current(documentID: id, version: version, title: title, markdown: markdown)
+        for try await (id, origin, key, version, title, markdown) in rows.decode((UUID, String, String, Int, String, String).self) {
+            return Current(documentID: id, origin: origin, ticketKey: key, version: version, title: title, markdown: markdown)
         }
         return nil
     }
@@ -127,7 +137,7 @@ public struct DocumentStore: Sendable {
     }
 
     /// Locks the document's row and appends the next version, unless another version was written since the
-    /// text was: then the event is retried and its text written again from the newer version.
+    /// text was (a writer outside the document's lock): then the event is retried and its text written again.
     private func appendVersion(
         _ markdown: String, to documentID: UUID, basedOn expected: Int, eventID: String, changeID: String?,
         feedback: String?, on connection: PostgresConnection

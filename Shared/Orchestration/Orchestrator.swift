@@ -4,8 +4,9 @@ import KinexusBus
 import KinexusEvents
 
 /// ChangeDetected → the ticket's document, a related published page brought up to date, or a new page →
-/// the next version → DocumentGenerated; RevisionRequested → a version answering the reviewer. Text is
-/// written before any row is locked; a version written meanwhile sends the event round again.
+/// the next version → DocumentGenerated; RevisionRequested → a version answering the reviewer. Changes to
+/// one document are applied one after another, under the document's lock; a change that leaves the text
+/// as it is adds no version.
 public struct Orchestrator: Sendable {
     let store: DocumentStore
     let writer: any TextGenerator
@@ -29,26 +30,36 @@ public struct Orchestrator: Sendable {
     }
 
     func document(_ change: ChangeDetected, context: EventContext) async throws {
-        if let written = try await store.version(writtenBy: context.eventID) {
-            return try await announce(written, context: context)
+        let version = try await store.whileHoldingDocument(origin: change.origin, ticketKey: change.ticketKey) {
+            try await write(change, context: context)
         }
-        let version: DocumentStore.Version
-        if let current = try await store.current(origin: change.origin, ticketKey: change.ticketKey) {
-            let markdown = try await writer.updatedDocument(current.markdown, for: change, title: current.title)
-            version = try await store.writeVersion(for: change, eventID: context.eventID, title: current.title,
-                                                   basedOn: current.version, markdown: markdown)
-        } else if let page = try await writer.relatedPage(for: change, among: try await pages.candidates(for: change)) {
-            context.logger.info("the change updates a related page", metadata: ["page_title": "\(page.title)"])
-            let markdown = try await writer.updatedDocument(page.markdown, for: change, title: page.title)
-            version = try await store.writeVersion(for: change, eventID: context.eventID, title: page.title, basedOn: 0,
-                                                   markdown: markdown, startingFrom: page.markdown)
-        } else {
-            // The original titled every Jira document "Documentation"; the ticket's summary says what it is.
-            let markdown = try await writer.newDocument(for: change, title: change.summary)
-            version = try await store.writeVersion(for: change, eventID: context.eventID, title: change.summary,
-                                                   basedOn: 0, markdown: markdown)
+        guard let version else {
+            return context.logger.info("the change leaves the document's text as it is: no new version", metadata: [
+                "ticket_key": "\(change.ticketKey)",
+            ])
         }
         try await announce(version, context: context)
+    }
+
+    /// The version this change writes, or wrote before (a redelivery); nil when its text is the current one's.
+    private func write(_ change: ChangeDetected, context: EventContext) async throws -> DocumentStore.Version? {
+        if let written = try await store.version(writtenBy: context.eventID) { return written }
+        if let current = try await store.current(origin: change.origin, ticketKey: change.ticketKey) {
+            let markdown = try await writer.updatedDocument(current.markdown, for: change, title: current.title)
+            guard markdown != current.markdown else { return nil }
+            return try await store.writeVersion(for: change, eventID: context.eventID, title: current.title,
+                                                basedOn: current.version, markdown: markdown)
+        }
+        if let page = try await writer.relatedPage(for: change, among: try await pages.candidates(for: change)) {
+            context.logger.info("the change updates a related page", metadata: ["page_title": "\(page.title)"])
+            let markdown = try await writer.updatedDocument(page.markdown, for: change, title: page.title)
+            return try await store.writeVersion(for: change, eventID: context.eventID, title: page.title, basedOn: 0,
+                                                markdown: markdown, startingFrom: page.markdown)
+        }
+        // The original titled every Jira document "Documentation"; the ticket's summary says what it is.
+        let markdown = try await writer.newDocument(for: change, title: change.summary)
+        return try await store.writeVersion(for: change, eventID: context.eventID, title: change.summary,
+                                            basedOn: 0, markdown: markdown)
     }
 
     func revise(_ revision: RevisionRequested, context: EventContext) async throws {
@@ -56,12 +67,16 @@ public struct Orchestrator: Sendable {
             return try await announce(written, context: context)
         }
         guard let documentID = UUID(uuidString: revision.documentID),
-              let current = try await store.current(documentID: documentID) else {
+              let document = try await store.current(documentID: documentID) else {
             throw InvalidReference(field: "document_id", value: revision.documentID)
         }
-        let markdown = try await writer.revisedDocument(current.markdown, feedback: revision.feedback, reviewer: revision.reviewer)
-        let version = try await store.writeRevision(of: documentID, eventID: context.eventID, feedback: revision.feedback,
-                                                    basedOn: current.version, markdown: markdown)
+        let version = try await store.whileHoldingDocument(origin: document.origin, ticketKey: document.ticketKey) {
+            if let written = try await store.version(writtenBy: context.eventID) { return written }
+            let current = try await store.current(documentID: documentID) ?? document
+            let markdown = try await writer.revisedDocument(current.markdown, feedback: revision.feedback, reviewer: revision.reviewer)
+            return try await store.writeRevision(of: documentID, eventID: context.eventID, feedback: revision.feedback,
+                                                 basedOn: current.version, markdown: markdown)
+        }
         try await announce(version, context: context)
     }
 

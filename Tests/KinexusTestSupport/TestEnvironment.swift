@@ -18,7 +18,7 @@ public enum TestEnvironment {
     /// The same Redis, another database: processes there see none of the other tests' events. In use: 1 the
     /// end-to-end services, 2 the Jira and Confluence pipeline, 4 the review API, 5 and 8 codegen, 6 the task API,
     /// 7 the end-to-end code generation, 9 kb-sync, 10 customer-context, 11 documentation to knowledge to tickets,
-    /// 12 the ingress at its edges.
+    /// 12 the ingress at its edges, 13 concurrent changes to one document, 14 a shutdown during a lock wait.
     public static func redisURL(database: Int) throws -> String {
         let configuration = try RedisConfiguration(url: try redisURL())
         let credentials = configuration.password.map { "\(configuration.username ?? ""):\($0)@" } ?? ""

@@ -21,7 +21,7 @@ struct OrchestratorTests {
     let generated = Topic(source: "kinexus.orchestrator", detailType: "DocumentGenerated").streamKey
 
     func withOrchestrators(
-        groups: Int = 1, withReviewer: Bool = false, jira: JiraClient? = nil, confluence: ConfluenceClient? = nil,
+        groups: Int = 1, replicas: Int = 1, withReviewer: Bool = false, jira: JiraClient? = nil, confluence: ConfluenceClient? = nil,
         approverGroup: String = TestEnvironment.unique("approver"), redisDatabase: Int? = nil, _ body: @Sendable (RedisClient, PostgresClient) async throws -> Void
     ) async throws {
         let redis = try redisDatabase.map { try RedisClient(url: try TestEnvironment.redisURL(database: $0)) }
@@ -34,12 +34,17 @@ struct OrchestratorTests {
             let orchestrator = Orchestrator(store: DocumentStore(client: postgres, logger: logger), writer: TemplateWriter(),
                                             pages: PageStoreFinder(client: postgres, logger: logger))
             func consumer(_ name: String, group: String? = nil, _ subscriptions: [Subscription]) throws -> EventConsumer {
-                var configuration = BusConfiguration(group: group ?? TestEnvironment.unique(name))
+                var configuration = BusConfiguration(group: group ?? TestEnvironment.unique(name),
+                                                     consumer: TestEnvironment.unique("replica"))
                 configuration.readBlock = .milliseconds(100)
                 configuration.retryBaseDelay = .milliseconds(100)
                 return try EventConsumer(redis: redis, configuration: configuration, subscriptions: subscriptions, logger: logger)
             }
-            var consumers = try (0..<groups).map { _ in try consumer("orchestrator", try orchestrator.subscriptions()) }
+            var consumers: [EventConsumer] = []
+            for _ in 0..<groups {
+                let group = TestEnvironment.unique("orchestrator")
+                for _ in 0..<replicas { consumers.append(try consumer("orchestrator", group: group, try orchestrator.subscriptions())) }
+            }
             if withReviewer {
                 try await MigrationRunner(client: postgres, service: "approver", logger: logger).run(try Approver.migrations())
                 let approver = Approver(client: postgres, approvers: nil, ownAuthor: "kinexus-bot",
@@ -273,6 +278,57 @@ struct OrchestratorTests {
                 on: Topic(source: "kinexus.approval", detailType: "DocumentRejected").streamKey, redis: redis))
             #expect(rejected.reason == "Not approved: wrong product")
             #expect(rejected.documentID == review.documentID)
+        }
+    }
+
+    /// Fifty changes to one ticket at once, on three replicas: applied one after another, none retried into
+    /// a dead letter; a change that leaves the text as it is adds nothing.
+    @Test func concurrentChangesToOneDocumentAreAppliedInTurn() async throws {
+        try await withOrchestrators(replicas: 3, redisDatabase: 13) { redis, postgres in
+            let key = TestEnvironment.unique("DOC")
+            let changes = (1...50).map { number in
+                ChangeDetected(changeID: EventID.random(), origin: "jira", ticketKey: key, ticketType: "Story", summary: "Widgets",
+                               description: "Change \(number) of the widgets.", documentationType: "feature")
+            }
+            let publisher = publisher(redis)
+            try await withThrowingTaskGroup(of: Void.self) { sending in
+                for change in changes {
+                    sending.addTask { _ = try await publisher.publish(change, source: .jira, id: change.changeID) }
+                }
+                try await sending.waitForAll()
+            }
+            var documentID: String?
+            for change in changes {
+                let generated = try #require(try await generated(for: change.changeID, redis: redis), "no version for \(change.changeID)")
+                documentID = generated.documentID
+            }
+            #expect(try await versions(try #require(documentID), postgres: postgres) == Array(1...50))
+            let stream = Topic(source: "kinexus.jira", detailType: "ChangeDetected").streamKey
+            let group = try #require(try await redis.send("XINFO", "GROUPS", stream).array?.first?.array?[1].string)
+            #expect(try await redis.send("XLEN", "kinexus:dlq:\(group)").integer == 0, "nothing dead-lettered")
+
+            // The change applied last once more, under an event id of its own: its text is the current one.
+            let latest = try await postgres.query("""
+                SELECT change_id FROM docs.document_versions WHERE document_id = \(UUID(uuidString: try #require(documentID))!)
+                ORDER BY version DESC LIMIT 1
+                """, logger: logger)
+            var lastApplied: String?
+            for try await id in latest.decode(String.self) { lastApplied = id }
+            var again = try #require(changes.first { $0.changeID == lastApplied })
+            again.changeID = EventID.random()
+            _ = try await publisher.publish(again, source: .jira, id: again.changeID)
+            let settled = await eventually(timeout: .seconds(10)) {
+                let info = (try? await redis.send("XINFO", "GROUPS", stream))?.array?.first?.array ?? []
+                let fields = stride(from: 0, to: info.count - 1, by: 2).reduce(into: [String: RedisValue]()) {
+                    $0[info[$1].string ?? ""] = info[$1 + 1]
+                }
+                return fields["pending"]?.integer == 0 && fields["lag"]?.integer == 0
+            }
+            #expect(settled)
+            let rows = try await postgres.query("SELECT count(*)::int FROM docs.document_versions WHERE event_id = \(again.changeID)",
+                                                logger: logger)
+            for try await count in rows.decode(Int.self) { #expect(count == 0) }
+            #expect(try await versions(try #require(documentID), postgres: postgres).count == 50)
         }
     }
 }
