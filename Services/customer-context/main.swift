@@ -10,8 +10,9 @@ let store = SupportStore(client: runtime.postgres, logger: runtime.logger)
 let contexts = CustomerContexts(
     store: store, interactions: Interactions(redis: runtime.redis, timeToLive: settings.interactionTTL), redis: runtime.redis,
     cacheSize: settings.cacheSize, cacheTTL: settings.cacheTTL)
-let retriever = KnowledgeRetriever(client: runtime.postgres, embedder: embedder,
-                                   index: EmbeddingIndex(client: runtime.postgres, logger: runtime.logger), logger: runtime.logger)
+let embeddings = EmbeddingIndex(client: runtime.postgres, logger: runtime.logger)
+let retriever = KnowledgeRetriever(client: runtime.postgres, embedder: embedder, index: embeddings, logger: runtime.logger)
 let enricher = TicketEnricher(contexts: contexts, store: store, retriever: retriever, minimumScore: settings.minimumScore,
                               logger: runtime.logger)
-try await runtime.run(migrations: try SupportStore.migrations(), subscriptions: try enricher.subscriptions())
+try await runtime.run(migrations: try SupportStore.migrations(), warmUp: { try await embeddings.load() },
+                      subscriptions: try enricher.subscriptions())

@@ -32,10 +32,10 @@ let jira = configured { try AtlassianSettings(environment: environment) }.jira.m
 }
 let support = configured { try SupportSettings(environment: environment) }
 let embedder = configured { try EmbedderConfiguration.embedder(environment: environment, logger: runtime.logger) }
+let embeddings = EmbeddingIndex(client: runtime.postgres, logger: runtime.logger)
 let knowledge = KnowledgeAPI(
     bucket: KnowledgeBucket(client: runtime.postgres, logger: runtime.logger),
-    retriever: KnowledgeRetriever(client: runtime.postgres, embedder: embedder,
-                                  index: EmbeddingIndex(client: runtime.postgres, logger: runtime.logger), logger: runtime.logger),
+    retriever: KnowledgeRetriever(client: runtime.postgres, embedder: embedder, index: embeddings, logger: runtime.logger),
     publisher: runtime.publisher, minimumScore: support.minimumScore,
     apiToken: configuration.apiToken, postgres: runtime.postgres, logger: runtime.logger)
 let supportStore = SupportStore(client: runtime.postgres, logger: runtime.logger)
@@ -47,7 +47,8 @@ let supportAPI = SupportAPI(
         cacheSize: support.cacheSize, cacheTTL: support.cacheTTL),
     publisher: runtime.publisher, apiToken: configuration.apiToken, longestWait: runtime.configuration.longestWait,
     logger: runtime.logger)
-try await runtime.run(migrations: try StoryStore.migrations() + KnowledgeBucket.migrations()) { router in
+try await runtime.run(migrations: try StoryStore.migrations() + KnowledgeBucket.migrations(), warmUp: { try await embeddings.load() }) {
+    router in
     IngressRoutes(configuration: configuration, redis: runtime.redis, publisher: runtime.publisher, jiraClient: jira,
                   logger: runtime.logger).add(to: router)
     reviews.add(to: router)

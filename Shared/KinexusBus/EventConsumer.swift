@@ -76,6 +76,14 @@ public final class EventConsumer: Service {
         }
     }
 
+    /// The pending count of every stream, as Redis has it now: `/metrics` reads it when scraped.
+    public func refreshPendingCounts() async throws {
+        let summaries = try await redis.pipeline(streams.map { RedisCommand("XPENDING", $0, configuration.group) })
+        for (stream, summary) in zip(streams, summaries) {
+            metrics.recordPending(Int(summary.array?.first?.integer ?? 0), stream: stream)
+        }
+    }
+
     /// Every so often: publishes the pending count per stream and removes consumers long gone with
     /// nothing pending.
     private func maintain() async {
@@ -92,9 +100,8 @@ public final class EventConsumer: Service {
 
     func maintainOnce() async throws {
         let expiry = configuration.consumerExpiry.milliseconds
+        try await refreshPendingCounts()
         for stream in streams {
-            let summary = try await redis.send("XPENDING", stream, configuration.group)
-            metrics.recordPending(Int(summary.array?.first?.integer ?? 0), stream: stream)
             let consumers = try await redis.send("XINFO", "CONSUMERS", stream, configuration.group)
             for consumer in (consumers.array ?? []).map(RedisValue.fields) {
                 guard let name = consumer["name"]?.string, name != configuration.consumer,

@@ -63,6 +63,10 @@ struct KnowledgeBenchCommand: AsyncParsableCommand {
             }
             let rate = Double(indexed - before) / (ContinuousClock.now - started).seconds
             emit(String(format: "indexing up to %d chunks: %.0f chunks/s | ratio to plain INSERT %.2f", indexed, rate, rate / baseline))
+            let loading = ContinuousClock.now
+            try await EmbeddingIndex(client: postgres, logger: logger).load()
+            emit(String(format: "loading the embedding index of %d chunks (what ingress and customer-context do before /ready): %.0f ms",
+                        indexed, (ContinuousClock.now - loading).seconds * 1000))
             _ = try await retriever.search("warm up the embedding index", count: 3)
             let queryLatencies = try await latencies(queries) { try await retriever.search(text.query(), count: 3) }
             let roundTrips = try await latencies(queries) { try await postgres.query("SELECT 1", logger: logger) }

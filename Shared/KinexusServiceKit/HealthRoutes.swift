@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import KinexusBus
 import KinexusRedis
 import NIOCore
 import PostgresNIO
@@ -12,6 +13,8 @@ struct HealthRoutes: Sendable {
     let postgres: PostgresClient
     let registry: PrometheusCollectorRegistry
     let startup: StartupState
+    /// The consumer whose pending counts a scrape reads from Redis; nil for a service that consumes nothing.
+    let consumer: EventConsumer?
     let logger: Logger
 
     func add(to router: Router<BasicRequestContext>) {
@@ -22,6 +25,13 @@ struct HealthRoutes: Sendable {
             await readiness()
         }
         router.get("/metrics") { _, _ in
+            if let consumer {
+                do {
+                    try await withTimeout(.seconds(1)) { try await consumer.refreshPendingCounts() }
+                } catch {
+                    logger.debug("pending counts not refreshed for this scrape", metadata: ["error": "\(error)"])
+                }
+            }
             var buffer: [UInt8] = []
             registry.emit(into: &buffer)
             return Response(

@@ -40,16 +40,18 @@ public final class ServiceRuntime: Sendable {
         publisher = EventPublisher(redis: redis, configuration: configuration.bus)
     }
 
-    /// Runs until SIGTERM or SIGINT: applies `migrations`, then consumes `subscriptions`, while serving
-    /// `/health`, `/ready`, `/metrics` and the routes `routes` adds on the configured port.
+    /// Runs until SIGTERM or SIGINT: applies `migrations` and runs `warmUp` (what the first request should
+    /// not wait for), then consumes `subscriptions`, while serving `/health`, `/ready` (200 once all that is
+    /// done), `/metrics` and the routes `routes` adds on the configured port.
     public func run(
-        migrations: [Migration] = [], subscriptions: [Subscription] = [],
+        migrations: [Migration] = [], warmUp: @escaping @Sendable () async throws -> Void = {}, subscriptions: [Subscription] = [],
         routes: (Router<BasicRequestContext>) -> Void = { _ in }
     ) async throws {
         let consumer = try EventConsumer(redis: redis, configuration: configuration.bus,
                                          subscriptions: subscriptions, logger: logger)
         let router = Self.router(logger: logger)
-        HealthRoutes(redis: redis, postgres: postgres, registry: registry, startup: startup, logger: logger)
+        HealthRoutes(redis: redis, postgres: postgres, registry: registry, startup: startup,
+                     consumer: subscriptions.isEmpty ? nil : consumer, logger: logger)
             .add(to: router)
         routes(router)
         let http = Application(
@@ -58,7 +60,7 @@ public final class ServiceRuntime: Sendable {
             logger: Logger(label: "kinexus.http"))
         let work = StartupThenConsume(
             migrations: MigrationRunner(client: postgres, service: configuration.service, logger: logger),
-            migrationFiles: migrations, consumer: subscriptions.isEmpty ? nil : consumer, startup: startup)
+            migrationFiles: migrations, warmUp: warmUp, consumer: subscriptions.isEmpty ? nil : consumer, startup: startup)
         // Shutdown runs in reverse: the consumer finishes its handlers while Postgres and HTTP still serve.
         var groupConfiguration = ServiceGroupConfiguration(
             services: [.init(service: postgres), .init(service: http), .init(service: work)],
@@ -102,10 +104,11 @@ extension ServiceRuntime {
     }
 }
 
-/// Migrations first, then the consumer; `/ready` answers 200 from the moment both are set up.
+/// Migrations and the warm-up first, then the consumer; `/ready` answers 200 from the moment all are done.
 private struct StartupThenConsume: Service {
     let migrations: MigrationRunner
     let migrationFiles: [Migration]
+    let warmUp: @Sendable () async throws -> Void
     let consumer: EventConsumer?
     let startup: StartupState
 
@@ -113,6 +116,7 @@ private struct StartupThenConsume: Service {
         // Waiting for Postgres or Redis at start-up must not hold up a shutdown.
         try await cancelWhenGracefulShutdown {
             try await migrations.run(migrationFiles)
+            try await warmUp()
             try await consumer?.prepare()
         }
         startup.markDone()

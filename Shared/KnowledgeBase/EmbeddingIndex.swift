@@ -24,6 +24,15 @@ public actor EmbeddingIndex {
         self.logger = logger
     }
 
+    /// Reads every embedding now, so the first search does not pay for it; answers how many there are.
+    @discardableResult
+    public func load() async throws -> Int {
+        let started = ContinuousClock.now
+        let count = try await current().ids.count
+        logger.info("embedding index loaded", metadata: ["chunks": "\(count)", "duration": "\(ContinuousClock.now - started)"])
+        return count
+    }
+
     /// The current snapshot, after catching up when the knowledge changed.
     func current() async throws -> Snapshot {
         // Before kb-sync has created its tables there is no knowledge to hold.

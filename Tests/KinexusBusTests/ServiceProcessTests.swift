@@ -117,4 +117,35 @@ struct ServiceProcessTests {
         process.signal(SIGTERM)
         #expect(await process.exitStatus(within: .seconds(15)) != nil, "a service waiting for Postgres still stops")
     }
+
+    /// What the first request should not wait for (the ingress's embedding index) is done before `/ready`.
+    @Test func readinessWaitsForTheWarmUp() async throws {
+        let port = freePort()
+        let process = try ChildProcess(executable: "TestProcess", arguments: ["consume"], environment: [
+            "TEST_SERVICE": group, "TEST_PATTERN": harness.pattern, "TEST_WARM_UP_SECONDS": "3",
+            "KINEXUS_REDIS_URL": try TestEnvironment.redisURL(), "KINEXUS_POSTGRES_URL": try TestEnvironment.postgresURL(),
+            "KINEXUS_HTTP_PORT": String(port),
+        ])
+        try process.start()
+        let started = ContinuousClock.now
+        #expect(await eventually(timeout: .seconds(20)) { await get(port, "/health")?.status == 200 }, "\(process.output)")
+        #expect(await get(port, "/ready")?.status == 503)
+        #expect(await eventually(timeout: .seconds(20)) { await get(port, "/ready")?.status == 200 })
+        #expect(ContinuousClock.now - started >= .seconds(3))
+        process.signal(SIGTERM)
+        #expect(await process.exitStatus(within: .seconds(15)) == 0)
+    }
+
+    /// The pending gauge is Redis's own count at the moment of the scrape, not one read seconds before.
+    @Test func thePendingGaugeIsReadWhenScraped() async throws {
+        let (process, port) = try service(handlerSeconds: 30)
+        #expect(await waitUntilReady(port), "\(process.output)")
+        try await harness.publish(harness.envelope(), harness.envelope(), harness.envelope())
+        #expect(await eventually(timeout: .seconds(10)) { (try? await recorded().count) == 3 })
+        let metrics = try #require(await get(port, "/metrics")).body
+        let line = metrics.split(separator: "\n").first { $0.hasPrefix("kinexus_pending_entries{") && $0.contains(harness.topic.streamKey) }
+        #expect(line?.split(separator: " ").last.flatMap { Double($0) } == 3, "\(line ?? "no kinexus_pending_entries line")")
+        #expect(try await harness.pendingCount(group: group) == 3)
+        process.signal(SIGKILL)
+    }
 }

@@ -6,7 +6,7 @@ import Logging
 import PostgresNIO
 
 /// `TestProcess consume`: a service whose handler records `started` and `handled` in a Redis list,
-/// sleeping `TEST_HANDLER_SECONDS` between them.
+/// sleeping `TEST_HANDLER_SECONDS` between them, after a warm-up of `TEST_WARM_UP_SECONDS`.
 /// `TestProcess migrate`: applies the migrations in `TEST_MIGRATIONS_DIR` for `TEST_SERVICE` and exits.
 let environment = ProcessInfo.processInfo.environment
 let service = environment["TEST_SERVICE"] ?? "test-process"
@@ -24,7 +24,8 @@ case "consume":
         try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
         try await redis.send("RPUSH", recordKey, "handled \(envelope.id) \(consumer)")
     }
-    try await runtime.run(subscriptions: [subscription])
+    let warmUp = Double(environment["TEST_WARM_UP_SECONDS"] ?? "0") ?? 0
+    try await runtime.run(warmUp: { try await Task.sleep(for: .milliseconds(Int(warmUp * 1000))) }, subscriptions: [subscription])
 case "migrate":
     let logger = Logger(label: "test-process")
     let client = PostgresClient(
