@@ -22,4 +22,5 @@ runtime.logger.info("codegen ready", metadata: [
     "max_sessions": "\(settings.maxSessions)", "agent": "\(settings.agentCommand == nil ? "scaffold" : "command")",
     "code_host": "\(settings.gitHub == nil ? "local repositories in \(settings.repositories)" : "GitHub \(settings.repository)")",
 ])
-try await runtime.run(migrations: try TaskStore.migrations(), subscriptions: try worker.subscriptions())
+try await runtime.run(migrations: try TaskStore.migrations(), warmUp: { try await AgentLifeline.endOrphans(logger: runtime.logger) },
+                      subscriptions: try worker.subscriptions())

@@ -41,11 +41,11 @@ public struct CommandAgent: CodingAgent {
         environment["KINEXUS_TASK_ID"] = brief.taskID
         environment["KINEXUS_BRANCH"] = brief.branch
         environment["KINEXUS_TASK_FILE"] = workspace.path + "/TASK.md"
+        let script = substitutes ? command.replacingOccurrences(of: "{prompt}", with: "\"$KINEXUS_PROMPT\"") : command
         let outcome = try await SpawnedProcess(
-            executable: "/bin/sh",
-            arguments: ["-c", substitutes ? command.replacingOccurrences(of: "{prompt}", with: "\"$KINEXUS_PROMPT\"") : command],
+            executable: "/bin/sh", arguments: ["-c", AgentLifeline.watcher + script],
             environment: environment, workingDirectory: workspace.path, input: substitutes ? "" : prompt,
-            timeout: timeout, outputLimit: transcriptLimit
+            timeout: timeout, outputLimit: transcriptLimit, withLifeline: true
         ).run()
         return AgentRun(status: outcome.status, timedOut: outcome.timedOut, transcript: outcome.standardOutput,
                         standardError: outcome.standardError)

@@ -21,10 +21,12 @@ public struct SpawnedProcess: Sendable {
     public var timeout: Duration
     /// Bytes kept of each of standard output and standard error: the start and the end, the middle cut.
     public var outputLimit: Int
+    /// Whether the process gets `AgentLifeline`'s pipe as descriptor 3 and its owner mark.
+    public var withLifeline: Bool
 
     public init(
         executable: String, arguments: [String], environment: [String: String], workingDirectory: String?,
-        input: String = "", timeout: Duration, outputLimit: Int = 64 * 1024
+        input: String = "", timeout: Duration, outputLimit: Int = 64 * 1024, withLifeline: Bool = false
     ) {
         self.executable = executable
         self.arguments = arguments
@@ -33,6 +35,7 @@ public struct SpawnedProcess: Sendable {
         self.input = input
         self.timeout = timeout
         self.outputLimit = outputLimit
+        self.withLifeline = withLifeline
     }
 
     public struct Outcome: Sendable {
@@ -112,6 +115,11 @@ public struct SpawnedProcess: Sendable {
         }
         posix_spawn_file_actions_adddup2(&actions, output.write, 1)
         posix_spawn_file_actions_adddup2(&actions, errors.write, 2)
+        var environment = environment
+        if withLifeline, let lifeline = AgentLifeline.pipe {
+            posix_spawn_file_actions_adddup2(&actions, lifeline.read, 3)
+            environment[AgentLifeline.ownerVariable] = AgentLifeline.owner
+        }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

@@ -117,6 +117,10 @@ struct CodeGenerationTests {
         #expect(await eventually(timeout: .seconds(30)) { FileManager.default.fileExists(atPath: mark) },
                 "the first run never started: \(doomed.output)")
         doomed.signal(SIGKILL)
+        // The dead replica's agent goes with it, not minutes later.
+        let firstGroup = try #require(pid_t(try String(contentsOfFile: mark, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(await eventually(timeout: .seconds(3)) { kill(-firstGroup, 0) == -1 && errno == ESRCH },
+                "the first run's agent outlived its codegen")
         survivor = try await start("codegen", port: freePort(), consumer: "e2e-replica-b")
 
         var status: JSONValue = .null
@@ -130,5 +134,37 @@ struct CodeGenerationTests {
         #expect(status["status"] == "completed", "\(status.jsonText)")
         #expect(status["attempts"] == 2)
         #expect(status["result"]?["pull_request"]?["files"] == ["second.txt"])
+    }
+
+    /// An agent left running by a codegen that is gone (its watcher killed too) is ended by the next codegen
+    /// on the host before it is ready.
+    @Test func aStartingCodegenEndsAgentsAPreviousOneLeftBehind() async throws {
+        let mark = FileManager.default.temporaryDirectory.appendingPathComponent("kinexus-orphan-\(UUID().uuidString).pid").path
+        let orphan = Process()
+        orphan.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+        orphan.arguments = ["/bin/sh", "-c", "echo $$ > \"$0\"; exec sleep 300", mark]
+        orphan.environment = ["KINEXUS_AGENT_OWNER": "999999999:1", "PATH": "/usr/bin:/bin"]
+        try orphan.run()
+        #expect(await eventually(timeout: .seconds(5)) { FileManager.default.fileExists(atPath: mark) })
+        let group = try #require(pid_t(try String(contentsOfFile: mark, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        defer {
+            kill(-group, SIGKILL)
+            try? FileManager.default.removeItem(atPath: mark)
+        }
+        #expect(kill(-group, 0) == 0, "the orphan runs")
+        let port = freePort()
+        let codegen = try ChildProcess(executable: "codegen", environment: [
+            "KINEXUS_REDIS_URL": try TestEnvironment.redisURL(database: Self.redisDatabase),
+            "KINEXUS_POSTGRES_URL": try TestEnvironment.postgresURL(), "KINEXUS_HTTP_PORT": String(port),
+            "KINEXUS_DATA_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("kinexus-sweep-\(UUID().uuidString)").path,
+        ])
+        try codegen.start()
+        #expect(await eventually(timeout: .seconds(60), every: .milliseconds(100)) {
+            await request("http://127.0.0.1:\(port)/ready")?.status == 200
+        }, "\(codegen.output)")
+        #expect(await eventually(timeout: .seconds(2)) { kill(-group, 0) == -1 && errno == ESRCH }, "\(codegen.output)")
+        #expect(codegen.output.contains("ended agents a previous codegen left running"))
+        codegen.signal(SIGTERM)
+        _ = await codegen.exitStatus(within: .seconds(20))
     }
 }
