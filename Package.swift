@@ -21,6 +21,17 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
+        // Fuzzing: what every edge does with outside bytes, and the libFuzzer binary (`deploy/local.sh fuzz`).
+        .target(
+            name: "FuzzEntryPoints",
+            dependencies: ["ChangeIntake", "EventPatterns", "KinexusEvents", "StoryRules", "SupportRules"],
+            path: "Fuzz/EntryPoints"
+        ),
+        .executableTarget(
+            name: "kinexus-fuzz",
+            dependencies: ["FuzzEntryPoints"],
+            path: "Fuzz/Target"
+        ),
         .systemLibrary(
             name: "CHiredis",
             path: "Shared/CHiredis",
@@ -318,6 +329,11 @@ let package = Package(
             name: "KinexusRedisTests",
             dependencies: ["KinexusRedis", "KinexusTestSupport"],
             path: "Tests/KinexusRedisTests"
+        ),
+        .testTarget(
+            name: "FuzzRegressionTests",
+            dependencies: ["FuzzEntryPoints"],
+            path: "Tests/FuzzRegressionTests"
         ),
         .testTarget(
             name: "KinexusServiceKitTests",

@@ -4,6 +4,7 @@
 #   deploy/local.sh test   the whole test suite against a Redis and a Postgres of its own.
 #   deploy/local.sh bench  the benchmarks of BENCHMARKS.md, on a Redis and a Postgres of its own.
 #   deploy/local.sh demo   with `up` running: demo customers, orders, interactions and knowledge documents.
+#   deploy/local.sh fuzz   libFuzzer over every entry point for a given time (not part of the tests).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=deploy/lib.sh
@@ -14,6 +15,8 @@ source "$root/deploy/webhook-bench.sh"
 source "$root/deploy/codegen-bench.sh"
 # shellcheck source=deploy/support-bench.sh
 source "$root/deploy/support-bench.sh"
+# shellcheck source=deploy/fuzz.sh
+source "$root/deploy/fuzz.sh"
 
 services() {
     # Every executable under Services/ except the kinexus CLI is a service.
@@ -131,5 +134,7 @@ case "${1:-}" in
     demo) demo ;;
     test) shift; test_suite "$@" ;;
     bench) shift; bench "$@" ;;
-    *) echo "usage: deploy/local.sh up | test [swift test options] | bench [kinexus bench options] | demo" >&2; exit 64 ;;
+    fuzz) shift; fuzz "$@" ;;
+    *) echo "usage: deploy/local.sh up | test [swift test options] | bench [kinexus bench options] | demo | fuzz [seconds] [target…]" >&2
+       exit 64 ;;
 esac

@@ -21,7 +21,10 @@ let reviews = ReviewAPI(postgres: runtime.postgres, publisher: runtime.publisher
                         apiToken: configuration.apiToken, longestWait: runtime.configuration.longestWait, logger: runtime.logger)
 let storyStore = StoryStore(client: runtime.postgres, logger: runtime.logger)
 let investModel = configured { try WriterConfiguration.model(environment: environment, logger: runtime.logger) }
-let investBudget = configured { try EnvironmentSettings(environment).duration("KINEXUS_INVEST_TIMEOUT", default: .seconds(15)) }
+let investBudget = configured {
+    try EnvironmentSettings(environment).duration("KINEXUS_INVEST_TIMEOUT", default: min(.seconds(8), runtime.configuration.requestTimeout / 2),
+                                                  under: ("KINEXUS_REQUEST_TIMEOUT", runtime.configuration.requestTimeout))
+}
 let stories = StoriesAPI(store: storyStore, invest: InvestReviewer(model: investModel?.0, budget: investBudget, logger: runtime.logger),
                          apiToken: configuration.apiToken)
 let tasks = TasksAPI(tasks: TaskRequests(client: runtime.postgres, logger: runtime.logger), stories: storyStore,

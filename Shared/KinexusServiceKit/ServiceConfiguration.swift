@@ -111,6 +111,16 @@ public struct EnvironmentSettings: Sendable {
         return duration
     }
 
+    /// A duration that must end before `limit` (a request's deadline, say) does, or the limit would cut it.
+    public func duration(_ name: String, default value: Duration, under limit: (name: String, value: Duration)) throws -> Duration {
+        let duration = try duration(name, default: value)
+        guard duration < limit.value else {
+            throw ServiceConfiguration.InvalidSetting(
+                variable: name, value: environment[name] ?? "\(duration)", expected: "a duration shorter than \(limit.name) (\(limit.value))")
+        }
+        return duration
+    }
+
     /// From a millisecond to a year: every timer, lease and expiry built from a setting stays in range.
     static let durations: ClosedRange<Double> = 1...(366 * 86_400_000)
 

@@ -1,3 +1,4 @@
+import StoryRules
 import Foundation
 import Hummingbird
 import KinexusEvents

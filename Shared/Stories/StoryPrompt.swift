@@ -1,3 +1,4 @@
+import StoryRules
 import KinexusEvents
 
 /// The prompt of a story's "Generate Code & PR" task: the story, its acceptance tests as Given/When/Then,

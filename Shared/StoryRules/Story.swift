@@ -1,5 +1,4 @@
 import Foundation
-import StoryRules
 
 /// A user story as the API shows it.
 public struct Story: Sendable, Equatable, Encodable {
@@ -16,6 +15,23 @@ public struct Story: Sendable, Equatable, Encodable {
     public var storyPoints: Int?
     public var assigneeEmail: String?
     public var status: String
+
+    public init(
+        id: UUID, parentID: UUID?, title: String, description: String, asA: String, iWant: String, soThat: String,
+        components: [String], storyPoints: Int?, assigneeEmail: String?, status: String
+    ) {
+        self.id = id
+        self.parentID = parentID
+        self.title = title
+        self.description = description
+        self.asA = asA
+        self.iWant = iWant
+        self.soThat = soThat
+        self.components = components
+        self.storyPoints = storyPoints
+        self.assigneeEmail = assigneeEmail
+        self.status = status
+    }
 
     enum CodingKeys: String, CodingKey {
         case id, parentID = "parent_id", title, description, asA = "as_a", iWant = "i_want", soThat = "so_that"
@@ -38,7 +54,7 @@ public struct Story: Sendable, Equatable, Encodable {
         try container.encode(status, forKey: .status)
     }
 
-    func draft(isEpic: Bool) -> StoryDraft {
+    public func draft(isEpic: Bool) -> StoryDraft {
         StoryDraft(title: title, description: description, asA: asA, iWant: iWant, soThat: soThat,
                    storyPoints: storyPoints, isEpic: isEpic)
     }
@@ -56,7 +72,7 @@ public struct StoryInput: Sendable, Edit {
     var storyPoints: Int??
     var assigneeEmail: String??
     var status: String?
-    var acceptWarnings: Bool?
+    public private(set) var acceptWarnings: Bool?
 
     enum CodingKeys: String, CodingKey {
         case parentID = "parent_id", title, description, asA = "as_a", iWant = "i_want", soThat = "so_that"
@@ -85,7 +101,7 @@ public struct StoryInput: Sendable, Edit {
     }
 
     /// The story with this input applied, or the field at fault and the problem.
-    func applied(to story: Story) -> Result<Story, InvalidField> {
+    public func applied(to story: Story) -> Result<Story, InvalidField> {
         var result = story
         if let title { result.title = title.trimmingCharacters(in: .whitespacesAndNewlines) }
         if let description { result.description = description }
@@ -117,11 +133,12 @@ public struct StoryInput: Sendable, Edit {
 }
 
 extension UUID {
-    var lowercased: String { uuidString.lowercased() }
+    /// Ids in lower case, as every Kinexus API writes them.
+    public var lowercased: String { uuidString.lowercased() }
 }
 
 /// A request body that changes a stored value: decoded, then applied field by field and checked.
-protocol Edit: Decodable {
+public protocol Edit: Decodable {
     associatedtype Target
     func applied(to target: Target) -> Result<Target, InvalidField>
 }
@@ -129,4 +146,9 @@ protocol Edit: Decodable {
 public struct InvalidField: Error, Sendable, Equatable {
     public let field: String
     public let problem: String
+
+    public init(field: String, problem: String) {
+        self.field = field
+        self.problem = problem
+    }
 }

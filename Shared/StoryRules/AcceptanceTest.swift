@@ -12,6 +12,16 @@ public struct AcceptanceTest: Sendable, Equatable, Encodable {
     public var then: [String]
     public var status: String
 
+    public init(id: UUID, storyID: UUID, title: String, given: [String], when: [String], then: [String], status: String) {
+        self.id = id
+        self.storyID = storyID
+        self.title = title
+        self.given = given
+        self.when = when
+        self.then = then
+        self.status = status
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, storyID = "story_id", title, given, when, then, status
     }
@@ -36,7 +46,7 @@ public struct AcceptanceTestInput: Sendable, Edit {
     var then: [String]?
     var status: String?
 
-    func applied(to test: AcceptanceTest) -> Result<AcceptanceTest, InvalidField> {
+    public func applied(to test: AcceptanceTest) -> Result<AcceptanceTest, InvalidField> {
         var result = test
         if let title { result.title = title }
         if let given { result.given = given }

@@ -1,0 +1,98 @@
+import ChangeIntake
+import EventPatterns
+import Foundation
+import KinexusEvents
+import StoryRules
+import SupportRules
+
+/// What every edge of Kinexus does with bytes from outside, one function per entry point, run by the
+/// libFuzzer targets in `Fuzz/Targets` and by the regression suite on every input that ever crashed one.
+/// Refusing input is fine; trapping is the defect. A rule the edges promise (an accepted change fits one
+/// event, nothing accepted holds a NUL) is checked with `precondition`, so breaking it is a crash too.
+public enum FuzzEntryPoints {
+    public static let all: [String: @Sendable ([UInt8]) -> Void] = [
+        "json-parser": jsonParser, "jira-webhook": jiraWebhook, "github-webhook": gitHubWebhook,
+        "event-pattern": eventPattern, "ticket-submission": ticketSubmission, "story-input": storyInput,
+    ]
+
+    /// Parse, write back and parse again: the writer's output is JSON the parser reads to the same value.
+    public static func jsonParser(_ bytes: [UInt8]) {
+        guard let value = try? JSONValue(parsing: bytes) else { return }
+        let written = value.jsonText
+        precondition((try? JSONValue(parsing: written)) != nil, "the writer wrote JSON its parser refuses")
+        _ = value.pathOfNUL
+        if case .string(let text) = value {
+            precondition(EncodedLength.of(text) == JSONValue.string(text).jsonText.utf8.count - 2)
+        }
+    }
+
+    /// What `/webhooks/jira` and `/webhooks/approval` do before anything reaches Redis.
+    public static func jiraWebhook(_ bytes: [UInt8]) {
+        guard let json = try? JSONValue(parsing: bytes), json.pathOfNUL == nil else { return }
+        if let comment = try? JiraCommentWebhook(json: json) {
+            _ = comment.issue(under: "https://jira.example.com")
+            return
+        }
+        guard let webhook = try? JiraWebhook(json: json) else { return }
+        let filter = ChangeFilter()
+        let decision = filter.decide(webhook)
+        _ = decision.reason
+        fitsOneEvent(ChangeContext.changeDetected(from: webhook, changeID: "fuzz", storyPointsField: filter.storyPointsField))
+    }
+
+    public static func gitHubWebhook(_ bytes: [UInt8]) {
+        guard let json = try? JSONValue(parsing: bytes), json.pathOfNUL == nil,
+              let pullRequest = try? GitHubPullRequest(json: json) else { return }
+        _ = pullRequest.decide(ChangeFilter()).reason
+        fitsOneEvent(pullRequest.changeDetected(changeID: "fuzz"))
+    }
+
+    /// A pattern as `kinexus tap --pattern` and `test-event-pattern` read it, matched against an event.
+    public static func eventPattern(_ bytes: [UInt8]) {
+        guard let text = String(validating: bytes, as: UTF8.self), let pattern = try? EventPattern(parsing: text) else { return }
+        let event: JSONValue = [
+            "source": "kinexus.jira", "detail-type": "ChangeDetected", "detail": [
+                "labels": ["api-change"], "story_points": 3, "summary": "Orders", "ip": "10.0.0.1", "n": .number(-0.0),
+            ],
+        ]
+        _ = pattern.matches(event)
+        if let other = try? JSONValue(parsing: bytes) { _ = pattern.matches(other) }
+    }
+
+    /// `POST /tickets`: a ticket the API accepts becomes an event that fits the bus and holds no NUL.
+    public static func ticketSubmission(_ bytes: [UInt8]) {
+        guard let json = try? JSONValue(parsing: bytes), json.pathOfNUL == nil,
+              case .success(let ticket) = TicketSubmission.parse(json, now: Date(timeIntervalSince1970: 1_800_000_000),
+                                                                newID: { "00000000-0000-0000-0000-000000000000" })
+        else { return }
+        encode(ticket.received)
+    }
+
+    /// `POST`/`PATCH /api/stories` and the tests of a story: decoded, then applied to a blank one.
+    public static func storyInput(_ bytes: [UInt8]) {
+        guard (try? JSONValue(parsing: bytes))?.pathOfNUL == nil else { return }
+        let blank = Story(id: UUID(), parentID: nil, title: "", description: "", asA: "", iWant: "", soThat: "", components: [],
+                          storyPoints: nil, assigneeEmail: nil, status: "Draft")
+        if let input = try? JSONDecoder().decode(StoryInput.self, from: Data(bytes)), case .success(let story) = input.applied(to: blank) {
+            _ = InvestCheck.warnings(for: story.draft(isEpic: false))
+        }
+        let test = AcceptanceTest(id: UUID(), storyID: UUID(), title: "", given: [], when: [], then: [], status: "Draft")
+        if let input = try? JSONDecoder().decode(AcceptanceTestInput.self, from: Data(bytes)),
+           case .success(let accepted) = input.applied(to: test) {
+            _ = Measurability.warnings(then: accepted.then)
+        }
+    }
+
+    private static func fitsOneEvent(_ change: ChangeDetected) {
+        encode(ChangeBounds.bounded(change))
+    }
+
+    private static func encode(_ detail: some EventDetail) {
+        do {
+            _ = try EventEnvelope(detailType: type(of: detail).detailType, source: "kinexus.fuzz", account: "000000000000",
+                                  region: "local", detail: try JSONValue(encoding: detail)).encoded()
+        } catch {
+            preconditionFailure("an accepted input makes an event the bus refuses: \(error)")
+        }
+    }
+}
