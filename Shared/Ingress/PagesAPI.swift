@@ -35,8 +35,8 @@ public struct PagesAPI: Sendable {
     }
 
     public func add(to router: Router<BasicRequestContext>) {
-        let pages = isPublic ? router.group() : router.group().add(middleware: APITokenAuthentication(apiToken: requiredToken))
-        pages.get("/pages") { _, _ in
+        let routes = isPublic ? router.group() : router.group().add(middleware: APITokenAuthentication(apiToken: requiredToken))
+        routes.get("/pages") { _, _ in
             var pages: [Listed] = []
             guard let rows = try await postgres.queryIfTablesExist(
                 "SELECT slug, title, version, updated_at FROM docs.pages ORDER BY updated_at DESC LIMIT 500", logger: logger)
@@ -46,7 +46,7 @@ public struct PagesAPI: Sendable {
             }
             return jsonResponse(.ok, ["pages": pages])
         }
-        pages.get("/pages/:slug") { _, context in
+        routes.get("/pages/:slug") { _, context in
             let slug = context.parameters.get("slug") ?? ""
             if let rows = try await postgres.queryIfTablesExist(
                 "SELECT title, markdown, version FROM docs.pages WHERE slug = \(slug)", logger: logger) {

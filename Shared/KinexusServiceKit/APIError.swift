@@ -27,9 +27,4 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
         APIError(.badRequest, code: "nul_character",
                  "'\(field.prefix(200))' contains a NUL character (\\u0000), which Kinexus cannot store")
     }
-
-    /// 400 for a field of the request that cannot be accepted, named in the message.
-    public static func invalidField(_ field: String, _ problem: String) -> APIError {
-        APIError(.badRequest, code: "invalid_field", "'\(field)' \(problem)")
-    }
 }

@@ -53,10 +53,11 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         logger.error("request failed", metadata: [
             "request_id": "\(requestID)", "route": "\(route)", "error": "\(String(reflecting: error))",
         ])
-        return Self.errorResponse(.internalServerError, code: "internal_error",
-                                  message: "the request failed; the service's log has the error under this request_id",
+        return Self.errorResponse(.internalServerError, code: "internal_error", message: Self.internalErrorMessage,
                                   requestID: requestID)
     }
+
+    static var internalErrorMessage: String { "the request failed; the service's log has the error under this request_id" }
 
     static func errorResponse(
         _ status: HTTPResponse.Status, code: String, message: String, requestID: String?, headers: HTTPFields = [:]

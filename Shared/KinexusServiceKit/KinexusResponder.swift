@@ -27,14 +27,21 @@ public struct KinexusResponder<Inner: HTTPResponder>: HTTPResponder where Inner.
         do {
             let (inner, request) = (inner, request)
             response = try await withTimeout(deadline) { try await inner.respond(to: request, context: context) }
-        } catch {
+        } catch let timeout as TimedOut {
             logger.error("request passed its deadline", metadata: [
-                "request_id": "\(requestID)", "route": "\(request.method) \(request.uri.path)",
-                "error": "\(String(reflecting: error))",
+                "request_id": "\(requestID)", "route": "\(request.method) \(request.uri.path)", "error": "\(timeout)",
             ])
             response = ErrorMiddleware<Context>.errorResponse(
                 .serviceUnavailable, code: "deadline_exceeded", message: "no answer within \(deadline); try again shortly",
                 requestID: requestID, headers: ErrorMiddleware<Context>.retryAfter)
+        } catch {
+            logger.error("request failed", metadata: [
+                "request_id": "\(requestID)", "route": "\(request.method) \(request.uri.path)",
+                "error": "\(String(reflecting: error))",
+            ])
+            response = ErrorMiddleware<Context>.errorResponse(
+                .internalServerError, code: "internal_error", message: ErrorMiddleware<Context>.internalErrorMessage,
+                requestID: requestID)
         }
         response.headers[.requestID] = requestID
         return response
