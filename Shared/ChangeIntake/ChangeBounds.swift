@@ -17,7 +17,8 @@ public enum ChangeBounds {
         var change = change
         change.description = cut(change.description, within: description, what: "description")
         change.summary = cut(change.summary, within: summary, what: "summary")
-        change.url = change.url.map { String(EncodedLength.prefix(of: $0, within: url)) }
+        // An address cut short would lead nowhere: one too long is dropped.
+        change.url = change.url.flatMap { EncodedLength.of($0) <= url ? $0 : nil }
         change.ticketKey = cut(change.ticketKey, within: name, what: "key")
         change.ticketType = cut(change.ticketType, within: name, what: "type")
         change.priority = change.priority.map { cut($0, within: name, what: "priority") }

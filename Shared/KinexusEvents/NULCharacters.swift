@@ -1,7 +1,14 @@
+import Foundation
+
 /// Postgres text cannot hold the NUL character, so Kinexus refuses any text that carries one where it
 /// enters (a webhook, an API body, a query, an uploaded document) rather than accept what it cannot store.
 extension String {
-    public var containsNUL: Bool { utf8.contains(0) }
+    /// With `memchr` over the UTF-8 bytes: every string of every webhook is checked.
+    public var containsNUL: Bool {
+        utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false
+        } ?? utf8.contains(0)
+    }
 }
 
 extension JSONValue {

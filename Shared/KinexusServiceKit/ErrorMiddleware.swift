@@ -30,7 +30,7 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func answer(to error: any Error, request: Request) -> Response {
-        let requestID = request.headers[.requestID] ?? ""
+        let requestID = RequestID.current
         let route = "\(request.method) \(request.uri.path)"
         if let dependency = Self.unavailableDependency(error) {
             outages.failed(dependency, error: error, requestID: requestID, route: route)

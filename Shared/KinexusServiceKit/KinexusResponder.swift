@@ -3,8 +3,8 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Around every service's router: each request gets an id (`X-Request-ID`, the caller's or a new one, on
-/// the request for the handlers and on the response) and a deadline, past which it answers 503.
+/// Around every service's router: each request gets an id (`X-Request-ID`, the caller's or a new one,
+/// `RequestID.current` for the handlers and on the response) and a deadline, past which it answers 503.
 public struct KinexusResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context: RequestContext {
     public typealias Context = Inner.Context
 
@@ -19,14 +19,13 @@ public struct KinexusResponder<Inner: HTTPResponder>: HTTPResponder where Inner.
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
-        let requestID = Self.requestID(given: request.headers[.requestID])
-        var head = request.head
-        head.headerFields[.requestID] = requestID
-        let request = Request(head: head, body: request.body)
+        let requestID = RequestID.given(request.headers[.requestID]) ?? RequestID.next()
         var response: Response
         do {
-            let (inner, request) = (inner, request)
-            response = try await withTimeout(deadline) { try await inner.respond(to: request, context: context) }
+            let inner = inner
+            response = try await RequestID.$current.withValue(requestID) {
+                try await withTimeout(deadline) { try await inner.respond(to: request, context: context) }
+            }
         } catch let timeout as TimedOut {
             logger.error("request passed its deadline", metadata: [
                 "request_id": "\(requestID)", "route": "\(request.method) \(request.uri.path)", "error": "\(timeout)",
@@ -45,15 +44,6 @@ public struct KinexusResponder<Inner: HTTPResponder>: HTTPResponder where Inner.
         }
         response.headers[.requestID] = requestID
         return response
-    }
-
-    /// The caller's id when it is a plain token of at most 128 characters (it goes into logs), else a new one.
-    static func requestID(given: String?) -> String {
-        if let given, (1...128).contains(given.utf8.count),
-           given.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
-            return given
-        }
-        return UUID().uuidString.lowercased()
     }
 }
 

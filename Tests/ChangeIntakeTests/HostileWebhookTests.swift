@@ -53,6 +53,7 @@ struct HostileWebhookTests {
         #expect(bounded.summary.hasSuffix("it was 300000 characters]"))
         #expect(bounded.labels.allSatisfy { $0.hasSuffix("it was 300000 characters]") })
         #expect(bounded.components.count == 50)
+        #expect(bounded.url == nil, "an address cut short would lead nowhere")
     }
 
     @Test func textsWithinTheirBoundsAreLeftAsTheyAre() {

@@ -74,7 +74,7 @@ struct ErrorAnswerTests {
             #expect(answer.json["request_id"] == "trace-42")
             #expect(try await get(client, "/echo", headers: [.requestID: "trace-43"]).headers[.requestID] == "trace-43")
             let odd = try await get(client, "/echo", headers: [.requestID: String(repeating: "x", count: 500)])
-            #expect(odd.headers[.requestID]?.count == 36, "an id too long for a log line is replaced")
+            #expect(odd.headers[.requestID].map { !$0.isEmpty && $0.count < 40 } == true, "an id too long for a log line is replaced")
         }
     }
 

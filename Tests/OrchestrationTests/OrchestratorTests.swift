@@ -284,6 +284,10 @@ struct OrchestratorTests {
     /// Fifty changes to one ticket at once, on three replicas: applied one after another, none retried into
     /// a dead letter; a change that leaves the text as it is adds nothing.
     @Test func concurrentChangesToOneDocumentAreAppliedInTurn() async throws {
+        // The database is this test's alone: its stream then has this run's group only.
+        let scratch = try RedisClient(url: try TestEnvironment.redisURL(database: 13))
+        try await scratch.send("FLUSHDB")
+        await scratch.shutdown()
         try await withOrchestrators(replicas: 3, redisDatabase: 13) { redis, postgres in
             let key = TestEnvironment.unique("DOC")
             let changes = (1...50).map { number in
