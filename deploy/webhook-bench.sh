@@ -3,7 +3,7 @@
 # Expects scratch Redis/Postgres (redis_port, postgres_port) and the release binaries in $1.
 
 webhook_bench() {
-    local bin=$1 fixtures="$root/Fuzz/Seeds/jira-webhook" port pids=()
+    local bin=$1 fixtures="$root/Tests/Fixtures/jira-webhooks" port pids=()
     port=$(free_port 28090)
     # The bus benchmark leaves hundreds of thousands of events behind; every figure here starts from empty.
     redis-cli -p "$redis_port" flushall >/dev/null

@@ -16,9 +16,6 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         outages = OutageLog(logger: logger)
     }
 
-    /// How long a caller is asked to wait before trying again while a dependency is down.
-    static var retryAfter: HTTPFields { [.retryAfter: "5"] }
-
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
@@ -34,37 +31,27 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         let route = "\(request.method) \(request.uri.path)"
         if let dependency = Self.unavailableDependency(error) {
             outages.failed(dependency, error: error, requestID: requestID, route: route)
-            return Self.errorResponse(.serviceUnavailable, code: "\(dependency)_unavailable",
+            return ErrorAnswer.response(.serviceUnavailable, code: "\(dependency)_unavailable",
                                       message: "\(dependency) is unreachable; try again shortly", requestID: requestID,
-                                      headers: Self.retryAfter)
+                                      headers: ErrorAnswer.retryAfter)
         }
         if let refusal = error as? any HTTPResponseError {
             let status = refusal.status
             let (code, message) = (refusal as? APIError).map { ($0.code, $0.message) }
                 ?? (Self.code(for: status), Self.message(of: refusal))
             guard status.code >= 500 else {
-                return Self.errorResponse(status, code: code, message: message, requestID: nil, headers: Self.headers(of: refusal))
+                return ErrorAnswer.response(status, code: code, message: message, requestID: nil, headers: Self.headers(of: refusal))
             }
             logger.error("request failed", metadata: [
                 "request_id": "\(requestID)", "route": "\(route)", "status": "\(status.code)", "error": "\(String(reflecting: error))",
             ])
-            return Self.errorResponse(status, code: code, message: message, requestID: requestID, headers: Self.headers(of: refusal))
+            return ErrorAnswer.response(status, code: code, message: message, requestID: requestID, headers: Self.headers(of: refusal))
         }
         logger.error("request failed", metadata: [
             "request_id": "\(requestID)", "route": "\(route)", "error": "\(String(reflecting: error))",
         ])
-        return Self.errorResponse(.internalServerError, code: "internal_error", message: Self.internalErrorMessage,
+        return ErrorAnswer.response(.internalServerError, code: "internal_error", message: ErrorAnswer.internalErrorMessage,
                                   requestID: requestID)
-    }
-
-    static var internalErrorMessage: String { "the request failed; the service's log has the error under this request_id" }
-
-    static func errorResponse(
-        _ status: HTTPResponse.Status, code: String, message: String, requestID: String?, headers: HTTPFields = [:]
-    ) -> Response {
-        var response = jsonResponse(status, ErrorBody(error: message, code: code, requestID: requestID))
-        response.headers.append(contentsOf: headers)
-        return response
     }
 
     /// `redis` or `postgres` when the error says that server could not be reached; nil for anything else.
@@ -103,5 +90,20 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         if let error = error as? HTTPError, let body = error.body { return body }
         if error is NIOTooManyBytesError { return "the body is larger than this endpoint accepts" }
         return error.status.reasonPhrase
+    }
+}
+
+/// The error bodies the middleware and the responder answer with.
+enum ErrorAnswer {
+    /// How long a caller is asked to wait before trying again while a dependency is down or a request timed out.
+    static let retryAfter: HTTPFields = [.retryAfter: "5"]
+    static let internalErrorMessage = "the request failed; the service's log has the error under this request_id"
+
+    static func response(
+        _ status: HTTPResponse.Status, code: String, message: String, requestID: String?, headers: HTTPFields = [:]
+    ) -> Response {
+        var response = jsonResponse(status, ErrorBody(error: message, code: code, requestID: requestID))
+        response.headers.append(contentsOf: headers)
+        return response
     }
 }

@@ -30,16 +30,16 @@ public struct KinexusResponder<Inner: HTTPResponder>: HTTPResponder where Inner.
             logger.error("request passed its deadline", metadata: [
                 "request_id": "\(requestID)", "route": "\(request.method) \(request.uri.path)", "error": "\(timeout)",
             ])
-            response = ErrorMiddleware<Context>.errorResponse(
+            response = ErrorAnswer.response(
                 .serviceUnavailable, code: "deadline_exceeded", message: "no answer within \(deadline); try again shortly",
-                requestID: requestID, headers: ErrorMiddleware<Context>.retryAfter)
+                requestID: requestID, headers: ErrorAnswer.retryAfter)
         } catch {
             logger.error("request failed", metadata: [
                 "request_id": "\(requestID)", "route": "\(request.method) \(request.uri.path)",
                 "error": "\(String(reflecting: error))",
             ])
-            response = ErrorMiddleware<Context>.errorResponse(
-                .internalServerError, code: "internal_error", message: ErrorMiddleware<Context>.internalErrorMessage,
+            response = ErrorAnswer.response(
+                .internalServerError, code: "internal_error", message: ErrorAnswer.internalErrorMessage,
                 requestID: requestID)
         }
         response.headers[.requestID] = requestID

@@ -10,8 +10,11 @@ public enum PreferWait {
         for preference in headers[values: header].flatMap({ $0.split(separator: ",") }) {
             let parts = preference.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             if parts.count == 2, parts[0].lowercased() == "wait", let seconds = Double(parts[1]), seconds > 0 {
-                let longestSeconds = Double(longest.components.seconds) + Double(longest.components.attoseconds) / 1e18
-                return .milliseconds(Int64(min(seconds, longestSeconds) * 1000))
+                // Whatever the caller wrote, only a number under the longest wait is converted.
+                guard seconds < longest / .seconds(1), let milliseconds = Int64(exactly: (seconds * 1000).rounded(.down)) else {
+                    return longest
+                }
+                return .milliseconds(milliseconds)
             }
         }
         return nil

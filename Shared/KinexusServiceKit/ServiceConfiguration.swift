@@ -129,8 +129,8 @@ public struct EnvironmentSettings: Sendable {
         for unit in units where text.hasSuffix(unit.suffix) {
             guard let number = Double(text.dropLast(unit.suffix.count)) else { continue }
             let milliseconds = (number * unit.scale * 1000).rounded()
-            guard durations.contains(milliseconds) else { return nil }
-            return .milliseconds(Int64(milliseconds))
+            guard durations.contains(milliseconds), let whole = Int64(exactly: milliseconds) else { return nil }
+            return .milliseconds(whole)
         }
         return nil
     }

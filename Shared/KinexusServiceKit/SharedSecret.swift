@@ -1,13 +1,12 @@
 import Crypto
+import Foundation
 import KinexusRedis
 
 /// A secret no one configured, made once by whichever replica asks first and kept in Redis, so every
 /// replica of every service signs and checks with the same one: never a value anyone could look up.
 public enum SharedSecret {
     public static func read(_ key: String, redis: RedisClient) async throws -> String {
-        let made = SymmetricKey(size: .bits256).withUnsafeBytes { bytes in
-            bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-        }
+        let made = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
         let replies = try await redis.pipeline([RedisCommand("SET", key, made, "NX"), RedisCommand("GET", key)])
         guard let secret = replies.last?.string, !secret.isEmpty else {
             throw RedisError.unexpectedReply(command: "GET \(key)", reply: "no secret")

@@ -3,10 +3,10 @@ import Foundation
 import KinexusEvents
 import Testing
 
-/// Every real Jira webhook in `../shared/fixtures/jira-webhooks/`, with the decision a person would expect.
+/// Every real Jira webhook in `Tests/Fixtures/jira-webhooks/`, with the decision a person would expect.
 struct JiraFixtureTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("../shared/fixtures/jira-webhooks").standardizedFileURL
+        .deletingLastPathComponent().appendingPathComponent("Tests/Fixtures/jira-webhooks").standardizedFileURL
 
     static func load(_ name: String) throws -> JSONValue {
         try JSONValue(parsing: try Data(contentsOf: directory.appendingPathComponent(name)))

@@ -14,7 +14,7 @@ import Testing
 @Suite(.serialized)
 struct DocumentationPipelineTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("../shared/fixtures/jira-webhooks").standardizedFileURL
+        .deletingLastPathComponent().appendingPathComponent("Tests/Fixtures/jira-webhooks").standardizedFileURL
     let token = "e2e-token"
     var authorized: [String: String] { ["Authorization": "Bearer \(token)"] }
     static let redisDatabase = 1

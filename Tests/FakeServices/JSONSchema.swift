@@ -11,10 +11,10 @@ public struct JSONSchema: Sendable {
         self.document = document
     }
 
-    /// A document from `../shared/specs/`, beside the project.
+    /// A document from `Tests/Fixtures/specs/`.
     static func specification(_ name: String) throws -> JSONValue {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../../shared/specs/\(name)")
+            .appendingPathComponent("../Fixtures/specs/\(name)")
         return try JSONValue(parsing: try Data(contentsOf: url))
     }
 

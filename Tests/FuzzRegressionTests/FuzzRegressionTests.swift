@@ -11,7 +11,7 @@ struct FuzzRegressionTests {
     static func inputs(_ folder: String) -> [(target: String, file: URL)] {
         let root = fuzz.appendingPathComponent(folder)
         return FuzzEntryPoints.all.keys.sorted().flatMap { target in
-            let directory = root.appendingPathComponent(target)
+            let directory = root.appendingPathComponent(target).resolvingSymlinksInPath()
             let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []
             return files.filter { !$0.lastPathComponent.hasPrefix(".") }.sorted { $0.path < $1.path }.map { (target, $0) }
         }

@@ -13,7 +13,7 @@ import Testing
 /// `POST /webhooks/jira` through the real router, publishing to the test Redis.
 struct JiraWebhookRouteTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("../shared/fixtures/jira-webhooks").standardizedFileURL
+        .deletingLastPathComponent().appendingPathComponent("Tests/Fixtures/jira-webhooks").standardizedFileURL
     static let secret = "s3cret-for-tests"
     static let changes = Topic(source: "kinexus.jira", detailType: "ChangeDetected").streamKey
 

@@ -3,7 +3,7 @@ import Foundation
 import KinexusEvents
 import Testing
 
-/// The 300 labelled cases computed by aws/event-ruler 2.0.1 (`../shared/fixtures/event-patterns.jsonl`).
+/// The 300 labelled cases computed by aws/event-ruler 2.0.1 (`Tests/Fixtures/event-patterns.jsonl`).
 struct EventPatternFixtureTests {
     struct Case: CustomTestStringConvertible, Sendable {
         let line: Int
@@ -18,9 +18,9 @@ struct EventPatternFixtureTests {
     static let cases: [Case] = {
         let url = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("../shared/fixtures/event-patterns.jsonl").standardizedFileURL
+            .appendingPathComponent("Tests/Fixtures/event-patterns.jsonl").standardizedFileURL
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            fatalError("cannot read \(url.path): the shared fixtures must sit beside the repository")
+            fatalError("cannot read \(url.path): the fixtures are in the repository")
         }
         return text.split(separator: "\n").enumerated().map { index, line in
             let json = try! JSONValue(parsing: String(line))

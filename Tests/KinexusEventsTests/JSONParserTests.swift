@@ -25,7 +25,7 @@ struct JSONParserTests {
 
     @Test func agreesWithFoundationOnTheFixtureEvents() throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("../shared/fixtures/event-patterns.jsonl")
+            .deletingLastPathComponent().appendingPathComponent("Tests/Fixtures/event-patterns.jsonl")
         let text = try String(contentsOf: url, encoding: .utf8)
         for line in text.split(separator: "\n") {
             let ours = try JSONValue(parsing: String(line))
