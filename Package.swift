@@ -24,7 +24,7 @@ let package = Package(
         // Fuzzing: what every edge does with outside bytes, and the libFuzzer binary (`deploy/local.sh fuzz`).
         .target(
             name: "FuzzEntryPoints",
-            dependencies: ["ChangeIntake", "EventPatterns", "KinexusEvents", "StoryRules", "SupportRules"],
+            dependencies: ["KinexusJSON", "ChangeIntake", "EventPatterns", "KinexusEvents", "StoryRules", "SupportRules"],
             path: "Fuzz/EntryPoints"
         ),
         .executableTarget(
@@ -51,20 +51,19 @@ let package = Package(
         .target(
             name: "OutboundHTTP",
             dependencies: [
-                "KinexusEvents",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "KinexusJSON", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Shared/OutboundHTTP"
         ),
         .target(
             name: "Atlassian",
-            dependencies: ["OutboundHTTP", "KinexusEvents", "ChangeIntake"],
+            dependencies: ["KinexusJSON", "KinexusSettings", "OutboundHTTP", "KinexusEvents", "ChangeIntake"],
             path: "Shared/Atlassian"
         ),
         .target(
             name: "LanguageModels",
-            dependencies: ["OutboundHTTP", "DocumentWriting", "KinexusEvents"],
+            dependencies: ["KinexusJSON", "KinexusSettings", "OutboundHTTP", "DocumentWriting", "KinexusEvents"],
             path: "Shared/LanguageModels"
         ),
         .target(
@@ -74,7 +73,7 @@ let package = Package(
         .target(
             name: "Stories",
             dependencies: [
-                "StoryRules", "DocumentWriting", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusServiceKit",
+                "KinexusJSON", "CodegenRules", "StoryRules", "DocumentWriting", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusServiceKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -90,19 +89,33 @@ let package = Package(
             ],
             path: "Shared/KinexusRedis"
         ),
+        // Leaves: JSON and settings, which every layer reads and which depend on nothing of Kinexus.
+        .target(
+            name: "KinexusJSON",
+            path: "Shared/KinexusJSON"
+        ),
+        .target(
+            name: "KinexusSettings",
+            path: "Shared/KinexusSettings"
+        ),
+        .target(
+            name: "CodegenRules",
+            dependencies: ["KinexusEvents", "KinexusSettings"],
+            path: "Shared/CodegenRules"
+        ),
         .target(
             name: "KinexusEvents",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["KinexusJSON", .product(name: "Crypto", package: "swift-crypto")],
             path: "Shared/KinexusEvents"
         ),
         .target(
             name: "EventPatterns",
-            dependencies: ["KinexusEvents"],
+            dependencies: ["KinexusJSON", "KinexusEvents"],
             path: "Shared/EventPatterns"
         ),
         .target(
             name: "ChangeIntake",
-            dependencies: ["KinexusEvents"],
+            dependencies: ["KinexusJSON", "KinexusEvents"],
             path: "Shared/ChangeIntake"
         ),
         .target(
@@ -118,7 +131,7 @@ let package = Package(
         .target(
             name: "KinexusBus",
             dependencies: [
-                "KinexusRedis", "KinexusEvents", "EventPatterns",
+                "KinexusJSON", "KinexusRedis", "KinexusEvents", "EventPatterns",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -136,7 +149,7 @@ let package = Package(
         .target(
             name: "KinexusServiceKit",
             dependencies: [
-                "KinexusBus", "KinexusPostgres",
+                "KinexusJSON", "KinexusSettings", "KinexusBus", "KinexusPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -149,7 +162,7 @@ let package = Package(
         .target(
             name: "KinexusCLI",
             dependencies: [
-                "KinexusBus", "CustomerContexts", "KnowledgeBase", "KnowledgeIndexing", "KinexusPostgres", "OutboundHTTP",
+                "KinexusJSON", "KinexusBus", "CustomerContexts", "KnowledgeBase", "KnowledgeIndexing", "KinexusPostgres", "OutboundHTTP",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -160,7 +173,7 @@ let package = Package(
         .target(
             name: "Ingress",
             dependencies: [
-                "Atlassian", "ChangeIntake", "DocumentReview", "MarkdownRendering", "Orchestration", "KinexusBus",
+                "KinexusJSON", "KinexusSettings", "Atlassian", "ChangeIntake", "DocumentReview", "MarkdownRendering", "Orchestration", "KinexusBus",
                 "KinexusServiceKit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -171,7 +184,7 @@ let package = Package(
         .executableTarget(
             name: "ingress",
             dependencies: [
-                "Ingress", "Stories", "KnowledgeAPI", "KnowledgeBase", "SupportAPI", "CustomerContexts",
+                "KinexusSettings", "CodegenRules", "Ingress", "Stories", "KnowledgeAPI", "KnowledgeBase", "SupportAPI", "CustomerContexts",
                 "LanguageModels", "KinexusEvents",
                 "KinexusServiceKit",
             ],
@@ -180,7 +193,7 @@ let package = Package(
         .target(
             name: "Orchestration",
             dependencies: [
-                "Atlassian", "DocumentWriting", "MarkdownRendering", "OutboundHTTP", "KinexusBus", "KinexusPostgres",
+                "KinexusJSON", "Atlassian", "DocumentWriting", "MarkdownRendering", "OutboundHTTP", "KinexusBus", "KinexusPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Shared/Orchestration",
@@ -221,7 +234,7 @@ let package = Package(
         ),
         .target(
             name: "SupportRules",
-            dependencies: ["KinexusEvents"],
+            dependencies: ["KinexusJSON", "KinexusEvents"],
             path: "Shared/SupportRules"
         ),
         .target(
@@ -232,7 +245,7 @@ let package = Package(
         .target(
             name: "KnowledgeBase",
             dependencies: [
-                "KnowledgeIndexing", "OutboundHTTP", "KinexusBus", "KinexusEvents", "KinexusPostgres",
+                "KinexusJSON", "KinexusSettings", "KnowledgeIndexing", "OutboundHTTP", "KinexusBus", "KinexusEvents", "KinexusPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Shared/KnowledgeBase",
@@ -256,8 +269,7 @@ let package = Package(
         .target(
             name: "CustomerContexts",
             dependencies: [
-                "SupportRules", "KnowledgeBase", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusRedis", "KinexusServiceKit",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "KinexusJSON", "KinexusSettings", "SupportRules", "KnowledgeBase", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusRedis", .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Shared/CustomerContexts",
             resources: [.copy("Migrations")]
@@ -265,7 +277,7 @@ let package = Package(
         .target(
             name: "SupportAPI",
             dependencies: [
-                "CustomerContexts", "SupportRules", "KinexusBus", "KinexusEvents", "KinexusServiceKit",
+                "KinexusJSON", "CustomerContexts", "SupportRules", "KinexusBus", "KinexusEvents", "KinexusServiceKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
@@ -278,14 +290,13 @@ let package = Package(
         ),
         .target(
             name: "GitHub",
-            dependencies: ["OutboundHTTP", "KinexusEvents"],
+            dependencies: ["KinexusJSON", "OutboundHTTP"],
             path: "Shared/GitHub"
         ),
         .target(
             name: "Codegen",
             dependencies: [
-                "GitHub", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusServiceKit",
-                .product(name: "NIOPosix", package: "swift-nio"),
+                "CodegenRules", "KinexusSettings", "GitHub", "KinexusBus", "KinexusEvents", "KinexusPostgres", .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Shared/Codegen",
@@ -318,8 +329,7 @@ let package = Package(
         .target(
             name: "FakeServices",
             dependencies: [
-                "KinexusEvents",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "KinexusJSON", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -338,20 +348,25 @@ let package = Package(
         .testTarget(
             name: "KinexusServiceKitTests",
             dependencies: [
-                "KinexusServiceKit", "KinexusRedis", "KinexusEvents",
+                "KinexusJSON", "KinexusServiceKit", "KinexusRedis", "KinexusEvents",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/KinexusServiceKitTests"
         ),
         .testTarget(
+            name: "KinexusJSONTests",
+            dependencies: ["KinexusJSON"],
+            path: "Tests/KinexusJSONTests"
+        ),
+        .testTarget(
             name: "KinexusEventsTests",
-            dependencies: ["KinexusEvents", "EventPatterns"],
+            dependencies: ["KinexusJSON", "KinexusEvents", "EventPatterns"],
             path: "Tests/KinexusEventsTests"
         ),
         .testTarget(
             name: "KinexusBusTests",
             dependencies: [
-                "KinexusBus", "KinexusServiceKit", "KinexusCLI", "KinexusTestSupport", "kinexus", "TestProcess",
+                "KinexusJSON", "KinexusBus", "KinexusServiceKit", "KinexusCLI", "KinexusTestSupport", "kinexus", "TestProcess",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/KinexusBusTests"
@@ -363,13 +378,13 @@ let package = Package(
         ),
         .testTarget(
             name: "ChangeIntakeTests",
-            dependencies: ["ChangeIntake", "KinexusEvents"],
+            dependencies: ["KinexusJSON", "ChangeIntake", "KinexusEvents"],
             path: "Tests/ChangeIntakeTests"
         ),
         .testTarget(
             name: "IngressTests",
             dependencies: [
-                "Ingress", "KinexusTestSupport", "KinexusBus", "Reviewing", "Approval", "Orchestration", "DocumentReview",
+                "KinexusJSON", "Ingress", "KinexusTestSupport", "KinexusBus", "Reviewing", "Approval", "Orchestration", "DocumentReview",
                 "Atlassian", "FakeServices", "OutboundHTTP", "KinexusServiceKit",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -405,21 +420,21 @@ let package = Package(
         .testTarget(
             name: "AtlassianTests",
             dependencies: [
-                "Atlassian", "FakeServices", "KinexusEvents", "OutboundHTTP", "MarkdownRendering",
+                "KinexusJSON", "KinexusSettings", "Atlassian", "FakeServices", "KinexusEvents", "OutboundHTTP", "MarkdownRendering",
             ],
             path: "Tests/AtlassianTests"
         ),
         .testTarget(
             name: "LanguageModelsTests",
             dependencies: [
-                "LanguageModels", "DocumentWriting", "FakeServices", "KinexusEvents", "OutboundHTTP",
+                "KinexusJSON", "KinexusSettings", "LanguageModels", "DocumentWriting", "FakeServices", "KinexusEvents", "OutboundHTTP",
             ],
             path: "Tests/LanguageModelsTests"
         ),
         .testTarget(
             name: "StoriesTests",
             dependencies: [
-                "Stories", "Codegen", "DocumentWriting", "KinexusBus", "KinexusRedis", "KinexusTestSupport", "KinexusEvents", "KinexusPostgres",
+                "KinexusJSON", "CodegenRules", "Stories", "Codegen", "DocumentWriting", "KinexusBus", "KinexusRedis", "KinexusTestSupport", "KinexusEvents", "KinexusPostgres",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -438,7 +453,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "KinexusTestSupport", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusRedis", "ingress", "orchestrator", "reviewer",
+                "KinexusJSON", "KinexusTestSupport", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusRedis", "ingress", "orchestrator", "reviewer",
                 "approver", "codegen",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -447,7 +462,7 @@ let package = Package(
         .testTarget(
             name: "CodegenTests",
             dependencies: [
-                "Codegen", "GitHub", "OutboundHTTP", "FakeServices", "KinexusBus", "KinexusEvents", "KinexusPostgres",
+                "CodegenRules", "Codegen", "GitHub", "OutboundHTTP", "FakeServices", "KinexusBus", "KinexusEvents", "KinexusPostgres",
                 "KinexusRedis", "KinexusTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -455,13 +470,13 @@ let package = Package(
         ),
         .testTarget(
             name: "SupportRulesTests",
-            dependencies: ["SupportRules", "KinexusEvents"],
+            dependencies: ["KinexusJSON", "SupportRules", "KinexusEvents"],
             path: "Tests/SupportRulesTests"
         ),
         .testTarget(
             name: "KnowledgeTests",
             dependencies: [
-                "KnowledgeIndexing", "KnowledgeBase", "KnowledgeAPI", "CustomerContexts", "SupportAPI", "SupportRules", "Orchestration",
+                "KinexusJSON", "KinexusSettings", "KnowledgeIndexing", "KnowledgeBase", "KnowledgeAPI", "CustomerContexts", "SupportAPI", "SupportRules", "Orchestration",
                 "Approval", "Reviewing", "DocumentReview", "DocumentWriting", "FakeServices", "OutboundHTTP",
                 "KinexusBus", "KinexusEvents",
                 "KinexusPostgres", "KinexusRedis", "KinexusTestSupport",

@@ -2,6 +2,7 @@ import ChangeIntake
 import EventPatterns
 import Foundation
 import KinexusEvents
+import KinexusJSON
 import StoryRules
 import SupportRules
 

@@ -1,10 +1,12 @@
 import Atlassian
+import CodegenRules
 import CustomerContexts
 import DocumentReview
 import Foundation
 import Ingress
 import KinexusEvents
 import KinexusServiceKit
+import KinexusSettings
 import KnowledgeAPI
 import KnowledgeBase
 import LanguageModels

@@ -1,4 +1,4 @@
-import KinexusEvents
+import KinexusJSON
 
 /// Atlassian Document Format bodies for Jira descriptions and comments. ADF refuses an empty text node,
 /// so empty text becomes an empty paragraph.

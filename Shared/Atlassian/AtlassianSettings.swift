@@ -1,4 +1,5 @@
 import Foundation
+import KinexusSettings
 
 /// Jira and Confluence from `KINEXUS_JIRA_*` and `KINEXUS_CONFLUENCE_*`. Both use the Atlassian account
 /// of `KINEXUS_JIRA_EMAIL` and `KINEXUS_JIRA_API_TOKEN`. Nothing set means the embedded defaults; a
@@ -23,22 +24,10 @@ public struct AtlassianSettings: Sendable {
     public let jira: Jira?
     public let confluence: Confluence?
 
-    public struct Incomplete: Error, Equatable, CustomStringConvertible {
-        public let missing: String
-        public let because: String
-
-        public init(missing: String, because: String) {
-            self.missing = missing
-            self.because = because
-        }
-
-        public var description: String { "\(missing) must be set when \(because) is" }
-    }
-
     public init(environment: [String: String]) throws {
-        let value = { (name: String) in environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let value = EnvironmentSettings(environment).optional
         func required(_ name: String, because trigger: String) throws -> String {
-            guard let found = value(name) else { throw Incomplete(missing: name, because: trigger) }
+            guard let found = value(name) else { throw InvalidSetting(missing: name, because: trigger) }
             return found
         }
         let trimmed = { (url: String) in url.hasSuffix("/") ? String(url.dropLast()) : url }

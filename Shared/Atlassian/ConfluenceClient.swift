@@ -1,4 +1,4 @@
-import KinexusEvents
+import KinexusJSON
 import Logging
 import OutboundHTTP
 

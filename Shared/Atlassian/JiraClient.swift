@@ -1,5 +1,5 @@
 import ChangeIntake
-import KinexusEvents
+import KinexusJSON
 import Logging
 import OutboundHTTP
 

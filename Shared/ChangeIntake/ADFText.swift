@@ -1,5 +1,5 @@
 import Foundation
-import KinexusEvents
+import KinexusJSON
 
 /// Plain text of an Atlassian Document Format document, as Jira Cloud sends descriptions and comment
 /// bodies in REST v3: one line per paragraph, heading or code line; list items as `- item`.

@@ -1,5 +1,6 @@
 import Foundation
 import KinexusEvents
+import KinexusJSON
 
 /// A GitHub `pull_request` webhook: merged pull requests with a documentation label become changes.
 public struct GitHubPullRequest: Sendable {

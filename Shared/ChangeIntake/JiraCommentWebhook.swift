@@ -1,5 +1,5 @@
 import Foundation
-import KinexusEvents
+import KinexusJSON
 
 /// A comment webhook as Jira Server and Data Center send it: the comment alone, without its issue, which
 /// only the comment's REST address names: `…/rest/api/2/issue/10040/comment/10019`.

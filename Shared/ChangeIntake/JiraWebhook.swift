@@ -1,5 +1,5 @@
 import Foundation
-import KinexusEvents
+import KinexusJSON
 
 /// A Jira Cloud webhook delivery, read from its JSON: the event name, the issue as it is now, and what
 /// this update changed. Anything that is not a Jira webhook is refused with the field at fault named.

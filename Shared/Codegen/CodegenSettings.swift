@@ -1,6 +1,7 @@
+import CodegenRules
 import Foundation
 import KinexusEvents
-import KinexusServiceKit
+import KinexusSettings
 
 /// The codegen service's `KINEXUS_CODEGEN_*`, `KINEXUS_GITHUB_*` and data-directory settings.
 public struct CodegenSettings: Sendable {
@@ -25,12 +26,6 @@ public struct CodegenSettings: Sendable {
         public var cloneURL: String
     }
 
-    public struct Incomplete: Error, CustomStringConvertible {
-        public let missing: String
-        public let because: String
-        public var description: String { "\(missing) must be set when \(because) is" }
-    }
-
     public init(environment: [String: String]) throws {
         let settings = EnvironmentSettings(environment)
         maxSessions = try settings.integer("KINEXUS_CODEGEN_MAX_SESSIONS", default: 5, range: 1...256)
@@ -42,14 +37,14 @@ public struct CodegenSettings: Sendable {
         let target = try CodegenTarget(environment: environment)
         repository = target.repository
         baseBranch = target.baseBranch
-        let gitHubRepository = environment["KINEXUS_GITHUB_REPO"].flatMap { $0.isEmpty ? nil : $0 }
-        switch (environment["KINEXUS_GITHUB_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }, gitHubRepository) {
+        let gitHubRepository = settings.optional("KINEXUS_GITHUB_REPO")
+        switch (settings.optional("KINEXUS_GITHUB_TOKEN"), gitHubRepository) {
         case (nil, nil):
             gitHub = nil
         case (nil, _?):
-            throw Incomplete(missing: "KINEXUS_GITHUB_TOKEN", because: "KINEXUS_GITHUB_REPO")
+            throw InvalidSetting(missing: "KINEXUS_GITHUB_TOKEN", because: "KINEXUS_GITHUB_REPO")
         case (_?, nil):
-            throw Incomplete(missing: "KINEXUS_GITHUB_REPO", because: "KINEXUS_GITHUB_TOKEN")
+            throw InvalidSetting(missing: "KINEXUS_GITHUB_REPO", because: "KINEXUS_GITHUB_TOKEN")
         case (let token?, let repository?):
             let apiURL = settings.string("KINEXUS_GITHUB_API_URL", default: "https://api.github.com")
             gitHub = GitHub(token: token, apiURL: apiURL.hasSuffix("/") ? String(apiURL.dropLast()) : apiURL,

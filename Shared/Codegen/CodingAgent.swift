@@ -1,3 +1,4 @@
+import CodegenRules
 import Foundation
 
 /// Whatever writes the code: a configured command line agent, or the embedded scaffold agent.

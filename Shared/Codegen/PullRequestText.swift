@@ -1,3 +1,4 @@
+import CodegenRules
 /// The pull request's description: the task as the agent read it, what changed, and the agent's transcript.
 enum PullRequestText {
     /// GitHub refuses a body over 65,536 characters: the brief and the transcript share what is left.

@@ -1,3 +1,4 @@
+import CodegenRules
 import Foundation
 import KinexusPostgres
 import Logging

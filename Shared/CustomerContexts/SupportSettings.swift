@@ -1,4 +1,4 @@
-import KinexusServiceKit
+import KinexusSettings
 
 /// `KINEXUS_INTERACTION_TTL_DAYS` (90), `KINEXUS_CONTEXT_CACHE_SIZE` (10,000 customers),
 /// `KINEXUS_CONTEXT_CACHE_TTL` (5 minutes) and `KINEXUS_KB_MIN_SCORE`: the fused score a knowledge hit

@@ -1,7 +1,7 @@
 import Foundation
+import KinexusJSON
 import KinexusPostgres
 import Logging
-import KinexusEvents
 import PostgresNIO
 import SupportRules
 

@@ -1,6 +1,7 @@
 import Foundation
 import KinexusBus
 import KinexusEvents
+import KinexusJSON
 import KnowledgeBase
 import Logging
 import SupportRules

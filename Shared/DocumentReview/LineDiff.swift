@@ -1,4 +1,4 @@
-/// A line diff between two versions of a document (longest common subsequence), with the changes a
+/// A line diff between two versions of a document (a shortest edit script), with the changes a
 /// reviewer counts: a deleted line followed by an added one is a change, not one of each.
 public struct LineDiff: Sendable, Equatable {
     public enum Line: Sendable, Equatable {
@@ -12,26 +12,34 @@ public struct LineDiff: Sendable, Equatable {
 
     public init(from old: String, to new: String) {
         let a = Self.split(old), b = Self.split(new)
-        // lengths[i][j]: the LCS length of a[i...] and b[j...].
-        var lengths = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
-        for i in stride(from: a.count - 1, through: 0, by: -1) {
-            for j in stride(from: b.count - 1, through: 0, by: -1) {
-                lengths[i][j] = a[i] == b[j] ? lengths[i + 1][j + 1] + 1 : max(lengths[i + 1][j], lengths[i][j + 1])
-            }
-        }
         var raw: [Line] = []
         var i = 0, j = 0
-        while i < a.count || j < b.count {
-            if i < a.count, j < b.count, a[i] == b[j] {
-                raw.append(.same(a[i])); i += 1; j += 1
-            } else if i < a.count, j == b.count || lengths[i + 1][j] >= lengths[i][j + 1] {
-                // Deletions first, so that a replaced line reads as deleted-then-added and pairs as a change.
-                raw.append(.deleted(a[i])); i += 1
-            } else {
-                raw.append(.added(b[j])); j += 1
-            }
+        for (keptOld, keptNew) in Self.commonLines(a, b) + [(a.count, b.count)] {
+            // Deletions first, so that a replaced line reads as deleted-then-added and pairs as a change.
+            raw += a[i..<keptOld].map(Line.deleted) + b[j..<keptNew].map(Line.added)
+            if keptOld < a.count { raw.append(.same(a[keptOld])) }
+            (i, j) = (keptOld + 1, keptNew + 1)
         }
         lines = Self.pairChanges(raw)
+    }
+
+    /// The line positions the two versions share. A line found in only one of them can never be shared,
+    /// so it is left out of the search (as git does): a rewritten page costs a pass, not a search.
+    private static func commonLines(_ a: [String], _ b: [String]) -> [(Int, Int)] {
+        var numbers: [String: Int] = [:]
+        let oldNumbers = a.map { line in
+            if let number = numbers[line] { return number }
+            numbers[line] = numbers.count
+            return numbers.count - 1
+        }
+        var inOld = Set(oldNumbers)
+        let newNumbers = b.map { line in numbers[line] ?? -1 }
+        let inNew = Set(newNumbers)
+        inOld.formIntersection(inNew)
+        let oldShared = oldNumbers.indices.filter { inOld.contains(oldNumbers[$0]) }
+        let newShared = newNumbers.indices.filter { inOld.contains(newNumbers[$0]) }
+        return MyersDifference.commonPositions(oldShared.map { oldNumbers[$0] }, newShared.map { newNumbers[$0] })
+            .map { (oldShared[$0.old], newShared[$0.new]) }
     }
 
     public var additions: Int { lines.filter { if case .added = $0 { true } else { false } }.count }

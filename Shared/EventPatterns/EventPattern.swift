@@ -1,4 +1,5 @@
 import KinexusEvents
+import KinexusJSON
 
 /// An EventBridge event pattern, with the matching semantics of aws/event-ruler.
 public struct EventPattern: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import KinexusEvents
+import KinexusJSON
 
 /// One element of a pattern's value list: an exact value or a content filter.
 enum ValueMatcher: Sendable, Equatable {

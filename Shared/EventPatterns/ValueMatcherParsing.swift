@@ -1,4 +1,4 @@
-import KinexusEvents
+import KinexusJSON
 
 extension ValueMatcher {
     init(parsing element: JSONValue, field: String) throws(EventPatternError) {

@@ -1,5 +1,5 @@
 import Foundation
-import KinexusEvents
+import KinexusJSON
 import OutboundHTTP
 
 /// GitHub REST: a branch made of one commit through the Git database API (blobs, a tree on the base

@@ -1,5 +1,6 @@
 import ChangeIntake
 import Foundation
+import KinexusSettings
 
 /// The ingress's own settings, from `KINEXUS_*` variables; the smart filter's defaults are the original's.
 public struct IngressConfiguration: Sendable {
@@ -33,13 +34,13 @@ public struct IngressConfiguration: Sendable {
         filter.storyPointsField = environment["KINEXUS_JIRA_STORY_POINTS_FIELD"] ?? filter.storyPointsField
         if let text = environment["KINEXUS_DOCS_MIN_STORY_POINTS"] {
             guard let points = Double(text), points >= 0, points.isFinite else {
-                throw InvalidSetting(variable: "KINEXUS_DOCS_MIN_STORY_POINTS", value: text, expected: "a number ≥ 0")
+                throw InvalidSetting("KINEXUS_DOCS_MIN_STORY_POINTS", value: text, expected: "a number ≥ 0")
             }
             filter.minimumStoryPoints = points
         }
         if let text = environment["KINEXUS_DOCS_MAX_AGE_DAYS"] {
             guard let days = Double(text), days > 0, days <= 36_500 else {
-                throw InvalidSetting(variable: "KINEXUS_DOCS_MAX_AGE_DAYS", value: text, expected: "a number of days from 1 to 36500")
+                throw InvalidSetting("KINEXUS_DOCS_MAX_AGE_DAYS", value: text, expected: "a number of days from 1 to 36500")
             }
             filter.maximumAge = days * 86_400
         }
@@ -49,14 +50,7 @@ public struct IngressConfiguration: Sendable {
         switch environment["KINEXUS_PUBLIC_PAGES"]?.lowercased() {
         case nil, "", "true": publicPages = true
         case "false": publicPages = false
-        case let other?: throw InvalidSetting(variable: "KINEXUS_PUBLIC_PAGES", value: other, expected: "true or false")
+        case let other?: throw InvalidSetting("KINEXUS_PUBLIC_PAGES", value: other, expected: "true or false")
         }
-    }
-
-    public struct InvalidSetting: Error, CustomStringConvertible {
-        public let variable: String
-        public let value: String
-        public let expected: String
-        public var description: String { "\(variable)='\(value)' is invalid: expected \(expected)" }
     }
 }

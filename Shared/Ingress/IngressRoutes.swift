@@ -1,7 +1,6 @@
 import Atlassian
 import Hummingbird
 import KinexusBus
-import KinexusEvents
 import KinexusRedis
 import KinexusServiceKit
 import Logging

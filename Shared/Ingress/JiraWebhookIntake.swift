@@ -3,6 +3,7 @@ import ChangeIntake
 import Foundation
 import KinexusBus
 import KinexusEvents
+import KinexusJSON
 import Logging
 
 /// Jira's webhooks: `POST /webhooks/jira` checks the signature, reads the webhook, applies the smart filter

@@ -1,4 +1,4 @@
-import KinexusEvents
+import KinexusJSON
 
 /// What a webhook intake answers: a status and a JSON body.
 public struct WebhookAnswer: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import ChangeIntake
 import KinexusEvents
+import KinexusJSON
 import KinexusServiceKit
 
 /// Reads a webhook body: JSON, then the provider's shape; either failure is a 400 that says what is wrong.

@@ -1,5 +1,6 @@
 import Foundation
 import KinexusEvents
+import KinexusJSON
 import KinexusRedis
 
 /// Publishes envelopes to their topic streams: one XADD each, with approximate trimming, pipelined.

@@ -1,5 +1,6 @@
 import EventPatterns
 import KinexusEvents
+import KinexusJSON
 
 /// A rule and its handler. The exact `source` × `detail-type` values of the pattern name the topic
 /// streams it reads; the rest of the pattern filters on the consumer side.

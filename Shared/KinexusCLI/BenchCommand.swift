@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import KinexusBus
-import KinexusEvents
 import KinexusRedis
 import NIOPosix
 

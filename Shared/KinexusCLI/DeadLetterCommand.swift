@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import KinexusBus
-import KinexusEvents
+import KinexusJSON
 
 struct DeadLetterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

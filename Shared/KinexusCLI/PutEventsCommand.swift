@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KinexusBus
 import KinexusEvents
+import KinexusJSON
 
 /// Like `aws events put-events`: one event from options, or many from a file of PutEvents entries.
 struct PutEventsCommand: AsyncParsableCommand {
@@ -112,7 +113,7 @@ struct PutEventsCommand: AsyncParsableCommand {
         guard case .object = entry.detail else { throw CommandFailure("\(place): the detail must be a JSON object") }
         if let type = EventCatalog.detailTypes.first(where: { $0.detailType == entry.detailType }) {
             do {
-                _ = try entry.detail.decode(as: type)
+                _ = try JSONDecoder().decode(type, from: Data(entry.detail.bytes))
             } catch {
                 throw CommandFailure("\(place): the detail is not a valid \(entry.detailType): \(describeDecodingProblem(error))")
             }

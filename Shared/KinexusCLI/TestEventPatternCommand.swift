@@ -1,7 +1,7 @@
 import ArgumentParser
 import EventPatterns
 import Foundation
-import KinexusEvents
+import KinexusJSON
 
 /// Like `aws events test-event-pattern`: `{"Result": true}` or `{"Result": false}`; an invalid pattern
 /// prints why and exits 2.

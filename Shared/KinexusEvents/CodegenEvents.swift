@@ -129,36 +129,3 @@ extension CodegenRequested {
             && !name.split(separator: "/").contains { $0.hasPrefix(".") }
     }
 }
-
-/// Where generated code goes unless a task says otherwise: `KINEXUS_GITHUB_REPO` (or
-/// `KINEXUS_CODEGEN_REPOSITORY`, a local repository, by default `kinexus/workspace`) and
-/// `KINEXUS_CODEGEN_BASE_BRANCH` (`main`). The ingress names it in every task; codegen serves it.
-public struct CodegenTarget: Sendable, Equatable {
-    public let repository: String
-    public let baseBranch: String
-
-    public struct Invalid: Error, CustomStringConvertible {
-        public let variable: String
-        public let value: String
-        public let expected: String
-        public var description: String { "\(variable)='\(value)' is invalid: expected \(expected)" }
-    }
-
-    public init(repository: String, baseBranch: String) {
-        self.repository = repository
-        self.baseBranch = baseBranch
-    }
-
-    public init(environment: [String: String]) throws {
-        let value = { (name: String) in environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        let variable = value("KINEXUS_GITHUB_REPO") == nil ? "KINEXUS_CODEGEN_REPOSITORY" : "KINEXUS_GITHUB_REPO"
-        repository = value("KINEXUS_GITHUB_REPO") ?? value("KINEXUS_CODEGEN_REPOSITORY") ?? "kinexus/workspace"
-        guard CodegenRequested.isValidRepository(repository) else {
-            throw Invalid(variable: variable, value: repository, expected: "owner/name")
-        }
-        baseBranch = value("KINEXUS_CODEGEN_BASE_BRANCH") ?? "main"
-        guard CodegenRequested.isValidBranch(baseBranch) else {
-            throw Invalid(variable: "KINEXUS_CODEGEN_BASE_BRANCH", value: baseBranch, expected: "a git branch name")
-        }
-    }
-}

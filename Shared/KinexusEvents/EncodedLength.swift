@@ -1,3 +1,4 @@
+import KinexusJSON
 /// How many bytes text takes in an event, escaped as `JSONWriter` escapes it, so that an intake can bound
 /// what it copies into an event by what the event will weigh.
 public enum EncodedLength {

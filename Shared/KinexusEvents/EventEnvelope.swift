@@ -1,4 +1,5 @@
 import Foundation
+import KinexusJSON
 
 /// EventBridge's event envelope, field for field. `detail` stays a JSON tree so that any consumer, the
 /// pattern matcher and the CLI can read every event; handlers decode it into their catalog type.
@@ -14,7 +15,11 @@ public struct EventEnvelope: Sendable, Equatable {
     public var time: Date
     public var region: String
     public var resources: [String]
-    public var detail: JSONValue
+    public var detail: JSONValue {
+        didSet { detailBytes = nil }
+    }
+    /// The detail's bytes as they were read from a stream, from which its catalog type is decoded.
+    private var detailBytes: ArraySlice<UInt8>?
 
     public init(
         id: String = EventID.random(), detailType: String, source: String, account: String,
@@ -34,12 +39,20 @@ public struct EventEnvelope: Sendable, Equatable {
 
     public var topic: Topic { Topic(source: source, detailType: detailType) }
 
-    /// The detail as its catalog type.
+    /// The detail as its catalog type, decoded from the bytes it was read from (written out only for an
+    /// envelope made in this process).
     public func decodeDetail<Detail: EventDetail>(as type: Detail.Type = Detail.self) throws -> Detail {
         guard detailType == Detail.detailType else {
             throw EventError.wrongDetailType(expected: Detail.detailType, actual: detailType)
         }
-        return try detail.decode(as: type)
+        return try JSONDecoder().decode(type, from: Data(detailBytes ?? detail.bytes[...]))
+    }
+
+    /// Equal envelopes carry equal fields, however their detail was read.
+    public static func == (left: EventEnvelope, right: EventEnvelope) -> Bool {
+        (left.version, left.id, left.detailType, left.source, left.account, left.region)
+            == (right.version, right.id, right.detailType, right.source, right.account, right.region)
+            && left.time == right.time && left.resources == right.resources && left.detail == right.detail
     }
 
     /// The serialized envelope, its fields in EventBridge's order, refusing one over `maximumSize` or one
@@ -68,13 +81,16 @@ public struct EventEnvelope: Sendable, Equatable {
     }
 
     public static func decode(_ bytes: some Sequence<UInt8>) throws -> EventEnvelope {
-        let json: JSONValue
+        let bytes = Array(bytes)
+        let parsed: (value: JSONValue, fieldBytes: Range<Int>?)
         do {
-            json = try JSONValue(parsing: bytes)
+            parsed = try JSONValue.parse(bytes, keepingBytesOf: "detail")
         } catch {
             throw EventError.malformedEnvelope("\(error)")
         }
-        return try EventEnvelope(json: json)
+        var envelope = try EventEnvelope(json: parsed.value)
+        envelope.detailBytes = parsed.fieldBytes.map { bytes[$0] }
+        return envelope
     }
 
     /// Reads an envelope from its JSON tree, naming the first field that is missing or of the wrong type.

@@ -1,4 +1,5 @@
 import Foundation
+import KinexusJSON
 
 /// Postgres text cannot hold the NUL character, so Kinexus refuses any text that carries one where it
 /// enters (a webhook, an API body, a query, an uploaded document) rather than accept what it cannot store.

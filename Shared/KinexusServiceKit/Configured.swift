@@ -1,5 +1,5 @@
 import Foundation
-import KinexusEvents
+import KinexusJSON
 
 /// Reads a piece of a service's configuration. A missing or bad setting ends the process with one JSON log
 /// line that names it, and exit status 78 (EX_CONFIG), rather than a crash report to read through.

@@ -1,5 +1,6 @@
 import Hummingbird
 import KinexusEvents
+import KinexusJSON
 
 /// Refuses a request whose path or query holds a NUL character (`%00`), before any handler passes it on
 /// to Postgres, which cannot store one.

@@ -1,4 +1,5 @@
-import KinexusEvents
+import KinexusJSON
+import KinexusSettings
 import KnowledgeIndexing
 import Logging
 import OutboundHTTP
@@ -48,14 +49,10 @@ public struct OpenAICompatibleEmbedder: Embedder {
 /// `KINEXUS_EMBEDDINGS_MODEL` (and `KINEXUS_EMBEDDINGS_API_KEY` if the endpoint wants one) for an
 /// OpenAI-compatible endpoint; nothing set, the feature-hashing embedder.
 public enum EmbedderConfiguration {
-    public struct Incomplete: Error, CustomStringConvertible {
-        public var description: String { "KINEXUS_EMBEDDINGS_MODEL must be set when KINEXUS_EMBEDDINGS_BASE_URL is" }
-    }
-
     public static func embedder(environment: [String: String], logger: Logger) throws -> any Embedder {
-        let value = { (name: String) in environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let value = EnvironmentSettings(environment).optional
         guard let base = value("KINEXUS_EMBEDDINGS_BASE_URL") else { return FeatureHashingEmbedder() }
-        guard let model = value("KINEXUS_EMBEDDINGS_MODEL") else { throw Incomplete() }
+        guard let model = value("KINEXUS_EMBEDDINGS_MODEL") else { throw InvalidSetting(missing: "KINEXUS_EMBEDDINGS_MODEL", because: "KINEXUS_EMBEDDINGS_BASE_URL") }
         return OpenAICompatibleEmbedder(baseURL: base, model: model, apiKey: value("KINEXUS_EMBEDDINGS_API_KEY"),
                                         http: RetryingHTTPClient(service: "embeddings", logger: logger))
     }

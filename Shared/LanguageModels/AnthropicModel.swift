@@ -1,5 +1,5 @@
 import DocumentWriting
-import KinexusEvents
+import KinexusJSON
 import OutboundHTTP
 
 /// Anthropic's Messages API.

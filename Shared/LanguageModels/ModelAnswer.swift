@@ -1,4 +1,4 @@
-import KinexusEvents
+import KinexusJSON
 import OutboundHTTP
 
 /// The model's provider answered 2xx with something that is not a completion.

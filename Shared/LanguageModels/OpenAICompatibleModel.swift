@@ -1,5 +1,5 @@
 import DocumentWriting
-import KinexusEvents
+import KinexusJSON
 import OutboundHTTP
 
 /// OpenAI-compatible chat completions: OpenAI itself, Ollama, vLLM, llama.cpp's server.

@@ -1,4 +1,5 @@
 import DocumentWriting
+import KinexusSettings
 import Logging
 import OutboundHTTP
 
@@ -7,12 +8,6 @@ import OutboundHTTP
 /// `KINEXUS_LLM_API_KEY`, `KINEXUS_LLM_TIMEOUT` (seconds per attempt, default 120) and
 /// `KINEXUS_LLM_MAX_PROMPT_CHARS` (default 24000).
 public enum WriterConfiguration {
-    public struct Invalid: Error, Equatable, CustomStringConvertible {
-        public let variable: String
-        public let problem: String
-        public var description: String { "\(variable) \(problem)" }
-    }
-
     public static func writer(environment: [String: String], logger: Logger) throws -> any TextGenerator {
         guard let (model, promptLimit) = try model(environment: environment, logger: logger) else { return TemplateWriter() }
         return ModelWriter(model: model, promptLimit: promptLimit)
@@ -20,11 +15,11 @@ public enum WriterConfiguration {
 
     /// The model `KINEXUS_LLM_*` configures and the prompt bound, or nil for `template`: no model at all.
     public static func model(environment: [String: String], logger: Logger) throws -> (any LanguageModel, promptLimit: Int)? {
-        let value = { (name: String) in environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let value = EnvironmentSettings(environment).optional
         let provider = value("KINEXUS_LLM_PROVIDER")?.lowercased() ?? "template"
         if provider == "template" { return nil }
         guard let model = value("KINEXUS_LLM_MODEL") else {
-            throw Invalid(variable: "KINEXUS_LLM_MODEL", problem: "must name a model when KINEXUS_LLM_PROVIDER is \(provider)")
+            throw InvalidSetting("KINEXUS_LLM_MODEL", problem: "must name a model when KINEXUS_LLM_PROVIDER is \(provider)")
         }
         let timeout = try number("KINEXUS_LLM_TIMEOUT", value, default: 120, within: 1...3_600)
         let promptLimit = try number("KINEXUS_LLM_MAX_PROMPT_CHARS", value, default: 24_000, within: 1_000...1_000_000)
@@ -36,12 +31,12 @@ public enum WriterConfiguration {
             return (OpenAICompatibleModel(baseURL: base, model: model, apiKey: value("KINEXUS_LLM_API_KEY"), http: http), promptLimit)
         case "anthropic":
             guard let key = value("KINEXUS_LLM_API_KEY") else {
-                throw Invalid(variable: "KINEXUS_LLM_API_KEY", problem: "is required by the anthropic provider")
+                throw InvalidSetting("KINEXUS_LLM_API_KEY", problem: "is required by the anthropic provider")
             }
             let base = value("KINEXUS_LLM_BASE_URL") ?? "https://api.anthropic.com"
             return (AnthropicModel(baseURL: base, model: model, apiKey: key, http: http), promptLimit)
         default:
-            throw Invalid(variable: "KINEXUS_LLM_PROVIDER", problem: "is '\(provider)'; use template, openai or anthropic")
+            throw InvalidSetting("KINEXUS_LLM_PROVIDER", problem: "is '\(provider)'; use template, openai or anthropic")
         }
     }
 
@@ -51,7 +46,7 @@ public enum WriterConfiguration {
     ) throws -> Int {
         guard let text = value(name) else { return fallback }
         guard let number = Int(text), range.contains(number) else {
-            throw Invalid(variable: name, problem: "must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+            throw InvalidSetting(name, problem: "must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
         }
         return number
     }

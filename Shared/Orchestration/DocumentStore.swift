@@ -1,6 +1,7 @@
 import Foundation
 import KinexusBus
 import KinexusEvents
+import KinexusJSON
 import KinexusPostgres
 import Logging
 import PostgresNIO

@@ -1,5 +1,5 @@
 import Foundation
-import KinexusEvents
+import KinexusJSON
 
 /// JSON requests to one third party's REST API, each with the headers it wants (authorization, accept).
 public struct JSONRequests: Sendable {

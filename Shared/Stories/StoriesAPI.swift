@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import KinexusEvents
 import KinexusServiceKit
 import Logging
 import StoryRules

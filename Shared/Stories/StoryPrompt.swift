@@ -1,3 +1,4 @@
+import CodegenRules
 import StoryRules
 import KinexusEvents
 

@@ -1,3 +1,5 @@
+import CodegenRules
+import KinexusJSON
 import StoryRules
 import Foundation
 import KinexusEvents

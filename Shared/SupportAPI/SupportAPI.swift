@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import KinexusBus
 import KinexusEvents
+import KinexusJSON
 import KinexusServiceKit
 import Logging
 import SupportRules

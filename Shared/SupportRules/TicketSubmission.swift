@@ -1,5 +1,6 @@
 import Foundation
 import KinexusEvents
+import KinexusJSON
 
 /// A support ticket as `POST /tickets` accepts it, every field checked, with the field at fault named.
 public struct TicketSubmission: Sendable, Equatable {

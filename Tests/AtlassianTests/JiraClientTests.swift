@@ -1,6 +1,7 @@
 import Atlassian
 import FakeServices
-import KinexusEvents
+import KinexusJSON
+import KinexusSettings
 import OutboundHTTP
 import Testing
 
@@ -57,12 +58,12 @@ struct JiraClientTests {
 
     @Test("a half-configured Jira is refused with the variable that is missing")
     func incompleteSettings() {
-        #expect(throws: AtlassianSettings.Incomplete(missing: "KINEXUS_JIRA_PROJECT_KEY", because: "KINEXUS_JIRA_BASE_URL")) {
+        #expect(throws: InvalidSetting(missing: "KINEXUS_JIRA_PROJECT_KEY", because: "KINEXUS_JIRA_BASE_URL")) {
             try AtlassianSettings(environment: [
                 "KINEXUS_JIRA_BASE_URL": "https://example.atlassian.net", "KINEXUS_JIRA_EMAIL": "a@b.c", "KINEXUS_JIRA_API_TOKEN": "t",
             ])
         }
-        #expect(throws: AtlassianSettings.Incomplete(missing: "KINEXUS_CONFLUENCE_SPACE_KEY", because: "KINEXUS_CONFLUENCE_URL")) {
+        #expect(throws: InvalidSetting(missing: "KINEXUS_CONFLUENCE_SPACE_KEY", because: "KINEXUS_CONFLUENCE_URL")) {
             try AtlassianSettings(environment: [
                 "KINEXUS_CONFLUENCE_URL": "https://example.atlassian.net/wiki", "KINEXUS_JIRA_EMAIL": "a@b.c", "KINEXUS_JIRA_API_TOKEN": "t",
             ])

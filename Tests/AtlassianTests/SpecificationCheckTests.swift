@@ -1,5 +1,5 @@
 import FakeServices
-import KinexusEvents
+import KinexusJSON
 import Testing
 
 /// The fakes' checks must catch what Atlassian would refuse, or the client tests above prove nothing.

@@ -1,6 +1,6 @@
 import ChangeIntake
 import Foundation
-import KinexusEvents
+import KinexusJSON
 import Testing
 
 struct ChangeContextTests {

@@ -1,6 +1,6 @@
 import ChangeIntake
 import Foundation
-import KinexusEvents
+import KinexusJSON
 import Testing
 
 /// The filter's rules, each on a variant of the real resolved-ticket webhook.

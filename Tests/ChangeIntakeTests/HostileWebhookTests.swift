@@ -1,6 +1,7 @@
 import ChangeIntake
 import Foundation
 import KinexusEvents
+import KinexusJSON
 import Testing
 
 /// Webhooks as an attacker or a broken sender would write them: each is refused or bounded, never a crash.

@@ -1,6 +1,6 @@
 import ChangeIntake
 import Foundation
-import KinexusEvents
+import KinexusJSON
 import Testing
 
 /// Every real Jira webhook in `Tests/Fixtures/jira-webhooks/`, with the decision a person would expect.

@@ -1,4 +1,5 @@
 import Codegen
+import CodegenRules
 import Foundation
 import KinexusBus
 import KinexusEvents

@@ -1,4 +1,5 @@
 import Codegen
+import CodegenRules
 import FakeServices
 import Foundation
 import GitHub

@@ -1,4 +1,5 @@
 @testable import Codegen
+import CodegenRules
 import KinexusEvents
 import Testing
 

@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import KinexusBus
 import KinexusEvents
+import KinexusJSON
 import KinexusRedis
 import KinexusTestSupport
 import Testing

@@ -1,5 +1,5 @@
 import Foundation
-import KinexusEvents
+import KinexusJSON
 
 /// Confluence Cloud as far as Kinexus uses it: one space of pages with versions in memory, v1 CQL search
 /// and v2 pages. Requests are checked against the v1 and v2 OpenAPI documents; a stale version number

@@ -1,5 +1,5 @@
 import Foundation
-import KinexusEvents
+import KinexusJSON
 
 /// GitHub's REST API as far as Kinexus uses it (Git database blobs, trees, commits and refs; pull
 /// requests), in memory. Each request is checked as GitHub documents it: headers, required fields, their

@@ -1,5 +1,5 @@
 import Foundation
-import KinexusEvents
+import KinexusJSON
 
 /// Jira Cloud as far as Kinexus uses it: issues, labels and comments in memory. Every request is checked
 /// against Atlassian's OpenAPI document, and descriptions and comment bodies against the ADF schema.

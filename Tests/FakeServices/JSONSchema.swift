@@ -1,5 +1,5 @@
 import Foundation
-import KinexusEvents
+import KinexusJSON
 
 /// Checks a JSON value against a JSON Schema (draft 4 as in the ADF schema, and OpenAPI 3.0's dialect with
 /// `nullable` and `readOnly`), resolving `$ref` within the document it came from. It covers the keywords

@@ -1,5 +1,5 @@
 import Foundation
-import KinexusEvents
+import KinexusJSON
 
 /// One of Atlassian's published OpenAPI documents, used to check what a client sent: the operation exists,
 /// the query parameters are declared and valid, required ones are present, and the JSON body satisfies the

@@ -1,4 +1,4 @@
-import KinexusEvents
+import KinexusJSON
 import NIOPosix
 
 /// Atlassian's documents, parsed once per process on NIO's thread pool: the Jira document takes a third of

@@ -8,6 +8,7 @@ import HummingbirdTesting
 import Ingress
 import KinexusBus
 import KinexusEvents
+import KinexusJSON
 import KinexusRedis
 import KinexusTestSupport
 import Logging

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Ingress
 import KinexusEvents
+import KinexusJSON
 import KinexusRedis
 import KinexusTestSupport
 import Testing

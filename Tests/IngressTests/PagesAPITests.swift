@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Ingress
-import KinexusEvents
+import KinexusJSON
 import KinexusTestSupport
 import Logging
 import PostgresNIO

@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Ingress
 import KinexusBus
 import KinexusEvents
+import KinexusJSON
 import KinexusPostgres
 import KinexusRedis
 import KinexusTestSupport

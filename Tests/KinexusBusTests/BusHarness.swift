@@ -1,6 +1,7 @@
 import Foundation
 import KinexusBus
 import KinexusEvents
+import KinexusJSON
 import KinexusRedis
 import KinexusTestSupport
 import Logging

@@ -1,5 +1,6 @@
 import Foundation
 import KinexusEvents
+import KinexusJSON
 import Testing
 
 struct EventEnvelopeTests {

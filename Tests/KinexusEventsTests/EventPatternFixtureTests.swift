@@ -1,6 +1,6 @@
 import EventPatterns
 import Foundation
-import KinexusEvents
+import KinexusJSON
 import Testing
 
 /// The 300 labelled cases computed by aws/event-ruler 2.0.1 (`Tests/Fixtures/event-patterns.jsonl`).

@@ -1,5 +1,6 @@
 import EventPatterns
 import KinexusEvents
+import KinexusJSON
 import Testing
 
 struct EventPatternTests {

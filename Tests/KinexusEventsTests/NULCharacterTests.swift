@@ -1,5 +1,6 @@
 import Foundation
 import KinexusEvents
+import KinexusJSON
 import Testing
 
 /// Postgres cannot store NUL: Kinexus names where one is, and never puts one on the bus.

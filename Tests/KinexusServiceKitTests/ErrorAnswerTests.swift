@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import KinexusEvents
+import KinexusJSON
 import KinexusRedis
 import KinexusServiceKit
 import Logging

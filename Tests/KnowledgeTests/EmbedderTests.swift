@@ -1,6 +1,7 @@
 import FakeServices
 import Foundation
-import KinexusEvents
+import KinexusJSON
+import KinexusSettings
 import KnowledgeBase
 import KnowledgeIndexing
 import Logging
@@ -50,7 +51,7 @@ struct EmbedderTests {
     }
 
     @Test func settingsWithoutAModelAreRefusedAndNoneMeanFeatureHashing() throws {
-        #expect(throws: EmbedderConfiguration.Incomplete.self) {
+        #expect(throws: InvalidSetting.self) {
             try EmbedderConfiguration.embedder(environment: ["KINEXUS_EMBEDDINGS_BASE_URL": "http://localhost:11434/v1"],
                                                logger: Logger(label: "test"))
         }

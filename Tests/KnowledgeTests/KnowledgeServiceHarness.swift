@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import KinexusBus
-import KinexusEvents
+import KinexusJSON
 import KinexusPostgres
 import KinexusRedis
 import KinexusTestSupport

@@ -5,6 +5,7 @@ import DocumentWriting
 import Foundation
 import KinexusBus
 import KinexusEvents
+import KinexusJSON
 import KinexusPostgres
 import KinexusRedis
 import KinexusTestSupport

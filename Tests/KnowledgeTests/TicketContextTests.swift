@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Foundation
 import KinexusBus
 import KinexusEvents
+import KinexusJSON
 import KinexusPostgres
 import KinexusRedis
 import KinexusServiceKit

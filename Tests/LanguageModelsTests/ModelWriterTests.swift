@@ -1,6 +1,8 @@
 import DocumentWriting
 import FakeServices
 import KinexusEvents
+import KinexusJSON
+import KinexusSettings
 import LanguageModels
 import Logging
 import OutboundHTTP
@@ -119,16 +121,16 @@ struct ModelWriterTests {
     @Test("configuration: template by default; an unknown provider or a missing model is refused by name")
     func configuration() throws {
         #expect(try WriterConfiguration.writer(environment: [:], logger: Logger(label: "t")) is TemplateWriter)
-        #expect(throws: WriterConfiguration.Invalid.self) {
+        #expect(throws: InvalidSetting.self) {
             try WriterConfiguration.writer(environment: ["KINEXUS_LLM_PROVIDER": "gpt"], logger: Logger(label: "t"))
         }
-        #expect(throws: WriterConfiguration.Invalid.self) {
+        #expect(throws: InvalidSetting.self) {
             try WriterConfiguration.writer(environment: ["KINEXUS_LLM_PROVIDER": "openai"], logger: Logger(label: "t"))
         }
-        #expect(throws: WriterConfiguration.Invalid.self) {
+        #expect(throws: InvalidSetting.self) {
             try WriterConfiguration.writer(environment: ["KINEXUS_LLM_PROVIDER": "anthropic", "KINEXUS_LLM_MODEL": "m"], logger: Logger(label: "t"))
         }
-        #expect(throws: WriterConfiguration.Invalid.self) {
+        #expect(throws: InvalidSetting.self) {
             try WriterConfiguration.writer(environment: ["KINEXUS_LLM_PROVIDER": "openai", "KINEXUS_LLM_MODEL": "m",
                                                          "KINEXUS_LLM_TIMEOUT": "999999999999999999"], logger: Logger(label: "t"))
         }

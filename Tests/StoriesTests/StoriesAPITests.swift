@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import KinexusEvents
+import KinexusJSON
 import KinexusPostgres
 import KinexusTestSupport
 import Logging

@@ -1,9 +1,11 @@
 import Codegen
+import CodegenRules
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import KinexusBus
 import KinexusEvents
+import KinexusJSON
 import KinexusPostgres
 import KinexusRedis
 import KinexusTestSupport

@@ -91,9 +91,17 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
         return Int(value)
     }
 
-    /// Decodes the tree into a Codable type, such as an event detail.
-    public func decode<T: Decodable>(as type: T.Type) throws -> T {
-        try JSONDecoder().decode(type, from: JSONEncoder().encode(self))
+    /// Parses a JSON object and answers where the value of one of its fields lies in `bytes`, so that the
+    /// field can be decoded into its type from those bytes rather than from the tree written out again.
+    public static func parse(_ bytes: [UInt8], keepingBytesOf field: String) throws -> (value: JSONValue, fieldBytes: Range<Int>?) {
+        try JSONParser.parse(bytes, keepingBytesOf: field)
+    }
+
+    /// The compact JSON text of the tree, as bytes.
+    public var bytes: [UInt8] {
+        var bytes: [UInt8] = []
+        JSONWriter.write(self, into: &bytes)
+        return bytes
     }
 }
 

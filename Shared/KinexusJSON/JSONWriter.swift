@@ -1,7 +1,7 @@
 /// Serializes `JSONValue` straight to UTF-8 bytes: every published event is written once, and
 /// JSONEncoder's Codable walk costs several times this.
-enum JSONWriter {
-    static func write(_ value: JSONValue, into bytes: inout [UInt8], sortedKeys: Bool = false) {
+public enum JSONWriter {
+    public static func write(_ value: JSONValue, into bytes: inout [UInt8], sortedKeys: Bool = false) {
         switch value {
         case .string(let text):
             writeString(text, into: &bytes)
@@ -31,7 +31,7 @@ enum JSONWriter {
         }
     }
 
-    static func writeString(_ text: String, into bytes: inout [UInt8]) {
+    public static func writeString(_ text: String, into bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in

@@ -12,16 +12,27 @@ struct JSONParser {
     private var depth = 0
 
     static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
+        try parse(bytes, keepingBytesOf: nil).value
+    }
+
+    /// Parses the value and answers where the value of one field of the outermost object lies in `bytes`.
+    static func parse(_ bytes: [UInt8], keepingBytesOf field: String?) throws(SyntaxError)
+        -> (value: JSONValue, fieldBytes: Range<Int>?)
+    {
+        var parser = JSONParser(bytes: bytes, keptField: field)
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
         guard parser.index == bytes.count else { throw parser.error("unexpected content after the value") }
-        return value
+        return (value, parser.keptFieldBytes)
     }
 
-    private init(bytes: [UInt8]) {
+    private let keptField: String?
+    private var keptFieldBytes: Range<Int>?
+
+    private init(bytes: [UInt8], keptField: String?) {
         self.bytes = bytes
+        self.keptField = keptField
     }
 
     private func error(_ problem: String) -> SyntaxError {
@@ -77,7 +88,9 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
+            let start = index
             fields.append((key, try parseValue()))
+            if depth == 1, key == keptField { keptFieldBytes = start..<index }
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }

@@ -1,5 +1,5 @@
 import Foundation
-import KinexusEvents
+import KinexusJSON
 import Testing
 
 struct JSONParserTests {
@@ -33,25 +33,6 @@ struct JSONParserTests {
             #expect(ours == foundations)
         }
     }
-
-    @Test func readsEnvelopeTimesWithoutAFormatter() throws {
-        let formatter = Date.ISO8601FormatStyle()
-        for seconds in stride(from: -2_208_988_800, through: 4_102_444_800, by: 7_654_321) {
-            let date = Date(timeIntervalSince1970: TimeInterval(seconds))
-            #expect(EventEnvelope.parseTime(date.formatted(formatter)) == date)
-        }
-        #expect(EventEnvelope.parseTime("2026-11-22T10:00:00.250Z") == Date(timeIntervalSince1970: 1_795_341_600.25))
-        #expect(EventEnvelope.parseTime("2026-13-22T10:00:00Z") == nil)
-    }
-
-    @Test func malformedEnvelopesNameTheField() throws {
-        #expect(throws: EventError.malformedEnvelope("'time' must be a string")) {
-            try EventEnvelope.decode(Array(#"{"version": "0", "id": "x", "detail-type": "T", "source": "s", "account": "1", "region": "r", "detail": {}}"#.utf8))
-        }
-        #expect(throws: EventError.malformedEnvelope("'detail' must be an object")) {
-            try EventEnvelope.decode(Array(#"{"version": "0", "id": "x", "detail-type": "T", "source": "s", "account": "1", "time": "2026-11-22T10:00:00Z", "region": "r", "detail": 1}"#.utf8))
-        }
-    }
 }
 
 struct JSONWriterTests {
@@ -65,13 +46,5 @@ struct JSONWriterTests {
         #expect(try JSONValue(parsing: text) == value)
         #expect(try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) == value, "Foundation reads it too")
         #expect(JSONValue.number(3).jsonText == "3")
-    }
-
-    @Test func envelopeTimesAreWrittenWithoutAFormatter() {
-        let formatter = Date.ISO8601FormatStyle()
-        for seconds in stride(from: -2_208_988_800, through: 4_102_444_800, by: 7_654_321) {
-            let date = Date(timeIntervalSince1970: TimeInterval(seconds))
-            #expect(EventEnvelope.format(date) == date.formatted(formatter))
-        }
     }
 }
