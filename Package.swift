@@ -1,6 +1,53 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// The tables each module writes. DESIGN's rule — every table has one writer, anyone may read it — is held
+/// here: `ArchitectureTests` fails when any other module's sources INSERT into, UPDATE or DELETE from one.
+let tablesWrittenBy: [String: [String]] = [
+    "KinexusPostgres": ["public.schema_migrations"],
+    "Stories": ["stories.stories", "stories.acceptance_tests", "stories.task_requests"],
+    "KnowledgeAPI": ["bucket.objects", "bucket.sync_requests"],
+    "Orchestration": ["docs.changes", "docs.documents", "docs.document_versions"],
+    "Reviewing": ["docs.reviews"],
+    "Approval": ["docs.decisions", "docs.pages", "docs.publications"],
+    "KnowledgeBase": ["kb.sources", "kb.chunks", "kb.state", "kb.sync_jobs", "kb.sync_runs"],
+    "CustomerContexts": ["support.customers", "support.orders", "support.tickets", "support.feedback"],
+    "Codegen": ["codegen.tasks", "codegen.sessions", "codegen.pull_requests"],
+]
+
+/// Every service has the same shape under `Services/<service>/`, one folder per module:
+/// - its **rules**: pure functions and values, tested directly;
+/// - its **service** module: the event handlers and the store that writes its tables (the writes internal),
+///   with its `Migrations` and the composition its `main`, the CLI and the tests call;
+/// - its **queries**: read-only access to its tables for any other module;
+/// - its **API**: the routes that show or change its state, mounted by the ingress;
+/// - its executable, named after the service.
+func rules(_ service: String, _ name: String, _ dependencies: [Target.Dependency] = []) -> Target {
+    .target(name: name, dependencies: dependencies, path: "Services/\(service)/\(name)")
+}
+
+func service(_ service: String, _ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    precondition(tablesWrittenBy[name] != nil, "\(name): say which tables it writes in tablesWrittenBy")
+    return .target(name: name, dependencies: dependencies, path: "Services/\(service)/\(name)", resources: [.copy("Migrations")])
+}
+
+func queries(_ service: String, _ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .target(name: name, dependencies: dependencies, path: "Services/\(service)/\(name)")
+}
+
+func api(_ service: String, _ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .target(name: name, dependencies: dependencies + ["KinexusServiceKit", hummingbird], path: "Services/\(service)/\(name)")
+}
+
+func executable(_ service: String, _ dependencies: [Target.Dependency]) -> Target {
+    .executableTarget(name: service, dependencies: dependencies + ["KinexusServiceKit"], path: "Services/\(service)/\(service)")
+}
+
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let postgresNIO = Target.Dependency.product(name: "PostgresNIO", package: "postgres-nio")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+
 let package = Package(
     name: "kinexus",
     platforms: [.macOS(.v15)],
@@ -21,137 +68,32 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
-        // Fuzzing: what every edge does with outside bytes, and the libFuzzer binary (`deploy/local.sh fuzz`).
-        .target(
-            name: "FuzzEntryPoints",
-            dependencies: ["KinexusJSON", "ChangeIntake", "EventPatterns", "KinexusEvents", "StoryRules", "SupportRules"],
-            path: "Fuzz/EntryPoints"
-        ),
-        .executableTarget(
-            name: "kinexus-fuzz",
-            dependencies: ["FuzzEntryPoints"],
-            path: "Fuzz/Target"
-        ),
-        .systemLibrary(
-            name: "CHiredis",
-            path: "Shared/CHiredis",
-            pkgConfig: "hiredis",
-            providers: [.apt(["libhiredis-dev"])]
-        ),
-        .systemLibrary(
-            name: "CCmarkGFM",
-            path: "Shared/CCmarkGFM",
-            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
-        ),
-        .target(
-            name: "MarkdownRendering",
-            dependencies: ["CCmarkGFM"],
-            path: "Shared/MarkdownRendering"
-        ),
-        .target(
-            name: "OutboundHTTP",
-            dependencies: [
-                "KinexusJSON", .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Shared/OutboundHTTP"
-        ),
-        .target(
-            name: "Atlassian",
-            dependencies: ["KinexusJSON", "KinexusSettings", "OutboundHTTP", "KinexusEvents", "ChangeIntake"],
-            path: "Shared/Atlassian"
-        ),
-        .target(
-            name: "LanguageModels",
-            dependencies: ["KinexusJSON", "KinexusSettings", "OutboundHTTP", "DocumentWriting", "KinexusEvents"],
-            path: "Shared/LanguageModels"
-        ),
-        .target(
-            name: "StoryRules",
-            path: "Shared/StoryRules"
-        ),
-        .target(
-            name: "Stories",
-            dependencies: [
-                "KinexusJSON", "CodegenRules", "StoryRules", "DocumentWriting", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusServiceKit",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            path: "Shared/Stories",
-            resources: [.copy("Migrations")]
-        ),
+        // ── The platform every service stands on (Shared/), lowest first: JSON and settings depend on nothing of
+        // Kinexus; nothing below the service kit imports Hummingbird.
+        .target(name: "KinexusJSON", path: "Shared/KinexusJSON"),
+        .target(name: "KinexusSettings", path: "Shared/KinexusSettings"),
+        .target(name: "KinexusEvents", dependencies: ["KinexusJSON", crypto], path: "Shared/KinexusEvents"),
+        .target(name: "EventPatterns", dependencies: ["KinexusJSON", "KinexusEvents"], path: "Shared/EventPatterns"),
+        .systemLibrary(name: "CHiredis", path: "Shared/CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         .target(
             name: "KinexusRedis",
-            dependencies: [
-                "CHiredis",
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: ["CHiredis", .product(name: "NIOPosix", package: "swift-nio"), logging],
             path: "Shared/KinexusRedis"
         ),
-        // Leaves: JSON and settings, which every layer reads and which depend on nothing of Kinexus.
-        .target(
-            name: "KinexusJSON",
-            path: "Shared/KinexusJSON"
-        ),
-        .target(
-            name: "KinexusSettings",
-            path: "Shared/KinexusSettings"
-        ),
-        .target(
-            name: "CodegenRules",
-            dependencies: ["KinexusEvents", "KinexusSettings"],
-            path: "Shared/CodegenRules"
-        ),
-        .target(
-            name: "KinexusEvents",
-            dependencies: ["KinexusJSON", .product(name: "Crypto", package: "swift-crypto")],
-            path: "Shared/KinexusEvents"
-        ),
-        .target(
-            name: "EventPatterns",
-            dependencies: ["KinexusJSON", "KinexusEvents"],
-            path: "Shared/EventPatterns"
-        ),
-        .target(
-            name: "ChangeIntake",
-            dependencies: ["KinexusJSON", "KinexusEvents"],
-            path: "Shared/ChangeIntake"
-        ),
-        .target(
-            name: "DocumentWriting",
-            dependencies: ["KinexusEvents"],
-            path: "Shared/DocumentWriting"
-        ),
-        .target(
-            name: "DocumentReview",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
-            path: "Shared/DocumentReview"
-        ),
+        .target(name: "KinexusPostgres", dependencies: [postgresNIO, logging], path: "Shared/KinexusPostgres"),
         .target(
             name: "KinexusBus",
             dependencies: [
-                "KinexusJSON", "KinexusRedis", "KinexusEvents", "EventPatterns",
-                .product(name: "Logging", package: "swift-log"),
+                "KinexusRedis", "KinexusEvents", "KinexusJSON", "EventPatterns", logging,
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Shared/KinexusBus"
         ),
         .target(
-            name: "KinexusPostgres",
-            dependencies: [
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Shared/KinexusPostgres"
-        ),
-        .target(
             name: "KinexusServiceKit",
             dependencies: [
-                "KinexusJSON", "KinexusSettings", "KinexusBus", "KinexusPostgres",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                "KinexusBus", "KinexusPostgres", "KinexusJSON", "KinexusSettings", hummingbird, crypto,
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -160,158 +102,128 @@ let package = Package(
             path: "Shared/KinexusServiceKit"
         ),
         .target(
+            name: "OutboundHTTP",
+            dependencies: ["KinexusJSON", .product(name: "AsyncHTTPClient", package: "async-http-client"), logging],
+            path: "Shared/OutboundHTTP"
+        ),
+        .target(name: "Atlassian", dependencies: ["KinexusJSON", "KinexusSettings", "OutboundHTTP", "ChangeIntake"], path: "Shared/Atlassian"),
+        .target(name: "GitHub", dependencies: ["KinexusJSON", "OutboundHTTP"], path: "Shared/GitHub"),
+        .target(
+            name: "LanguageModels",
+            dependencies: ["KinexusJSON", "KinexusSettings", "OutboundHTTP", "DocumentWriting", "KinexusEvents"],
+            path: "Shared/LanguageModels"
+        ),
+        .systemLibrary(
+            name: "CCmarkGFM",
+            path: "Shared/CCmarkGFM",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        .target(name: "MarkdownRendering", dependencies: ["CCmarkGFM"], path: "Shared/MarkdownRendering"),
+
+        // ── ingress: webhooks in, the HTTP APIs of every service mounted; owns stories and the knowledge bucket.
+        rules("ingress", "ChangeIntake", ["KinexusJSON", "KinexusEvents"]),
+        rules("ingress", "StoryRules"),
+        .target(
+            name: "Ingress",
+            dependencies: ["Atlassian", "ChangeIntake", "KinexusBus", "KinexusEvents", "KinexusJSON", "KinexusSettings", "KinexusServiceKit", hummingbird, crypto],
+            path: "Services/ingress/Ingress"
+        ),
+        service("ingress", "Stories", [
+            "StoryRules", "CodegenRules", "DocumentWriting", "LanguageModels", "KinexusBus", "KinexusEvents", "KinexusJSON",
+            "KinexusPostgres", "KinexusSettings", "KinexusServiceKit", hummingbird, postgresNIO,
+        ]),
+        service("ingress", "KnowledgeAPI", [
+            "KnowledgeQueries", "KnowledgeIndexing", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusServiceKit",
+            hummingbird, postgresNIO,
+        ]),
+        executable("ingress", [
+            "Ingress", "Stories", "KnowledgeAPI", "DocumentsAPI", "ReviewAPI", "PagesAPI", "SupportAPI", "DocumentQueries",
+            "KnowledgeQueries", "SupportQueries", "Atlassian", "DocumentReview", "KinexusRedis", "OutboundHTTP",
+        ]),
+
+        // ── orchestrator: ChangeDetected and RevisionRequested → a document version → DocumentGenerated.
+        rules("orchestrator", "DocumentWriting", ["KinexusEvents"]),
+        service("orchestrator", "Orchestration", [
+            "Atlassian", "DocumentWriting", "DocumentQueries", "LanguageModels", "MarkdownRendering", "OutboundHTTP", "KinexusBus",
+            "KinexusJSON", "KinexusPostgres", postgresNIO,
+        ]),
+        queries("orchestrator", "DocumentQueries", ["KinexusPostgres", postgresNIO, logging]),
+        api("orchestrator", "DocumentsAPI", ["DocumentQueries", "KinexusPostgres", postgresNIO]),
+        executable("orchestrator", ["Orchestration"]),
+
+        // ── reviewer: DocumentGenerated → a review with its diff page (and a Jira ticket) → ReviewRequested.
+        rules("reviewer", "DocumentReview", ["MarkdownRendering", crypto]),
+        service("reviewer", "Reviewing", [
+            "Atlassian", "DocumentReview", "DocumentQueries", "KinexusBus", "KinexusPostgres", "KinexusRedis", "OutboundHTTP", postgresNIO,
+        ]),
+        api("reviewer", "ReviewAPI", ["DocumentReview", "KinexusBus", "KinexusEvents", "KinexusPostgres", postgresNIO]),
+        executable("reviewer", ["Reviewing"]),
+
+        // ── approver: ReviewDecisionSubmitted → a publication (Confluence or the page store), or a revision.
+        rules("approver", "ApprovalRules"),
+        service("approver", "Approval", [
+            "ApprovalRules", "Atlassian", "MarkdownRendering", "DocumentQueries", "KinexusBus", "KinexusPostgres", "KinexusSettings",
+            "OutboundHTTP", postgresNIO,
+        ]),
+        api("approver", "PagesAPI", ["MarkdownRendering", "KinexusPostgres", postgresNIO]),
+        executable("approver", ["Approval"]),
+
+        // ── kb-sync: published pages and bucket objects → chunks and embeddings; the retriever reads them.
+        rules("kb-sync", "KnowledgeIndexing", [crypto]),
+        service("kb-sync", "KnowledgeBase", [
+            "KnowledgeIndexing", "KnowledgeQueries", "OutboundHTTP", "KinexusBus", "KinexusEvents", "KinexusJSON", "KinexusPostgres",
+            "KinexusSettings", postgresNIO,
+        ]),
+        queries("kb-sync", "KnowledgeQueries", [
+            "KnowledgeIndexing", "OutboundHTTP", "KinexusJSON", "KinexusPostgres", "KinexusSettings", postgresNIO, logging,
+        ]),
+        executable("kb-sync", ["KnowledgeBase"]),
+
+        // ── customer-context: TicketReceived → the customer's context and knowledge hits → TicketContextReady.
+        rules("customer-context", "SupportRules", ["KinexusEvents", "KinexusJSON"]),
+        service("customer-context", "CustomerContexts", [
+            "SupportRules", "SupportQueries", "KnowledgeQueries", "KinexusBus", "KinexusEvents", "KinexusJSON", "KinexusPostgres",
+            "KinexusRedis", "KinexusSettings", postgresNIO,
+        ]),
+        queries("customer-context", "SupportQueries", [
+            "SupportRules", "KinexusJSON", "KinexusRedis", "KinexusPostgres", "KinexusSettings", postgresNIO, logging,
+        ]),
+        api("customer-context", "SupportAPI", [
+            "SupportQueries", "SupportRules", "KinexusBus", "KinexusEvents", "KinexusJSON",
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
+        executable("customer-context", ["CustomerContexts"]),
+
+        // ── codegen: CodegenRequested → a coding agent in a workspace → a branch and a pull request.
+        rules("codegen", "CodegenRules", ["KinexusEvents", "KinexusSettings"]),
+        service("codegen", "Codegen", [
+            "CodegenRules", "GitHub", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusSettings", "OutboundHTTP",
+            .product(name: "NIOPosix", package: "swift-nio"), postgresNIO,
+        ]),
+        executable("codegen", ["Codegen"]),
+
+        // ── The `kinexus` command: streams, dead letters, replay, the demo loader, benchmarks.
+        .target(
             name: "KinexusCLI",
             dependencies: [
-                "KinexusJSON", "KinexusBus", "CustomerContexts", "KnowledgeBase", "KnowledgeIndexing", "KinexusPostgres", "OutboundHTTP",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "KinexusBus", "CustomerContexts", "KnowledgeBase", "KnowledgeQueries", "KnowledgeIndexing", "KinexusJSON",
+                "KinexusPostgres", "OutboundHTTP", postgresNIO,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Shared/KinexusCLI"
         ),
+        .executableTarget(name: "kinexus", dependencies: ["KinexusCLI"], path: "Services/kinexus"),
+
+        // Fuzzing: what every edge does with outside bytes, and the libFuzzer binary (`deploy/local.sh fuzz`).
         .target(
-            name: "Ingress",
-            dependencies: [
-                "KinexusJSON", "KinexusSettings", "Atlassian", "ChangeIntake", "DocumentReview", "MarkdownRendering", "Orchestration", "KinexusBus",
-                "KinexusServiceKit",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            path: "Shared/Ingress"
+            name: "FuzzEntryPoints",
+            dependencies: ["KinexusJSON", "ChangeIntake", "EventPatterns", "KinexusEvents", "StoryRules", "SupportRules"],
+            path: "Fuzz/EntryPoints"
         ),
-        .executableTarget(
-            name: "ingress",
-            dependencies: [
-                "KinexusSettings", "CodegenRules", "Ingress", "Stories", "KnowledgeAPI", "KnowledgeBase", "SupportAPI", "CustomerContexts",
-                "LanguageModels", "KinexusEvents",
-                "KinexusServiceKit",
-            ],
-            path: "Services/ingress"
-        ),
-        .target(
-            name: "Orchestration",
-            dependencies: [
-                "KinexusJSON", "Atlassian", "DocumentWriting", "MarkdownRendering", "OutboundHTTP", "KinexusBus", "KinexusPostgres",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            path: "Shared/Orchestration",
-            resources: [.copy("Migrations")]
-        ),
-        .executableTarget(
-            name: "orchestrator",
-            dependencies: ["Orchestration", "LanguageModels", "KinexusServiceKit"],
-            path: "Services/orchestrator"
-        ),
-        .target(
-            name: "Reviewing",
-            dependencies: [
-                "Atlassian", "DocumentReview", "Orchestration", "KinexusBus", "KinexusPostgres",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            path: "Shared/Reviewing",
-            resources: [.copy("Migrations")]
-        ),
-        .executableTarget(
-            name: "reviewer",
-            dependencies: ["Reviewing", "DocumentReview", "Atlassian", "OutboundHTTP", "KinexusServiceKit"],
-            path: "Services/reviewer"
-        ),
-        .target(
-            name: "Approval",
-            dependencies: [
-                "Atlassian", "MarkdownRendering", "Orchestration", "KinexusBus", "KinexusPostgres",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            path: "Shared/Approval",
-            resources: [.copy("Migrations")]
-        ),
-        .executableTarget(
-            name: "approver",
-            dependencies: ["Approval", "Atlassian", "OutboundHTTP", "KinexusServiceKit"],
-            path: "Services/approver"
-        ),
-        .target(
-            name: "SupportRules",
-            dependencies: ["KinexusJSON", "KinexusEvents"],
-            path: "Shared/SupportRules"
-        ),
-        .target(
-            name: "KnowledgeIndexing",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
-            path: "Shared/KnowledgeIndexing"
-        ),
-        .target(
-            name: "KnowledgeBase",
-            dependencies: [
-                "KinexusJSON", "KinexusSettings", "KnowledgeIndexing", "OutboundHTTP", "KinexusBus", "KinexusEvents", "KinexusPostgres",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            path: "Shared/KnowledgeBase",
-            resources: [.copy("Migrations")]
-        ),
-        .target(
-            name: "KnowledgeAPI",
-            dependencies: [
-                "KnowledgeBase", "KnowledgeIndexing", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusServiceKit",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            path: "Shared/KnowledgeAPI",
-            resources: [.copy("Migrations")]
-        ),
-        .executableTarget(
-            name: "kb-sync",
-            dependencies: ["KnowledgeBase", "KnowledgeIndexing", "KinexusServiceKit"],
-            path: "Services/kb-sync"
-        ),
-        .target(
-            name: "CustomerContexts",
-            dependencies: [
-                "KinexusJSON", "KinexusSettings", "SupportRules", "KnowledgeBase", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusRedis", .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            path: "Shared/CustomerContexts",
-            resources: [.copy("Migrations")]
-        ),
-        .target(
-            name: "SupportAPI",
-            dependencies: [
-                "KinexusJSON", "CustomerContexts", "SupportRules", "KinexusBus", "KinexusEvents", "KinexusServiceKit",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-            ],
-            path: "Shared/SupportAPI"
-        ),
-        .executableTarget(
-            name: "customer-context",
-            dependencies: ["CustomerContexts", "KnowledgeBase", "KinexusServiceKit"],
-            path: "Services/customer-context"
-        ),
-        .target(
-            name: "GitHub",
-            dependencies: ["KinexusJSON", "OutboundHTTP"],
-            path: "Shared/GitHub"
-        ),
-        .target(
-            name: "Codegen",
-            dependencies: [
-                "CodegenRules", "KinexusSettings", "GitHub", "KinexusBus", "KinexusEvents", "KinexusPostgres", .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            path: "Shared/Codegen",
-            resources: [.copy("Migrations")]
-        ),
-        .executableTarget(
-            name: "codegen",
-            dependencies: ["Codegen", "GitHub", "OutboundHTTP", "KinexusServiceKit"],
-            path: "Services/codegen"
-        ),
-        .executableTarget(
-            name: "kinexus",
-            dependencies: ["KinexusCLI"],
-            path: "Services/kinexus"
-        ),
+        .executableTarget(name: "kinexus-fuzz", dependencies: ["FuzzEntryPoints"], path: "Fuzz/Target"),
+
         // A process for tests that need more than one: consumers killed mid-handler, migrations racing.
         .executableTarget(
             name: "TestProcess",
@@ -383,7 +295,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IngressTests",
-            dependencies: [
+            dependencies: ["ReviewAPI", "PagesAPI", "DocumentsAPI", "DocumentQueries", 
                 "KinexusJSON", "Ingress", "KinexusTestSupport", "KinexusBus", "Reviewing", "Approval", "Orchestration", "DocumentReview",
                 "Atlassian", "FakeServices", "OutboundHTTP", "KinexusServiceKit",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -399,7 +311,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OrchestrationTests",
-            dependencies: [
+            dependencies: ["DocumentQueries", "ApprovalRules", 
                 "Orchestration", "DocumentWriting", "Reviewing", "DocumentReview", "Approval", "KinexusBus",
                 "KinexusTestSupport", "Atlassian", "FakeServices", "OutboundHTTP",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -414,7 +326,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ApprovalTests",
-            dependencies: ["Approval"],
+            dependencies: ["ApprovalRules", "Approval"],
             path: "Tests/ApprovalTests"
         ),
         .testTarget(
@@ -433,7 +345,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StoriesTests",
-            dependencies: [
+            dependencies: ["KinexusServiceKit", 
                 "KinexusJSON", "CodegenRules", "Stories", "Codegen", "DocumentWriting", "KinexusBus", "KinexusRedis", "KinexusTestSupport", "KinexusEvents", "KinexusPostgres",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -475,7 +387,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KnowledgeTests",
-            dependencies: [
+            dependencies: ["KnowledgeQueries", "SupportQueries", "DocumentQueries", "KinexusServiceKit", 
                 "KinexusJSON", "KinexusSettings", "KnowledgeIndexing", "KnowledgeBase", "KnowledgeAPI", "CustomerContexts", "SupportAPI", "SupportRules", "Orchestration",
                 "Approval", "Reviewing", "DocumentReview", "DocumentWriting", "FakeServices", "OutboundHTTP",
                 "KinexusBus", "KinexusEvents",
@@ -484,6 +396,10 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/KnowledgeTests"
+        ),
+        .testTarget(
+            name: "ArchitectureTests",
+            path: "Tests/ArchitectureTests"
         ),
         .testTarget(
             name: "DeploymentTests",

@@ -30,11 +30,9 @@ struct DemoCommand: AsyncParsableCommand {
             backgroundLogger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await postgres.run() }
-            try await MigrationRunner(client: postgres, service: "customer-context", logger: logger).run(try SupportStore.migrations())
-            let store = SupportStore(client: postgres, logger: logger)
-            try await DemoData.load(into: store, contexts: CustomerContexts(
-                store: store, interactions: Interactions(redis: redis, timeToLive: .seconds(90 * 86_400)), redis: redis,
-                cacheSize: 1, cacheTTL: .seconds(1)))
+            try await MigrationRunner(client: postgres, logger: logger)
+                .run(try CustomerContextService.migrations())
+            try await CustomerContextService(postgres: postgres, redis: redis, environment: environment, logger: logger).loadDemoData()
             emit("loaded \(DemoCustomers.all.count) customers with their orders and interactions")
             tasks.cancelAll()
         }

@@ -3,6 +3,7 @@ import Foundation
 import KinexusPostgres
 import KnowledgeBase
 import KnowledgeIndexing
+import KnowledgeQueries
 import Logging
 import PostgresNIO
 
@@ -22,20 +23,18 @@ struct KnowledgeBenchCommand: AsyncParsableCommand {
         let postgres = PostgresClient(configuration: try PostgresSettings.configuration(url: url), backgroundLogger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await postgres.run() }
-            try await MigrationRunner(client: postgres, service: "kb-sync", logger: logger).run(try KnowledgeStore.migrations())
-            try await measure(postgres, logger: logger)
-            try await postgres.query("DELETE FROM kb.sources WHERE location LIKE 'bench/%'", logger: logger)
+            try await MigrationRunner(client: postgres, logger: logger).run(try KnowledgeSync.migrations())
+            let indexer = KnowledgeIndexer(postgres: postgres, embedder: FeatureHashingEmbedder(), logger: logger)
+            try await indexer.removeSources(locatedUnder: "bench/")
+            try await measure(postgres, indexer: indexer, logger: logger)
+            try await indexer.removeSources(locatedUnder: "bench/")
             tasks.cancelAll()
         }
     }
 
-    private func measure(_ postgres: PostgresClient, logger: Logger) async throws {
-        let store = KnowledgeStore(client: postgres, logger: logger)
-        let embedder = FeatureHashingEmbedder()
-        let retriever = KnowledgeRetriever(client: postgres, embedder: embedder, index: EmbeddingIndex(client: postgres, logger: logger),
-                                           logger: logger)
+    private func measure(_ postgres: PostgresClient, indexer: KnowledgeIndexer, logger: Logger) async throws {
+        let retriever = try KnowledgeRetriever.composed(postgres: postgres, environment: [:], logger: logger)
         var text = SyntheticText(seed: 42)
-        try await postgres.query("DELETE FROM kb.sources WHERE location LIKE 'bench/%'", logger: logger)
         emit("# kinexus bench-knowledge: documents of 10 sections (one chunk each), feature-hashing embeddings, 4 indexers")
         let baseline = try await plainInsertRate(postgres, rows: 10_000, text: &text, logger: logger)
         emit(String(format: "baseline: plain INSERT of 10,000 rows of the same shape: %.0f rows/s", baseline))
@@ -51,12 +50,7 @@ struct KnowledgeBenchCommand: AsyncParsableCommand {
                 document += batch.count
                 indexed += try await withThrowingTaskGroup(of: Int.self) { group in
                     for source in batch {
-                        group.addTask {
-                            if case .indexed(let chunks) = try await store.index(source, chunker: MarkdownChunker(), embedder: embedder) {
-                                return chunks
-                            }
-                            return 0
-                        }
+                        group.addTask { try await indexer.index(source) }
                     }
                     return try await group.reduce(0, +)
                 }

@@ -1,19 +1,17 @@
 import Logging
 import PostgresNIO
 
-/// Applies a service's migrations once, in order, each in its own transaction. Replicas starting together
-/// take turns under one advisory lock: the first applies, the others find nothing left to do.
+/// Applies migrations once, in order, each in its own transaction, recorded under their owner. Replicas
+/// starting together take turns under one advisory lock: the first applies, the others find nothing left.
 public struct MigrationRunner: Sendable {
     /// Shared by every service, so that even the first creation of `schema_migrations` never races.
     static let lockKey: Int64 = 0x6B69_6E65_7875_73  // "kinexus"
 
     let client: PostgresClient
-    let service: String
     let logger: Logger
 
-    public init(client: PostgresClient, service: String, logger: Logger) {
+    public init(client: PostgresClient, logger: Logger) {
         self.client = client
-        self.service = service
         self.logger = logger
     }
 
@@ -42,14 +40,17 @@ public struct MigrationRunner: Sendable {
                 applied_at timestamptz NOT NULL DEFAULT now(),
                 PRIMARY KEY (service, version))
             """, logger: logger)
-        var done: Set<Int> = []
-        for try await version in try await connection.query(
-            "SELECT version FROM public.schema_migrations WHERE service = \(service)", logger: logger
-        ).decode(Int.self) {
-            done.insert(version)
+        // `service` names the owner: the column kept its first name, so every database keeps its record.
+        struct Applied: Hashable { let owner: String, version: Int }
+        var done: Set<Applied> = []
+        for try await (owner, version) in try await connection.query(
+            "SELECT service, version FROM public.schema_migrations WHERE service = ANY(\(Array(Set(migrations.map(\.owner)))))",
+            logger: logger
+        ).decode((String, Int).self) {
+            done.insert(Applied(owner: owner, version: version))
         }
         var applied: [Int] = []
-        for migration in migrations where !done.contains(migration.version) {
+        for migration in migrations where !done.contains(Applied(owner: migration.owner, version: migration.version)) {
             try await connection.query("BEGIN", logger: logger)
             do {
                 for statement in SQLStatements.split(migration.sql) {
@@ -57,14 +58,14 @@ public struct MigrationRunner: Sendable {
                 }
                 try await connection.query("""
                     INSERT INTO public.schema_migrations (service, version, name)
-                    VALUES (\(service), \(migration.version), \(migration.name))
+                    VALUES (\(migration.owner), \(migration.version), \(migration.name))
                     """, logger: logger)
                 try await connection.query("COMMIT", logger: logger)
             } catch {
                 _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw MigrationFailed(service: service, version: migration.version, name: migration.name, underlying: error)
+                throw MigrationFailed(owner: migration.owner, version: migration.version, name: migration.name, underlying: error)
             }
-            logger.info("migration applied", metadata: ["service": "\(service)", "version": "\(migration.version)",
+            logger.info("migration applied", metadata: ["owner": "\(migration.owner)", "version": "\(migration.version)",
                                                          "migration": "\(migration.name)"])
             applied.append(migration.version)
         }
@@ -73,12 +74,12 @@ public struct MigrationRunner: Sendable {
 }
 
 public struct MigrationFailed: Error, CustomStringConvertible {
-    public let service: String
+    public let owner: String
     public let version: Int
     public let name: String
     public let underlying: any Error
 
     public var description: String {
-        "migration \(version)_\(name) of \(service) failed and was rolled back: \(String(reflecting: underlying))"
+        "migration \(version)_\(name) of \(owner) failed and was rolled back: \(String(reflecting: underlying))"
     }
 }

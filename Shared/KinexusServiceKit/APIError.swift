@@ -17,9 +17,17 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
     public var description: String { "\(status.code) \(code): \(message)" }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = jsonResponse(status, ErrorBody(error: message, code: code))
-        response.headers.append(contentsOf: headers)
-        return response
+        ErrorAnswer.response(status, code: code, message: message, requestID: nil, headers: headers)
+    }
+
+    /// 404 `not_found`: what was asked for does not exist.
+    public static func notFound(_ message: String) -> APIError {
+        APIError(.notFound, code: "not_found", message)
+    }
+
+    /// 400 with the code that names what is wrong with the request.
+    public static func badRequest(code: String, _ message: String) -> APIError {
+        APIError(.badRequest, code: code, message)
     }
 
     /// 400 for text holding a NUL character, which no Postgres text column can store; `field` names where.

@@ -102,7 +102,10 @@ enum ErrorAnswer {
     static func response(
         _ status: HTTPResponse.Status, code: String, message: String, requestID: String?, headers: HTTPFields = [:]
     ) -> Response {
-        var response = jsonResponse(status, ErrorBody(error: message, code: code, requestID: requestID))
+        let body = ErrorBody(error: message, code: code, requestID: requestID)
+        var response = (try? KinexusResponseEncoder.response(status, body))
+            ?? Response(status: status, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(string: #"{"code":"internal_error","error":"unencodable error"}"#)))
         response.headers.append(contentsOf: headers)
         return response
     }

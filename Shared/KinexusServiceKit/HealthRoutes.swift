@@ -17,9 +17,9 @@ struct HealthRoutes: Sendable {
     let consumer: EventConsumer?
     let logger: Logger
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<KinexusRequestContext>) {
         router.get("/health") { _, _ in
-            jsonResponse(.ok, ["status": "ok"])
+            ["status": "ok"]
         }
         router.get("/ready") { _, _ in
             await readiness()
@@ -40,7 +40,7 @@ struct HealthRoutes: Sendable {
         }
     }
 
-    private func readiness() async -> Response {
+    private func readiness() async -> EditedResponse<Readiness> {
         var problems: [String] = []
         if !startup.isDone { problems.append("starting: migrations and consumer groups not ready") }
         do {
@@ -54,10 +54,10 @@ struct HealthRoutes: Sendable {
             problems.append("postgres: \(String(reflecting: error))")
         }
         let readiness = Readiness(status: problems.isEmpty ? "ready" : "unavailable", problems: problems)
-        return jsonResponse(problems.isEmpty ? .ok : .serviceUnavailable, readiness)
+        return EditedResponse(status: problems.isEmpty ? .ok : .serviceUnavailable, response: readiness)
     }
 
-    struct Readiness: Encodable {
+    struct Readiness: ResponseEncodable {
         let status: String
         let problems: [String]
     }

@@ -45,7 +45,7 @@ public final class ServiceRuntime: Sendable {
     /// done), `/metrics` and the routes `routes` adds on the configured port.
     public func run(
         migrations: [Migration] = [], warmUp: @escaping @Sendable () async throws -> Void = {}, subscriptions: [Subscription] = [],
-        routes: (Router<BasicRequestContext>) -> Void = { _ in }
+        routes: (Router<KinexusRequestContext>) -> Void = { _ in }
     ) async throws {
         let consumer = try EventConsumer(redis: redis, configuration: configuration.bus,
                                          subscriptions: subscriptions, logger: logger)
@@ -59,7 +59,7 @@ public final class ServiceRuntime: Sendable {
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort)),
             logger: Logger(label: "kinexus.http"))
         let work = StartupThenConsume(
-            migrations: MigrationRunner(client: postgres, service: configuration.service, logger: logger),
+            migrations: MigrationRunner(client: postgres, logger: logger),
             migrationFiles: migrations, warmUp: warmUp, consumer: subscriptions.isEmpty ? nil : consumer, startup: startup)
         // Shutdown runs in reverse: the consumer finishes its handlers while Postgres and HTTP still serve.
         var groupConfiguration = ServiceGroupConfiguration(
@@ -96,8 +96,8 @@ extension ServiceRuntime {
     }
 
     /// A router whose handlers' errors all answer the JSON error body; every service's routes go on one.
-    public static func router(logger: Logger) -> Router<BasicRequestContext> {
-        let router = Router()
+    public static func router(logger: Logger) -> Router<KinexusRequestContext> {
+        let router = Router(context: KinexusRequestContext.self)
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(middleware: NULCharacterRefusal())
         return router

@@ -152,19 +152,7 @@ private func literal(_ pointer: UnsafePointer<CChar>?) -> String {
 
 /// Text and attribute values: the five XML escapes, and no character XML 1.0 forbids.
 private func escaped(_ text: String) -> String {
-    var result = ""
-    result.reserveCapacity(text.utf8.count)
-    for scalar in xmlCharacters(text).unicodeScalars {
-        switch scalar {
-        case "&": result += "&amp;"
-        case "<": result += "&lt;"
-        case ">": result += "&gt;"
-        case "\"": result += "&quot;"
-        case "'": result += "&#39;"
-        default: result.unicodeScalars.append(scalar)
-        }
-    }
-    return result
+    HTMLText.escape(xmlCharacters(text))
 }
 
 /// Drops the control characters and non-characters XML 1.0 does not allow anywhere, CDATA included.

@@ -1,4 +1,4 @@
-import Approval
+@testable import ApprovalRules
 import Testing
 
 struct ReviewDecisionTests {

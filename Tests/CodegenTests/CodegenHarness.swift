@@ -1,4 +1,4 @@
-import Codegen
+@testable import Codegen
 import Foundation
 import KinexusBus
 import KinexusEvents
@@ -37,7 +37,7 @@ struct CodegenHarness {
         let settings = try settings(maxSessions: maxSessions, timeoutSeconds: timeoutSeconds)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await postgres.run() }
-            try await MigrationRunner(client: postgres, service: "codegen", logger: logger).run(try TaskStore.migrations())
+            try await MigrationRunner(client: postgres, logger: logger).run(try TaskStore.migrations())
             let group = TestEnvironment.unique("codegen")
             let consumers = try (0..<replicas).map { replica in
                 var configuration = BusConfiguration(group: group, consumer: "\(group)-\(replica)")

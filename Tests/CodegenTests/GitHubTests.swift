@@ -1,4 +1,4 @@
-import Codegen
+@testable import Codegen
 import CodegenRules
 import FakeServices
 import Foundation

@@ -6,11 +6,12 @@ struct ComposeTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    /// The executables built from `Services/<name>`.
+    /// The executables built from `Services/<name>`: each service's `executable("<name>", …)`, and the CLI's.
     static func serviceExecutables() throws -> [String] {
         let manifest = try String(contentsOf: root.appendingPathComponent("Package.swift"), encoding: .utf8)
-        let pattern = try Regex(#"\.executableTarget\(\s*name:\s*"([^"]+)"[^)]*?path:\s*"Services/"#)
-        return manifest.matches(of: pattern).compactMap { $0.output[1].substring.map(String.init) }
+        let patterns = [try Regex(#"\.executableTarget\(\s*name:\s*"([^"]+)"[^)]*?path:\s*"Services/"#),
+                        try Regex(#"\bexecutable\(\s*"([^"]+)""#)]
+        return patterns.flatMap { pattern in manifest.matches(of: pattern).compactMap { $0.output[1].substring.map(String.init) } }
     }
 
     /// The top-level keys under `services:` in the compose file.
@@ -28,7 +29,7 @@ struct ComposeTests {
 
     @Test func everyExecutableInPackageSwiftHasAComposeService() throws {
         let executables = try Self.serviceExecutables()
-        #expect(executables.contains("kinexus"), "the manifest parser found the executables")
+        #expect(executables.contains("kinexus") && executables.contains("ingress"), "the manifest parser found the executables")
         let services = try Self.composeServices()
         #expect(services.isSuperset(of: ["redis", "postgres"]))
         for executable in executables {

@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Ingress
+@testable import Ingress
 import KinexusEvents
 import KinexusJSON
 import KinexusRedis

@@ -1,7 +1,7 @@
 import Atlassian
 import Hummingbird
 import HummingbirdTesting
-import Ingress
+@testable import Ingress
 import KinexusBus
 import KinexusEvents
 import KinexusRedis
@@ -20,8 +20,8 @@ struct IngressHarness {
         let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 10_000)
         let logger = Logger(label: "test")
         let router = ServiceRuntime.router(logger: logger)
-        IngressRoutes(configuration: configuration, redis: redis, publisher: publisher, jiraClient: jira, logger: logger)
-            .add(to: router)
+        router.addRoutes(WebhookRoutes(configuration: configuration, redis: redis, publisher: publisher, jiraClient: jira,
+                                       logger: logger).routes)
         try await Application(router: router).test(.router) { client in try await body(client) }
     }
 

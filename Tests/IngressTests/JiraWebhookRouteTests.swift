@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import HTTPTypes
 import HummingbirdTesting
-import Ingress
+@testable import Ingress
 import KinexusBus
 import KinexusEvents
 import KinexusJSON

@@ -1,10 +1,12 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Ingress
+@testable import Ingress
 import KinexusJSON
+import KinexusServiceKit
 import KinexusTestSupport
 import Logging
+import PagesAPI
 import PostgresNIO
 import Testing
 
@@ -17,8 +19,8 @@ struct PagesAPITests {
                 INSERT INTO docs.pages (slug, document_id, title, markdown, version)
                 VALUES (\(slug), \(UUID()), 'Orders <export>', \("# Orders\n\n<script>alert(1)</script>\n\n| a |\n| - |\n| 1 |"), 3)
                 """, logger: logger)
-            let router = Router()
-            PagesAPI(postgres: postgres, configuration: try IngressConfiguration(environment: [:]), logger: logger).add(to: router)
+            let router = ServiceRuntime.router(logger: logger)
+            router.addRoutes(PagesAPI(postgres: postgres, logger: logger).routes)
             try await Application(router: router).test(.router) { client in
                 try await client.execute(uri: "/pages/\(slug)", method: .get) { response in
                     #expect(response.status == .ok)

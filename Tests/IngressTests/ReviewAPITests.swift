@@ -1,20 +1,22 @@
-import Approval
+@testable import Approval
 import DocumentReview
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Ingress
+@testable import Ingress
 import KinexusBus
 import KinexusEvents
 import KinexusJSON
 import KinexusPostgres
 import KinexusRedis
+import KinexusServiceKit
 import KinexusTestSupport
 import Logging
-import Orchestration
+@testable import Orchestration
 import PostgresNIO
-import Reviewing
+@testable import Reviewing
+import ReviewAPI
 import Testing
 
 /// Reviews through the ingress's API, on reviews seeded in the test Postgres.
@@ -32,15 +34,14 @@ struct ReviewAPITests {
                                       backgroundLogger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await postgres.run() }
-            for (service, migrations) in [("orchestrator", try DocumentStore.migrations()), ("reviewer", try Reviewer.migrations()),
-                                          ("approver", try Approver.migrations())] {
-                try await MigrationRunner(client: postgres, service: service, logger: logger).run(migrations)
-            }
+            try await MigrationRunner(client: postgres, logger: logger)
+                .run(try Orchestrator.migrations() + Reviewer.migrations() + Approver.migrations())
             let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 10_000)
-            let router = Router()
-            ReviewAPI(postgres: postgres, publisher: publisher, links: links ?? self.links, apiToken: Self.token,
-                      longestWait: .seconds(5), logger: logger)
-                .add(to: router)
+            let router = ServiceRuntime.router(logger: logger)
+            let reviews = ReviewAPI(postgres: postgres, publisher: publisher, links: links ?? self.links, longestWait: .seconds(5),
+                                    logger: logger)
+            router.addRoutes(reviews.linkRoutes)
+            router.group().add(middleware: APITokenAuthentication(apiToken: Self.token)).addRoutes(reviews.routes)
             try await Application(router: router).test(.router) { client in try await body(client, postgres, redis) }
             tasks.cancelAll()
         }

@@ -60,12 +60,12 @@ struct MigrationTests {
     @Test func aFailingMigrationRollsBackAndStopsTheRest() async throws {
         let service = TestEnvironment.unique("svc").replacingOccurrences(of: "-", with: "_")
         let migrations = [
-            Migration(version: 1, name: "create", sql: "CREATE SCHEMA \(service); CREATE TABLE \(service).t (id int);"),
-            Migration(version: 2, name: "broken", sql: "CREATE TABLE \(service).u (id int); SELECT no_such_function();"),
-            Migration(version: 3, name: "later", sql: "CREATE TABLE \(service).v (id int);"),
+            Migration(version: 1, name: "create", sql: "CREATE SCHEMA \(service); CREATE TABLE \(service).t (id int);", owner: service),
+            Migration(version: 2, name: "broken", sql: "CREATE TABLE \(service).u (id int); SELECT no_such_function();", owner: service),
+            Migration(version: 3, name: "later", sql: "CREATE TABLE \(service).v (id int);", owner: service),
         ]
         try await withClient { client in
-            let runner = MigrationRunner(client: client, service: service, logger: logger)
+            let runner = MigrationRunner(client: client, logger: logger)
             await #expect {
                 try await runner.run(migrations)
             } throws: { error in
@@ -77,7 +77,7 @@ struct MigrationTests {
                 logger: logger).collect()
             #expect(try leftovers.first?.decode(Int.self) == 0, "the half-done migration is rolled back")
 
-            let fixed = [migrations[0], Migration(version: 2, name: "fixed", sql: "CREATE TABLE \(service).u (id int);"), migrations[2]]
+            let fixed = [migrations[0], Migration(version: 2, name: "fixed", sql: "CREATE TABLE \(service).u (id int);", owner: service), migrations[2]]
             #expect(try await runner.run(fixed) == [2, 3])
             #expect(try await runner.run(fixed) == [])
         }
@@ -85,11 +85,11 @@ struct MigrationTests {
 
     @Test func filesLoadInVersionOrderAndBadNamesAreRefused() throws {
         let good = try directory(["010_later.sql": "SELECT 10;", "002_first.sql": "SELECT 2;", "README.md": "ignored"])
-        #expect(try Migration.load(from: good).map(\.version) == [2, 10])
-        #expect(try Migration.load(from: good).map(\.name) == ["first", "later"])
-        #expect(throws: Migration.InvalidFile.self) { try Migration.load(from: try directory(["create.sql": ""])) }
+        #expect(try Migration.load(from: good, owner: "test").map(\.version) == [2, 10])
+        #expect(try Migration.load(from: good, owner: "test").map(\.name) == ["first", "later"])
+        #expect(throws: Migration.InvalidFile.self) { try Migration.load(from: try directory(["create.sql": ""]), owner: "test") }
         #expect(throws: Migration.InvalidFile.self) {
-            try Migration.load(from: try directory(["001_a.sql": "", "1_b.sql": ""]))
+            try Migration.load(from: try directory(["001_a.sql": "", "1_b.sql": ""]), owner: "test")
         }
     }
 

@@ -25,22 +25,22 @@ struct ErrorAnswerTests {
         router.get("/broken") { _, _ -> Response in throw Broken() }
         router.get("/redis-down") { _, _ -> Response in throw RedisError.connection("connection refused") }
         router.get("/refused") { _, _ -> Response in throw APIError(.conflict, code: "taken", "already taken") }
-        router.get("/echo") { request, _ in jsonResponse(.ok, ["q": request.uri.queryParameters.get("q") ?? ""]) }
-        router.get("/items/:id") { _, context in jsonResponse(.ok, ["id": context.parameters.get("id") ?? ""]) }
+        router.get("/echo") { request, _ in ["q": request.uri.queryParameters.get("q") ?? ""] }
+        router.get("/items/:id") { _, context in ["id": context.parameters.get("id") ?? ""] }
         router.post("/small") { request, _ in
             _ = try await request.body.collect(upTo: 10)
-            return jsonResponse(.ok, ["ok": true])
+            return ["ok": true]
         }
-        router.get("/slow") { _, _ -> Response in
+        router.get("/slow") { _, _ -> [String: Bool] in
             try await Task.sleep(for: .seconds(30))
-            return jsonResponse(.ok, ["late": true])
+            return ["late": true]
         }
         // A call that does not notice cancellation, as a connection pool waiting for a server that is down.
-        router.get("/stuck") { _, _ -> Response in
+        router.get("/stuck") { _, _ -> [String: Bool] in
             await withCheckedContinuation { continuation in
                 DispatchQueue.global().asyncAfter(deadline: .now() + 30) { continuation.resume() }
             }
-            return jsonResponse(.ok, ["late": true])
+            return ["late": true]
         }
         let app = Application(responder: KinexusResponder(router.buildResponder(), deadline: deadline, logger: log.logger))
         try await app.test(.router) { client in try await body(client, log) }
@@ -139,7 +139,7 @@ struct ErrorAnswerTests {
     @Test func theAPITokenGuardsItsRoutes() async throws {
         for (token, expected, code) in [(nil, HTTPResponse.Status.serviceUnavailable, "no_api_token"), ("t", .unauthorized, "unauthorized")] {
             let router = ServiceRuntime.router(logger: Logger(label: "test"))
-            router.group().add(middleware: APITokenAuthentication(apiToken: token)).get("/private") { _, _ in jsonResponse(.ok, ["ok": true]) }
+            router.group().add(middleware: APITokenAuthentication(apiToken: token)).get("/private") { _, _ in ["ok": true] }
             try await Application(router: router).test(.router) { client in
                 let refused = try await get(client, "/private", headers: [.authorization: "Bearer wrong"])
                 #expect(refused.status == expected)

@@ -2,8 +2,9 @@ import FakeServices
 import Foundation
 import KinexusJSON
 import KinexusSettings
-import KnowledgeBase
+@testable import KnowledgeBase
 import KnowledgeIndexing
+import KnowledgeQueries
 import Logging
 import OutboundHTTP
 import Synchronization

@@ -1,12 +1,13 @@
 import Foundation
 import KinexusPostgres
 import KinexusTestSupport
-import Approval
-import KnowledgeAPI
-import KnowledgeBase
+@testable import Approval
+@testable import KnowledgeAPI
+@testable import KnowledgeBase
 import KnowledgeIndexing
+import KnowledgeQueries
 import Logging
-import Orchestration
+@testable import Orchestration
 import PostgresNIO
 import Testing
 
@@ -35,10 +36,10 @@ struct KnowledgeBaseTests {
 
     /// Every schema the knowledge reads, empty of knowledge.
     static func prepare(_ postgres: PostgresClient, logger: Logger) async throws {
-        try await MigrationRunner(client: postgres, service: "kb-sync", logger: logger).run(try KnowledgeStore.migrations())
-        try await MigrationRunner(client: postgres, service: "ingress", logger: logger).run(try KnowledgeBucket.migrations())
-        try await MigrationRunner(client: postgres, service: "orchestrator", logger: logger).run(try DocumentStore.migrations())
-        try await MigrationRunner(client: postgres, service: "approver", logger: logger).run(try Approver.migrations())
+        try await MigrationRunner(client: postgres, logger: logger).run(try KnowledgeStore.migrations())
+        try await MigrationRunner(client: postgres, logger: logger).run(try KnowledgeBucket.migrations())
+        try await MigrationRunner(client: postgres, logger: logger).run(try DocumentStore.migrations())
+        try await MigrationRunner(client: postgres, logger: logger).run(try Approver.migrations())
         try await postgres.query("DELETE FROM kb.sources", logger: logger)
         try await postgres.query("DELETE FROM bucket.objects", logger: logger)
     }

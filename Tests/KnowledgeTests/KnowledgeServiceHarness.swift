@@ -5,10 +5,12 @@ import KinexusBus
 import KinexusJSON
 import KinexusPostgres
 import KinexusRedis
+import KinexusServiceKit
 import KinexusTestSupport
-import KnowledgeAPI
-import KnowledgeBase
+@testable import KnowledgeAPI
+@testable import KnowledgeBase
 import KnowledgeIndexing
+import KnowledgeQueries
 import Logging
 import PostgresNIO
 
@@ -41,12 +43,13 @@ struct KnowledgeService {
                     consumer: configuration.consumer, logger: logger)
                 return try EventConsumer(redis: redis, configuration: configuration, subscriptions: try sync.subscriptions(), logger: logger)
             }
-            let retriever = KnowledgeRetriever(client: postgres, embedder: FeatureHashingEmbedder(),
-                                               index: EmbeddingIndex(client: postgres, logger: logger), logger: logger)
-            let router = Router()
-            KnowledgeAPI(bucket: KnowledgeBucket(client: postgres, logger: logger), retriever: retriever,
-                         publisher: EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 100_000),
-                         minimumScore: 0, apiToken: token, postgres: postgres, logger: logger).add(to: router)
+            let retriever = try KnowledgeRetriever.composed(postgres: postgres, environment: [:], logger: logger)
+            let router = ServiceRuntime.router(logger: logger)
+            let knowledge = KnowledgeAPI(
+                postgres: postgres, retriever: retriever,
+                publisher: EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 100_000),
+                minimumScore: 0, logger: logger)
+            router.group().add(middleware: APITokenAuthentication(apiToken: token)).addRoutes(knowledge.routes)
             try await whileConsuming(consumers, logger: logger) {
                 try await Application(router: router).test(.router) { client in
                     try await body(KnowledgeService(client: client, postgres: postgres, redis: redis, retriever: retriever))

@@ -3,7 +3,7 @@ import KinexusBus
 import KinexusEvents
 import KinexusRedis
 import KinexusTestSupport
-import KnowledgeBase
+@testable import KnowledgeBase
 import Logging
 import PostgresNIO
 import Testing

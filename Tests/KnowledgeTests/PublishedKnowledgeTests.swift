@@ -1,5 +1,5 @@
-import Approval
-import CustomerContexts
+@testable import Approval
+@testable import CustomerContexts
 import DocumentReview
 import DocumentWriting
 import Foundation
@@ -9,12 +9,14 @@ import KinexusJSON
 import KinexusPostgres
 import KinexusRedis
 import KinexusTestSupport
-import KnowledgeBase
+@testable import KnowledgeBase
 import KnowledgeIndexing
+import KnowledgeQueries
 import Logging
-import Orchestration
+@testable import Orchestration
 import PostgresNIO
-import Reviewing
+@testable import Reviewing
+import SupportQueries
 import Testing
 
 extension KnowledgeBaseTests {
@@ -30,27 +32,17 @@ extension KnowledgeBaseTests {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await postgres.run() }
             try await Self.prepare(postgres, logger: logger)
-            for (service, migrations) in [("reviewer", try Reviewer.migrations()), ("customer-context", try SupportStore.migrations())] {
-                try await MigrationRunner(client: postgres, service: service, logger: logger).run(migrations)
-            }
-            let store = SupportStore(client: postgres, logger: logger)
-            let retriever = KnowledgeRetriever(client: postgres, embedder: embedder, index: EmbeddingIndex(client: postgres, logger: logger),
-                                               logger: logger)
+            try await MigrationRunner(client: postgres, logger: logger)
+                .run(try Reviewer.migrations() + CustomerContextService.migrations())
+            // Every service as its `main` composes it, on this test's Postgres and Redis.
+            let site = ["KINEXUS_PUBLIC_URL": "http://kinexus.test", "KINEXUS_LINK_SECRET": "t"]
             let subscriptions: [(String, [Subscription])] = [
-                ("orchestrator", try Orchestrator(store: DocumentStore(client: postgres, logger: logger), writer: TemplateWriter(),
-                                                  pages: PageStoreFinder(client: postgres, logger: logger)).subscriptions()),
-                ("reviewer", try Reviewer(client: postgres, links: DiffLink(secret: "t", baseURL: "http://kinexus.test"), jira: nil,
-                                          logger: logger).subscriptions()),
-                ("approver", try Approver(client: postgres, approvers: nil, ownAuthor: nil, publicURL: "http://kinexus.test",
-                                          jira: nil, confluence: nil, logger: logger).subscriptions()),
-                ("kb-sync", try KnowledgeSync(store: KnowledgeStore(client: postgres, logger: logger),
-                                              sources: KnowledgeSources(client: postgres, logger: logger),
-                                              runs: SyncRuns(client: postgres, logger: logger), chunker: chunker, embedder: embedder,
-                                              consumer: "kb", logger: logger).subscriptions()),
-                ("customer-context", try TicketEnricher(
-                    contexts: CustomerContexts(store: store, interactions: Interactions(redis: redis, timeToLive: .seconds(3600)),
-                                               redis: redis, cacheSize: 10, cacheTTL: .seconds(60)),
-                    store: store, retriever: retriever, minimumScore: 0.3, logger: logger).subscriptions()),
+                ("orchestrator", try Orchestrator.composed(postgres: postgres, environment: [:], logger: logger).subscriptions()),
+                ("reviewer", try Reviewer.composed(postgres: postgres, redis: redis, environment: site, logger: logger).subscriptions()),
+                ("approver", try Approver.composed(postgres: postgres, environment: site, logger: logger).subscriptions()),
+                ("kb-sync", try KnowledgeSync.composed(postgres: postgres, consumer: "kb", environment: [:], logger: logger).subscriptions()),
+                ("customer-context", try CustomerContextService(postgres: postgres, redis: redis, environment: Self.supportSettings,
+                                                                logger: logger).subscriptions()),
             ]
             let consumers = try subscriptions.map { name, subscriptions in
                 var configuration = BusConfiguration(group: TestEnvironment.unique(name))
@@ -84,7 +76,7 @@ extension KnowledgeBaseTests {
                 try await publisher.publish(ticket, source: .support)
                 var suggestions: [JSONValue] = []
                 #expect(try await eventually(timeout: .seconds(15)) {
-                    guard let text = try await store.response(ticketID: ticket.ticketID) else { return false }
+                    guard let text = try await SupportRecords(client: postgres, logger: logger).response(ticketID: ticket.ticketID) else { return false }
                     suggestions = try JSONValue(parsing: Array(text.utf8))["kb_suggestions"]?.arrayValue ?? []
                     return true
                 })

@@ -1,4 +1,4 @@
-import CustomerContexts
+@testable import CustomerContexts
 import Hummingbird
 import HummingbirdTesting
 import Foundation
@@ -9,11 +9,12 @@ import KinexusPostgres
 import KinexusRedis
 import KinexusServiceKit
 import KinexusTestSupport
-import KnowledgeBase
+@testable import KnowledgeBase
 import KnowledgeIndexing
 import Logging
 import PostgresNIO
 import SupportAPI
+@testable import SupportQueries
 import SupportRules
 import Testing
 
@@ -21,6 +22,8 @@ import Testing
 /// knowledge suite, which owns the `kb` tables the suggestions come from.
 extension KnowledgeBaseTests {
     static let supportDatabase = 10
+    /// customer-context's settings in these tests: a small cache, and knowledge hits from a fused score of 0.3.
+    static let supportSettings = ["KINEXUS_CONTEXT_CACHE_SIZE": "100", "KINEXUS_CONTEXT_CACHE_TTL": "60", "KINEXUS_KB_MIN_SCORE": "0.3"]
 
     func withCustomerContext(
         _ body: @Sendable (EventPublisher, PostgresClient, RedisClient, CustomerContexts) async throws -> Void
@@ -38,23 +41,19 @@ extension KnowledgeBaseTests {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await postgres.run() }
             try await Self.prepare(postgres, logger: logger)
-            try await MigrationRunner(client: postgres, service: "customer-context", logger: logger).run(try SupportStore.migrations())
-            let store = SupportStore(client: postgres, logger: logger)
-            let contexts = CustomerContexts(store: store, interactions: Interactions(redis: redis, timeToLive: .seconds(90 * 86_400)),
-                                            redis: redis, cacheSize: 100, cacheTTL: .seconds(60))
-            let retriever = KnowledgeRetriever(client: postgres, embedder: embedder,
-                                               index: EmbeddingIndex(client: postgres, logger: logger), logger: logger)
-            let enricher = TicketEnricher(contexts: contexts, store: store, retriever: retriever, minimumScore: 0.3, logger: logger)
+            try await MigrationRunner(client: postgres, logger: logger).run(try CustomerContextService.migrations())
+            let service = try CustomerContextService(postgres: postgres, redis: redis, environment: Self.supportSettings, logger: logger)
+            let contexts = service.enricher.contexts
             var configuration = BusConfiguration(group: TestEnvironment.unique("customer-context"))
             configuration.readBlock = .milliseconds(100)
             configuration.retryBaseDelay = .milliseconds(100)
-            let consumer = try EventConsumer(redis: redis, configuration: configuration, subscriptions: try enricher.subscriptions(),
+            let consumer = try EventConsumer(redis: redis, configuration: configuration, subscriptions: try service.subscriptions(),
                                              logger: logger)
             let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 100_000)
-            let router = Router()
-            SupportAPI(store: store, contexts: contexts, publisher: publisher, apiToken: KnowledgeService.token,
-                       longestWait: .seconds(10), logger: logger)
-                .add(to: router)
+            let router = ServiceRuntime.router(logger: logger)
+            router.group().add(middleware: APITokenAuthentication(apiToken: KnowledgeService.token)).addRoutes(
+                SupportAPI(records: SupportRecords(client: postgres, logger: logger), contexts: contexts, publisher: publisher,
+                           longestWait: .seconds(10)).routes)
             try await whileConsuming([consumer], logger: logger) {
                 try await Application(router: router).test(.router) { client in
                     try await body(publisher, postgres, redis, contexts, client)
@@ -85,7 +84,7 @@ extension KnowledgeBaseTests {
     func response(_ ticketID: String, _ postgres: PostgresClient) async throws -> JSONValue? {
         var found: JSONValue?
         _ = try await eventually(timeout: .seconds(15), every: .milliseconds(30)) {
-            let text = try await SupportStore(client: postgres, logger: logger).response(ticketID: ticketID)
+            let text = try await SupportRecords(client: postgres, logger: logger).response(ticketID: ticketID)
             found = try text.map { try JSONValue(parsing: Array($0.utf8)) }
             return found != nil
         }
@@ -107,8 +106,9 @@ extension KnowledgeBaseTests {
             let customer = try await customer(postgres, tier: "enterprise", lifetimeValue: 12_500, orders: 6)
             let now = Date()
             for (days, sentiment) in [(40.0, -0.5), (35.0, -0.4)] {
-                try await contexts.addInteraction(Interaction(at: now.addingTimeInterval(-days * 86_400), sentiment: sentiment,
-                                                              kind: "call", summary: "complaint"), for: customer)
+                try await contexts.interactions.add(Interaction(at: now.addingTimeInterval(-days * 86_400), sentiment: sentiment,
+                                                                kind: "call", summary: "complaint"), for: customer)
+                try await contexts.invalidate(customer)
             }
             let received = ticket(customer, subject: "Damaged order, I want a refund")
             try await publisher.publish(received, source: .support)
@@ -165,7 +165,7 @@ extension KnowledgeBaseTests {
                 }
                 return false
             })
-            #expect(try await SupportStore(client: postgres, logger: logger).customer(ofTicket: invalid.ticketID) == nil)
+            #expect(try await SupportRecords(client: postgres, logger: logger).customer(ofTicket: invalid.ticketID) == nil)
         }
     }
 
@@ -205,7 +205,7 @@ extension KnowledgeBaseTests {
                 """, logger: logger)
             #expect(try await contexts.context(for: customer)?.totalOrders == 2, "served from the cache")
             // Another replica, sharing Redis, records a change: this one's cached context is stale now.
-            let other = CustomerContexts(store: SupportStore(client: postgres, logger: logger),
+            let other = CustomerContexts(records: SupportRecords(client: postgres, logger: logger),
                                          interactions: Interactions(redis: redis, timeToLive: .seconds(60)), redis: redis,
                                          cacheSize: 10, cacheTTL: .seconds(60))
             try await other.invalidate(customer)
@@ -270,10 +270,10 @@ extension KnowledgeBaseTests {
 
 extension KnowledgeBaseTests {
     @Test func theDemoCustomersLoadTwiceAlikeAndSpanEveryChurnRisk() async throws {
-        try await withCustomerContext { _, postgres, _, contexts in
-            let store = SupportStore(client: postgres, logger: logger)
-            try await DemoData.load(into: store, contexts: contexts)
-            try await DemoData.load(into: store, contexts: contexts)
+        try await withCustomerContext { _, postgres, redis, contexts in
+            let loader = try CustomerContextService(postgres: postgres, redis: redis, environment: [:], logger: logger)
+            try await loader.loadDemoData()
+            try await loader.loadDemoData()
             var risks: [String: ChurnRisk] = [:]
             for customer in DemoCustomers.all {
                 let context = try #require(try await contexts.context(for: customer.externalID))

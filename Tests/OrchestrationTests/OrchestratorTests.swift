@@ -1,3 +1,4 @@
+import DocumentQueries
 import DocumentWriting
 import Foundation
 import KinexusBus
@@ -6,10 +7,10 @@ import KinexusPostgres
 import KinexusRedis
 import KinexusTestSupport
 import Logging
-import Orchestration
+@testable import Orchestration
 import DocumentReview
-import Reviewing
-import Approval
+@testable import Reviewing
+@testable import Approval
 import Atlassian
 import PostgresNIO
 import ServiceLifecycle
@@ -30,7 +31,7 @@ struct OrchestratorTests {
                                       backgroundLogger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await postgres.run() }
-            try await MigrationRunner(client: postgres, service: "orchestrator", logger: logger).run(try DocumentStore.migrations())
+            try await MigrationRunner(client: postgres, logger: logger).run(try DocumentStore.migrations())
             let orchestrator = Orchestrator(store: DocumentStore(client: postgres, logger: logger), writer: TemplateWriter(),
                                             pages: PageStoreFinder(client: postgres, logger: logger))
             func consumer(_ name: String, group: String? = nil, _ subscriptions: [Subscription]) throws -> EventConsumer {
@@ -46,11 +47,11 @@ struct OrchestratorTests {
                 for _ in 0..<replicas { consumers.append(try consumer("orchestrator", group: group, try orchestrator.subscriptions())) }
             }
             if withReviewer {
-                try await MigrationRunner(client: postgres, service: "approver", logger: logger).run(try Approver.migrations())
+                try await MigrationRunner(client: postgres, logger: logger).run(try Approver.migrations())
                 let approver = Approver(client: postgres, approvers: nil, ownAuthor: "kinexus-bot",
                                         publicURL: "http://kinexus.test", jira: jira, confluence: confluence, logger: logger)
                 consumers.append(try consumer("approver", group: approverGroup, try approver.subscriptions()))
-                try await MigrationRunner(client: postgres, service: "reviewer", logger: logger).run(try Reviewer.migrations())
+                try await MigrationRunner(client: postgres, logger: logger).run(try Reviewer.migrations())
                 let reviewer = Reviewer(client: postgres, links: DiffLink(secret: "test", baseURL: "http://kinexus.test"),
                                         jira: jira, logger: logger)
                 consumers.append(try consumer("reviewer", try reviewer.subscriptions()))
@@ -120,8 +121,8 @@ struct OrchestratorTests {
             #expect(v1.title == "Widgets API")
             #expect(v1.ticketKey == key)
             #expect(v1.changeID == first.changeID)
-            let store = DocumentStore(client: postgres, logger: logger)
-            let markdown = try #require(try await store.markdown(of: UUID(uuidString: v1.documentID)!, version: 1))
+            let documents = DocumentQueries(client: postgres, logger: logger)
+            let markdown = try #require(try await documents.markdown(of: UUID(uuidString: v1.documentID)!, version: 1))
             #expect(markdown.hasPrefix("# Widgets API\n"))
             #expect(markdown.contains("- `GET /v1/widgets`"))
 
@@ -130,7 +131,7 @@ struct OrchestratorTests {
             let v2 = try #require(try await generated(for: secondEvent.id, redis: redis))
             #expect(v2.documentID == v1.documentID)
             #expect(v2.version == 2)
-            let updated = try #require(try await store.markdown(of: UUID(uuidString: v1.documentID)!, version: 2))
+            let updated = try #require(try await documents.markdown(of: UUID(uuidString: v1.documentID)!, version: 2))
             #expect(updated.contains("- Updated for \(key): Widgets API with paging"))
 
             let revision = RevisionRequested(documentID: v1.documentID, reviewID: "r1", feedback: "Show a paging example.",
@@ -139,7 +140,7 @@ struct OrchestratorTests {
             let v3 = try #require(try await generated(for: revisionEvent.id, redis: redis))
             #expect(v3.version == 3)
             #expect(v3.changeID == nil)
-            let revised = try #require(try await store.markdown(of: UUID(uuidString: v1.documentID)!, version: 3))
+            let revised = try #require(try await documents.markdown(of: UUID(uuidString: v1.documentID)!, version: 3))
             #expect(revised.contains("> Show a paging example."))
             #expect(try await versions(v1.documentID, postgres: postgres) == [1, 2, 3])
         }

@@ -1,9 +1,10 @@
+import DocumentQueries
 import DocumentWriting
 import Foundation
 import KinexusBus
 import KinexusEvents
 import KinexusTestSupport
-import Orchestration
+@testable import Orchestration
 import PostgresNIO
 import Testing
 
@@ -21,7 +22,7 @@ extension OrchestratorTests {
             let event = try await publisher(redis).publish(change, source: .jira, id: change.changeID)
             let generated = try #require(try await generated(for: event.id, redis: redis))
             #expect(generated.title == pageTitle)
-            let markdown = try #require(try await DocumentStore(client: postgres, logger: logger)
+            let markdown = try #require(try await DocumentQueries(client: postgres, logger: logger)
                 .markdown(of: UUID(uuidString: generated.documentID)!, version: 1))
             #expect(markdown.hasPrefix("# \(pageTitle)\n"))
             #expect(markdown.contains("## Custom\n\nKeep me."))

@@ -3,11 +3,12 @@ import Hummingbird
 import HummingbirdTesting
 import KinexusJSON
 import KinexusPostgres
+import KinexusServiceKit
 import KinexusTestSupport
 import Logging
 import PostgresNIO
 import DocumentWriting
-import Stories
+@testable import Stories
 import Testing
 
 /// `/api/stories` through the router, on the test Postgres.
@@ -20,11 +21,11 @@ struct StoriesAPITests {
                                       backgroundLogger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await postgres.run() }
-            try await MigrationRunner(client: postgres, service: "ingress", logger: logger).run(try StoryStore.migrations())
-            let router = Router()
-            StoriesAPI(store: StoryStore(client: postgres, logger: logger),
-                       invest: InvestReviewer(model: model, budget: .milliseconds(500), logger: logger), apiToken: Self.token)
-                .add(to: router)
+            try await MigrationRunner(client: postgres, logger: logger).run(try StoryStore.migrations())
+            let router = ServiceRuntime.router(logger: logger)
+            let stories = StoriesAPI(store: StoryStore(client: postgres, logger: logger),
+                                     invest: InvestReviewer(model: model, budget: .milliseconds(500), logger: logger))
+            router.group().add(middleware: APITokenAuthentication(apiToken: Self.token)).addRoutes(stories.routes)
             try await Application(router: router).test(.router) { client in try await body(client) }
             tasks.cancelAll()
         }

@@ -1,4 +1,4 @@
-import Codegen
+@testable import Codegen
 import CodegenRules
 import Foundation
 import Hummingbird
@@ -8,10 +8,11 @@ import KinexusEvents
 import KinexusJSON
 import KinexusPostgres
 import KinexusRedis
+import KinexusServiceKit
 import KinexusTestSupport
 import Logging
 import PostgresNIO
-import Stories
+@testable import Stories
 import Testing
 
 /// The Kiro-compatible task API through the router, on the test Postgres and Redis (database 6); the
@@ -30,15 +31,15 @@ struct TasksAPITests {
         let redis = try RedisClient(url: try TestEnvironment.redisURL(database: Self.redisDatabase))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await postgres.run() }
-            try await MigrationRunner(client: postgres, service: "ingress", logger: logger).run(try StoryStore.migrations())
-            try await MigrationRunner(client: postgres, service: "codegen", logger: logger).run(try TaskStore.migrations())
-            let router = Router()
+            try await MigrationRunner(client: postgres, logger: logger).run(try StoryStore.migrations())
+            try await MigrationRunner(client: postgres, logger: logger).run(try CodegenWorker.migrations())
+            let router = ServiceRuntime.router(logger: logger)
             let stories = StoryStore(client: postgres, logger: logger)
-            StoriesAPI(store: stories, invest: InvestReviewer(model: nil, logger: logger), apiToken: StoriesAPITests.token).add(to: router)
-            TasksAPI(tasks: TaskRequests(client: postgres, logger: logger), stories: stories,
-                     publisher: EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 10_000),
-                     target: CodegenTarget(repository: "acme/web", baseBranch: "main"), apiToken: StoriesAPITests.token,
-                     logger: logger).add(to: router)
+            let api = router.group().add(middleware: APITokenAuthentication(apiToken: StoriesAPITests.token))
+            api.addRoutes(StoriesAPI(store: stories, invest: InvestReviewer(model: nil, logger: logger)).routes)
+            api.addRoutes(TasksAPI(tasks: TaskRequests(client: postgres, logger: logger), stories: stories,
+                                   publisher: EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 10_000),
+                                   target: CodegenTarget(repository: "acme/web", baseBranch: "main"), logger: logger).routes)
             try await Application(router: router).test(.router) { client in try await body(client, postgres, redis) }
             tasks.cancelAll()
         }

@@ -31,10 +31,10 @@ case "migrate":
     let client = PostgresClient(
         configuration: try PostgresSettings.configuration(url: environment["KINEXUS_POSTGRES_URL"] ?? PostgresSettings.defaultURL),
         backgroundLogger: logger)
-    let migrations = try Migration.load(from: URL(fileURLWithPath: environment["TEST_MIGRATIONS_DIR"] ?? "."))
+    let migrations = try Migration.load(from: URL(fileURLWithPath: environment["TEST_MIGRATIONS_DIR"] ?? "."), owner: service)
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { await client.run() }
-        let applied = try await MigrationRunner(client: client, service: service, logger: logger).run(migrations)
+        let applied = try await MigrationRunner(client: client, logger: logger).run(migrations)
         print("applied \(applied.map(String.init).joined(separator: ","))")
         group.cancelAll()
     }

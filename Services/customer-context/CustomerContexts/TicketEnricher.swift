@@ -1,0 +1,125 @@
+import Foundation
+import KinexusBus
+import KinexusEvents
+import KinexusJSON
+import KnowledgeQueries
+import Logging
+import SupportQueries
+import SupportRules
+
+/// customer-context's handlers: a received ticket is stored, enriched with its customer's context and
+/// knowledge-base suggestions (for every ticket, known customer or not), and announced; feedback becomes
+/// an interaction whose sentiment comes from the rating.
+public struct TicketEnricher: Sendable {
+    let contexts: CustomerContexts
+    let records: SupportRecords
+    let store: SupportStore
+    let interactions: Interactions
+    let retriever: KnowledgeRetriever
+    let minimumScore: Double
+    let logger: Logger
+
+    public func subscriptions() throws -> [Subscription] {
+        [
+            try Subscription(TicketReceived.self, from: [.support]) { ticket, context in try await enrich(ticket, context: context) },
+            try Subscription(TicketFeedbackSubmitted.self, from: [.support]) { feedback, context in
+                try await record(feedback, context: context)
+            },
+        ]
+    }
+
+    /// The response to a ticket, stored with it and shown by `GET /tickets/{id}`.
+    public struct TicketResponse: Sendable, Codable, Equatable {
+        public let ticketID: String
+        public let status: String
+        public let customerContext: CustomerContext?
+        public let kbSuggestions: [KnowledgeRetriever.Hit]
+        public let processingTimeMs: Int
+        public let correlationID: String
+
+        enum CodingKeys: String, CodingKey {
+            case ticketID = "ticket_id", status, customerContext = "customer_context", kbSuggestions = "kb_suggestions"
+            case processingTimeMs = "processing_time_ms", correlationID = "correlation_id"
+        }
+
+        /// An unknown customer's context is there, as null.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(ticketID, forKey: .ticketID)
+            try container.encode(status, forKey: .status)
+            try container.encode(customerContext, forKey: .customerContext)
+            try container.encode(kbSuggestions, forKey: .kbSuggestions)
+            try container.encode(processingTimeMs, forKey: .processingTimeMs)
+            try container.encode(correlationID, forKey: .correlationID)
+        }
+    }
+
+    struct InvalidTicket: CodedError, CustomStringConvertible {
+        let problem: String
+        var code: String { "invalid_ticket" }
+        var isPermanent: Bool { true }
+        var description: String { problem }
+    }
+
+    func enrich(_ received: TicketReceived, context: EventContext) async throws {
+        let started = ContinuousClock.now
+        // The event carries the ticket as the API accepted it; one published by hand is checked the same way.
+        let ticket: TicketSubmission
+        switch TicketSubmission.parse(try JSONValue(encoding: received), now: Date(), newID: { received.ticketID }) {
+        case .failure(let invalid): throw InvalidTicket(problem: invalid.description)
+        case .success(let parsed): ticket = parsed
+        }
+        if try await store.recordTicket(ticket) {
+            // One more open ticket: every replica's cached context of this customer is stale.
+            try await contexts.invalidate(ticket.customerExternalID)
+        } else if let stored = try await records.response(ticketID: ticket.ticketID) {
+            let response = try Self.decoder.decode(TicketResponse.self, from: Data(stored.utf8))
+            try await announce(response, customer: ticket.customerExternalID, context: context)
+            return
+        }
+        async let suggestions = retriever.search(ticket.subject + "\n" + ticket.description, count: 3, minimumScore: minimumScore)
+        let customer = try await contexts.context(for: ticket.customerExternalID)
+        let response = TicketResponse(
+            ticketID: ticket.ticketID, status: "processed", customerContext: customer, kbSuggestions: try await suggestions,
+            processingTimeMs: Int((ContinuousClock.now - started).milliseconds),
+            correlationID: context.correlationID)
+        try await store.storeResponse(ticketID: ticket.ticketID, response: String(decoding: try Self.encoder.encode(response), as: UTF8.self),
+                                      processingTime: response.processingTimeMs)
+        try await announce(response, customer: ticket.customerExternalID, context: context)
+    }
+
+    private func announce(_ response: TicketResponse, customer: String, context: EventContext) async throws {
+        try await context.publish(
+            TicketContextReady(ticketID: response.ticketID, customerExternalID: customer,
+                               churnRisk: response.customerContext?.churnRisk.rawValue, suggestionCount: response.kbSuggestions.count,
+                               processingTimeMs: response.processingTimeMs),
+            source: .support, id: EventID.derived(from: "ticket-context-ready/\(response.ticketID)"))
+    }
+
+    func record(_ feedback: TicketFeedbackSubmitted, context: EventContext) async throws {
+        guard let customer = try await records.customer(ofTicket: feedback.ticketID) else {
+            throw InvalidTicket(problem: "feedback on ticket \(feedback.ticketID), which was never received")
+        }
+        // Keyed by the event, at the event's time: a redelivery writes the same interaction again.
+        let interaction = Interaction(
+            id: context.eventID, at: context.eventTime, sentiment: Sentiment.of(rating: feedback.rating), kind: "feedback",
+            summary: feedback.comment ?? "rated \(feedback.rating) of 5")
+        try await interactions.add(interaction, for: customer)
+        try await contexts.invalidate(customer)
+        _ = try await store.recordFeedback((feedback.ticketID, feedback.rating, feedback.helpful, feedback.comment, feedback.suggestionSource),
+                                           eventID: context.eventID)
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+}

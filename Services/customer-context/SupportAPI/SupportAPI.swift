@@ -1,0 +1,131 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KinexusBus
+import KinexusEvents
+import KinexusJSON
+import KinexusServiceKit
+import SupportQueries
+import SupportRules
+
+/// Support through the ingress: `POST /tickets` (TicketReceived; with `Prefer: wait=N` the full response
+/// once customer-context has built it), `GET /tickets/{id}`, `GET /customers/{external_id}/context`,
+/// `GET /tickets/{id}/context` and `POST /tickets/{id}/feedback` (TicketFeedbackSubmitted).
+public struct SupportAPI: Sendable {
+    let records: SupportRecords
+    let contexts: CustomerContexts
+    let publisher: EventPublisher
+    let longestWait: Duration
+
+    public init(records: SupportRecords, contexts: CustomerContexts, publisher: EventPublisher, longestWait: Duration) {
+        self.records = records
+        self.contexts = contexts
+        self.publisher = publisher
+        self.longestWait = longestWait
+    }
+
+    public var routes: RouteCollection<KinexusRequestContext> {
+        let routes = RouteCollection(context: KinexusRequestContext.self)
+        routes.post("/tickets") { request, context in try await receive(request, context: context) }
+        routes.get("/tickets/:id") { request, context in try await ticket(context.parameters.get("id") ?? "", request, context) }
+        routes.get("/tickets/:id/context") { _, context in try await ticketContext(context.parameters.get("id") ?? "") }
+        routes.post("/tickets/:id/feedback") { request, context in
+            try await feedback(request, ticketID: context.parameters.get("id") ?? "")
+        }
+        routes.get("/customers/:id/context") { _, context in try await customerContext(context.parameters.get("id") ?? "") }
+        return routes
+    }
+
+    struct Received: ResponseEncodable {
+        let ticketID: String
+        let status = "received"
+        let correlationID: String
+
+        enum CodingKeys: String, CodingKey { case ticketID = "ticket_id", status, correlationID = "correlation_id" }
+    }
+
+    func receive(_ request: Request, context: KinexusRequestContext) async throws -> Response {
+        let bytes = try await request.body.collect(upTo: 256 * 1024)
+        let body: JSONValue
+        do {
+            body = try JSONValue(parsing: bytes.readableBytesView)
+        } catch {
+            throw APIError.badRequest(code: "invalid_body", "invalid body: not JSON")
+        }
+        if let path = body.pathOfNUL { throw APIError.nulCharacter(in: path) }
+        let ticket: TicketSubmission
+        switch TicketSubmission.parse(body, now: Date(), newID: { UUID().uuidString.lowercased() }) {
+        case .failure(let invalid): throw APIError.badRequest(code: "invalid_field", invalid.description)
+        case .success(let parsed): ticket = parsed
+        }
+        let correlationID = UUID().uuidString.lowercased()
+        // A client that retries a ticket id publishes the same event id: customer-context handles it once.
+        try await publisher.publish(ticket.received, source: .support, id: EventID.derived(from: "ticket-received/\(ticket.ticketID)"),
+                                    correlationID: correlationID)
+        if let wait = PreferWait.duration(request.headers, longest: longestWait),
+           let response = try await PreferWait.poll(for: wait, { try await records.response(ticketID: ticket.ticketID) }) {
+            return Self.stored(response)
+        }
+        return try EditedResponse(status: .accepted, response: Received(ticketID: ticket.ticketID, correlationID: correlationID))
+            .response(from: request, context: context)
+    }
+
+    func ticket(_ id: String, _ request: Request, _ context: KinexusRequestContext) async throws -> Response {
+        if let response = try await records.response(ticketID: id) { return Self.stored(response) }
+        guard try await records.customer(ofTicket: id) != nil else { throw notFound("ticket", id) }
+        return try ["ticket_id": id, "status": "received"].response(from: request, context: context)
+    }
+
+    /// A ticket's response as customer-context stored it: JSON already.
+    static func stored(_ response: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: response)))
+    }
+
+    func customerContext(_ externalID: String) async throws -> JSONBody<CustomerContext> {
+        guard let context = try await contexts.context(for: externalID) else { throw notFound("customer", externalID) }
+        return JSONBody(context)
+    }
+
+    /// The context of the ticket's customer (the original looked the ticket id up as a customer id).
+    func ticketContext(_ ticketID: String) async throws -> JSONBody<CustomerContext> {
+        guard let customer = try await records.customer(ofTicket: ticketID) else { throw notFound("ticket", ticketID) }
+        return try await customerContext(customer)
+    }
+
+    struct FeedbackInput: Decodable {
+        let rating: Int
+        let helpful: Bool
+        let comment: String?
+        let suggestionSource: String?
+
+        enum CodingKeys: String, CodingKey {
+            case rating, helpful, comment, suggestionSource = "suggestion_source"
+        }
+    }
+
+    func feedback(_ request: Request, ticketID: String) async throws -> EditedResponse<[String: String]> {
+        let bytes = try await request.body.collect(upTo: 64 * 1024)
+        try refuseNULCharacters(inJSON: bytes)
+        let input: FeedbackInput
+        do {
+            input = try JSONDecoder().decode(FeedbackInput.self, from: Data(buffer: bytes))
+        } catch {
+            throw APIError.badRequest(code: "invalid_body", "invalid body: \(describeDecodingProblem(error))")
+        }
+        guard (1...5).contains(input.rating) else {
+            throw APIError.badRequest(code: "invalid_field", "'rating' must be from 1 to 5")
+        }
+        guard (input.comment?.count ?? 0) <= 5000 else {
+            throw APIError.badRequest(code: "invalid_field", "'comment' is longer than 5000 characters")
+        }
+        guard try await records.customer(ofTicket: ticketID) != nil else { throw notFound("ticket", ticketID) }
+        try await publisher.publish(TicketFeedbackSubmitted(ticketID: ticketID, rating: input.rating, helpful: input.helpful,
+                                                            comment: input.comment, suggestionSource: input.suggestionSource),
+                                    source: .support)
+        return EditedResponse(status: .accepted, response: ["ticket_id": ticketID, "status": "recorded"])
+    }
+
+    private func notFound(_ kind: String, _ id: String) -> APIError {
+        .notFound("no \(kind) \(id)")
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import KinexusJSON
+import KinexusPostgres
+import Logging
+import PostgresNIO
+import SupportRules
+
+/// customer-context's `support` tables, read-only: a customer's record and a ticket's response.
+public struct SupportRecords: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// What Postgres holds of a customer: profile, order count, the last five orders, open tickets.
+    public struct Record: Sendable {
+        public let customerID: UUID
+        public let name: String?
+        public let email: String?
+        public let company: String?
+        public let tier: String
+        public let lifetimeValue: Double
+        public let totalOrders: Int
+        public let openTickets: Int
+        public let recentOrders: [CustomerContext.Order]
+    }
+
+    public func record(externalID: String) async throws -> Record? {
+        guard let rows = try await client.queryIfTablesExist("""
+            SELECT c.customer_id, c.name, c.email, c.company, c.tier, c.lifetime_value::float8,
+                   (SELECT count(*) FROM support.orders o WHERE o.customer_id = c.customer_id)::int,
+                   (SELECT count(*) FROM support.tickets t
+                    WHERE t.customer_external_id = c.external_id AND t.status IN ('open', 'pending'))::int,
+                   coalesce((SELECT json_agg(json_build_object(
+                        'order_id', o.order_id, 'order_number', o.order_number, 'status', o.status,
+                        'total_amount', o.total_amount::float8, 'order_date', o.order_date, 'metadata', o.metadata)
+                        ORDER BY o.order_date DESC)
+                    FROM (SELECT * FROM support.orders WHERE customer_id = c.customer_id ORDER BY order_date DESC LIMIT 5) o),
+                    '[]')::text
+            FROM support.customers c WHERE c.external_id = \(externalID)
+            """, logger: logger) else { return nil }
+        for try await (id, name, email, company, tier, value, total, open, orders)
+            in rows.decode((UUID, String?, String?, String?, String, Double, Int, Int, String).self)
+        {
+            return Record(customerID: id, name: name, email: email, company: company, tier: tier, lifetimeValue: value,
+                          totalOrders: total, openTickets: open, recentOrders: try Self.orders(orders))
+        }
+        return nil
+    }
+
+    static func orders(_ json: String) throws -> [CustomerContext.Order] {
+        struct Row: Decodable {
+            public let order_id: String
+            public let order_number: String
+            public let status: String
+            public let total_amount: Double
+            public let order_date: String
+            public let metadata: [String: JSONValue]
+        }
+        return try JSONDecoder().decode([Row].self, from: Data(json.utf8)).map { row in
+            CustomerContext.Order(orderID: row.order_id, orderNumber: row.order_number, status: row.status,
+                                  totalAmount: row.total_amount, orderDate: Timestamps.parse(row.order_date) ?? Date(timeIntervalSince1970: 0),
+                                  metadata: row.metadata.mapValues { metadataText($0) ?? "" })
+        }
+    }
+
+    /// The stored response, as JSON text.
+    public func response(ticketID: String) async throws -> String? {
+        guard let rows = try await client.queryIfTablesExist(
+            "SELECT response::text FROM support.tickets WHERE ticket_id = \(ticketID)", logger: logger) else { return nil }
+        for try await response in rows.decode(String?.self) { return response }
+        return nil
+    }
+
+    /// The ticket's customer, by external id; nil for an unknown ticket.
+    public func customer(ofTicket ticketID: String) async throws -> String? {
+        guard let rows = try await client.queryIfTablesExist(
+            "SELECT customer_external_id FROM support.tickets WHERE ticket_id = \(ticketID)", logger: logger) else { return nil }
+        for try await customer in rows.decode(String.self) { return customer }
+        return nil
+    }
+}

@@ -1,0 +1,129 @@
+import CodegenRules
+import Hummingbird
+import KinexusJSON
+import StoryRules
+import Foundation
+import KinexusEvents
+import KinexusPostgres
+import Logging
+import PostgresNIO
+
+/// The ingress's record of submitted tasks, read together with the codegen service's tables.
+struct TaskRequests: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    /// Sessions refreshed within this window are running (codegen refreshes them every 10 s).
+    static let liveSession = "30 seconds"
+
+    init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    func insert(_ request: CodegenRequested, storyID: UUID?, target: CodegenTarget) async throws {
+        try await client.query("""
+            INSERT INTO stories.task_requests (task_id, message, session_id, story_id, repository, base_branch)
+            VALUES (\(UUID(uuidString: request.taskID)), \(request.prompt), \(request.sessionID), \(storyID),
+                    \(target.repository), \(target.baseBranch))
+            """, logger: logger)
+    }
+
+    func delete(_ taskID: String) async throws {
+        try await client.query("DELETE FROM stories.task_requests WHERE task_id = \(UUID(uuidString: taskID))", logger: logger)
+    }
+
+    /// A task as `GET /api/task/{id}` shows it.
+    struct TaskStatus: ResponseEncodable {
+        let taskID: String
+        var status = "pending"
+        let message: String
+        let sessionID: String?
+        let storyID: String?
+        let repository: String
+        let baseBranch: String
+        var branch: String?
+        var result: JSONValue?
+        var error: String?
+        var transcript: String?
+        var attempts = 0
+        let createdAt: Date
+        var startedAt: Date?
+        var completedAt: Date?
+
+        enum CodingKeys: String, CodingKey {
+            case taskID = "task_id", status, message, sessionID = "session_id", storyID = "story_id", repository
+            case baseBranch = "base_branch", branch, result, error, transcript, attempts, createdAt = "created_at"
+            case startedAt = "started_at", completedAt = "completed_at"
+        }
+    }
+
+    func status(_ taskID: UUID) async throws -> TaskStatus? {
+        let requests = try await client.query("""
+            SELECT message, session_id, story_id, repository, base_branch, submitted_at
+            FROM stories.task_requests WHERE task_id = \(taskID)
+            """, logger: logger)
+        var found: TaskStatus?
+        for try await (message, session, story, repository, base, submitted)
+            in requests.decode((String, String?, UUID?, String, String, Date).self)
+        {
+            found = TaskStatus(taskID: taskID.lowercased, message: message, sessionID: session, storyID: story?.lowercased,
+                               repository: repository, baseBranch: base, createdAt: submitted)
+        }
+        guard var task = found else { return nil }
+        let runs = try await client.queryIfTablesExist("""
+            SELECT t.status, t.branch, t.result::text, t.error, t.transcript, t.attempts, t.started_at, t.finished_at,
+                   EXISTS (SELECT 1 FROM codegen.sessions s
+                           WHERE s.task_id = t.task_id AND s.heartbeat_at > now() - \(Self.liveSession)::interval)
+            FROM codegen.tasks t WHERE t.task_id = \(taskID.lowercased)
+            """, logger: logger)
+        guard let runs else { return task }
+        for try await (status, branch, result, error, transcript, attempts, started, finished, running)
+            in runs.decode((String, String, String?, String?, String?, Int, Date, Date?, Bool).self)
+        {
+            // A run whose replica died answers pending: it waits to be picked up again.
+            task.status = status == "processing" && !running ? "pending" : status
+            task.branch = branch
+            task.result = try result.map { try JSONValue(parsing: Array($0.utf8)) }
+            task.error = error
+            task.transcript = transcript
+            task.attempts = attempts
+            task.startedAt = started
+            task.completedAt = finished
+        }
+        return task
+    }
+
+    /// Agents running now, and tasks waiting for one.
+    func load() async throws -> (active: Int, queued: Int) {
+        let rows = try await client.queryIfTablesExist("""
+            SELECT (SELECT count(*) FROM codegen.sessions WHERE heartbeat_at > now() - \(Self.liveSession)::interval)::int,
+                   (SELECT count(*) FROM stories.task_requests r WHERE NOT EXISTS (
+                        SELECT 1 FROM codegen.tasks t WHERE t.task_id = r.task_id::text AND (t.status <> 'processing' OR EXISTS (
+                            SELECT 1 FROM codegen.sessions s
+                            WHERE s.task_id = t.task_id AND s.heartbeat_at > now() - \(Self.liveSession)::interval))))::int
+            """, logger: logger)
+        guard let rows else {
+            let waiting = try await client.query("SELECT count(*)::int FROM stories.task_requests", logger: logger)
+            for try await count in waiting.decode(Int.self) { return (0, count) }
+            return (0, 0)
+        }
+        for try await (active, queued) in rows.decode((Int, Int).self) { return (active, queued) }
+        return (0, 0)
+    }
+
+    /// A pull request recorded by codegen (the address of a local one points here).
+    func pullRequest(_ number: Int64) async throws -> JSONValue? {
+        let rows = try await client.queryIfTablesExist("""
+            SELECT json_build_object('number', number, 'task_id', task_id, 'repository', repository, 'branch', branch,
+                                     'base_branch', base_branch, 'title', title, 'body', body, 'url', url,
+                                     'files', files, 'files_changed', files_changed, 'insertions', insertions,
+                                     'deletions', deletions, 'diff_stat', diff_stat, 'created_at', created_at)::text
+            FROM codegen.pull_requests WHERE number = \(number)
+            """, logger: logger)
+        guard let rows else { return nil }
+        for try await text in rows.decode(String.self) {
+            return try JSONValue(parsing: Array(text.utf8))
+        }
+        return nil
+    }
+}

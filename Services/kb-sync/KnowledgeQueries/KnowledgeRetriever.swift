@@ -1,0 +1,113 @@
+import Foundation
+import KinexusPostgres
+import KnowledgeIndexing
+import Logging
+import PostgresNIO
+
+/// Hybrid retrieval: full-text rank (Postgres, GIN) and embedding cosine (in memory), fused by reciprocal
+/// rank fusion into scores in (0, 1]; each hit with its source and heading.
+public struct KnowledgeRetriever: Sendable {
+    public struct Hit: Sendable, Equatable, Codable {
+        public let content: String
+        public let score: Double
+        /// The object key or the page's address.
+        public let source: String
+        public let metadata: Metadata
+
+        public struct Metadata: Sendable, Equatable, Codable {
+            public let title: String
+            public let heading: String
+            public let kind: String
+            public let chunkID: Int64
+
+            enum CodingKeys: String, CodingKey {
+                case title, heading, kind, chunkID = "chunk_id"
+            }
+        }
+    }
+
+    let client: PostgresClient
+    let embedder: any Embedder
+    /// The embeddings in memory: load it before serving (`index.load()`), or the first searches wait for it.
+    public let index: EmbeddingIndex
+    let logger: Logger
+    /// How deep each ranking goes before fusion.
+    static let depth = 50
+    /// Full-text matches ranked per tier at most.
+    static let candidates = 1000
+
+    public init(client: PostgresClient, embedder: any Embedder, index: EmbeddingIndex, logger: Logger) {
+        self.client = client
+        self.embedder = embedder
+        self.index = index
+        self.logger = logger
+    }
+
+    /// The retriever as every service that searches wires it: the embedder `KINEXUS_EMBEDDINGS_*` configures,
+    /// and an embedding index of its own.
+    public static func composed(postgres: PostgresClient, environment: [String: String], logger: Logger) throws -> KnowledgeRetriever {
+        KnowledgeRetriever(client: postgres, embedder: try EmbedderConfiguration.embedder(environment: environment, logger: logger),
+                           index: EmbeddingIndex(client: postgres, logger: logger), logger: logger)
+    }
+
+    public func search(_ query: String, count: Int, minimumScore: Double = 0) async throws -> [Hit] {
+        guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, count > 0 else { return [] }
+        async let lexical = fullText(query)
+        let vector = try await embedder.embed([query]).first ?? []
+        let semantic = try await index.nearest(to: vector, count: Self.depth).map(\.id)
+        let fused = RankFusion.fuse([try await lexical, semantic]).filter { $0.score >= minimumScore }.prefix(count)
+        let rows = try await chunks(fused.map(\.id))
+        return fused.compactMap { ranked in
+            rows[ranked.id].map { row in
+                Hit(content: row.content, score: (ranked.score * 1000).rounded() / 1000, source: row.location,
+                    metadata: .init(title: row.title, heading: row.heading, kind: row.kind, chunkID: ranked.id))
+            }
+        }
+    }
+
+    /// Chunks with every word of the query rank first, then chunks with some. Postgres ranks only what the GIN
+    /// index hands it, and a query of common words matches most chunks: each tier ranks at most
+    /// `candidates` of its matches, which keeps a search in milliseconds at 100,000 chunks.
+    private func fullText(_ query: String) async throws -> [Int64] {
+        var ids: [Int64] = []
+        // Any text is a query: its English lexemes (quoted, and not stemmed a second time), AND-ed and
+        // OR-ed; only stop words find nothing.
+        guard let rows = try await client.queryIfTablesExist("""
+            WITH lexemes AS (SELECT ARRAY(SELECT quote_literal(lexeme)
+                                          FROM unnest(tsvector_to_array(to_tsvector('english', \(query)))) lexeme) AS terms),
+            q AS (SELECT to_tsquery('simple', nullif(array_to_string(terms, ' & '), '')) AS every,
+                         to_tsquery('simple', nullif(array_to_string(terms, ' | '), '')) AS some FROM lexemes),
+            strict AS (SELECT c.chunk_id, ts_rank_cd(c.search, q.every) AS rank
+                       FROM (SELECT chunk_id, search FROM kb.chunks, q WHERE search @@ q.every LIMIT \(Self.candidates)) c, q
+                       ORDER BY rank DESC LIMIT \(Self.depth)),
+            loose AS (SELECT c.chunk_id, ts_rank_cd(c.search, q.some) AS rank
+                      FROM (SELECT chunk_id, search FROM kb.chunks, q WHERE search @@ q.some LIMIT \(Self.candidates)) c, q
+                      ORDER BY rank DESC LIMIT \(Self.depth))
+            SELECT chunk_id FROM (SELECT chunk_id, 1 AS tier, rank FROM strict UNION ALL SELECT chunk_id, 2, rank FROM loose) ranked
+            GROUP BY chunk_id ORDER BY min(tier), max(rank) DESC, chunk_id LIMIT \(Self.depth)
+            """, logger: logger) else { return [] }
+        for try await id in rows.decode(Int64.self) { ids.append(id) }
+        return ids
+    }
+
+    struct Row {
+        let content: String
+        let heading: String
+        let title: String
+        let location: String
+        let kind: String
+    }
+
+    private func chunks(_ ids: [Int64]) async throws -> [Int64: Row] {
+        guard !ids.isEmpty else { return [:] }
+        var found: [Int64: Row] = [:]
+        let rows = try await client.query("""
+            SELECT c.chunk_id, c.content, c.heading, s.title, s.location, s.kind
+            FROM kb.chunks c JOIN kb.sources s USING (source_id) WHERE c.chunk_id = ANY(\(ids))
+            """, logger: logger)
+        for try await (id, content, heading, title, location, kind) in rows.decode((Int64, String, String, String, String, String).self) {
+            found[id] = Row(content: content, heading: heading, title: title, location: location, kind: kind)
+        }
+        return found
+    }
+}
