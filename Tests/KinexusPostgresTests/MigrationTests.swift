@@ -83,6 +83,27 @@ struct MigrationTests {
         }
     }
 
+    /// Two owners in one service (the ingress's stories and knowledge bucket) each number from 1, and each
+    /// owner's record is its own: a later version of one does not hide a first version of the other.
+    @Test func everyOwnerCountsItsMigrationsFromOne() async throws {
+        let first = TestEnvironment.unique("own").replacingOccurrences(of: "-", with: "_")
+        let second = TestEnvironment.unique("own").replacingOccurrences(of: "-", with: "_")
+        try await withClient { (client: PostgresClient) async throws -> Void in
+            let runner = MigrationRunner(client: client, logger: logger)
+            let initial = [
+                Migration(version: 1, name: "a", sql: "CREATE SCHEMA \(first); CREATE TABLE \(first).t (id int);", owner: first),
+                Migration(version: 2, name: "b", sql: "CREATE TABLE \(first).u (id int);", owner: first),
+            ]
+            #expect(try await runner.run(initial) == [1, 2])
+            let both = initial + [Migration(version: 1, name: "a", sql: "CREATE SCHEMA \(second); CREATE TABLE \(second).t (id int);",
+                                            owner: second)]
+            #expect(try await runner.run(both) == [1])
+            #expect(try await appliedVersions(client, service: first) == [1, 2])
+            #expect(try await appliedVersions(client, service: second) == [1])
+            #expect(try await runner.run(both) == [])
+        }
+    }
+
     @Test func filesLoadInVersionOrderAndBadNamesAreRefused() throws {
         let good = try directory(["010_later.sql": "SELECT 10;", "002_first.sql": "SELECT 2;", "README.md": "ignored"])
         #expect(try Migration.load(from: good, owner: "test").map(\.version) == [2, 10])
