@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "KinexusServiceKit",
             dependencies: [
-                "KinexusBus", "KinexusPostgres", "KinexusJSON", "KinexusSettings", hummingbird, crypto,
+                "KinexusBus", "KinexusPostgres", "KinexusJSON", "KinexusSettings", hummingbird,
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -206,7 +206,7 @@ let package = Package(
         .target(
             name: "KinexusCLI",
             dependencies: [
-                "KinexusBus", "CustomerContexts", "KnowledgeBase", "KnowledgeQueries", "KnowledgeIndexing", "KinexusJSON",
+                "KinexusBus", "CustomerContexts", "DocumentReview", "KnowledgeBase", "KnowledgeQueries", "KnowledgeIndexing", "KinexusJSON",
                 "KinexusPostgres", "OutboundHTTP", postgresNIO,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -88,7 +88,7 @@ test_suite() {
 }
 
 # The figures of BENCHMARKS.md: `kinexus bench` beside redis-benchmark, a service's start-up and memory,
-# then the ingress under wrk and webhook-to-review latency.
+# then the ingress under wrk and webhook-to-review latency, codegen, support, and the reviewer's line diff.
 bench() {
     need_packages curl wrk
     local http_port bin
@@ -118,6 +118,7 @@ bench() {
     webhook_bench "$bin"
     codegen_bench "$bin"
     support_bench "$bin"
+    "$bin/kinexus" bench-diff
 }
 
 demo() {

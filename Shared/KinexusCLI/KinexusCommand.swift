@@ -11,7 +11,8 @@ public struct KinexusCommand: AsyncParsableCommand {
         discussion: "Connects to KINEXUS_REDIS_URL (default \(RedisConfiguration.defaultURL)).",
         subcommands: [
             PutEventsCommand.self, TapCommand.self, TestEventPatternCommand.self, DeadLetterCommand.self,
-            ReplayCommand.self, StreamsCommand.self, BenchCommand.self, KnowledgeBenchCommand.self, DemoCommand.self,
+            ReplayCommand.self, StreamsCommand.self, BenchCommand.self, KnowledgeBenchCommand.self, DiffBenchCommand.self,
+            DemoCommand.self,
         ])
 
     public init() {}
