@@ -57,14 +57,15 @@ support_bench() {
 
     for target in health context; do
         local arguments=("http://127.0.0.1:$port/health")
-        [ "$target" = context ] && arguments=(-s "$root/deploy/context.lua" "http://127.0.0.1:$port")
+        [ "$target" = context ] && arguments=(-s "$root/deploy/context.lua" "http://127.0.0.1:$port" -- "$token")
         echo "== $target (cache of 10,000): wrk -t2 -c16 -d10s ${arguments[*]}"
         wrk -t2 -c16 -d10s --latency "${arguments[@]}" | grep -E "Requests/sec|Non-2xx|50%|99%|Socket errors"
     done
     stop_support
     start_support 1
     echo "== context (cache of 1: every request read from Postgres and Redis): wrk -t2 -c16 -d10s -s deploy/context.lua"
-    wrk -t2 -c16 -d10s --latency -s "$root/deploy/context.lua" "http://127.0.0.1:$port" | grep -E "Requests/sec|Non-2xx|50%|99%"
+    wrk -t2 -c16 -d10s --latency -s "$root/deploy/context.lua" "http://127.0.0.1:$port" -- "$token" \
+        | grep -E "Requests/sec|Non-2xx|50%|99%"
     stop_support
 
     KINEXUS_POSTGRES_URL="postgres://kinexus:kinexus@127.0.0.1:$postgres_port/kinexus" "$bin/kinexus" bench-knowledge

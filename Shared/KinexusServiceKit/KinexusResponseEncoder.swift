@@ -25,12 +25,12 @@ public struct KinexusResponseEncoder: ResponseEncoder {
 
 /// The body of every 4xx and 5xx: what went wrong, in words, and a stable code for programs; a 5xx also
 /// carries the request's id, which its log line carries too.
-public struct ErrorBody: Encodable, Sendable {
-    public let error: String
-    public let code: String
-    public let requestID: String?
+struct ErrorBody: Encodable, Sendable {
+    let error: String
+    let code: String
+    let requestID: String?
 
-    public init(error: String, code: String, requestID: String? = nil) {
+    init(error: String, code: String, requestID: String? = nil) {
         self.error = error
         self.code = code
         self.requestID = requestID

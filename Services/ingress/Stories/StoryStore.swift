@@ -24,6 +24,7 @@ struct StoryStore: Sendable {
         self.logger = logger
     }
 
+    @discardableResult
     private func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
         switch database {
         case .pool(let client): try await client.query(query, logger: logger)

@@ -60,7 +60,7 @@ struct SyncRuns: Sendable {
             do {
                 try await body()
             } catch {
-                try? await connection.query("SELECT pg_advisory_unlock(hashtextextended('kinexus.kb.sync-runner', 0))", logger: logger)
+                _ = try? await connection.query("SELECT pg_advisory_unlock(hashtextextended('kinexus.kb.sync-runner', 0))", logger: logger)
                 throw error
             }
             try await connection.query("SELECT pg_advisory_unlock(hashtextextended('kinexus.kb.sync-runner', 0))", logger: logger)
