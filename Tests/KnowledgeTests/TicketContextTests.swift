@@ -106,8 +106,9 @@ extension KnowledgeBaseTests {
             let customer = try await customer(postgres, tier: "enterprise", lifetimeValue: 12_500, orders: 6)
             let now = Date()
             for (days, sentiment) in [(40.0, -0.5), (35.0, -0.4)] {
-                try await contexts.interactions.add(Interaction(at: now.addingTimeInterval(-days * 86_400), sentiment: sentiment,
-                                                                kind: "call", summary: "complaint"), for: customer)
+                try await InteractionLog(redis: redis, timeToLive: .seconds(90 * 86_400)).add(
+                    Interaction(at: now.addingTimeInterval(-days * 86_400), sentiment: sentiment, kind: "call", summary: "complaint"),
+                    for: customer)
                 try await contexts.invalidate(customer)
             }
             let received = ticket(customer, subject: "Damaged order, I want a refund")
@@ -216,10 +217,11 @@ extension KnowledgeBaseTests {
     @Test func interactionsExpire() async throws {
         let redis = try RedisClient(url: try TestEnvironment.redisURL(database: Self.supportDatabase))
         let interactions = Interactions(redis: redis, timeToLive: .seconds(2))
+        let log = InteractionLog(redis: redis, timeToLive: .seconds(2))
         let customer = TestEnvironment.unique("expiring")
         let now = Date()
-        try await interactions.add(Interaction(at: now.addingTimeInterval(-5), sentiment: -1, kind: "call", summary: "old"), for: customer, now: now)
-        try await interactions.add(Interaction(at: now, sentiment: 1, kind: "chat", summary: "new"), for: customer, now: now)
+        try await log.add(Interaction(at: now.addingTimeInterval(-5), sentiment: -1, kind: "call", summary: "old"), for: customer, now: now)
+        try await log.add(Interaction(at: now, sentiment: 1, kind: "chat", summary: "new"), for: customer, now: now)
         #expect(try await interactions.recent(for: customer, now: now).map(\.summary) == ["new"])
         #expect(try await interactions.recent(for: customer, now: now.addingTimeInterval(3)).isEmpty)
         let ttl = try await redis.send("PTTL", "kinexus:support:interactions:\(customer)").integer ?? 0

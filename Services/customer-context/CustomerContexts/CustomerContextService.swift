@@ -19,7 +19,7 @@ public struct CustomerContextService: Sendable {
         enricher = TicketEnricher(
             contexts: .composed(postgres: postgres, redis: redis, settings: settings, logger: logger),
             records: SupportRecords(client: postgres, logger: logger), store: store,
-            interactions: Interactions(redis: redis, timeToLive: settings.interactionTTL),
+            interactions: InteractionLog(redis: redis, timeToLive: settings.interactionTTL),
             retriever: try .composed(postgres: postgres, environment: environment, logger: logger),
             minimumScore: settings.minimumScore, logger: logger)
     }

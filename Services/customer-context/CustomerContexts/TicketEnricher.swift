@@ -14,7 +14,7 @@ public struct TicketEnricher: Sendable {
     let contexts: CustomerContexts
     let records: SupportRecords
     let store: SupportStore
-    let interactions: Interactions
+    let interactions: InteractionLog
     let retriever: KnowledgeRetriever
     let minimumScore: Double
     let logger: Logger

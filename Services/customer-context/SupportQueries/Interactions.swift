@@ -1,5 +1,4 @@
 import Foundation
-import KinexusBus
 import KinexusRedis
 import SupportRules
 
@@ -19,47 +18,14 @@ public struct Interaction: Sendable, Equatable, Codable {
         self.kind = kind
         self.summary = summary
     }
-}
 
-/// Each customer's interactions in Redis: a sorted set by time, entries older than the time to live
-/// dropped as it is read or written, and the key itself expiring after it.
-public struct Interactions: Sendable {
-    let redis: RedisClient
-    public let timeToLive: Duration
-    /// The newest this many are read.
-    static let newest = 20
-
-    public init(redis: RedisClient, timeToLive: Duration) {
-        self.redis = redis
-        self.timeToLive = timeToLive
+    /// The interaction as Redis keeps it: JSON, its time in milliseconds.
+    public func stored() throws -> String {
+        String(decoding: try Self.encoder.encode(self), as: UTF8.self)
     }
 
-    static func key(_ externalID: String) -> String { "kinexus:support:interactions:\(externalID)" }
-
-    private var ttlMilliseconds: Int64 { timeToLive.milliseconds }
-
-    public func add(_ interaction: Interaction, for externalID: String, now: Date = Date()) async throws {
-        let key = Self.key(externalID)
-        let member = String(decoding: try Self.encoder.encode(interaction), as: UTF8.self)
-        let oldest = Int64(now.timeIntervalSince1970 * 1000) - ttlMilliseconds
-        _ = try await redis.pipeline([
-            RedisCommand("ZADD", key, String(Int64(interaction.at.timeIntervalSince1970 * 1000)), member),
-            RedisCommand("ZREMRANGEBYSCORE", key, "-inf", "(\(oldest)"),
-            RedisCommand("PEXPIRE", key, String(ttlMilliseconds)),
-        ])
-    }
-
-    /// Forgets every interaction of the customer.
-    public func clear(for externalID: String) async throws {
-        try await redis.send(RedisCommand("DEL", Self.key(externalID)))
-    }
-
-    /// The newest 20 within the time to live, newest first.
-    public func recent(for externalID: String, now: Date = Date()) async throws -> [Interaction] {
-        let oldest = Int64(now.timeIntervalSince1970 * 1000) - ttlMilliseconds
-        let reply = try await redis.send(RedisCommand(
-            "ZREVRANGEBYSCORE", Self.key(externalID), "+inf", String(oldest), "LIMIT", "0", String(Self.newest)))
-        return (reply.array ?? []).compactMap { $0.string.flatMap { try? Self.decoder.decode(Interaction.self, from: Data($0.utf8)) } }
+    static func read(_ stored: String) -> Interaction? {
+        try? decoder.decode(Interaction.self, from: Data(stored.utf8))
     }
 
     static let encoder: JSONEncoder = {
@@ -73,4 +39,28 @@ public struct Interactions: Sendable {
         decoder.dateDecodingStrategy = .millisecondsSince1970
         return decoder
     }()
+}
+
+/// Each customer's interactions in Redis, read: a sorted set by time, written by customer-context alone
+/// (`InteractionLog`), its entries older than the time to live not counted.
+public struct Interactions: Sendable {
+    let redis: RedisClient
+    public let timeToLive: Duration
+    /// The newest this many are read.
+    static let newest = 20
+
+    public init(redis: RedisClient, timeToLive: Duration) {
+        self.redis = redis
+        self.timeToLive = timeToLive
+    }
+
+    public static func key(_ externalID: String) -> String { "kinexus:support:interactions:\(externalID)" }
+
+    /// The newest 20 within the time to live, newest first.
+    public func recent(for externalID: String, now: Date = Date()) async throws -> [Interaction] {
+        let oldest = Int64(now.timeIntervalSince1970 * 1000) - timeToLive.milliseconds
+        let reply = try await redis.send(RedisCommand(
+            "ZREVRANGEBYSCORE", Self.key(externalID), "+inf", String(oldest), "LIMIT", "0", String(Self.newest)))
+        return (reply.array ?? []).compactMap { $0.string.flatMap(Interaction.read) }
+    }
 }
