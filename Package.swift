@@ -129,8 +129,8 @@ let package = Package(
             path: "Services/ingress/Ingress"
         ),
         service("ingress", "Stories", [
-            "StoryRules", "CodegenRules", "DocumentWriting", "LanguageModels", "KinexusBus", "KinexusEvents", "KinexusJSON",
-            "KinexusPostgres", "KinexusSettings", "KinexusServiceKit", hummingbird, postgresNIO,
+            "StoryRules", "CodegenRules", "TaskQueries", "DocumentWriting", "LanguageModels", "KinexusBus", "KinexusEvents",
+            "KinexusJSON", "KinexusPostgres", "KinexusSettings", "KinexusServiceKit", hummingbird, postgresNIO,
         ]),
         service("ingress", "KnowledgeAPI", [
             "KnowledgeQueries", "KnowledgeIndexing", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusServiceKit",
@@ -200,6 +200,7 @@ let package = Package(
             "CodegenRules", "GitHub", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusSettings", "OutboundHTTP",
             .product(name: "NIOPosix", package: "swift-nio"), postgresNIO,
         ]),
+        queries("codegen", "TaskQueries", ["KinexusJSON", "KinexusPostgres", postgresNIO, logging]),
         executable("codegen", ["Codegen"]),
 
         // ── The `kinexus` command: streams, dead letters, replay, the demo loader, benchmarks.

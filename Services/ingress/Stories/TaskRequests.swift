@@ -7,16 +7,17 @@ import KinexusEvents
 import KinexusPostgres
 import Logging
 import PostgresNIO
+import TaskQueries
 
-/// The ingress's record of submitted tasks, read together with the codegen service's tables.
+/// The ingress's record of submitted tasks, read together with codegen's record of their runs.
 struct TaskRequests: Sendable {
     let client: PostgresClient
+    let codegen: TaskQueries
     let logger: Logger
-    /// Sessions refreshed within this window are running (codegen refreshes them every 10 s).
-    static let liveSession = "30 seconds"
 
     init(client: PostgresClient, logger: Logger) {
         self.client = client
+        codegen = TaskQueries(client: client, logger: logger)
         self.logger = logger
     }
 
@@ -69,38 +70,27 @@ struct TaskRequests: Sendable {
             found = TaskStatus(taskID: taskID.lowercased, message: message, sessionID: session, storyID: story?.lowercased,
                                repository: repository, baseBranch: base, createdAt: submitted)
         }
-        guard var task = found else { return nil }
-        let runs = try await client.queryIfTablesExist("""
-            SELECT t.status, t.branch, t.result::text, t.error, t.transcript, t.attempts, t.started_at, t.finished_at,
-                   EXISTS (SELECT 1 FROM codegen.sessions s
-                           WHERE s.task_id = t.task_id AND s.heartbeat_at > now() - \(Self.liveSession)::interval)
-            FROM codegen.tasks t WHERE t.task_id = \(taskID.lowercased)
-            """, logger: logger)
-        guard let runs else { return task }
-        for try await (status, branch, result, error, transcript, attempts, started, finished, running)
-            in runs.decode((String, String, String?, String?, String?, Int, Date, Date?, Bool).self)
-        {
-            // A run whose replica died answers pending: it waits to be picked up again.
-            task.status = status == "processing" && !running ? "pending" : status
-            task.branch = branch
-            task.result = try result.map { try JSONValue(parsing: Array($0.utf8)) }
-            task.error = error
-            task.transcript = transcript
-            task.attempts = attempts
-            task.startedAt = started
-            task.completedAt = finished
-        }
+        guard var task = found, let run = try await codegen.run(of: taskID) else { return found }
+        task.status = run.status
+        task.branch = run.branch
+        task.result = run.result
+        task.error = run.error
+        task.transcript = run.transcript
+        task.attempts = run.attempts
+        task.startedAt = run.startedAt
+        task.completedAt = run.finishedAt
         return task
     }
 
-    /// Agents running now, and tasks waiting for one.
+    /// Agents running now, and tasks waiting for one: requests codegen has not finished and runs no live
+    /// session for, counted in one query over both services' tables.
     func load() async throws -> (active: Int, queued: Int) {
         let rows = try await client.queryIfTablesExist("""
-            SELECT (SELECT count(*) FROM codegen.sessions WHERE heartbeat_at > now() - \(Self.liveSession)::interval)::int,
+            SELECT (SELECT count(*) FROM codegen.sessions WHERE heartbeat_at > now() - \(TaskQueries.liveSession)::interval)::int,
                    (SELECT count(*) FROM stories.task_requests r WHERE NOT EXISTS (
                         SELECT 1 FROM codegen.tasks t WHERE t.task_id = r.task_id::text AND (t.status <> 'processing' OR EXISTS (
                             SELECT 1 FROM codegen.sessions s
-                            WHERE s.task_id = t.task_id AND s.heartbeat_at > now() - \(Self.liveSession)::interval))))::int
+                            WHERE s.task_id = t.task_id AND s.heartbeat_at > now() - \(TaskQueries.liveSession)::interval))))::int
             """, logger: logger)
         guard let rows else {
             let waiting = try await client.query("SELECT count(*)::int FROM stories.task_requests", logger: logger)
@@ -109,21 +99,5 @@ struct TaskRequests: Sendable {
         }
         for try await (active, queued) in rows.decode((Int, Int).self) { return (active, queued) }
         return (0, 0)
-    }
-
-    /// A pull request recorded by codegen (the address of a local one points here).
-    func pullRequest(_ number: Int64) async throws -> JSONValue? {
-        let rows = try await client.queryIfTablesExist("""
-            SELECT json_build_object('number', number, 'task_id', task_id, 'repository', repository, 'branch', branch,
-                                     'base_branch', base_branch, 'title', title, 'body', body, 'url', url,
-                                     'files', files, 'files_changed', files_changed, 'insertions', insertions,
-                                     'deletions', deletions, 'diff_stat', diff_stat, 'created_at', created_at)::text
-            FROM codegen.pull_requests WHERE number = \(number)
-            """, logger: logger)
-        guard let rows else { return nil }
-        for try await text in rows.decode(String.self) {
-            return try JSONValue(parsing: Array(text.utf8))
-        }
-        return nil
     }
 }

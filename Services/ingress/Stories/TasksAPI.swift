@@ -140,7 +140,7 @@ public struct TasksAPI: Sendable {
     }
 
     func pullRequest(_ number: String) async throws -> JSONBody<JSONValue> {
-        guard let value = Int64(number), let pull = try await tasks.pullRequest(value) else {
+        guard let value = Int64(number), let pull = try await tasks.codegen.pullRequest(value) else {
             throw APIError.notFound("no pull request \(number)")
         }
         return JSONBody(pull)

@@ -1,0 +1,65 @@
+import Foundation
+import KinexusJSON
+import KinexusPostgres
+import Logging
+import PostgresNIO
+
+/// codegen's tables, read-only: a task's run, the agents running now, a recorded pull request. Every read
+/// copes with tables codegen has not created yet.
+public struct TaskQueries: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    /// Sessions refreshed within this window are running: codegen refreshes them every 10 s.
+    public static let liveSession = "30 seconds"
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// A task's run as codegen records it.
+    public struct Run: Sendable {
+        /// `pending` for a run whose replica died: it waits to be picked up again.
+        public let status: String
+        public let branch: String
+        public let result: JSONValue?
+        public let error: String?
+        public let transcript: String?
+        public let attempts: Int
+        public let startedAt: Date
+        public let finishedAt: Date?
+    }
+
+    /// Nil until codegen has taken the task.
+    public func run(of taskID: UUID) async throws -> Run? {
+        guard let rows = try await client.queryIfTablesExist("""
+            SELECT t.status, t.branch, t.result::text, t.error, t.transcript, t.attempts, t.started_at, t.finished_at,
+                   EXISTS (SELECT 1 FROM codegen.sessions s
+                           WHERE s.task_id = t.task_id AND s.heartbeat_at > now() - \(Self.liveSession)::interval)
+            FROM codegen.tasks t WHERE t.task_id = \(taskID.uuidString.lowercased())
+            """, logger: logger) else { return nil }
+        for try await (status, branch, result, error, transcript, attempts, started, finished, running)
+            in rows.decode((String, String, String?, String?, String?, Int, Date, Date?, Bool).self)
+        {
+            return Run(status: status == "processing" && !running ? "pending" : status, branch: branch,
+                       result: try result.map { try JSONValue(parsing: Array($0.utf8)) }, error: error, transcript: transcript,
+                       attempts: attempts, startedAt: started, finishedAt: finished)
+        }
+        return nil
+    }
+
+    /// A pull request recorded by codegen (the address of a local one points here).
+    public func pullRequest(_ number: Int64) async throws -> JSONValue? {
+        guard let rows = try await client.queryIfTablesExist("""
+            SELECT json_build_object('number', number, 'task_id', task_id, 'repository', repository, 'branch', branch,
+                                     'base_branch', base_branch, 'title', title, 'body', body, 'url', url,
+                                     'files', files, 'files_changed', files_changed, 'insertions', insertions,
+                                     'deletions', deletions, 'diff_stat', diff_stat, 'created_at', created_at)::text
+            FROM codegen.pull_requests WHERE number = \(number)
+            """, logger: logger) else { return nil }
+        for try await text in rows.decode(String.self) {
+            return try JSONValue(parsing: Array(text.utf8))
+        }
+        return nil
+    }
+}
