@@ -32,12 +32,10 @@ public struct LineDiff: Sendable, Equatable {
             numbers[line] = numbers.count
             return numbers.count - 1
         }
-        var inOld = Set(oldNumbers)
         let newNumbers = b.map { line in numbers[line] ?? -1 }
-        let inNew = Set(newNumbers)
-        inOld.formIntersection(inNew)
-        let oldShared = oldNumbers.indices.filter { inOld.contains(oldNumbers[$0]) }
-        let newShared = newNumbers.indices.filter { inOld.contains(newNumbers[$0]) }
+        let shared = Set(oldNumbers).intersection(newNumbers)
+        let oldShared = oldNumbers.indices.filter { shared.contains(oldNumbers[$0]) }
+        let newShared = newNumbers.indices.filter { shared.contains(newNumbers[$0]) }
         return MyersDifference.commonPositions(oldShared.map { oldNumbers[$0] }, newShared.map { newNumbers[$0] })
             .map { (oldShared[$0.old], newShared[$0.new]) }
     }
