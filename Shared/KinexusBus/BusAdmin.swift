@@ -86,9 +86,9 @@ public struct BusAdmin: Sendable {
         // Copies land at the stream's end; stopping at today's end means they are never replayed themselves.
         let last = try await redis.send("XREVRANGE", stream, "+", "-", "COUNT", "1")
         guard let lastID = StreamEntry.parseEntries(last, stream: stream).first?.id else { return 0 }
-        let requestedEnd = to.map { "\(Int64($0.timeIntervalSince1970 * 1000))-\(Int64.max)" } ?? lastID
+        let requestedEnd = to.map { "\($0.millisecondsSince1970)-\(Int64.max)" } ?? lastID
         let end = Self.compare(requestedEnd, lastID) < 0 ? requestedEnd : lastID
-        var start = String(Int64(from.timeIntervalSince1970 * 1000))
+        var start = String(from.millisecondsSince1970)
         var count = 0
         while true {
             let page = StreamEntry.parseEntries(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DocumentReview
 import Foundation
+import NIOPosix
 
 /// Measures the reviewer's line diff on large pages — time and peak memory — beside the standard library's
 /// `CollectionDifference` (Myers too, without a bound on its search) on the same lines in the same run. Each
@@ -61,11 +62,12 @@ struct DiffBenchCommand: AsyncParsableCommand {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
         process.arguments = ["bench-diff", "--measure", "\(pages.rawValue):\(count):\(algorithm)"]
-        let output = Pipe()
+        let output = Pipe(), reader = output.fileHandleForReading
         process.standardOutput = output
         let ended = AsyncStream<Void> { continuation in process.terminationHandler = { _ in continuation.finish() } }
         try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        // The pipe's read blocks until the child ends: NIO's blocking-I/O pool, not the cooperative one.
+        let text = String(decoding: try await NIOThreadPool.singleton.runIfActive { reader.readDataToEndOfFile() }, as: UTF8.self)
         for await _ in ended {}
         let fields = text.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         guard process.terminationStatus == 0, fields.count == 2 else {

@@ -77,7 +77,7 @@ struct TapCommand: AsyncParsableCommand {
     /// The id after which to read: just before `from`, or the stream's current end.
     private func startID(_ stream: String, redis: RedisClient, from: Date?, fallback: String?) async throws -> String {
         if let from {
-            return "\(max(0, Int64(from.timeIntervalSince1970 * 1000) - 1))-\(Int64.max)"
+            return "\(max(0, from.millisecondsSince1970 - 1))-\(Int64.max)"
         }
         if let fallback { return fallback }
         let last = try await redis.send("XREVRANGE", stream, "+", "-", "COUNT", "1")

@@ -44,7 +44,7 @@ public struct CustomerContextService: Sendable {
             try await enricher.interactions.clear(for: customer.externalID)
             for (daysAgo, sentiment, kind, summary) in customer.interactions {
                 try await enricher.interactions.add(
-                    Interaction(id: "\(customer.externalID)-\(Int(daysAgo))", at: now.addingTimeInterval(-daysAgo * 86_400),
+                    Interaction(id: "\(customer.externalID)-\(Int(exactly: daysAgo).map(String.init) ?? "\(daysAgo)")", at: now.addingTimeInterval(-daysAgo * 86_400),
                                 sentiment: sentiment, kind: kind, summary: summary),
                     for: customer.externalID, now: now)
             }

@@ -10,9 +10,9 @@ struct InteractionLog: Sendable {
 
     func add(_ interaction: Interaction, for externalID: String, now: Date = Date()) async throws {
         let key = Interactions.key(externalID)
-        let oldest = Int64(now.timeIntervalSince1970 * 1000) - timeToLive.milliseconds
+        let oldest = now.millisecondsSince1970 - timeToLive.milliseconds
         _ = try await redis.pipeline([
-            RedisCommand("ZADD", key, String(Int64(interaction.at.timeIntervalSince1970 * 1000)), try interaction.stored()),
+            RedisCommand("ZADD", key, String(interaction.at.millisecondsSince1970), try interaction.stored()),
             RedisCommand("ZREMRANGEBYSCORE", key, "-inf", "(\(oldest)"),
             RedisCommand("PEXPIRE", key, String(timeToLive.milliseconds)),
         ])

@@ -58,7 +58,7 @@ public struct Interactions: Sendable {
 
     /// The newest 20 within the time to live, newest first.
     public func recent(for externalID: String, now: Date = Date()) async throws -> [Interaction] {
-        let oldest = Int64(now.timeIntervalSince1970 * 1000) - timeToLive.milliseconds
+        let oldest = now.millisecondsSince1970 - timeToLive.milliseconds
         let reply = try await redis.send(RedisCommand(
             "ZREVRANGEBYSCORE", Self.key(externalID), "+inf", String(oldest), "LIMIT", "0", String(Self.newest)))
         return (reply.array ?? []).compactMap { $0.string.flatMap(Interaction.read) }
