@@ -5,6 +5,7 @@ import PackageDescription
 /// here: `ArchitectureTests` fails when any other module's sources INSERT into, UPDATE or DELETE from one.
 let tablesWrittenBy: [String: [String]] = [
     "KinexusPostgres": ["public.schema_migrations"],
+    "Accounts": ["accounts.users"],
     "Stories": ["stories.stories", "stories.acceptance_tests", "stories.task_requests"],
     "KnowledgeAPI": ["bucket.objects", "bucket.sync_requests"],
     "Orchestration": ["docs.changes", "docs.documents", "docs.document_versions"],
@@ -47,6 +48,7 @@ let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummi
 let postgresNIO = Target.Dependency.product(name: "PostgresNIO", package: "postgres-nio")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let hummingbirdAuth = Target.Dependency.product(name: "HummingbirdAuth", package: "hummingbird-auth")
 
 let package = Package(
     name: "kinexus",
@@ -66,6 +68,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // ── The platform every service stands on (Shared/), lowest first: JSON and settings depend on nothing of
@@ -93,7 +97,7 @@ let package = Package(
         .target(
             name: "KinexusServiceKit",
             dependencies: [
-                "KinexusBus", "KinexusPostgres", "KinexusJSON", "KinexusSettings", hummingbird,
+                "KinexusBus", "KinexusPostgres", "KinexusJSON", "KinexusSettings", hummingbird, hummingbirdAuth,
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -120,7 +124,8 @@ let package = Package(
         ),
         .target(name: "MarkdownRendering", dependencies: ["CCmarkGFM"], path: "Shared/MarkdownRendering"),
 
-        // ── ingress: webhooks in, the HTTP APIs of every service mounted; owns stories and the knowledge bucket.
+        // ── ingress: webhooks in, the HTTP APIs of every service mounted, and the console; owns stories, the knowledge
+        // bucket and the console's accounts.
         rules("ingress", "ChangeIntake", ["KinexusJSON", "KinexusEvents"]),
         rules("ingress", "StoryRules"),
         .target(
@@ -136,8 +141,25 @@ let package = Package(
             "KnowledgeQueries", "KnowledgeIndexing", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusServiceKit",
             hummingbird, postgresNIO,
         ]),
+        service("ingress", "Accounts", [
+            "KinexusPostgres", "KinexusRedis", "KinexusServiceKit", postgresNIO, logging,
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .target(
+            name: "Console",
+            dependencies: [
+                "Accounts", "DocumentQueries", "DocumentReview", "PageQueries", "ReviewAPI", "ReviewQueries", "MarkdownRendering", "KinexusBus", "KinexusEvents",
+                "KinexusPostgres", "KinexusRedis", "KinexusSettings", "KinexusServiceKit", hummingbird, hummingbirdAuth, postgresNIO,
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Services/ingress/Console",
+            resources: [.copy("Templates"), .copy("Assets")]
+        ),
         executable("ingress", [
-            "Ingress", "Stories", "KnowledgeAPI", "DocumentsAPI", "ReviewAPI", "PagesAPI", "SupportAPI", "DocumentQueries",
+            "Accounts", "Console", "Ingress", "Stories", "KnowledgeAPI", "DocumentsAPI", "ReviewAPI", "PagesAPI", "SupportAPI", "DocumentQueries",
             "KnowledgeQueries", "SupportQueries", "Atlassian", "DocumentReview", "KinexusRedis", "OutboundHTTP",
         ]),
 
@@ -156,7 +178,8 @@ let package = Package(
         service("reviewer", "Reviewing", [
             "Atlassian", "DocumentReview", "DocumentQueries", "KinexusBus", "KinexusPostgres", "KinexusRedis", "OutboundHTTP", postgresNIO,
         ]),
-        api("reviewer", "ReviewAPI", ["DocumentReview", "KinexusBus", "KinexusEvents", "KinexusPostgres", postgresNIO]),
+        queries("reviewer", "ReviewQueries", ["KinexusPostgres", postgresNIO, logging]),
+        api("reviewer", "ReviewAPI", ["DocumentReview", "ReviewQueries", "KinexusBus", "KinexusEvents", "KinexusPostgres", postgresNIO]),
         executable("reviewer", ["Reviewing"]),
 
         // ── approver: ReviewDecisionSubmitted → a publication (Confluence or the page store), or a revision.
@@ -165,7 +188,8 @@ let package = Package(
             "ApprovalRules", "Atlassian", "MarkdownRendering", "DocumentQueries", "KinexusBus", "KinexusPostgres", "KinexusSettings",
             "OutboundHTTP", postgresNIO,
         ]),
-        api("approver", "PagesAPI", ["MarkdownRendering", "KinexusPostgres", postgresNIO]),
+        queries("approver", "PageQueries", ["KinexusPostgres", postgresNIO, logging]),
+        api("approver", "PagesAPI", ["MarkdownRendering", "PageQueries", "KinexusPostgres", postgresNIO]),
         executable("approver", ["Approval"]),
 
         // ── kb-sync: published pages and bucket objects → chunks and embeddings; the retriever reads them.
@@ -207,7 +231,7 @@ let package = Package(
         .target(
             name: "KinexusCLI",
             dependencies: [
-                "KinexusBus", "CustomerContexts", "DocumentReview", "KnowledgeBase", "KnowledgeQueries", "KnowledgeIndexing", "KinexusJSON",
+                "Accounts", "KinexusServiceKit", "KinexusBus", "CustomerContexts", "DocumentReview", "KnowledgeBase", "KnowledgeQueries", "KnowledgeIndexing", "KinexusJSON",
                 "KinexusPostgres", "OutboundHTTP", postgresNIO,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -12,7 +12,7 @@ public struct KinexusCommand: AsyncParsableCommand {
         subcommands: [
             PutEventsCommand.self, TapCommand.self, TestEventPatternCommand.self, DeadLetterCommand.self,
             ReplayCommand.self, StreamsCommand.self, BenchCommand.self, KnowledgeBenchCommand.self, DiffBenchCommand.self,
-            DemoCommand.self,
+            DemoCommand.self, UsersCommand.self,
         ])
 
     public init() {}

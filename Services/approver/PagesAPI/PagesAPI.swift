@@ -3,18 +3,17 @@ import Hummingbird
 import KinexusServiceKit
 import Logging
 import MarkdownRendering
+import PageQueries
 import PostgresNIO
 
 /// The built-in page store, read-only: `GET /pages` lists what approval published, `GET /pages/{slug}`
 /// renders one page as HTML. The ingress mounts it public, or behind the API token when
 /// `KINEXUS_PUBLIC_PAGES=false`.
 public struct PagesAPI: Sendable {
-    let postgres: PostgresClient
-    let logger: Logger
+    let queries: PageQueries
 
     public init(postgres: PostgresClient, logger: Logger) {
-        self.postgres = postgres
-        self.logger = logger
+        queries = PageQueries(client: postgres, logger: logger)
     }
 
     struct Listed: Encodable {
@@ -36,27 +35,19 @@ public struct PagesAPI: Sendable {
     public var routes: RouteCollection<KinexusRequestContext> {
         let routes = RouteCollection(context: KinexusRequestContext.self)
         routes.get("/pages") { _, _ in
-            var pages: [Listed] = []
-            guard let rows = try await postgres.queryIfTablesExist(
-                "SELECT slug, title, version, updated_at FROM docs.pages ORDER BY updated_at DESC LIMIT 500", logger: logger)
-            else { return PageList(pages: pages) }
-            for try await (slug, title, version, updated) in rows.decode((String, String, Int, Date).self) {
-                pages.append(Listed(slug: slug, title: title, version: version, updatedAt: updated, url: "/pages/\(slug)"))
-            }
-            return PageList(pages: pages)
+            let (pages, _) = try await queries.pages(offset: 0, limit: 500)
+            return PageList(pages: pages.map {
+                Listed(slug: $0.slug, title: $0.title, version: $0.version, updatedAt: $0.updatedAt, url: "/pages/\($0.slug)")
+            })
         }
         routes.get("/pages/:slug") { _, context in
             let slug = context.parameters.get("slug") ?? ""
-            if let rows = try await postgres.queryIfTablesExist(
-                "SELECT title, markdown, version FROM docs.pages WHERE slug = \(slug)", logger: logger) {
-                for try await (title, markdown, version) in rows.decode((String, String, Int).self) {
-                    return Response(status: .ok, headers: [
-                        .contentType: "text/html; charset=utf-8",
-                        .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:",
-                    ], body: .init(byteBuffer: ByteBuffer(string: page(title: title, version: version, body: MarkdownHTML.render(markdown)))))
-                }
-            }
-            throw APIError.notFound("no page \(slug)")
+            guard let found = try await queries.page(slug) else { throw APIError.notFound("no page \(slug)") }
+            return Response(status: .ok, headers: [
+                .contentType: "text/html; charset=utf-8",
+                .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:",
+            ], body: .init(byteBuffer: ByteBuffer(string: page(title: found.title, version: found.version,
+                                                                body: MarkdownHTML.render(found.markdown)))))
         }
         return routes
     }

@@ -1,4 +1,6 @@
+import Accounts
 import Atlassian
+import Console
 import DocumentQueries
 import DocumentReview
 import DocumentsAPI
@@ -38,9 +40,14 @@ let tickets = SupportAPI(records: SupportRecords(client: postgres, logger: logge
                          contexts: .composed(postgres: postgres, redis: redis, settings: support, logger: logger),
                          publisher: publisher, longestWait: runtime.configuration.longestWait)
 let pages = PagesAPI(postgres: postgres, logger: logger).routes
+let console = Console(postgres: postgres, redis: redis, decisions: reviews, settings: configured { try ConsoleSettings(environment: environment) },
+                      templates: try await ConsoleTemplates.load(), logger: logger)
 let authenticated = APITokenAuthentication<KinexusRequestContext>(apiToken: configuration.apiToken)
-try await runtime.run(migrations: try StoriesService.migrations() + KnowledgeAPI.migrations(),
-                      warmUp: { try await retriever.index.load() }) { router in
+try await runtime.run(migrations: try StoriesService.migrations() + KnowledgeAPI.migrations() + Accounts.migrations(), warmUp: {
+    try await retriever.index.load()
+    try await console.addFirstAdministrator(environment: environment, logger: logger)
+}) { router in
+    router.addRoutes(console.routes)
     router.addRoutes(webhooks.routes)
     router.addRoutes(reviews.linkRoutes)
     if configuration.publicPages { router.addRoutes(pages) }

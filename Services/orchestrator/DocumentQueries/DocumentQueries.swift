@@ -31,6 +31,15 @@ public struct DocumentQueries: Sendable {
         return nil
     }
 
+    /// What a version is compared with: the version before it, or, for the first version of a document that
+    /// updates a published page, that page.
+    public func predecessor(of documentID: UUID, version: Int) async throws -> Predecessor {
+        if version > 1 {
+            return try await markdown(of: documentID, version: version - 1).map { .version(version - 1, $0) } ?? .nothing
+        }
+        return try await baseMarkdown(of: documentID).map(Predecessor.publishedPage) ?? .nothing
+    }
+
     /// The newest 500 documents, or the one named.
     public func documents(id: UUID?) async throws -> [DocumentSummary] {
         var documents: [DocumentSummary] = []
@@ -74,5 +83,19 @@ public struct DocumentQueries: Sendable {
                                                  decision: decision))
         }
         return reviews
+    }
+}
+
+/// The text a version of a document follows.
+public enum Predecessor: Sendable, Equatable {
+    case version(Int, String)
+    case publishedPage(String)
+    case nothing
+
+    public var markdown: String {
+        switch self {
+        case .version(_, let markdown), .publishedPage(let markdown): markdown
+        case .nothing: ""
+        }
     }
 }

@@ -6,11 +6,13 @@ import KinexusEvents
 import KinexusServiceKit
 import Logging
 import PostgresNIO
+import ReviewQueries
 
 /// The human side of reviews without Jira: the diff page behind its signed link, the review as JSON,
 /// and `POST /reviews/{id}/decision`.
 public struct ReviewAPI: Sendable {
     let postgres: PostgresClient
+    let queries: ReviewQueries
     let publisher: EventPublisher
     let links: DiffLink
     let longestWait: Duration
@@ -18,6 +20,7 @@ public struct ReviewAPI: Sendable {
 
     public init(postgres: PostgresClient, publisher: EventPublisher, links: DiffLink, longestWait: Duration, logger: Logger) {
         self.postgres = postgres
+        queries = ReviewQueries(client: postgres, logger: logger)
         self.publisher = publisher
         self.links = links
         self.longestWait = longestWait
@@ -47,49 +50,8 @@ public struct ReviewAPI: Sendable {
         return routes
     }
 
-    struct ReviewRecord: ResponseEncodable {
-        let reviewID: String
-        let documentID: String
-        let version: Int
-        let title: String
-        let ticketKey: String?
-        /// The Jira ticket the review is done on, when Jira is configured.
-        let reviewTicketKey: String?
-        let summary: String
-        let createdAt: Date
-        let underReview: Bool
-        let decision: String?
-
-        enum CodingKeys: String, CodingKey {
-            case reviewID = "review_id", documentID = "document_id", version, title, ticketKey = "ticket_key"
-            case reviewTicketKey = "review_ticket_key", summary, createdAt = "created_at", underReview = "under_review", decision
-        }
-    }
-
-    /// The review, whether it still stands (its version is the document's latest and undecided), and its decision.
-    func record(_ id: UUID) async throws -> ReviewRecord? {
-        guard let rows = try await postgres.queryIfTablesExist("""
-            SELECT r.review_id, r.document_id, r.version, r.title, r.ticket_key, r.review_ticket_key, r.summary, r.created_at,
-                   r.version = (SELECT max(version) FROM docs.reviews WHERE document_id = r.document_id),
-                   (SELECT decision FROM docs.decisions d WHERE d.review_id = r.review_id)
-            FROM docs.reviews r WHERE r.review_id = \(id)
-            """, otherwise: """
-            SELECT r.review_id, r.document_id, r.version, r.title, r.ticket_key, r.review_ticket_key, r.summary, r.created_at,
-                   r.version = (SELECT max(version) FROM docs.reviews WHERE document_id = r.document_id), NULL::text
-            FROM docs.reviews r WHERE r.review_id = \(id)
-            """, logger: logger) else { return nil }
-        for try await (review, document, version, title, key, reviewTicket, summary, created, latest, decision)
-            in rows.decode((UUID, UUID, Int, String, String?, String?, String, Date, Bool, String?).self) {
-            return ReviewRecord(
-                reviewID: review.uuidString.lowercased(), documentID: document.uuidString.lowercased(), version: version,
-                title: title, ticketKey: key, reviewTicketKey: reviewTicket, summary: summary, createdAt: created,
-                underReview: latest && decision == nil, decision: decision)
-        }
-        return nil
-    }
-
     func review(id: String) async throws -> ReviewRecord {
-        guard let uuid = UUID(uuidString: id), let record = try await record(uuid) else { throw notFound(id) }
+        guard let uuid = UUID(uuidString: id), let record = try await queries.record(uuid) else { throw notFound(id) }
         return record
     }
 
@@ -131,21 +93,11 @@ public struct ReviewAPI: Sendable {
         } catch {
             throw APIError.badRequest(code: "invalid_body", "invalid body: \(describeDecodingProblem(error))")
         }
-        guard ["approved", "rejected", "needs_revision"].contains(input.decision) else {
-            throw APIError.badRequest(code: "invalid_decision",
-                                      "'decision' must be approved, rejected or needs_revision, not '\(input.decision)'")
-        }
         guard !input.reviewer.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw APIError.badRequest(code: "invalid_reviewer", "'reviewer' must name who decides")
         }
-        guard let uuid = UUID(uuidString: id), let record = try await record(uuid) else { throw notFound(id) }
-        guard record.underReview else {
-            let why = record.decision.map { "it was already \($0)" } ?? "a newer version of the document is under review"
-            throw APIError(.conflict, code: "review_closed", "review \(record.reviewID) is closed: \(why)")
-        }
-        let submitted = ReviewDecisionSubmitted(reviewID: record.reviewID, ticketKey: record.ticketKey, decision: input.decision,
-                                                comment: input.comment ?? "", reviewer: input.reviewer)
-        let envelope = try await publisher.publish(submitted, source: .console)
+        let (record, envelope) = try await submit(input.decision, comment: input.comment ?? "", by: input.reviewer, onReview: id)
+        guard let uuid = UUID(uuidString: record.reviewID) else { throw notFound(id) }
         if let wait = PreferWait.duration(request.headers, longest: longestWait),
            var outcome = try await PreferWait.poll(for: wait, { try await decided(uuid, eventID: envelope.id) }) {
             guard outcome.status == .superseded else { return try outcome.response(from: request, context: context) }
@@ -158,6 +110,23 @@ public struct ReviewAPI: Sendable {
             "outcome_url": "/reviews/\(record.reviewID)/decisions/\(envelope.id)",
         ]
         return try EditedResponse(status: .accepted, response: submittedAnswer).response(from: request, context: context)
+    }
+
+    /// Publishes a decision on a review that still stands: 404 for an unknown review, 409 for a closed one.
+    public func submit(_ decision: String, comment: String, by reviewer: String, onReview id: String) async throws
+        -> (ReviewRecord, EventEnvelope)
+    {
+        guard ["approved", "rejected", "needs_revision"].contains(decision) else {
+            throw APIError.badRequest(code: "invalid_decision", "'decision' must be approved, rejected or needs_revision, not '\(decision)'")
+        }
+        guard let uuid = UUID(uuidString: id), let record = try await queries.record(uuid) else { throw notFound(id) }
+        guard record.underReview else {
+            let why = record.decision.map { "it was already \($0)" } ?? "a newer version of the document is under review"
+            throw APIError(.conflict, code: "review_closed", "review \(record.reviewID) is closed: \(why)")
+        }
+        let submitted = ReviewDecisionSubmitted(reviewID: record.reviewID, ticketKey: record.ticketKey, decision: decision,
+                                                comment: comment, reviewer: reviewer)
+        return (record, try await publisher.publish(submitted, source: .console))
     }
 
     /// `GET /reviews/{id}/decisions/{event_id}`: whether the decision submitted as that event stands.
@@ -200,3 +169,5 @@ public struct ReviewAPI: Sendable {
         .notFound("no review \(id)")
     }
 }
+
+extension ReviewRecord: ResponseEncodable {}

@@ -63,18 +63,15 @@ public struct Reviewer: Sendable {
         let missing = VersionMissing(documentID: generated.documentID, version: generated.version)
         guard let documentID = UUID(uuidString: generated.documentID) else { throw missing }
         guard let new = try await documents.markdown(of: documentID, version: generated.version) else { throw missing }
-        // Version 1 of a document that updates a published page is compared with that page.
-        let old: String?, baseline: DiffPage.Baseline
-        if generated.version > 1 {
-            (old, baseline) = (try await documents.markdown(of: documentID, version: generated.version - 1),
-                               .version(generated.version - 1))
-        } else {
-            old = try await documents.baseMarkdown(of: documentID)
-            baseline = old == nil ? .nothing : .publishedPage
+        let predecessor = try await documents.predecessor(of: documentID, version: generated.version)
+        let baseline: DiffPage.Baseline = switch predecessor {
+        case .version(let version, _): .version(version)
+        case .publishedPage: .publishedPage
+        case .nothing: .nothing
         }
-        let diff = LineDiff(from: old ?? "", to: new)
+        let diff = LineDiff(from: predecessor.markdown, to: new)
         let page = DiffPage.html(title: generated.title, from: baseline, toVersion: generated.version,
-                                 diff: diff, images: ImageChanges(from: old ?? "", to: new))
+                                 diff: diff, images: ImageChanges(from: predecessor.markdown, to: new))
         let rows = try await client.query("""
             WITH inserted AS (
                 INSERT INTO docs.reviews (document_id, version, title, ticket_key, summary, diff_html, event_id)

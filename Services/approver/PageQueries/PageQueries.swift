@@ -1,0 +1,76 @@
+import Foundation
+import KinexusPostgres
+import Logging
+import PostgresNIO
+
+/// The built-in page store and every publication, read-only: for the pages API and the console. Only the
+/// approver writes them; every read copes with tables not created yet.
+public struct PageQueries: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// The pages, most recently published first: `limit` from `offset`, and how many there are.
+    public func pages(offset: Int, limit: Int) async throws -> (pages: [PublishedPage], total: Int) {
+        guard let rows = try await client.queryIfTablesExist("""
+            SELECT slug, document_id, title, '', version, updated_at FROM docs.pages
+            ORDER BY updated_at DESC, slug LIMIT \(limit) OFFSET \(offset)
+            """, logger: logger) else { return ([], 0) }
+        let pages = try await decode(rows)
+        guard let counted = try await client.queryIfTablesExist("SELECT count(*) FROM docs.pages", logger: logger) else {
+            return (pages, pages.count)
+        }
+        for try await total in counted.decode(Int.self) { return (pages, total) }
+        return (pages, pages.count)
+    }
+
+    /// One page with its markdown.
+    public func page(_ slug: String) async throws -> PublishedPage? {
+        guard let rows = try await client.queryIfTablesExist("""
+            SELECT slug, document_id, title, markdown, version, updated_at FROM docs.pages WHERE slug = \(slug)
+            """, logger: logger) else { return nil }
+        return try await decode(rows).first
+    }
+
+    /// Every version of a document that was published, newest first.
+    public func publications(of documentID: UUID) async throws -> [Publication] {
+        guard let rows = try await client.queryIfTablesExist("""
+            SELECT version, page_url, published_at FROM docs.publications WHERE document_id = \(documentID)
+            ORDER BY version DESC, published_at DESC
+            """, logger: logger) else { return [] }
+        var publications: [Publication] = []
+        for try await (version, url, published) in rows.decode((Int, String, Date).self) {
+            publications.append(Publication(version: version, url: url, publishedAt: published))
+        }
+        return publications
+    }
+
+    private func decode(_ rows: PostgresRowSequence) async throws -> [PublishedPage] {
+        var pages: [PublishedPage] = []
+        for try await (slug, document, title, markdown, version, updated) in rows.decode((String, UUID, String, String, Int, Date).self) {
+            pages.append(PublishedPage(slug: slug, documentID: document, title: title, markdown: markdown, version: version,
+                                       updatedAt: updated))
+        }
+        return pages
+    }
+}
+
+public struct PublishedPage: Sendable {
+    public let slug: String
+    public let documentID: UUID
+    public let title: String
+    /// Empty in lists.
+    public let markdown: String
+    public let version: Int
+    public let updatedAt: Date
+}
+
+public struct Publication: Sendable {
+    public let version: Int
+    public let url: String
+    public let publishedAt: Date
+}

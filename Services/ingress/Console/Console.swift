@@ -1,0 +1,97 @@
+import Accounts
+import DocumentQueries
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import KinexusRedis
+import KinexusServiceKit
+import Logging
+import PageQueries
+import PostgresNIO
+import ReviewAPI
+import ReviewQueries
+
+/// The console: server-rendered pages at the ingress's root for the people who decide. Signed-out requests
+/// are sent to sign in; every form is checked for its origin and token; each decision needs its role.
+public struct Console: Sendable {
+    let settings: ConsoleSettings
+    let templates: ConsoleTemplates
+    let accounts: Accounts
+    let sessions: RedisPersistDriver
+    let signIn: SignInScreen
+    let home: HomeScreen
+    let reviews: ReviewScreens
+    let pages: PageScreens
+
+    public init(postgres: PostgresClient, redis: RedisClient, decisions: ReviewAPI, settings: ConsoleSettings,
+                templates: ConsoleTemplates, logger: Logger) {
+        let accounts = Accounts(client: postgres, logger: logger)
+        let reviewQueries = ReviewQueries(client: postgres, logger: logger)
+        let pageQueries = PageQueries(client: postgres, logger: logger)
+        self.settings = settings
+        self.templates = templates
+        self.accounts = accounts
+        sessions = RedisPersistDriver(redis: redis)
+        signIn = SignInScreen(accounts: accounts, throttle: SignInThrottle(redis: redis), settings: settings, templates: templates,
+                              logger: logger)
+        home = HomeScreen(reviews: reviewQueries, pages: pageQueries, templates: templates)
+        reviews = ReviewScreens(reviews: reviewQueries, documents: DocumentQueries(client: postgres, logger: logger),
+                                decisions: decisions, settings: settings, templates: templates)
+        pages = PageScreens(pages: pageQueries, templates: templates)
+    }
+
+    public var routes: RouteCollection<KinexusRequestContext> {
+        let routes = RouteCollection(context: KinexusRequestContext.self)
+        routes.get("/console/assets/:file") { _, context in
+            guard let asset = templates.asset(context.parameters.get("file") ?? "") else { throw APIError.notFound("no such file") }
+            return asset
+        }
+        let console = routes.group()
+            .add(middleware: consoleContentSecurity())
+            .add(middleware: ConsoleHeaders())
+            .add(middleware: ConsoleErrorPages(templates: templates))
+            .add(middleware: SessionMiddleware(storage: sessions, configuration: .init(
+                sessionCookieParameters: .init(name: "kinexus_session", path: "/", secure: settings.secureCookies, sameSite: .strict),
+                keyPrefix: "kinexus:session:", defaultSessionExpiration: settings.idleTimeout)))
+            .add(middleware: ConsoleAuthenticator(accounts: accounts, settings: settings))
+        console.get("/console/sign-in") { request, context in try signIn.show(request, context: context) }
+        console.group().add(middleware: FormProtection(token: .signInCookie, settings: settings))
+            .post("/console/sign-in") { request, context in try await signIn.signIn(request, context: context) }
+
+        let signedIn = console.group().add(middleware: RequireSignIn()).add(middleware: FormProtection(token: .session, settings: settings))
+        signedIn.post("/console/sign-out") { _, context in signIn.signOut(context: context) }
+        signedIn.get("/") { request, context in try await home.show(request, context: context) }
+        signedIn.get("/console/reviews") { request, context in try await reviews.queue(request, context: context) }
+        signedIn.get("/console/reviews/:id") { request, context in try await reviews.page(request, context: context) }
+        signedIn.get("/console/pages") { request, context in try await pages.list(request, context: context) }
+        signedIn.get("/console/pages/:slug") { request, context in try await pages.page(request, context: context) }
+
+        signedIn.group().add(middleware: Self.requiring(.reviewer))
+            .post("/console/reviews/:id/decision") { request, context in try await reviews.decide(request, context: context) }
+        return routes
+    }
+
+    /// A group of routes only users holding `role` reach: anyone else gets 403 and nothing changes.
+    static func requiring(_ role: Role) -> AuthorizationPolicyMiddleware<RolePolicy<SignedInUser>, KinexusRequestContext, ConsoleRefusal> {
+        AuthorizationPolicyMiddleware(RolePolicy(role), deniedError: ConsoleRefusal(.forbidden, "Only a user with the \(role.rawValue) role may do this."))
+    }
+}
+
+extension Console {
+    /// On the first start of a deployment, an `admin` holding every role: with `KINEXUS_ADMIN_PASSWORD` when
+    /// it is set, else a generated password logged this once.
+    public func addFirstAdministrator(environment: [String: String], logger: Logger) async throws {
+        let given = environment["KINEXUS_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let password = try await accounts.addFirstAdministrator(password: given) else { return }
+        let address = settings.publicOrigin ?? "this ingress's address"
+        if given == nil {
+            // In the message: metadata named like a password is masked, and this one must be read, this once.
+            logger.warning("""
+                first start: created the console user 'admin' with the password \(password) (logged only now; \
+                `kinexus users reset-password admin` makes a new one)
+                """, metadata: ["console": "\(address)", "user": "admin"])
+        } else {
+            logger.notice("first start: created the console user 'admin' with KINEXUS_ADMIN_PASSWORD", metadata: ["console": "\(address)"])
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Hummingbird
+import KinexusServiceKit
+
+/// Every state-changing console request must come from a console page: its `Origin` is the console's, and
+/// its form carries the token of the session (or, signing in, of the sign-in page's cookie). Otherwise 403,
+/// before any handler runs.
+struct FormProtection: RouterMiddleware {
+    enum Token {
+        case session
+        case signInCookie
+    }
+
+    static let signInCookie = "kinexus_sign_in"
+    static let maximumBody = 1024 * 1024
+
+    let token: Token
+    let settings: ConsoleSettings
+
+    func handle(_ request: Request, context: KinexusRequestContext, next: (Request, KinexusRequestContext) async throws -> Response)
+        async throws -> Response
+    {
+        guard request.method != .get, request.method != .head else { return try await next(request, context) }
+        guard originIsTheConsole(request) else {
+            throw ConsoleRefusal(.forbidden, "This form was not sent from the console's own pages, so nothing was changed.")
+        }
+        var request = request
+        let body = try await request.collectBody(upTo: Self.maximumBody)
+        let sent = (try? URLEncodedFormDecoder().decode(Sent.self, from: String(buffer: body)))?.csrf
+        let expected = switch token {
+        case .session: context.sessions.session?.csrfToken
+        case .signInCookie: request.cookies[Self.signInCookie]?.value
+        }
+        guard let sent, let expected, !expected.isEmpty, secretsMatch(sent, expected) else {
+            throw ConsoleRefusal(.forbidden, "This form has expired or was not made by the console, so nothing was changed. "
+                                 + "Reload the page and try again.")
+        }
+        return try await next(request, context)
+    }
+
+    private struct Sent: Decodable {
+        let csrf: String?
+    }
+
+    /// The browser's `Origin`: the public address's, or that of the host the request was sent to.
+    private func originIsTheConsole(_ request: Request) -> Bool {
+        guard let origin = request.headers[.origin]?.lowercased() else { return false }
+        if origin == settings.publicOrigin { return true }
+        guard let host = request.head.authority?.lowercased() else { return false }
+        return origin == "http://\(host)" || origin == "https://\(host)"
+    }
+}

@@ -1,0 +1,154 @@
+import DocumentQueries
+import DocumentReview
+import Foundation
+import Hummingbird
+import KinexusServiceKit
+import MarkdownRendering
+import ReviewAPI
+import ReviewQueries
+
+/// The review queue, a review's page (the proposed version as it will be published, the side-by-side diff,
+/// what caused it, its history) and the reviewer's decision.
+struct ReviewScreens: Sendable {
+    let reviews: ReviewQueries
+    let documents: DocumentQueries
+    let decisions: ReviewAPI
+    let settings: ConsoleSettings
+    let templates: ConsoleTemplates
+
+    struct QueueRow {
+        let url: String
+        let title: String
+        let ticketKey: String?
+        let version: Int
+        let waiting: String
+        let summary: String
+
+        init(_ review: ReviewRecord) {
+            url = "/console/reviews/\(review.reviewID)"
+            title = review.title
+            ticketKey = review.ticketKey
+            version = review.version
+            waiting = waited(since: review.createdAt)
+            summary = review.summary
+        }
+    }
+
+    func queue(_ request: Request, context: KinexusRequestContext) async throws -> Response {
+        let pagination = Pagination(request)
+        let (open, total) = try await reviews.open(offset: pagination.offset, limit: pagination.limit)
+        return try templates.page("reviews", ListView(chrome: Chrome(context), rows: open.map(QueueRow.init),
+                                                      pages: pagination.links(total: total, path: "/console/reviews")))
+    }
+
+    struct DiffRow {
+        let left: String
+        let right: String
+        let leftClass: String
+        let rightClass: String
+    }
+
+    struct HistoryRow {
+        let version: Int
+        let decision: String
+        let reviewer: String
+        let comment: String
+        let decided: String
+        let url: String
+    }
+
+    struct ReviewView {
+        let chrome: Chrome?
+        let review: ReviewRecord
+        let ticketURL: String?
+        let waiting: String
+        let proposedHTML: String
+        let comparedWith: String
+        let diff: [DiffRow]
+        let history: [HistoryRow]
+        let canDecide: Bool
+        let decided: RecordedDecision?
+        let publishedURL: String?
+        let revisionURL: String?
+        let submitted: Bool
+        let error: String?
+        let comment: String
+    }
+
+    func page(_ request: Request, context: KinexusRequestContext, error: String? = nil, comment: String = "",
+              status: HTTPResponse.Status = .ok) async throws -> Response {
+        let id = context.parameters.get("id") ?? ""
+        guard let uuid = UUID(uuidString: id), let review = try await reviews.record(uuid),
+              let documentID = UUID(uuidString: review.documentID)
+        else { throw ConsoleRefusal.notFound("review \(id)") }
+        let proposed = try await documents.markdown(of: documentID, version: review.version) ?? ""
+        let predecessor = try await documents.predecessor(of: documentID, version: review.version)
+        let history = try await reviews.decisions(ofDocument: documentID)
+        let aftermath = try await reviews.aftermath(of: review)
+        let view = ReviewView(
+            chrome: Chrome(context), review: review, ticketURL: review.ticketKey.flatMap { key in settings.jiraBrowseURL.map { $0 + key } },
+            waiting: waited(since: review.createdAt), proposedHTML: MarkdownHTML.render(proposed),
+            comparedWith: Self.describe(predecessor), diff: Self.rows(LineDiff(from: predecessor.markdown, to: proposed)),
+            history: history.map {
+                HistoryRow(version: $0.version, decision: $0.decision.replacingOccurrences(of: "_", with: " "), reviewer: $0.reviewer,
+                           comment: $0.comment, decided: shown($0.decidedAt), url: "/console/reviews/\($0.reviewID)")
+            },
+            canDecide: review.underReview && context.identity?.roles.contains(.reviewer) == true,
+            decided: history.first { $0.reviewID == review.reviewID },
+            publishedURL: aftermath.publication.map { publication in publication.slug.map { "/console/pages/\($0)" } ?? publication.url },
+            revisionURL: aftermath.revisionReviewID.map { "/console/reviews/\($0)" },
+            submitted: request.uri.queryParameters.get("submitted") != nil, error: error, comment: comment)
+        return try templates.page("review", view, status: status)
+    }
+
+    struct DecisionForm: Decodable {
+        let decision: String
+        let comment: String?
+    }
+
+    /// The decision, recorded with the signed-in user as its reviewer; back to the review page, which
+    /// shows what follows.
+    func decide(_ request: Request, context: KinexusRequestContext) async throws -> Response {
+        let id = context.parameters.get("id") ?? ""
+        guard let user = context.identity else { throw ConsoleRefusal.forbidden }
+        var request = request
+        let body = try await request.collectBody(upTo: FormProtection.maximumBody)
+        guard let form = try? URLEncodedFormDecoder().decode(DecisionForm.self, from: String(buffer: body)) else {
+            throw ConsoleRefusal(.badRequest, "Decide with the review page's buttons.")
+        }
+        let comment = (form.comment ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard form.decision == "approved" || !comment.isEmpty else {
+            return try await page(request, context: context, error: "Say in the comment what should change, or why the page is rejected.",
+                                  comment: comment, status: .badRequest)
+        }
+        guard !comment.contains("\0") else { throw ConsoleRefusal(.badRequest, "The comment contains a NUL character.") }
+        let (review, _) = try await decisions.submit(form.decision, comment: comment, by: user.name, onReview: id)
+        return .redirect(to: "/console/reviews/\(review.reviewID)?submitted=1")
+    }
+
+    static func describe(_ predecessor: Predecessor) -> String {
+        switch predecessor {
+        case .version(let version, _): "version \(version)"
+        case .publishedPage: "the published page it updates"
+        case .nothing: "nothing: a new document"
+        }
+    }
+
+    static func rows(_ diff: LineDiff) -> [DiffRow] {
+        diff.lines.map { line in
+            switch line {
+            case .same(let text): DiffRow(left: text, right: text, leftClass: "same", rightClass: "same")
+            case .added(let text): DiffRow(left: "", right: text, leftClass: "empty", rightClass: "add")
+            case .deleted(let text): DiffRow(left: text, right: "", leftClass: "del", rightClass: "empty")
+            case .changed(let from, let to): DiffRow(left: from, right: to, leftClass: "del", rightClass: "add")
+            }
+        }
+    }
+}
+
+/// A paginated list: the rows of this page and the links to the others.
+struct ListView<Row> {
+    let chrome: Chrome?
+    let rows: [Row]
+    let pages: PageLinks
+}

@@ -1,0 +1,101 @@
+import Foundation
+import KinexusPostgres
+import Logging
+import PostgresNIO
+
+/// The reviews, read-only, with the approver's decisions beside them: for the review API and the console.
+/// Only the reviewer writes reviews; every read copes with tables not created yet.
+public struct ReviewQueries: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    public func record(_ id: UUID) async throws -> ReviewRecord? {
+        guard let rows = try await client.queryIfTablesExist("""
+            SELECT r.review_id, r.document_id, r.version, r.title, r.ticket_key, r.review_ticket_key, r.summary, r.created_at,
+                   r.version = (SELECT max(version) FROM docs.reviews WHERE document_id = r.document_id),
+                   (SELECT decision FROM docs.decisions d WHERE d.review_id = r.review_id)
+            FROM docs.reviews r WHERE r.review_id = \(id)
+            """, otherwise: """
+            SELECT r.review_id, r.document_id, r.version, r.title, r.ticket_key, r.review_ticket_key, r.summary, r.created_at,
+                   r.version = (SELECT max(version) FROM docs.reviews WHERE document_id = r.document_id), NULL::text
+            FROM docs.reviews r WHERE r.review_id = \(id)
+            """, logger: logger) else { return nil }
+        return try await records(rows).first
+    }
+
+    /// The reviews waiting for a decision, longest waiting first: `limit` from `offset`, and how many wait.
+    public func open(offset: Int, limit: Int) async throws -> (reviews: [ReviewRecord], total: Int) {
+        let waiting = """
+            FROM docs.reviews r
+            WHERE NOT EXISTS (SELECT FROM docs.decisions d WHERE d.review_id = r.review_id)
+              AND r.version = (SELECT max(version) FROM docs.reviews x WHERE x.document_id = r.document_id)
+            """
+        let fallback = "FROM docs.reviews r WHERE r.version = (SELECT max(version) FROM docs.reviews x WHERE x.document_id = r.document_id)"
+        let columns = """
+            SELECT r.review_id, r.document_id, r.version, r.title, r.ticket_key, r.review_ticket_key, r.summary, r.created_at,
+                   true, NULL::text
+            """
+        guard let rows = try await client.queryIfTablesExist("""
+            \(unescaped: columns) \(unescaped: waiting) ORDER BY r.created_at, r.review_id LIMIT \(limit) OFFSET \(offset)
+            """, otherwise: """
+            \(unescaped: columns) \(unescaped: fallback) ORDER BY r.created_at, r.review_id LIMIT \(limit) OFFSET \(offset)
+            """, logger: logger) else { return ([], 0) }
+        let reviews = try await records(rows)
+        guard let counted = try await client.queryIfTablesExist("SELECT count(*) \(unescaped: waiting)",
+                                                                otherwise: "SELECT count(*) \(unescaped: fallback)", logger: logger)
+        else { return (reviews, reviews.count) }
+        for try await total in counted.decode(Int.self) { return (reviews, total) }
+        return (reviews, reviews.count)
+    }
+
+    /// The decisions on every version of a document, oldest first.
+    public func decisions(ofDocument documentID: UUID) async throws -> [RecordedDecision] {
+        guard let rows = try await client.queryIfTablesExist("""
+            SELECT r.review_id, r.version, d.decision, d.comment, d.reviewer, d.decided_at
+            FROM docs.reviews r JOIN docs.decisions d USING (review_id) WHERE r.document_id = \(documentID) ORDER BY r.version
+            """, logger: logger) else { return [] }
+        var decisions: [RecordedDecision] = []
+        for try await (review, version, decision, comment, reviewer, decidedAt)
+            in rows.decode((UUID, Int, String, String, String, Date).self) {
+            decisions.append(RecordedDecision(reviewID: review.uuidString.lowercased(), version: version, decision: decision,
+                                              comment: comment, reviewer: reviewer, decidedAt: decidedAt))
+        }
+        return decisions
+    }
+
+    /// The page published from the review's version, and the review of a later version, when there are.
+    public func aftermath(of review: ReviewRecord) async throws -> Aftermath {
+        var aftermath = Aftermath()
+        guard let documentID = UUID(uuidString: review.documentID) else { return aftermath }
+        if let rows = try await client.queryIfTablesExist("""
+            SELECT pub.page_url, p.slug FROM docs.publications pub LEFT JOIN docs.pages p USING (document_id)
+            WHERE pub.document_id = \(documentID) AND pub.version = \(review.version) LIMIT 1
+            """, logger: logger) {
+            for try await (url, slug) in rows.decode((String, String?).self) { aftermath.publication = (url, slug) }
+        }
+        if let rows = try await client.queryIfTablesExist("""
+            SELECT review_id FROM docs.reviews WHERE document_id = \(documentID) AND version > \(review.version)
+            ORDER BY version LIMIT 1
+            """, logger: logger) {
+            for try await id in rows.decode(UUID.self) { aftermath.revisionReviewID = id.uuidString.lowercased() }
+        }
+        return aftermath
+    }
+
+    private func records(_ rows: PostgresRowSequence) async throws -> [ReviewRecord] {
+        var records: [ReviewRecord] = []
+        for try await (review, document, version, title, key, reviewTicket, summary, created, latest, decision)
+            in rows.decode((UUID, UUID, Int, String, String?, String?, String, Date, Bool, String?).self) {
+            records.append(ReviewRecord(
+                reviewID: review.uuidString.lowercased(), documentID: document.uuidString.lowercased(), version: version,
+                title: title, ticketKey: key, reviewTicketKey: reviewTicket, summary: summary, createdAt: created,
+                underReview: latest && decision == nil, decision: decision))
+        }
+        return records
+    }
+}
