@@ -423,6 +423,17 @@ let package = Package(
             path: "Tests/KnowledgeTests"
         ),
         .testTarget(
+            name: "ConsoleTests",
+            dependencies: [
+                "Accounts", "Console", "ReviewAPI", "DocumentReview", "Orchestration", "Reviewing", "Approval", "KinexusBus", "KinexusEvents",
+                "KinexusPostgres", "KinexusRedis", "KinexusServiceKit", "KinexusTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Tests/ConsoleTests"
+        ),
+        .testTarget(
             name: "ArchitectureTests",
             path: "Tests/ArchitectureTests"
         ),
