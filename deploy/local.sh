@@ -17,6 +17,8 @@ source "$root/deploy/codegen-bench.sh"
 source "$root/deploy/support-bench.sh"
 # shellcheck source=deploy/fuzz.sh
 source "$root/deploy/fuzz.sh"
+# shellcheck source=deploy/browser-tests.sh
+source "$root/deploy/browser-tests.sh"
 
 services() {
     # Every executable under Services/ except the kinexus CLI is a service.
@@ -84,6 +86,7 @@ test_suite() {
     cd "$root"
     swift build --build-tests
     swift test --skip-build "$@" || status=$?
+    browser_tests "$(swift build --show-bin-path)" || status=$?
     return $status
 }
 

@@ -79,8 +79,14 @@ import Testing
             #expect(try await visitor.post("/console/sign-in", fields + [("csrf", form.csrf ?? "")], origin: "http://evil.example").status
                     == .forbidden)
             #expect(try await visitor.post("/console/sign-in", fields + [("csrf", form.csrf ?? "")], origin: nil).status == .forbidden)
+            #expect(try await visitor.post("/console/sign-in", fields + [("csrf", form.csrf ?? "")], origin: "null").status == .forbidden,
+                    "an opaque origin without Sec-Fetch-Site: same-origin")
+            #expect(try await visitor.post("/console/sign-in", fields + [("csrf", form.csrf ?? "")], origin: "null",
+                                           fetchSite: "cross-site").status == .forbidden)
             #expect(visitor.cookies["kinexus_session"] == nil)
-            #expect(try await visitor.post("/console/sign-in", fields + [("csrf", form.csrf ?? "")]).status == .seeOther)
+            #expect(try await visitor.post("/console/sign-in", fields + [("csrf", form.csrf ?? "")], origin: "null",
+                                           fetchSite: "same-origin").status == .seeOther,
+                    "a browser under Referrer-Policy: no-referrer sends Origin: null with Sec-Fetch-Site: same-origin")
         }
     }
 

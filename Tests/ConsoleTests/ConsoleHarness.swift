@@ -100,9 +100,12 @@ final class Visitor: @unchecked Sendable {
     }
 
     /// A form post from the console's own origin (or `origin`, or none).
-    func post(_ path: String, _ fields: [(String, String)], origin: String? = ConsoleHarness.origin) async throws -> Page {
+    func post(_ path: String, _ fields: [(String, String)], origin: String? = ConsoleHarness.origin, fetchSite: String? = nil)
+        async throws -> Page
+    {
         var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
         if let origin { headers[.origin] = origin }
+        if let fetchSite { headers[HTTPField.Name("Sec-Fetch-Site")!] = fetchSite }
         let form = fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
         return try await send(path, method: .post, headers: headers, body: ByteBuffer(string: form))
     }

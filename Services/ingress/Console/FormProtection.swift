@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import KinexusServiceKit
 
@@ -12,6 +13,7 @@ struct FormProtection: RouterMiddleware {
 
     static let signInCookie = "kinexus_sign_in"
     static let maximumBody = 1024 * 1024
+    static let fetchSite = HTTPField.Name("Sec-Fetch-Site")!
 
     let token: Token
     let settings: ConsoleSettings
@@ -41,9 +43,12 @@ struct FormProtection: RouterMiddleware {
         let csrf: String?
     }
 
-    /// The browser's `Origin`: the public address's, or that of the host the request was sent to.
+    /// The browser's `Origin`: the public address's, or that of the host the request was sent to. Under the
+    /// console's `Referrer-Policy: no-referrer` a browser sends `Origin: null` even for a form of the same
+    /// origin; then its `Sec-Fetch-Site`, which no page's script can set, must say `same-origin`.
     private func originIsTheConsole(_ request: Request) -> Bool {
         guard let origin = request.headers[.origin]?.lowercased() else { return false }
+        if origin == "null" { return request.headers[Self.fetchSite]?.lowercased() == "same-origin" }
         if origin == settings.publicOrigin { return true }
         guard let host = request.head.authority?.lowercased() else { return false }
         return origin == "http://\(host)" || origin == "https://\(host)"

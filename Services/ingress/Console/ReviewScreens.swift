@@ -52,9 +52,19 @@ struct ReviewScreens: Sendable {
         let version: Int
         let decision: String
         let reviewer: String
-        let comment: String
+        /// Nil when there is none: an empty string would still open a Mustache section.
+        let comment: String?
         let decided: String
         let url: String
+
+        init(_ decision: RecordedDecision) {
+            version = decision.version
+            self.decision = decision.decision.replacingOccurrences(of: "_", with: " ")
+            reviewer = decision.reviewer
+            comment = decision.comment.isEmpty ? nil : decision.comment
+            decided = shown(decision.decidedAt)
+            url = "/console/reviews/\(decision.reviewID)"
+        }
     }
 
     struct ReviewView {
@@ -67,7 +77,7 @@ struct ReviewScreens: Sendable {
         let diff: [DiffRow]
         let history: [HistoryRow]
         let canDecide: Bool
-        let decided: RecordedDecision?
+        let decided: HistoryRow?
         let publishedURL: String?
         let revisionURL: String?
         let submitted: Bool
@@ -89,12 +99,9 @@ struct ReviewScreens: Sendable {
             chrome: Chrome(context), review: review, ticketURL: review.ticketKey.flatMap { key in settings.jiraBrowseURL.map { $0 + key } },
             waiting: waited(since: review.createdAt), proposedHTML: MarkdownHTML.render(proposed),
             comparedWith: Self.describe(predecessor), diff: Self.rows(LineDiff(from: predecessor.markdown, to: proposed)),
-            history: history.map {
-                HistoryRow(version: $0.version, decision: $0.decision.replacingOccurrences(of: "_", with: " "), reviewer: $0.reviewer,
-                           comment: $0.comment, decided: shown($0.decidedAt), url: "/console/reviews/\($0.reviewID)")
-            },
+            history: history.map(HistoryRow.init),
             canDecide: review.underReview && context.identity?.roles.contains(.reviewer) == true,
-            decided: history.first { $0.reviewID == review.reviewID },
+            decided: history.first { $0.reviewID == review.reviewID }.map(HistoryRow.init),
             publishedURL: aftermath.publication.map { publication in publication.slug.map { "/console/pages/\($0)" } ?? publication.url },
             revisionURL: aftermath.revisionReviewID.map { "/console/reviews/\($0)" },
             submitted: request.uri.queryParameters.get("submitted") != nil, error: error, comment: comment)

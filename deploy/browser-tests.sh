@@ -1,0 +1,48 @@
+# The console in a real browser (issue 12), sourced by deploy/local.sh after the Swift suite: every service
+# on the test Redis and a Postgres database of its own, users made with `kinexus users`, then pytest with
+# Selenium driving Debian's chromium headless. Expects redis_port and postgres_port, and the debug binaries.
+# shellcheck shell=bash
+
+# The repository's own Python environment with the browser tests' packages, made on first use.
+python_environment() {
+    local venv="$root/.venv"
+    if [ ! -x "$venv/bin/python" ]; then
+        python3 -m venv "$venv"
+    fi
+    "$venv/bin/pip" install -q --disable-pip-version-check -r "$root/Tests/Browser/requirements.txt"
+}
+
+browser_tests() {
+    local bin=$1 status=0 pids=() port service_port base logs
+    need_packages chromium chromium-driver python3-venv
+    python_environment
+    logs=$(mktemp -d /tmp/kinexus-browser.XXXXXX)
+    psql -h 127.0.0.1 -p "$postgres_port" -U postgres -d postgres -qtA -v ON_ERROR_STOP=1 \
+        -c "DROP DATABASE IF EXISTS kinexus_console" -c "CREATE DATABASE kinexus_console OWNER kinexus" >/dev/null
+    redis-cli -p "$redis_port" -n 15 flushdb >/dev/null
+    port=$(free_port 18480)
+    base="http://127.0.0.1:$port"
+    export KINEXUS_REDIS_URL="redis://127.0.0.1:$redis_port/15"
+    export KINEXUS_POSTGRES_URL="postgres://kinexus:kinexus@127.0.0.1:$postgres_port/kinexus_console"
+    export KINEXUS_API_TOKEN=browser-tests KINEXUS_PUBLIC_URL=$base KINEXUS_LOG_LEVEL=notice KINEXUS_HTTP_HOST=127.0.0.1
+    export KINEXUS_ADMIN_PASSWORD=admin-password-for-browser-tests KINEXUS_RETRY_BASE_DELAY=100ms
+    service_port=$port
+    for service in $(services); do
+        # The ingress on the console's address; the others on the next free ports.
+        [ "$service" = ingress ] && service_port=$port || service_port=$(free_port $((service_port + 1)))
+        KINEXUS_HTTP_PORT=$service_port "$bin/$service" > "$logs/$service.log" 2>&1 &
+        pids+=($!)
+        for _ in $(seq 600); do curl -fs "http://127.0.0.1:$service_port/ready" >/dev/null 2>&1 && break; sleep 0.1; done
+        curl -fs "http://127.0.0.1:$service_port/ready" >/dev/null || { echo "$service never became ready:" >&2; cat "$logs/$service.log" >&2; status=1; }
+    done
+    if [ $status -eq 0 ]; then
+        echo "reviewer-password-1" | "$bin/kinexus" users add rita --role reviewer --password-stdin
+        echo "viewer-password-12" | "$bin/kinexus" users add vic --role viewer --password-stdin
+        KINEXUS_CONSOLE_URL=$base KINEXUS_SCREENSHOTS="$root/.local/screenshots" \
+            "$root/.venv/bin/python" -m pytest -q -p no:cacheprovider "$root/Tests/Browser" || status=$?
+    fi
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+    [ $status -eq 0 ] || echo "browser tests failed; service logs in $logs, screenshots in $root/.local/screenshots" >&2
+    return $status
+}
