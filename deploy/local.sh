@@ -41,6 +41,12 @@ up() {
         KINEXUS_API_TOKEN=$(cat "$state/api-token")
     fi
     export KINEXUS_API_TOKEN
+    # The console's first user, made by the ingress on the first start with this password.
+    if [ -z "${KINEXUS_ADMIN_PASSWORD:-}" ]; then
+        [ -s "$state/admin-password" ] || (umask 077 && od -An -N15 -tx1 /dev/urandom | tr -d ' \n' > "$state/admin-password")
+        KINEXUS_ADMIN_PASSWORD=$(cat "$state/admin-password")
+    fi
+    export KINEXUS_ADMIN_PASSWORD
     # Only this machine reaches the services unless KINEXUS_HTTP_HOST says otherwise (0.0.0.0: every interface).
     export KINEXUS_HTTP_HOST="${KINEXUS_HTTP_HOST:-127.0.0.1}"
     export KINEXUS_DATA_DIR="${KINEXUS_DATA_DIR:-$state/data}"
@@ -71,6 +77,8 @@ up() {
     fi
     echo "Redis $KINEXUS_REDIS_URL, Postgres $KINEXUS_POSTGRES_URL, logs in $state/logs" >&2
     echo "API token (Authorization: Bearer …): $KINEXUS_API_TOKEN — also in $state/api-token" >&2
+    echo "Console: http://localhost:${KINEXUS_HTTP_PORT:-8080}/ — sign in as admin with $KINEXUS_ADMIN_PASSWORD" \
+        "(made on the first start; after \`kinexus users reset-password admin\` the new one)" >&2
     echo "listening on $KINEXUS_HTTP_HOST (KINEXUS_HTTP_HOST=0.0.0.0 for every interface)" >&2
     echo "services: $(services | tr '\n' ' ')— Ctrl-C stops everything" >&2
     wait
