@@ -149,7 +149,7 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: [
-                "Accounts", "DocumentQueries", "DocumentReview", "PageQueries", "ReviewAPI", "ReviewQueries", "MarkdownRendering", "KinexusBus", "KinexusEvents",
+                "Accounts", "DocumentQueries", "DocumentReview", "PageQueries", "ReviewAPI", "ReviewQueries", "Stories", "StoryRules", "MarkdownRendering", "KinexusBus", "KinexusEvents",
                 "KinexusPostgres", "KinexusRedis", "KinexusSettings", "KinexusServiceKit", hummingbird, hummingbirdAuth, postgresNIO,
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -425,7 +425,7 @@ let package = Package(
         .testTarget(
             name: "ConsoleTests",
             dependencies: [
-                "Accounts", "Console", "ReviewAPI", "DocumentReview", "Orchestration", "Reviewing", "Approval", "KinexusBus", "KinexusEvents",
+                "Accounts", "Console", "ReviewAPI", "Stories", "StoryRules", "DocumentReview", "Orchestration", "Reviewing", "Approval", "KinexusBus", "KinexusEvents",
                 "KinexusPostgres", "KinexusRedis", "KinexusServiceKit", "KinexusTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

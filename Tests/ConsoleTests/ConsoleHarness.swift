@@ -15,6 +15,7 @@ import PostgresNIO
 @testable import Reviewing
 @testable import Approval
 import ReviewAPI
+import Stories
 import DocumentReview
 
 /// The console as the ingress mounts it, on the test Redis and Postgres, and a browser-like visitor that
@@ -38,11 +39,14 @@ struct ConsoleHarness {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await postgres.run() }
             try await MigrationRunner(client: postgres, logger: logger)
-                .run(try Orchestrator.migrations() + Reviewer.migrations() + Approver.migrations() + Accounts.migrations())
+                .run(try Orchestrator.migrations() + Reviewer.migrations() + Approver.migrations() + Accounts.migrations()
+                     + StoriesService.migrations())
             let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 10_000)
             let decisions = ReviewAPI(postgres: postgres, publisher: publisher, links: DiffLink(secret: "s", baseURL: Self.origin),
                                       longestWait: .seconds(1), logger: logger)
-            let console = Console(postgres: postgres, redis: redis, decisions: decisions,
+            let stories = try StoriesService(postgres: postgres, publisher: publisher, environment: [:], requestTimeout: .seconds(10),
+                                             logger: logger)
+            let console = Console(postgres: postgres, redis: redis, decisions: decisions, stories: stories,
                                   settings: try ConsoleSettings(environment: ["KINEXUS_PUBLIC_URL": Self.origin].merging(environment) { $1 }),
                                   templates: try await ConsoleTemplates.load(), logger: logger)
             let router = ServiceRuntime.router(logger: logger)

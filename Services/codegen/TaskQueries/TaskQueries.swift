@@ -48,6 +48,34 @@ public struct TaskQueries: Sendable {
         return nil
     }
 
+    /// A run as a list of tasks shows it.
+    public struct RunSummary: Sendable {
+        public let status: String
+        public let branch: String
+        public let attempts: Int
+        public let startedAt: Date
+        public let finishedAt: Date?
+        public let pullRequestURL: String?
+    }
+
+    /// The runs of the tasks codegen has taken among `taskIDs`.
+    public func summaries(of taskIDs: [UUID]) async throws -> [UUID: RunSummary] {
+        guard !taskIDs.isEmpty, let rows = try await client.queryIfTablesExist("""
+            SELECT t.task_id, t.status, t.branch, t.attempts, t.started_at, t.finished_at, t.result->'pull_request'->>'url',
+                   EXISTS (SELECT 1 FROM codegen.sessions s
+                           WHERE s.task_id = t.task_id AND s.heartbeat_at > now() - \(Self.liveSession)::interval)
+            FROM codegen.tasks t WHERE t.task_id = ANY(\(taskIDs.map { $0.uuidString.lowercased() }))
+            """, logger: logger) else { return [:] }
+        var summaries: [UUID: RunSummary] = [:]
+        for try await (id, status, branch, attempts, started, finished, url, running)
+            in rows.decode((String, String, String, Int, Date, Date?, String?, Bool).self) {
+            guard let uuid = UUID(uuidString: id) else { continue }
+            summaries[uuid] = RunSummary(status: status == "processing" && !running ? "pending" : status, branch: branch,
+                                         attempts: attempts, startedAt: started, finishedAt: finished, pullRequestURL: url)
+        }
+        return summaries
+    }
+
     /// A pull request recorded by codegen (the address of a local one points here).
     public func pullRequest(_ number: Int64) async throws -> JSONValue? {
         guard let rows = try await client.queryIfTablesExist("""

@@ -10,6 +10,7 @@ import PageQueries
 import PostgresNIO
 import ReviewAPI
 import ReviewQueries
+import Stories
 
 /// The console: server-rendered pages at the ingress's root for the people who decide. Signed-out requests
 /// are sent to sign in; every form is checked for its origin and token; each decision needs its role.
@@ -22,8 +23,10 @@ public struct Console: Sendable {
     let home: HomeScreen
     let reviews: ReviewScreens
     let pages: PageScreens
+    let stories: StoryScreens
+    let tasks: TaskScreens
 
-    public init(postgres: PostgresClient, redis: RedisClient, decisions: ReviewAPI, settings: ConsoleSettings,
+    public init(postgres: PostgresClient, redis: RedisClient, decisions: ReviewAPI, stories: StoriesService, settings: ConsoleSettings,
                 templates: ConsoleTemplates, logger: Logger) {
         let accounts = Accounts(client: postgres, logger: logger)
         let reviewQueries = ReviewQueries(client: postgres, logger: logger)
@@ -38,6 +41,8 @@ public struct Console: Sendable {
         reviews = ReviewScreens(reviews: reviewQueries, documents: DocumentQueries(client: postgres, logger: logger),
                                 decisions: decisions, settings: settings, templates: templates)
         pages = PageScreens(pages: pageQueries, templates: templates)
+        self.stories = StoryScreens(editor: stories.editor, tasks: stories.tasks, templates: templates)
+        tasks = TaskScreens(tasks: stories.tasks, templates: templates)
     }
 
     public var routes: RouteCollection<KinexusRequestContext> {
@@ -66,8 +71,20 @@ public struct Console: Sendable {
         signedIn.get("/console/pages") { request, context in try await pages.list(request, context: context) }
         signedIn.get("/console/pages/:slug") { request, context in try await pages.page(request, context: context) }
 
+        signedIn.get("/console/stories") { request, context in try await stories.tree(request, context: context) }
+        signedIn.get("/console/stories/:id") { request, context in
+            try await stories.page(request, context: context, id: context.parameters.get("id") ?? "")
+        }
+        signedIn.get("/console/tasks") { request, context in try await tasks.list(request, context: context) }
+        signedIn.get("/console/tasks/:id") { request, context in try await tasks.page(request, context: context) }
+
         signedIn.group().add(middleware: Self.requiring(.reviewer))
             .post("/console/reviews/:id/decision") { request, context in try await reviews.decide(request, context: context) }
+        let authors = signedIn.group().add(middleware: Self.requiring(.author))
+        authors.post("/console/stories") { request, context in try await stories.save(request, context: context) }
+        authors.post("/console/stories/:id") { request, context in try await stories.save(request, context: context) }
+        authors.post("/console/stories/:id/tests") { request, context in try await stories.addTest(request, context: context) }
+        authors.post("/console/stories/:id/generate") { request, context in try await stories.generate(request, context: context) }
         return routes
     }
 

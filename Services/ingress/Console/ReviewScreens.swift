@@ -118,11 +118,7 @@ struct ReviewScreens: Sendable {
     func decide(_ request: Request, context: KinexusRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
         guard let user = context.identity else { throw ConsoleRefusal.forbidden }
-        var request = request
-        let body = try await request.collectBody(upTo: FormProtection.maximumBody)
-        guard let form = try? URLEncodedFormDecoder().decode(DecisionForm.self, from: String(buffer: body)) else {
-            throw ConsoleRefusal(.badRequest, "Decide with the review page's buttons.")
-        }
+        let form = try await decodeForm(DecisionForm.self, request)
         let comment = (form.comment ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard form.decision == "approved" || !comment.isEmpty else {
             return try await page(request, context: context, error: "Say in the comment what should change, or why the page is rejected.",

@@ -33,11 +33,7 @@ struct SignInScreen: Sendable {
     }
 
     func signIn(_ request: Request, context: KinexusRequestContext) async throws -> Response {
-        var request = request
-        let body = try await request.collectBody(upTo: FormProtection.maximumBody)
-        guard let form = try? URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body)) else {
-            throw ConsoleRefusal(.badRequest, "Sign in with the form's Username and Password fields.")
-        }
+        let form = try await decodeForm(Form.self, request)
         let next = Self.localPath(form.next)
         if let wait = try await throttle.refusal(for: form.username) {
             logger.warning("sign-in refused: too many failures", metadata: ["user": "\(form.username.prefix(64))"])

@@ -12,6 +12,8 @@ import PostgresNIO
 public struct StoriesService: Sendable {
     public let stories: StoriesAPI
     public let tasks: TasksAPI
+    /// The story tree's changes, for the console.
+    public let editor: StoryEditor
 
     public init(postgres: PostgresClient, publisher: EventPublisher, environment: [String: String], requestTimeout: Duration,
                 logger: Logger) throws {
@@ -20,6 +22,7 @@ public struct StoriesService: Sendable {
             "KINEXUS_INVEST_TIMEOUT", default: min(.seconds(8), requestTimeout / 2), under: ("KINEXUS_REQUEST_TIMEOUT", requestTimeout))
         stories = StoriesAPI(store: store, invest: InvestReviewer(
             model: try WriterConfiguration.model(environment: environment, logger: logger)?.0, budget: budget, logger: logger))
+        editor = stories.editor
         tasks = TasksAPI(tasks: TaskRequests(client: postgres, logger: logger), stories: store, publisher: publisher,
                          target: try CodegenTarget(environment: environment), logger: logger)
     }

@@ -10,7 +10,7 @@ import PostgresNIO
 import TaskQueries
 
 /// The ingress's record of submitted tasks, read together with codegen's record of their runs.
-struct TaskRequests: Sendable {
+public struct TaskRequests: Sendable {
     let client: PostgresClient
     let codegen: TaskQueries
     let logger: Logger
@@ -33,28 +33,49 @@ struct TaskRequests: Sendable {
         try await client.query("DELETE FROM stories.task_requests WHERE task_id = \(UUID(uuidString: taskID))", logger: logger)
     }
 
-    /// A task as `GET /api/task/{id}` shows it.
-    struct TaskStatus: ResponseEncodable {
-        let taskID: String
-        var status = "pending"
-        let message: String
-        let sessionID: String?
-        let storyID: String?
-        let repository: String
-        let baseBranch: String
-        var branch: String?
-        var result: JSONValue?
-        var error: String?
-        var transcript: String?
-        var attempts = 0
-        let createdAt: Date
-        var startedAt: Date?
-        var completedAt: Date?
+    /// A task as `GET /api/task/{id}` and the console show it.
+    public struct TaskStatus: ResponseEncodable, Sendable {
+        public let taskID: String
+        public internal(set) var status = "pending"
+        public let message: String
+        public let sessionID: String?
+        public let storyID: String?
+        public let repository: String
+        public let baseBranch: String
+        public internal(set) var branch: String?
+        public internal(set) var result: JSONValue?
+        public internal(set) var error: String?
+        public internal(set) var transcript: String?
+        public internal(set) var attempts = 0
+        public let createdAt: Date
+        public internal(set) var startedAt: Date?
+        public internal(set) var completedAt: Date?
+        /// In lists, where the result is not read.
+        public internal(set) var pullRequestURL: String?
 
         enum CodingKeys: String, CodingKey {
             case taskID = "task_id", status, message, sessionID = "session_id", storyID = "story_id", repository
             case baseBranch = "base_branch", branch, result, error, transcript, attempts, createdAt = "created_at"
             case startedAt = "started_at", completedAt = "completed_at"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(taskID, forKey: .taskID)
+            try container.encode(status, forKey: .status)
+            try container.encode(message, forKey: .message)
+            try container.encode(sessionID, forKey: .sessionID)
+            try container.encode(storyID, forKey: .storyID)
+            try container.encode(repository, forKey: .repository)
+            try container.encode(baseBranch, forKey: .baseBranch)
+            try container.encode(branch, forKey: .branch)
+            try container.encode(result, forKey: .result)
+            try container.encode(error, forKey: .error)
+            try container.encode(transcript, forKey: .transcript)
+            try container.encode(attempts, forKey: .attempts)
+            try container.encode(createdAt, forKey: .createdAt)
+            try container.encode(startedAt, forKey: .startedAt)
+            try container.encode(completedAt, forKey: .completedAt)
         }
     }
 
@@ -80,6 +101,36 @@ struct TaskRequests: Sendable {
         task.startedAt = run.startedAt
         task.completedAt = run.finishedAt
         return task
+    }
+
+    /// The tasks, newest first (of one story when `storyID` is given): `limit` from `offset`, and how many.
+    func list(offset: Int, limit: Int, storyID: UUID?) async throws -> (tasks: [TaskStatus], total: Int) {
+        let rows = try await client.query("""
+            SELECT task_id, message, session_id, story_id, repository, base_branch, submitted_at
+            FROM stories.task_requests WHERE \(storyID)::uuid IS NULL OR story_id = \(storyID)
+            ORDER BY submitted_at DESC, task_id LIMIT \(limit) OFFSET \(offset)
+            """, logger: logger)
+        var tasks: [TaskStatus] = []
+        for try await (id, message, session, story, repository, base, submitted)
+            in rows.decode((UUID, String, String?, UUID?, String, String, Date).self) {
+            tasks.append(TaskStatus(taskID: id.lowercased, message: message, sessionID: session, storyID: story?.lowercased,
+                                    repository: repository, baseBranch: base, createdAt: submitted))
+        }
+        let runs = try await codegen.summaries(of: tasks.compactMap { UUID(uuidString: $0.taskID) })
+        for index in tasks.indices {
+            guard let id = UUID(uuidString: tasks[index].taskID), let run = runs[id] else { continue }
+            tasks[index].status = run.status
+            tasks[index].branch = run.branch
+            tasks[index].attempts = run.attempts
+            tasks[index].startedAt = run.startedAt
+            tasks[index].completedAt = run.finishedAt
+            tasks[index].pullRequestURL = run.pullRequestURL
+        }
+        let counted = try await client.query("""
+            SELECT count(*)::int FROM stories.task_requests WHERE \(storyID)::uuid IS NULL OR story_id = \(storyID)
+            """, logger: logger)
+        for try await total in counted.decode(Int.self) { return (tasks, total) }
+        return (tasks, tasks.count)
     }
 
     /// Agents running now, and tasks waiting for one: requests codegen has not finished and runs no live

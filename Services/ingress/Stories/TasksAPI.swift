@@ -80,17 +80,27 @@ public struct TasksAPI: Sendable {
             throw invalid("session_id", "must have 1 to 200 characters")
         }
         let target = try self.target(repository: input.repository, baseBranch: input.baseBranch)
-        return try await submit(CodegenRequested(
+        let submitted = try await submit(CodegenRequested(
             taskID: UUID().lowercased, prompt: input.message, sessionID: input.sessionID,
             repository: target.repository, baseBranch: target.baseBranch), storyID: nil, target: target)
+        return EditedResponse(status: .accepted, response: Submitted(taskID: submitted.taskID, storyID: submitted.storyID))
     }
 
     func generate(_ request: Request, storyID: String) async throws -> EditedResponse<Submitted> {
+        let input = try await decodeBody(TargetInput.self, request, emptyMeans: TargetInput(repository: nil, baseBranch: nil))
+        let submitted = try await generateCode(forStory: storyID, repository: input.repository, baseBranch: input.baseBranch)
+        return EditedResponse(status: .accepted, response: Submitted(taskID: submitted.taskID, storyID: submitted.storyID))
+    }
+
+    /// The "Generate code & PR" button: a task whose prompt is the story and its acceptance tests, for the
+    /// configured repository unless another is named.
+    public func generateCode(forStory storyID: String, repository: String? = nil, baseBranch: String? = nil) async throws
+        -> CodegenRequested
+    {
         guard let id = UUID(uuidString: storyID), let story = try await stories.story(id) else {
             throw APIError.notFound("no story \(storyID)")
         }
-        let input = try await decodeBody(TargetInput.self, request, emptyMeans: TargetInput(repository: nil, baseBranch: nil))
-        let target = try self.target(repository: input.repository, baseBranch: input.baseBranch)
+        let target = try self.target(repository: repository, baseBranch: baseBranch)
         let tests = try await stories.tests(of: id)
         let prompt = StoryPrompt.prompt(story, tests: tests, target: target)
         guard prompt.utf8.count <= Self.largestPrompt else {
@@ -103,9 +113,19 @@ public struct TasksAPI: Sendable {
             storyID: id, target: target)
     }
 
+    /// The tasks, newest first, of one story when `storyID` is given.
+    public func tasks(offset: Int, limit: Int, storyID: UUID? = nil) async throws -> (tasks: [TaskRequests.TaskStatus], total: Int) {
+        try await tasks.list(offset: offset, limit: limit, storyID: storyID)
+    }
+
+    /// A task with its run and transcript; nil for an unknown id.
+    public func task(_ id: UUID) async throws -> TaskRequests.TaskStatus? {
+        try await tasks.status(id)
+    }
+
     /// Records the task, then publishes it; if publishing fails the record goes too, so no task waits
     /// forever for an event that was never sent.
-    private func submit(_ request: CodegenRequested, storyID: UUID?, target: CodegenTarget) async throws -> EditedResponse<Submitted> {
+    private func submit(_ request: CodegenRequested, storyID: UUID?, target: CodegenTarget) async throws -> CodegenRequested {
         try await tasks.insert(request, storyID: storyID, target: target)
         do {
             try await publisher.publish(request, source: .stories, id: EventID.derived(from: "codegen-requested/\(request.taskID)"))
@@ -115,7 +135,7 @@ public struct TasksAPI: Sendable {
             throw APIError(.serviceUnavailable, code: "bus_unavailable", "the task could not be queued; try again")
         }
         logger.info("task submitted", metadata: ["task_id": "\(request.taskID)", "story_id": "\(request.storyID ?? "")"])
-        return EditedResponse(status: .accepted, response: Submitted(taskID: request.taskID, storyID: request.storyID))
+        return request
     }
 
     func task(_ id: String) async throws -> TaskRequests.TaskStatus {

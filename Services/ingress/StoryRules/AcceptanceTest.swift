@@ -46,6 +46,14 @@ public struct AcceptanceTestInput: Sendable, Edit {
     var then: [String]?
     var status: String?
 
+    public init(title: String? = nil, given: [String]? = nil, when: [String]? = nil, then: [String]? = nil, status: String? = nil) {
+        self.title = title
+        self.given = given
+        self.when = when
+        self.then = then
+        self.status = status
+    }
+
     public func applied(to test: AcceptanceTest) -> Result<AcceptanceTest, InvalidField> {
         var result = test
         if let title { result.title = title }

@@ -80,6 +80,22 @@ public struct StoryInput: Sendable, Edit {
         case acceptWarnings = "accept_warnings"
     }
 
+    /// A form's fields: each given field is set, and `nil` leaves it as it is.
+    public init(
+        parentID: UUID?? = nil, title: String? = nil, description: String? = nil, asA: String? = nil, iWant: String? = nil,
+        soThat: String? = nil, storyPoints: Int?? = nil, status: String? = nil, acceptWarnings: Bool = false
+    ) {
+        self.parentID = parentID
+        self.title = title
+        self.description = description
+        self.asA = asA
+        self.iWant = iWant
+        self.soThat = soThat
+        self.storyPoints = storyPoints
+        self.status = status
+        self.acceptWarnings = acceptWarnings
+    }
+
     /// `null` clears a clearable field; a missing key leaves it as it is.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
