@@ -149,7 +149,7 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: [
-                "Accounts", "DocumentQueries", "DocumentReview", "PageQueries", "ReviewAPI", "ReviewQueries", "Stories", "StoryRules", "MarkdownRendering", "KinexusBus", "KinexusEvents",
+                "Accounts", "DocumentQueries", "DocumentReview", "PageQueries", "ReviewAPI", "ReviewQueries", "Stories", "StoryRules", "SupportAPI", "SupportQueries", "MarkdownRendering", "KinexusBus", "KinexusEvents",
                 "KinexusPostgres", "KinexusRedis", "KinexusSettings", "KinexusServiceKit", hummingbird, hummingbirdAuth, postgresNIO,
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -210,7 +210,7 @@ let package = Package(
             "KinexusRedis", "KinexusSettings", postgresNIO,
         ]),
         queries("customer-context", "SupportQueries", [
-            "SupportRules", "KinexusJSON", "KinexusRedis", "KinexusPostgres", "KinexusSettings", postgresNIO, logging,
+            "SupportRules", "KnowledgeQueries", "KinexusJSON", "KinexusRedis", "KinexusPostgres", "KinexusSettings", postgresNIO, logging,
         ]),
         api("customer-context", "SupportAPI", [
             "SupportQueries", "SupportRules", "KinexusBus", "KinexusEvents", "KinexusJSON",
@@ -425,7 +425,8 @@ let package = Package(
         .testTarget(
             name: "ConsoleTests",
             dependencies: [
-                "Accounts", "Console", "ReviewAPI", "Stories", "StoryRules", "DocumentReview", "Orchestration", "Reviewing", "Approval", "KinexusBus", "KinexusEvents",
+                "Accounts", "Console", "ReviewAPI", "Stories", "StoryRules", "SupportAPI", "SupportQueries", "CustomerContexts",
+                "KnowledgeQueries", "DocumentReview", "Orchestration", "Reviewing", "Approval", "KinexusBus", "KinexusEvents",
                 "KinexusPostgres", "KinexusRedis", "KinexusServiceKit", "KinexusTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -16,6 +16,9 @@ import PostgresNIO
 @testable import Approval
 import ReviewAPI
 import Stories
+import SupportAPI
+import SupportQueries
+import CustomerContexts
 import DocumentReview
 
 /// The console as the ingress mounts it, on the test Redis and Postgres, and a browser-like visitor that
@@ -40,13 +43,17 @@ struct ConsoleHarness {
             tasks.addTask { await postgres.run() }
             try await MigrationRunner(client: postgres, logger: logger)
                 .run(try Orchestrator.migrations() + Reviewer.migrations() + Approver.migrations() + Accounts.migrations()
-                     + StoriesService.migrations())
+                     + StoriesService.migrations() + CustomerContextService.migrations())
             let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 10_000)
             let decisions = ReviewAPI(postgres: postgres, publisher: publisher, links: DiffLink(secret: "s", baseURL: Self.origin),
                                       longestWait: .seconds(1), logger: logger)
             let stories = try StoriesService(postgres: postgres, publisher: publisher, environment: [:], requestTimeout: .seconds(10),
                                              logger: logger)
-            let console = Console(postgres: postgres, redis: redis, decisions: decisions, stories: stories,
+            let support = SupportAPI(records: SupportRecords(client: postgres, logger: logger),
+                                     contexts: .composed(postgres: postgres, redis: redis, settings: try SupportSettings(environment: [:]),
+                                                         logger: logger),
+                                     publisher: publisher, longestWait: .seconds(1))
+            let console = Console(postgres: postgres, redis: redis, decisions: decisions, stories: stories, support: support,
                                   settings: try ConsoleSettings(environment: ["KINEXUS_PUBLIC_URL": Self.origin].merging(environment) { $1 }),
                                   templates: try await ConsoleTemplates.load(), logger: logger)
             let router = ServiceRuntime.router(logger: logger)

@@ -28,32 +28,6 @@ public struct TicketEnricher: Sendable {
         ]
     }
 
-    /// The response to a ticket, stored with it and shown by `GET /tickets/{id}`.
-    public struct TicketResponse: Sendable, Codable, Equatable {
-        public let ticketID: String
-        public let status: String
-        public let customerContext: CustomerContext?
-        public let kbSuggestions: [KnowledgeRetriever.Hit]
-        public let processingTimeMs: Int
-        public let correlationID: String
-
-        enum CodingKeys: String, CodingKey {
-            case ticketID = "ticket_id", status, customerContext = "customer_context", kbSuggestions = "kb_suggestions"
-            case processingTimeMs = "processing_time_ms", correlationID = "correlation_id"
-        }
-
-        /// An unknown customer's context is there, as null.
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(ticketID, forKey: .ticketID)
-            try container.encode(status, forKey: .status)
-            try container.encode(customerContext, forKey: .customerContext)
-            try container.encode(kbSuggestions, forKey: .kbSuggestions)
-            try container.encode(processingTimeMs, forKey: .processingTimeMs)
-            try container.encode(correlationID, forKey: .correlationID)
-        }
-    }
-
     struct InvalidTicket: CodedError, CustomStringConvertible {
         let problem: String
         var code: String { "invalid_ticket" }
@@ -73,7 +47,7 @@ public struct TicketEnricher: Sendable {
             // One more open ticket: every replica's cached context of this customer is stale.
             try await contexts.invalidate(ticket.customerExternalID)
         } else if let stored = try await records.response(ticketID: ticket.ticketID) {
-            let response = try Self.decoder.decode(TicketResponse.self, from: Data(stored.utf8))
+            let response = try TicketResponse.decoder.decode(TicketResponse.self, from: Data(stored.utf8))
             try await announce(response, customer: ticket.customerExternalID, context: context)
             return
         }
@@ -117,9 +91,4 @@ public struct TicketEnricher: Sendable {
         return encoder
     }()
 
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
 }

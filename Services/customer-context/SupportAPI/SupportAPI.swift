@@ -112,17 +112,22 @@ public struct SupportAPI: Sendable {
         } catch {
             throw APIError.badRequest(code: "invalid_body", "invalid body: \(describeDecodingProblem(error))")
         }
-        guard (1...5).contains(input.rating) else {
+        try await submitFeedback(TicketFeedbackSubmitted(ticketID: ticketID, rating: input.rating, helpful: input.helpful,
+                                                         comment: input.comment, suggestionSource: input.suggestionSource))
+        return EditedResponse(status: .accepted, response: ["ticket_id": ticketID, "status": "recorded"])
+    }
+
+    /// An agent's rating of a ticket's suggestions: 400 for a rating outside 1–5 or a comment over 5,000
+    /// characters, 404 for an unknown ticket.
+    public func submitFeedback(_ feedback: TicketFeedbackSubmitted) async throws {
+        guard (1...5).contains(feedback.rating) else {
             throw APIError.badRequest(code: "invalid_field", "'rating' must be from 1 to 5")
         }
-        guard (input.comment?.count ?? 0) <= 5000 else {
+        guard (feedback.comment?.count ?? 0) <= 5000 else {
             throw APIError.badRequest(code: "invalid_field", "'comment' is longer than 5000 characters")
         }
-        guard try await records.customer(ofTicket: ticketID) != nil else { throw notFound("ticket", ticketID) }
-        try await publisher.publish(TicketFeedbackSubmitted(ticketID: ticketID, rating: input.rating, helpful: input.helpful,
-                                                            comment: input.comment, suggestionSource: input.suggestionSource),
-                                    source: .support)
-        return EditedResponse(status: .accepted, response: ["ticket_id": ticketID, "status": "recorded"])
+        guard try await records.customer(ofTicket: feedback.ticketID) != nil else { throw notFound("ticket", feedback.ticketID) }
+        try await publisher.publish(feedback, source: .support)
     }
 
     private func notFound(_ kind: String, _ id: String) -> APIError {

@@ -67,6 +67,65 @@ public struct SupportRecords: Sendable {
         }
     }
 
+    /// A ticket as the console lists it.
+    public struct TicketSummary: Sendable {
+        public let ticketID: String
+        public let subject: String
+        public let customer: String
+        public let priority: String
+        public let status: String
+        public let receivedAt: Date
+        /// Nil until customer-context has built the response, or for an unknown customer.
+        public let churnRisk: String?
+    }
+
+    /// The tickets, newest first: `limit` from `offset`, and how many there are.
+    public func tickets(offset: Int, limit: Int) async throws -> (tickets: [TicketSummary], total: Int) {
+        guard let rows = try await client.queryIfTablesExist("""
+            SELECT t.ticket_id, t.subject, coalesce(c.name, t.customer_external_id), t.priority, t.status, t.received_at,
+                   t.response->'customer_context'->>'churn_risk'
+            FROM support.tickets t LEFT JOIN support.customers c ON c.external_id = t.customer_external_id
+            ORDER BY t.received_at DESC, t.ticket_id LIMIT \(limit) OFFSET \(offset)
+            """, logger: logger) else { return ([], 0) }
+        var tickets: [TicketSummary] = []
+        for try await (id, subject, customer, priority, status, received, churn)
+            in rows.decode((String, String, String, String, String, Date, String?).self) {
+            tickets.append(TicketSummary(ticketID: id, subject: subject, customer: customer, priority: priority, status: status,
+                                         receivedAt: received, churnRisk: churn))
+        }
+        for try await total in try await client.query("SELECT count(*)::int FROM support.tickets", logger: logger).decode(Int.self) {
+            return (tickets, total)
+        }
+        return (tickets, tickets.count)
+    }
+
+    /// A ticket as received, with its response once built.
+    public struct Ticket: Sendable {
+        public let summary: TicketSummary
+        public let description: String
+        public let channel: String
+        public let customerExternalID: String
+        public let response: TicketResponse?
+    }
+
+    public func ticket(_ id: String) async throws -> Ticket? {
+        guard let rows = try await client.queryIfTablesExist("""
+            SELECT t.ticket_id, t.subject, coalesce(c.name, t.customer_external_id), t.priority, t.status, t.received_at,
+                   t.response->'customer_context'->>'churn_risk', t.description, t.channel, t.customer_external_id, t.response::text
+            FROM support.tickets t LEFT JOIN support.customers c ON c.external_id = t.customer_external_id
+            WHERE t.ticket_id = \(id)
+            """, logger: logger) else { return nil }
+        for try await (id, subject, customer, priority, status, received, churn, description, channel, external, response)
+            in rows.decode((String, String, String, String, String, Date, String?, String, String, String, String?).self) {
+            return Ticket(
+                summary: TicketSummary(ticketID: id, subject: subject, customer: customer, priority: priority, status: status,
+                                       receivedAt: received, churnRisk: churn),
+                description: description, channel: channel, customerExternalID: external,
+                response: try response.map { try TicketResponse.decoder.decode(TicketResponse.self, from: Data($0.utf8)) })
+        }
+        return nil
+    }
+
     /// The stored response, as JSON text.
     public func response(ticketID: String) async throws -> String? {
         guard let rows = try await client.queryIfTablesExist(

@@ -11,6 +11,8 @@ import PostgresNIO
 import ReviewAPI
 import ReviewQueries
 import Stories
+import SupportAPI
+import SupportQueries
 
 /// The console: server-rendered pages at the ingress's root for the people who decide. Signed-out requests
 /// are sent to sign in; every form is checked for its origin and token; each decision needs its role.
@@ -25,9 +27,10 @@ public struct Console: Sendable {
     let pages: PageScreens
     let stories: StoryScreens
     let tasks: TaskScreens
+    let tickets: SupportScreens
 
-    public init(postgres: PostgresClient, redis: RedisClient, decisions: ReviewAPI, stories: StoriesService, settings: ConsoleSettings,
-                templates: ConsoleTemplates, logger: Logger) {
+    public init(postgres: PostgresClient, redis: RedisClient, decisions: ReviewAPI, stories: StoriesService, support: SupportAPI,
+                settings: ConsoleSettings, templates: ConsoleTemplates, logger: Logger) {
         let accounts = Accounts(client: postgres, logger: logger)
         let reviewQueries = ReviewQueries(client: postgres, logger: logger)
         let pageQueries = PageQueries(client: postgres, logger: logger)
@@ -43,6 +46,7 @@ public struct Console: Sendable {
         pages = PageScreens(pages: pageQueries, templates: templates)
         self.stories = StoryScreens(editor: stories.editor, tasks: stories.tasks, templates: templates)
         tasks = TaskScreens(tasks: stories.tasks, templates: templates)
+        tickets = SupportScreens(records: SupportRecords(client: postgres, logger: logger), support: support, templates: templates)
     }
 
     public var routes: RouteCollection<KinexusRequestContext> {
@@ -77,6 +81,8 @@ public struct Console: Sendable {
         }
         signedIn.get("/console/tasks") { request, context in try await tasks.list(request, context: context) }
         signedIn.get("/console/tasks/:id") { request, context in try await tasks.page(request, context: context) }
+        signedIn.get("/console/support") { request, context in try await tickets.list(request, context: context) }
+        signedIn.get("/console/support/:id") { request, context in try await tickets.page(request, context: context) }
 
         signedIn.group().add(middleware: Self.requiring(.reviewer))
             .post("/console/reviews/:id/decision") { request, context in try await reviews.decide(request, context: context) }
@@ -85,6 +91,8 @@ public struct Console: Sendable {
         authors.post("/console/stories/:id") { request, context in try await stories.save(request, context: context) }
         authors.post("/console/stories/:id/tests") { request, context in try await stories.addTest(request, context: context) }
         authors.post("/console/stories/:id/generate") { request, context in try await stories.generate(request, context: context) }
+        signedIn.group().add(middleware: Self.requiring(.agent))
+            .post("/console/support/:id/feedback") { request, context in try await tickets.feedback(request, context: context) }
         return routes
     }
 

@@ -40,7 +40,8 @@ let tickets = SupportAPI(records: SupportRecords(client: postgres, logger: logge
                          contexts: .composed(postgres: postgres, redis: redis, settings: support, logger: logger),
                          publisher: publisher, longestWait: runtime.configuration.longestWait)
 let pages = PagesAPI(postgres: postgres, logger: logger).routes
-let console = Console(postgres: postgres, redis: redis, decisions: reviews, stories: stories, settings: configured { try ConsoleSettings(environment: environment) },
+let console = Console(postgres: postgres, redis: redis, decisions: reviews, stories: stories, support: tickets,
+                      settings: configured { try ConsoleSettings(environment: environment) },
                       templates: try await ConsoleTemplates.load(), logger: logger)
 let authenticated = APITokenAuthentication<KinexusRequestContext>(apiToken: configuration.apiToken)
 try await runtime.run(migrations: try StoriesService.migrations() + KnowledgeAPI.migrations() + Accounts.migrations(), warmUp: {
