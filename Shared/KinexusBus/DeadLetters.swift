@@ -60,12 +60,16 @@ public struct DeadLetters: Sendable {
             arguments: [group, entry.id] + fields.sorted(by: { $0.key < $1.key }).flatMap { [$0.key, $0.value] })
     }
 
-    /// The newest letters first.
-    public func list(count: Int = 100) async throws -> [Letter] {
-        let reply = try await redis.send("XREVRANGE", streamKey, "+", "-", "COUNT", String(count))
-        return StreamEntry.parseEntries(reply, stream: streamKey).map {
+    /// The newest letters first, `count` of them after skipping `offset`.
+    public func list(count: Int = 100, offset: Int = 0) async throws -> [Letter] {
+        let reply = try await redis.send("XREVRANGE", streamKey, "+", "-", "COUNT", String(offset + count))
+        return StreamEntry.parseEntries(reply, stream: streamKey).dropFirst(offset).map {
             Letter(id: $0.id, fields: $0.fields ?? [:])
         }
+    }
+
+    public func count() async throws -> Int {
+        Int(try await redis.send("XLEN", streamKey).integer ?? 0)
     }
 
     public func letter(id: String) async throws -> Letter? {

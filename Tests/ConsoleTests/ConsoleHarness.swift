@@ -53,7 +53,7 @@ struct ConsoleHarness {
                                      contexts: .composed(postgres: postgres, redis: redis, settings: try SupportSettings(environment: [:]),
                                                          logger: logger),
                                      publisher: publisher, longestWait: .seconds(1))
-            let console = Console(postgres: postgres, redis: redis, decisions: decisions, stories: stories, support: support,
+            let console = Console(postgres: postgres, redis: redis, publisher: publisher, decisions: decisions, stories: stories, support: support,
                                   settings: try ConsoleSettings(environment: ["KINEXUS_PUBLIC_URL": Self.origin].merging(environment) { $1 }),
                                   templates: try await ConsoleTemplates.load(), logger: logger)
             let router = ServiceRuntime.router(logger: logger)

@@ -3,6 +3,7 @@ import DocumentQueries
 import Foundation
 import Hummingbird
 import HummingbirdAuth
+import KinexusBus
 import KinexusRedis
 import KinexusServiceKit
 import Logging
@@ -28,8 +29,10 @@ public struct Console: Sendable {
     let stories: StoryScreens
     let tasks: TaskScreens
     let tickets: SupportScreens
+    let operations: OperationScreens
+    let users: UserScreens
 
-    public init(postgres: PostgresClient, redis: RedisClient, decisions: ReviewAPI, stories: StoriesService, support: SupportAPI,
+    public init(postgres: PostgresClient, redis: RedisClient, publisher: EventPublisher, decisions: ReviewAPI, stories: StoriesService, support: SupportAPI,
                 settings: ConsoleSettings, templates: ConsoleTemplates, logger: Logger) {
         let accounts = Accounts(client: postgres, logger: logger)
         let reviewQueries = ReviewQueries(client: postgres, logger: logger)
@@ -47,6 +50,8 @@ public struct Console: Sendable {
         self.stories = StoryScreens(editor: stories.editor, tasks: stories.tasks, templates: templates)
         tasks = TaskScreens(tasks: stories.tasks, templates: templates)
         tickets = SupportScreens(records: SupportRecords(client: postgres, logger: logger), support: support, templates: templates)
+        operations = OperationScreens(redis: redis, publisher: publisher, templates: templates)
+        users = UserScreens(accounts: accounts, templates: templates)
     }
 
     public var routes: RouteCollection<KinexusRequestContext> {
@@ -93,6 +98,17 @@ public struct Console: Sendable {
         authors.post("/console/stories/:id/generate") { request, context in try await stories.generate(request, context: context) }
         signedIn.group().add(middleware: Self.requiring(.agent))
             .post("/console/support/:id/feedback") { request, context in try await tickets.feedback(request, context: context) }
+        let admins = signedIn.group().add(middleware: Self.requiring(.admin))
+        admins.get("/console/operations") { request, context in try await operations.overview(request, context: context) }
+        admins.get("/console/operations/dead-letters/:group") { request, context in try await operations.letters(request, context: context) }
+        admins.post("/console/operations/dead-letters/:group/redrive") { request, context in
+            try await operations.redrive(request, context: context)
+        }
+        admins.get("/console/users") { request, context in try await users.list(request, context: context) }
+        admins.post("/console/users") { request, context in try await users.add(request, context: context) }
+        admins.post("/console/users/:name/roles") { request, context in try await users.setRoles(request, context: context) }
+        admins.post("/console/users/:name/disable") { request, context in try await users.disable(request, context: context) }
+        admins.post("/console/users/:name/reset-password") { request, context in try await users.resetPassword(request, context: context) }
         return routes
     }
 

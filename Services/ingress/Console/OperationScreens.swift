@@ -1,0 +1,115 @@
+import Foundation
+import Hummingbird
+import KinexusBus
+import KinexusRedis
+import KinexusServiceKit
+
+/// For admins: every stream and group with its length, pending entries, lag, consumers and oldest pending
+/// age; the dead letters of each group with their error, attempts and event; and redriving them.
+struct OperationScreens: Sendable {
+    let redis: RedisClient
+    let publisher: EventPublisher
+    let templates: ConsoleTemplates
+
+    struct GroupRow {
+        let stream: String
+        let group: String
+        let length: Int
+        let pending: Int
+        let lag: String
+        let consumers: Int
+        let oldestPending: String
+    }
+
+    struct DeadLetterGroup {
+        let group: String
+        let count: Int
+        let url: String
+    }
+
+    struct OverviewView {
+        let chrome: Chrome?
+        let groups: [GroupRow]
+        let deadLetters: [DeadLetterGroup]
+    }
+
+    func overview(_ request: Request, context: KinexusRequestContext) async throws -> Response {
+        let admin = BusAdmin(redis: redis)
+        let groups = try await admin.stats().map {
+            GroupRow(stream: $0.stream, group: $0.group, length: $0.length, pending: $0.pending, lag: $0.lag.map(String.init) ?? "?",
+                     consumers: $0.consumers, oldestPending: $0.oldestPendingAgeSeconds.map { String(format: "%.1f s", $0) } ?? "—")
+        }
+        var deadLetters: [DeadLetterGroup] = []
+        for group in try await admin.deadLetterGroups() {
+            deadLetters.append(DeadLetterGroup(group: group, count: try await DeadLetters(redis: redis, group: group).count(),
+                                               url: Self.path(group)))
+        }
+        return try templates.page("operations", OverviewView(chrome: Chrome(context), groups: groups, deadLetters: deadLetters))
+    }
+
+    struct LetterRow {
+        let id: String
+        let detailType: String
+        let eventID: String
+        let error: String
+        let attempts: String
+        let failedAt: String
+        let event: String
+    }
+
+    struct LettersView {
+        let chrome: Chrome?
+        let group: String
+        let path: String
+        let rows: [LetterRow]
+        let pages: PageLinks
+        let redriven: String?
+    }
+
+    func letters(_ request: Request, context: KinexusRequestContext) async throws -> Response {
+        let letters = try await deadLetters(context)
+        let pagination = Pagination(request)
+        let rows = try await letters.list(count: pagination.limit, offset: pagination.offset).map {
+            LetterRow(id: $0.id, detailType: $0.detailType ?? "?", eventID: $0.eventID ?? "?",
+                      error: [$0.errorCode, $0.errorMessage].compactMap { $0 }.joined(separator: ": "),
+                      attempts: $0.attempts.map(String.init) ?? "?", failedAt: $0.fields["failed_at"] ?? "?",
+                      event: $0.envelopeJSON ?? "")
+        }
+        let path = Self.path(letters.group)
+        return try templates.page("dead-letters", LettersView(
+            chrome: Chrome(context), group: letters.group, path: path, rows: rows,
+            pages: pagination.links(total: try await letters.count(), path: path),
+            redriven: request.uri.queryParameters.get("redriven")))
+    }
+
+    struct RedriveForm: Decodable {
+        let id: String?
+    }
+
+    /// One letter (the form names it) or, without an id, every letter of the group.
+    func redrive(_ request: Request, context: KinexusRequestContext) async throws -> Response {
+        let letters = try await deadLetters(context)
+        let form = try await decodeForm(RedriveForm.self, request)
+        let redriven: [String]
+        if let id = form.id {
+            guard try await letters.letter(id: id) != nil else { throw ConsoleRefusal.notFound("dead letter \(id) in \(letters.group)") }
+            redriven = try await letters.redrive(ids: [id], publisher: publisher)
+        } else {
+            redriven = try await letters.redriveAll(publisher: publisher)
+        }
+        return .redirect(to: Self.path(letters.group) + "?redriven=\(redriven.count)")
+    }
+
+    /// The dead letters of the group the path names: only a group that has them.
+    private func deadLetters(_ context: KinexusRequestContext) async throws -> DeadLetters {
+        let group = context.parameters.get("group") ?? ""
+        guard try await BusAdmin(redis: redis).deadLetterGroups().contains(group) else {
+            throw ConsoleRefusal.notFound("dead letter queue for the group \(group)")
+        }
+        return DeadLetters(redis: redis, group: group)
+    }
+
+    static func path(_ group: String) -> String {
+        "/console/operations/dead-letters/" + (group.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+    }
+}

@@ -1,0 +1,84 @@
+import Accounts
+import Foundation
+import KinexusBus
+import KinexusRedis
+import KinexusServiceKit
+import KinexusTestSupport
+import Testing
+
+/// For admins: streams, dead letters and redriving them; users and their roles.
+@Suite(.serialized) struct ConsoleAdminTests {
+    let harness = ConsoleHarness()
+
+    func signedIn(_ world: ConsoleHarness.World, roles: Set<Role>) async throws -> (Visitor, String) {
+        let name = TestEnvironment.unique("admin")
+        let password = try await world.accounts.add(name: name, roles: roles)
+        let visitor = Visitor(world.client)
+        #expect(try await visitor.signIn(name, password).status == .seeOther)
+        return (visitor, name)
+    }
+
+    @Test func anAdminFindsADeadLetterAndRedrivesIt() async throws {
+        try await harness.run { world in
+            let group = TestEnvironment.unique("group")
+            let stream = "kinexus:ev:kinexus.test:Thing-\(group)"
+            let letter = try #require(try await world.redis.send(
+                "XADD", DeadLetters.streamKey(group: group), "*", StreamEntry.envelopeField, #"{"id":"e-1","detail":{"x":"<b>1</b>"}}"#,
+                "stream", stream, "error_code", "boom", "error_message", "the handler failed", "attempts", "5", "event_id", "e-1",
+                "detail_type", "Thing").string)
+            let (admin, _) = try await signedIn(world, roles: [.admin])
+            let overview = try await admin.get("/console/operations")
+            #expect(overview.status == .ok)
+            #expect(overview.body.contains(">\(group)</a>"))
+            let page = try await admin.get("/console/operations/dead-letters/\(group)")
+            #expect(page.body.contains("boom: the handler failed"))
+            #expect(page.body.contains("&lt;b&gt;1&lt;/b&gt;"), "the event, escaped")
+
+            let redriven = try await admin.post("/console/operations/dead-letters/\(group)/redrive", [("csrf", page.csrf ?? ""), ("id", letter)])
+            #expect(redriven.status == .seeOther)
+            #expect(try await world.redis.send("XLEN", DeadLetters.streamKey(group: group)).integer == 0)
+            let copies = StreamEntry.parseEntries(try await world.redis.send("XRANGE", stream, "-", "+"), stream: stream)
+            #expect(copies.count == 1)
+            #expect(copies.first?.fields?[StreamEntry.onlyGroupField] == group, "redriven for that group alone")
+        }
+    }
+
+    @Test func operationsAndUsersAreForAdminsOnly() async throws {
+        try await harness.run { world in
+            let (reviewer, _) = try await signedIn(world, roles: [.reviewer, .author, .agent])
+            #expect(try await reviewer.get("/console/operations").status == .forbidden)
+            #expect(try await reviewer.get("/console/users").status == .forbidden)
+            let home = try await reviewer.get("/")
+            #expect(!home.body.contains("/console/operations"))
+            #expect(try await reviewer.post("/console/users", [("csrf", home.csrf ?? ""), ("name", "intruder"), ("role[]", "admin")]).status
+                    == .forbidden)
+            #expect(try await world.accounts.user(named: "intruder") == nil)
+        }
+    }
+
+    @Test func anAdminAddsAUserChangesTheirRolesAndDisablesThem() async throws {
+        try await harness.run { world in
+            let (admin, adminName) = try await signedIn(world, roles: [.admin])
+            let page = try await admin.get("/console/users")
+            let name = TestEnvironment.unique("newcomer")
+            let added = try await admin.post("/console/users", [("csrf", page.csrf ?? ""), ("name", name), ("role[]", "reviewer"),
+                                                                ("role[]", "agent"), ("password", "")])
+            #expect(added.status == .ok)
+            let password = try #require(added.body.range(of: #"<code id="new-password">[^<]+</code>"#, options: .regularExpression)
+                .map { String(added.body[$0].dropFirst(#"<code id="new-password">"#.count).dropLast("</code>".count)) })
+            #expect(try await world.accounts.user(named: name)?.roles == [.reviewer, .agent])
+
+            let newcomer = Visitor(world.client)
+            #expect(try await newcomer.signIn(name, password).status == .seeOther)
+            #expect(try await admin.post("/console/users/\(name)/roles", [("csrf", page.csrf ?? ""), ("role[]", "viewer")]).status == .ok)
+            #expect(try await world.accounts.user(named: name)?.roles == [.viewer])
+            #expect(try await admin.post("/console/users/\(name)/disable", [("csrf", page.csrf ?? "")]).status == .ok)
+            #expect(try await newcomer.get("/").status == .seeOther, "their session ended")
+            let selfDisable = try await admin.post("/console/users/\(adminName)/disable", [("csrf", page.csrf ?? "")])
+            #expect(selfDisable.status == .badRequest)
+            let noRoles = try await admin.post("/console/users", [("csrf", page.csrf ?? ""), ("name", name + "x")])
+            #expect(noRoles.status == .badRequest)
+            #expect(noRoles.body.contains("name at least one role"))
+        }
+    }
+}
