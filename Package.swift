@@ -149,7 +149,8 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: [
-                "Accounts", "DocumentQueries", "DocumentReview", "PageQueries", "ReviewAPI", "ReviewQueries", "Stories", "StoryRules", "SupportAPI", "SupportQueries", "MarkdownRendering", "KinexusBus", "KinexusEvents",
+                "Accounts", "DocumentQueries", "DocumentReview", "KnowledgeAPI", "PageQueries", "ReviewAPI", "ReviewQueries", "Stories",
+                "StoryRules", "SupportAPI", "SupportQueries", "MarkdownRendering", "KinexusBus", "KinexusEvents",
                 "KinexusPostgres", "KinexusRedis", "KinexusSettings", "KinexusServiceKit", hummingbird, hummingbirdAuth, postgresNIO,
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -426,7 +427,7 @@ let package = Package(
             name: "ConsoleTests",
             dependencies: [
                 "Accounts", "Console", "ReviewAPI", "Stories", "StoryRules", "SupportAPI", "SupportQueries", "CustomerContexts",
-                "KnowledgeQueries", "DocumentReview", "Orchestration", "Reviewing", "Approval", "KinexusBus", "KinexusEvents",
+                "KnowledgeQueries", "KnowledgeAPI", "DocumentReview", "Orchestration", "Reviewing", "Approval", "KinexusBus", "KinexusEvents",
                 "KinexusPostgres", "KinexusRedis", "KinexusServiceKit", "KinexusTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

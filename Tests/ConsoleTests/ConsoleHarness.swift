@@ -16,6 +16,8 @@ import PostgresNIO
 @testable import Approval
 import ReviewAPI
 import Stories
+import KnowledgeAPI
+import KnowledgeQueries
 import SupportAPI
 import SupportQueries
 import CustomerContexts
@@ -43,7 +45,7 @@ struct ConsoleHarness {
             tasks.addTask { await postgres.run() }
             try await MigrationRunner(client: postgres, logger: logger)
                 .run(try Orchestrator.migrations() + Reviewer.migrations() + Approver.migrations() + Accounts.migrations()
-                     + StoriesService.migrations() + CustomerContextService.migrations())
+                     + StoriesService.migrations() + CustomerContextService.migrations() + KnowledgeAPI.migrations())
             let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 10_000)
             let decisions = ReviewAPI(postgres: postgres, publisher: publisher, links: DiffLink(secret: "s", baseURL: Self.origin),
                                       longestWait: .seconds(1), logger: logger)
@@ -53,7 +55,11 @@ struct ConsoleHarness {
                                      contexts: .composed(postgres: postgres, redis: redis, settings: try SupportSettings(environment: [:]),
                                                          logger: logger),
                                      publisher: publisher, longestWait: .seconds(1))
+            let knowledge = KnowledgeAPI(
+                postgres: postgres, retriever: try KnowledgeRetriever.composed(postgres: postgres, environment: [:], logger: logger),
+                publisher: publisher, minimumScore: 0.1, logger: logger)
             let console = Console(postgres: postgres, redis: redis, publisher: publisher, decisions: decisions, stories: stories, support: support,
+                                  knowledge: knowledge,
                                   settings: try ConsoleSettings(environment: ["KINEXUS_PUBLIC_URL": Self.origin].merging(environment) { $1 }),
                                   templates: try await ConsoleTemplates.load(), logger: logger)
             let router = ServiceRuntime.router(logger: logger)
@@ -104,6 +110,22 @@ final class Visitor: @unchecked Sendable {
             guard let range = body.range(of: #"name="csrf" value="[0-9a-f]+""#, options: .regularExpression) else { return nil }
             return String(body[range].dropFirst(#"name="csrf" value=""#.count).dropLast())
         }
+    }
+
+    /// A multipart form post, as a browser sends a form with a file input.
+    func upload(_ path: String, _ fields: [(String, String)], file: (field: String, name: String, type: String, content: String))
+        async throws -> Page
+    {
+        let boundary = "----KinexusTest\(UUID().uuidString.prefix(8))"
+        var body = ""
+        for (name, value) in fields {
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+        }
+        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\n"
+            + "Content-Type: \(file.type)\r\n\r\n\(file.content)\r\n--\(boundary)--\r\n"
+        return try await send(path, method: .post, headers: [
+            .contentType: "multipart/form-data; boundary=\(boundary)", .origin: ConsoleHarness.origin,
+        ], body: ByteBuffer(string: body))
     }
 
     func get(_ path: String) async throws -> Page {

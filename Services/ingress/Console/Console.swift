@@ -6,6 +6,7 @@ import HummingbirdAuth
 import KinexusBus
 import KinexusRedis
 import KinexusServiceKit
+import KnowledgeAPI
 import Logging
 import PageQueries
 import PostgresNIO
@@ -31,9 +32,10 @@ public struct Console: Sendable {
     let tickets: SupportScreens
     let operations: OperationScreens
     let users: UserScreens
+    let knowledge: KnowledgeScreens
 
-    public init(postgres: PostgresClient, redis: RedisClient, publisher: EventPublisher, decisions: ReviewAPI, stories: StoriesService, support: SupportAPI,
-                settings: ConsoleSettings, templates: ConsoleTemplates, logger: Logger) {
+    public init(postgres: PostgresClient, redis: RedisClient, publisher: EventPublisher, decisions: ReviewAPI, stories: StoriesService,
+                support: SupportAPI, knowledge: KnowledgeAPI, settings: ConsoleSettings, templates: ConsoleTemplates, logger: Logger) {
         let accounts = Accounts(client: postgres, logger: logger)
         let reviewQueries = ReviewQueries(client: postgres, logger: logger)
         let pageQueries = PageQueries(client: postgres, logger: logger)
@@ -52,6 +54,7 @@ public struct Console: Sendable {
         tickets = SupportScreens(records: SupportRecords(client: postgres, logger: logger), support: support, templates: templates)
         operations = OperationScreens(redis: redis, publisher: publisher, templates: templates)
         users = UserScreens(accounts: accounts, templates: templates)
+        self.knowledge = KnowledgeScreens(knowledge: knowledge, templates: templates)
     }
 
     public var routes: RouteCollection<KinexusRequestContext> {
@@ -88,6 +91,7 @@ public struct Console: Sendable {
         signedIn.get("/console/tasks/:id") { request, context in try await tasks.page(request, context: context) }
         signedIn.get("/console/support") { request, context in try await tickets.list(request, context: context) }
         signedIn.get("/console/support/:id") { request, context in try await tickets.page(request, context: context) }
+        signedIn.get("/console/knowledge") { request, context in try await knowledge.page(request, context: context) }
 
         signedIn.group().add(middleware: Self.requiring(.reviewer))
             .post("/console/reviews/:id/decision") { request, context in try await reviews.decide(request, context: context) }
@@ -96,14 +100,17 @@ public struct Console: Sendable {
         authors.post("/console/stories/:id") { request, context in try await stories.save(request, context: context) }
         authors.post("/console/stories/:id/tests") { request, context in try await stories.addTest(request, context: context) }
         authors.post("/console/stories/:id/generate") { request, context in try await stories.generate(request, context: context) }
-        signedIn.group().add(middleware: Self.requiring(.agent))
-            .post("/console/support/:id/feedback") { request, context in try await tickets.feedback(request, context: context) }
+        let agents = signedIn.group().add(middleware: Self.requiring(.agent))
+        agents.post("/console/support/:id/feedback") { request, context in try await tickets.feedback(request, context: context) }
+        agents.post("/console/knowledge/upload") { request, context in try await knowledge.upload(request, context: context) }
+        agents.post("/console/knowledge/delete") { request, context in try await knowledge.delete(request, context: context) }
         let admins = signedIn.group().add(middleware: Self.requiring(.admin))
         admins.get("/console/operations") { request, context in try await operations.overview(request, context: context) }
         admins.get("/console/operations/dead-letters/:group") { request, context in try await operations.letters(request, context: context) }
         admins.post("/console/operations/dead-letters/:group/redrive") { request, context in
             try await operations.redrive(request, context: context)
         }
+        admins.post("/console/knowledge/reindex") { request, context in try await knowledge.reindex(request, context: context) }
         admins.get("/console/users") { request, context in try await users.list(request, context: context) }
         admins.post("/console/users") { request, context in try await users.add(request, context: context) }
         admins.post("/console/users/:name/roles") { request, context in try await users.setRoles(request, context: context) }

@@ -12,7 +12,8 @@ struct FormProtection: RouterMiddleware {
     }
 
     static let signInCookie = "kinexus_sign_in"
-    static let maximumBody = 1024 * 1024
+    /// Room for a knowledge document (5 MB) and the form around it.
+    static let maximumBody = 6 * 1024 * 1024
     static let fetchSite = HTTPField.Name("Sec-Fetch-Site")!
 
     let token: Token
@@ -27,7 +28,11 @@ struct FormProtection: RouterMiddleware {
         }
         var request = request
         let body = try await request.collectBody(upTo: Self.maximumBody)
-        let sent = (try? URLEncodedFormDecoder().decode(Sent.self, from: String(buffer: body)))?.csrf
+        let sent: String? = if let boundary = request.headers[.contentType].flatMap(MultipartForm.boundary(contentType:)) {
+            MultipartForm(body: Array(buffer: body), boundary: boundary)?.field("csrf")
+        } else {
+            (try? URLEncodedFormDecoder().decode(Sent.self, from: String(buffer: body)))?.csrf
+        }
         let expected = switch token {
         case .session: context.sessions.session?.csrfToken
         case .signInCookie: request.cookies[Self.signInCookie]?.value

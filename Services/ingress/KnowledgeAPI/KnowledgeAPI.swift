@@ -51,45 +51,60 @@ public struct KnowledgeAPI: Sendable {
         return raw.removingPercentEncoding ?? raw
     }
 
-    struct Stored: ResponseEncodable {
-        let key: String
-        let contentHash: String
-        let size: Int
+    public struct Stored: ResponseEncodable, Sendable {
+        public let key: String
+        public let contentHash: String
+        public let size: Int
 
         enum CodingKeys: String, CodingKey { case key, contentHash = "content_hash", size }
     }
 
     func put(_ request: Request, context: KinexusRequestContext) async throws -> EditedResponse<Stored> {
-        let key = Self.key(context)
-        if let problem = ObjectKey.problem(with: key) { throw invalid("key", problem) }
         let contentType = request.headers[.contentType]?.split(separator: ";").first
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? "text/markdown"
-        guard Self.textTypes.contains(contentType) else {
-            throw APIError(.unsupportedMediaType, code: "unsupported_media_type",
-                           "a knowledge object is markdown or text: Content-Type \(Self.textTypes.joined(separator: ", "))")
-        }
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: Self.largestObject)
         } catch {
             throw APIError(.contentTooLarge, code: "too_large", "a knowledge object is at most 5 MB")
         }
-        guard let content = String(validating: Array(buffer: body), as: UTF8.self) else {
-            throw invalid("body", "is not UTF-8 text")
+        let (stored, replaced) = try await store(key: Self.key(context), content: Array(buffer: body), contentType: contentType)
+        return EditedResponse(status: replaced ? .ok : .created, response: stored)
+    }
+
+    /// Stores a markdown or text object under `key` and announces it, for kb-sync to index.
+    @discardableResult
+    public func store(key: String, content bytes: [UInt8], contentType: String) async throws -> (Stored, replaced: Bool) {
+        if let problem = ObjectKey.problem(with: key) { throw invalid("key", problem) }
+        guard Self.textTypes.contains(contentType) else {
+            throw APIError(.unsupportedMediaType, code: "unsupported_media_type",
+                           "a knowledge object is markdown or text: Content-Type \(Self.textTypes.joined(separator: ", "))")
         }
+        guard bytes.count <= Self.largestObject else { throw APIError(.contentTooLarge, code: "too_large", "a knowledge object is at most 5 MB") }
+        guard let content = String(validating: bytes, as: UTF8.self) else { throw invalid("body", "is not UTF-8 text") }
         if content.containsNUL { throw APIError.nulCharacter(in: "body") }
         let (hash, replaced) = try await bucket.put(key: key, content: content, contentType: contentType)
         // Every put is a fact of its own (a put of earlier content after another must count): a fresh event id.
         try await publisher.publish(KnowledgeObjectChanged(key: key, change: "Object Created", contentHash: hash), source: .kb)
         logger.info("knowledge object stored", metadata: ["key": "\(key)", "size": "\(content.utf8.count)"])
-        return EditedResponse(status: replaced ? .ok : .created, response: Stored(key: key, contentHash: hash, size: content.utf8.count))
+        return (Stored(key: key, contentHash: hash, size: content.utf8.count), replaced)
     }
 
     func delete(key: String) async throws -> Response {
+        try await remove(key: key)
+        return Response(status: .noContent)
+    }
+
+    /// Deletes the object and announces it: kb-sync removes what it indexed of it.
+    public func remove(key: String) async throws {
         if let problem = ObjectKey.problem(with: key) { throw invalid("key", problem) }
         guard try await bucket.delete(key: key) else { throw APIError.notFound("no knowledge object \(key)") }
         try await publisher.publish(KnowledgeObjectChanged(key: key, change: "Object Deleted"), source: .kb)
-        return Response(status: .noContent)
+    }
+
+    /// The bucket's objects by key: `limit` from `offset`, and how many there are.
+    public func objects(offset: Int, limit: Int) async throws -> (objects: [KnowledgeBucket.Object], total: Int) {
+        try await bucket.list(offset: offset, limit: limit)
     }
 
     struct Queued: ResponseEncodable {
@@ -100,6 +115,11 @@ public struct KnowledgeAPI: Sendable {
     }
 
     func sync() async throws -> EditedResponse<Queued> {
+        EditedResponse(status: .accepted, response: Queued(jobID: try await requestSync()))
+    }
+
+    /// "Re-index everything": a full sync for kb-sync; answers the job's id.
+    public func requestSync() async throws -> String {
         let job = UUID()
         try await bucket.recordSync(job)
         do {
@@ -110,10 +130,11 @@ public struct KnowledgeAPI: Sendable {
             try await bucket.forgetSync(job)
             throw APIError(.serviceUnavailable, code: "bus_unavailable", "the sync could not be queued; try again")
         }
-        return EditedResponse(status: .accepted, response: Queued(jobID: job.uuidString.lowercased()))
+        return job.uuidString.lowercased()
     }
 
-    func job(_ id: String) async throws -> SyncJobStatus {
+    /// A full sync's progress.
+    public func job(_ id: String) async throws -> SyncJobStatus {
         guard let job = UUID(uuidString: id), let requested = try await bucket.syncRequested(job) else {
             throw APIError.notFound("no sync job \(id)")
         }
@@ -123,6 +144,11 @@ public struct KnowledgeAPI: Sendable {
     struct SearchAnswer: ResponseEncodable {
         let query: String
         let hits: [KnowledgeRetriever.Hit]
+    }
+
+    /// The knowledge a query finds, as tickets find it.
+    public func search(_ query: String, count: Int = 3) async throws -> [KnowledgeRetriever.Hit] {
+        try await retriever.search(query, count: count, minimumScore: minimumScore)
     }
 
     func search(_ request: Request) async throws -> SearchAnswer {
@@ -136,7 +162,7 @@ public struct KnowledgeAPI: Sendable {
         } else {
             count = 3
         }
-        return SearchAnswer(query: query, hits: try await retriever.search(query, count: count, minimumScore: minimumScore))
+        return SearchAnswer(query: query, hits: try await search(query, count: count))
     }
 
     private func invalid(_ field: String, _ problem: String) -> APIError {

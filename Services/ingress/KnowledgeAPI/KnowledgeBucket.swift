@@ -5,7 +5,7 @@ import Logging
 import PostgresNIO
 
 /// The ingress's `bucket` tables: the knowledge objects and the full syncs asked for.
-struct KnowledgeBucket: Sendable {
+public struct KnowledgeBucket: Sendable {
     let client: PostgresClient
     let logger: Logger
 
@@ -37,6 +37,28 @@ struct KnowledgeBucket: Sendable {
         let rows = try await client.query("DELETE FROM bucket.objects WHERE key = \(key) RETURNING 1", logger: logger)
         for try await _ in rows { return true }
         return false
+    }
+
+    /// An object as lists show it.
+    public struct Object: Sendable {
+        public let key: String
+        public let contentType: String
+        public let size: Int
+        public let updatedAt: Date
+    }
+
+    func list(offset: Int, limit: Int) async throws -> (objects: [Object], total: Int) {
+        let rows = try await client.query("""
+            SELECT key, content_type, size, updated_at FROM bucket.objects ORDER BY key LIMIT \(limit) OFFSET \(offset)
+            """, logger: logger)
+        var objects: [Object] = []
+        for try await (key, type, size, updated) in rows.decode((String, String, Int, Date).self) {
+            objects.append(Object(key: key, contentType: type, size: size, updatedAt: updated))
+        }
+        for try await total in try await client.query("SELECT count(*)::int FROM bucket.objects", logger: logger).decode(Int.self) {
+            return (objects, total)
+        }
+        return (objects, objects.count)
     }
 
     func recordSync(_ jobID: UUID) async throws {

@@ -5,17 +5,17 @@ import Logging
 import PostgresNIO
 
 /// A full sync as `GET /kb/sync/{job}` shows it: queued until kb-sync has taken it, then its run's state.
-struct SyncJobStatus: ResponseEncodable {
-    let jobID: String
-    var status = "queued"
-    let requestedAt: Date
-    var startedAt: Date?
-    var finishedAt: Date?
-    var sourcesIndexed = 0
-    var sourcesUnchanged = 0
-    var sourcesDeleted = 0
-    var chunksIndexed = 0
-    var error: String?
+public struct SyncJobStatus: ResponseEncodable, Sendable {
+    public let jobID: String
+    public internal(set) var status = "queued"
+    public let requestedAt: Date
+    public internal(set) var startedAt: Date?
+    public internal(set) var finishedAt: Date?
+    public internal(set) var sourcesIndexed = 0
+    public internal(set) var sourcesUnchanged = 0
+    public internal(set) var sourcesDeleted = 0
+    public internal(set) var chunksIndexed = 0
+    public internal(set) var error: String?
 
     enum CodingKeys: String, CodingKey {
         case jobID = "job_id", status, requestedAt = "requested_at", startedAt = "started_at", finishedAt = "finished_at"

@@ -40,7 +40,7 @@ let tickets = SupportAPI(records: SupportRecords(client: postgres, logger: logge
                          contexts: .composed(postgres: postgres, redis: redis, settings: support, logger: logger),
                          publisher: publisher, longestWait: runtime.configuration.longestWait)
 let pages = PagesAPI(postgres: postgres, logger: logger).routes
-let console = Console(postgres: postgres, redis: redis, publisher: publisher, decisions: reviews, stories: stories, support: tickets,
+let console = Console(postgres: postgres, redis: redis, publisher: publisher, decisions: reviews, stories: stories, support: tickets, knowledge: knowledge,
                       settings: configured { try ConsoleSettings(environment: environment) },
                       templates: try await ConsoleTemplates.load(), logger: logger)
 let authenticated = APITokenAuthentication<KinexusRequestContext>(apiToken: configuration.apiToken)
