@@ -154,6 +154,7 @@ let package = Package(
                 "KinexusPostgres", "KinexusRedis", "KinexusSettings", "KinexusServiceKit", hummingbird, hummingbirdAuth, postgresNIO,
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Services/ingress/Console",

@@ -42,10 +42,11 @@ public final class ServiceRuntime: Sendable {
 
     /// Runs until SIGTERM or SIGINT: applies `migrations` and runs `warmUp` (what the first request should
     /// not wait for), then consumes `subscriptions`, while serving `/health`, `/ready` (200 once all that is
-    /// done), `/metrics` and the routes `routes` adds on the configured port.
+    /// done), `/metrics` and the routes `routes` adds on the configured port, and running `background`
+    /// services (stopped before the HTTP server, so that responses they feed end first).
     public func run(
         migrations: [Migration] = [], warmUp: @escaping @Sendable () async throws -> Void = {}, subscriptions: [Subscription] = [],
-        routes: (Router<KinexusRequestContext>) -> Void = { _ in }
+        background: [any Service] = [], routes: (Router<KinexusRequestContext>) -> Void = { _ in }
     ) async throws {
         let consumer = try EventConsumer(redis: redis, configuration: configuration.bus,
                                          subscriptions: subscriptions, logger: logger)
@@ -63,7 +64,7 @@ public final class ServiceRuntime: Sendable {
             migrationFiles: migrations, warmUp: warmUp, consumer: subscriptions.isEmpty ? nil : consumer, startup: startup)
         // Shutdown runs in reverse: the consumer finishes its handlers while Postgres and HTTP still serve.
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [.init(service: postgres), .init(service: http), .init(service: work)],
+            services: [.init(service: postgres), .init(service: http)] + background.map { .init(service: $0) } + [.init(service: work)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // Past the handlers' grace period, a little time for the last acks; then everything is cancelled,
         // so a shutdown while Redis is unreachable still ends (the unacked entries stay pending).

@@ -70,6 +70,15 @@ def appears(driver, css, timeout=15):
     return WebDriverWait(driver, timeout).until(lambda d: d.find_elements(By.CSS_SELECTOR, css))[0]
 
 
+def live(driver, find, timeout=60):
+    """Waits until the page shows what `find` looks for, and proves the page was never reloaded: the console's
+    event stream updated it in place."""
+    driver.execute_script("window.kinexusStillHere = true")
+    found = WebDriverWait(driver, timeout, poll_frequency=0.2).until(lambda d: find())
+    assert driver.execute_script("return window.kinexusStillHere === true"), "the page was reloaded"
+    return found
+
+
 def eventually(driver, find, timeout=60):
     """Reloads the page until `find` answers something, as a person waiting would."""
     deadline = time.monotonic() + timeout

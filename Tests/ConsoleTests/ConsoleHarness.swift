@@ -59,7 +59,7 @@ struct ConsoleHarness {
                 postgres: postgres, retriever: try KnowledgeRetriever.composed(postgres: postgres, environment: [:], logger: logger),
                 publisher: publisher, minimumScore: 0.1, logger: logger)
             let console = Console(postgres: postgres, redis: redis, publisher: publisher, decisions: decisions, stories: stories, support: support,
-                                  knowledge: knowledge,
+                                  knowledge: knowledge, feed: ConsoleFeed(redis: redis.configuration, logger: logger),
                                   settings: try ConsoleSettings(environment: ["KINEXUS_PUBLIC_URL": Self.origin].merging(environment) { $1 }),
                                   templates: try await ConsoleTemplates.load(), logger: logger)
             let router = ServiceRuntime.router(logger: logger)

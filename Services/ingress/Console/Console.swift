@@ -33,9 +33,13 @@ public struct Console: Sendable {
     let operations: OperationScreens
     let users: UserScreens
     let knowledge: KnowledgeScreens
+    let events: EventStream
+    static let sessionCookie = "kinexus_session"
+    static let sessionKeyPrefix = "kinexus:session:"
 
     public init(postgres: PostgresClient, redis: RedisClient, publisher: EventPublisher, decisions: ReviewAPI, stories: StoriesService,
-                support: SupportAPI, knowledge: KnowledgeAPI, settings: ConsoleSettings, templates: ConsoleTemplates, logger: Logger) {
+                support: SupportAPI, knowledge: KnowledgeAPI, feed: ConsoleFeed, settings: ConsoleSettings, templates: ConsoleTemplates,
+                logger: Logger) {
         let accounts = Accounts(client: postgres, logger: logger)
         let reviewQueries = ReviewQueries(client: postgres, logger: logger)
         let pageQueries = PageQueries(client: postgres, logger: logger)
@@ -55,6 +59,7 @@ public struct Console: Sendable {
         operations = OperationScreens(redis: redis, publisher: publisher, templates: templates)
         users = UserScreens(accounts: accounts, templates: templates)
         self.knowledge = KnowledgeScreens(knowledge: knowledge, templates: templates)
+        events = EventStream(feed: feed, accounts: accounts, redis: redis)
     }
 
     public var routes: RouteCollection<KinexusRequestContext> {
@@ -68,8 +73,8 @@ public struct Console: Sendable {
             .add(middleware: ConsoleHeaders())
             .add(middleware: ConsoleErrorPages(templates: templates))
             .add(middleware: SessionMiddleware(storage: sessions, configuration: .init(
-                sessionCookieParameters: .init(name: "kinexus_session", path: "/", secure: settings.secureCookies, sameSite: .strict),
-                keyPrefix: "kinexus:session:", defaultSessionExpiration: settings.idleTimeout)))
+                sessionCookieParameters: .init(name: Self.sessionCookie, path: "/", secure: settings.secureCookies, sameSite: .strict),
+                keyPrefix: Self.sessionKeyPrefix, defaultSessionExpiration: settings.idleTimeout)))
             .add(middleware: ConsoleAuthenticator(accounts: accounts, settings: settings))
         console.get("/console/sign-in") { request, context in try signIn.show(request, context: context) }
         console.group().add(middleware: FormProtection(token: .signInCookie, settings: settings))
@@ -78,6 +83,7 @@ public struct Console: Sendable {
         let signedIn = console.group().add(middleware: RequireSignIn()).add(middleware: FormProtection(token: .session, settings: settings))
         signedIn.post("/console/sign-out") { _, context in signIn.signOut(context: context) }
         signedIn.get("/") { request, context in try await home.show(request, context: context) }
+        signedIn.get("/console/events") { request, context in try events.open(request, context: context) }
         signedIn.get("/console/reviews") { request, context in try await reviews.queue(request, context: context) }
         signedIn.get("/console/reviews/:id") { request, context in try await reviews.page(request, context: context) }
         signedIn.get("/console/pages") { request, context in try await pages.list(request, context: context) }

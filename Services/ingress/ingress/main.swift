@@ -40,14 +40,16 @@ let tickets = SupportAPI(records: SupportRecords(client: postgres, logger: logge
                          contexts: .composed(postgres: postgres, redis: redis, settings: support, logger: logger),
                          publisher: publisher, longestWait: runtime.configuration.longestWait)
 let pages = PagesAPI(postgres: postgres, logger: logger).routes
-let console = Console(postgres: postgres, redis: redis, publisher: publisher, decisions: reviews, stories: stories, support: tickets, knowledge: knowledge,
+let feed = ConsoleFeed(redis: redis.configuration, logger: logger)
+let console = Console(postgres: postgres, redis: redis, publisher: publisher, decisions: reviews, stories: stories, support: tickets,
+                      knowledge: knowledge, feed: feed,
                       settings: configured { try ConsoleSettings(environment: environment) },
                       templates: try await ConsoleTemplates.load(), logger: logger)
 let authenticated = APITokenAuthentication<KinexusRequestContext>(apiToken: configuration.apiToken)
 try await runtime.run(migrations: try StoriesService.migrations() + KnowledgeAPI.migrations() + Accounts.migrations(), warmUp: {
     try await retriever.index.load()
     try await console.addFirstAdministrator(environment: environment, logger: logger)
-}) { router in
+}, background: [feed]) { router in
     router.addRoutes(console.routes)
     router.addRoutes(webhooks.routes)
     router.addRoutes(reviews.linkRoutes)

@@ -1,0 +1,34 @@
+import KinexusJSON
+
+/// What a fact on the bus changes in the console, as the names live pages follow (`data-live`): the review
+/// queue, a review, a document's reviews, the tasks, a task, the tickets, a ticket, the knowledge page.
+enum FeedTopics {
+    /// The events the console follows.
+    static let detailTypes: Set<String> = [
+        "ReviewRequested", "ReviewDecisionSubmitted", "RevisionRequested", "DocumentationPublished", "DocumentRejected",
+        "CodegenRequested", "CodegenStarted", "CodegenCompleted", "CodegenFailed", "TicketReceived", "TicketContextReady",
+        "KbSyncCompleted",
+    ]
+
+    static func topics(detailType: String, detail: JSONValue) -> [String] {
+        func named(_ prefix: String, _ field: String) -> [String] {
+            detail[field]?.stringValue.map { ["\(prefix):\($0)"] } ?? []
+        }
+        switch detailType {
+        case "ReviewRequested":
+            return ["reviews"] + named("review", "review_id") + named("document", "document_id")
+        case "ReviewDecisionSubmitted":
+            return ["reviews"] + named("review", "review_id")
+        case "RevisionRequested", "DocumentationPublished", "DocumentRejected":
+            return ["pages"] + named("document", "document_id") + named("review", "review_id")
+        case "CodegenRequested", "CodegenStarted", "CodegenCompleted", "CodegenFailed":
+            return ["tasks"] + named("task", "task_id")
+        case "TicketReceived", "TicketContextReady":
+            return ["tickets"] + named("ticket", "ticket_id")
+        case "KbSyncCompleted":
+            return ["knowledge"]
+        default:
+            return []
+        }
+    }
+}

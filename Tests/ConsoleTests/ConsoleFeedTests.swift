@@ -1,0 +1,53 @@
+@testable import Console
+import Foundation
+import KinexusBus
+import KinexusEvents
+import KinexusJSON
+import KinexusRedis
+import KinexusTestSupport
+import Logging
+import ServiceLifecycle
+import Testing
+
+/// The console's live updates: which pages a fact changes, and the feed that reads the facts off the bus.
+struct ConsoleFeedTests {
+    @Test func aFactNamesThePagesItChanges() throws {
+        let review = try JSONValue(parsing: Array(#"{"review_id": "r1", "document_id": "d1", "version": 2}"#.utf8))
+        #expect(FeedTopics.topics(detailType: "ReviewRequested", detail: review) == ["reviews", "review:r1", "document:d1"])
+        let published = try JSONValue(parsing: Array(#"{"document_id": "d1"}"#.utf8))
+        #expect(FeedTopics.topics(detailType: "DocumentationPublished", detail: published) == ["pages", "document:d1"])
+        let ticket = try JSONValue(parsing: Array(#"{"ticket_id": "T-1"}"#.utf8))
+        #expect(FeedTopics.topics(detailType: "TicketContextReady", detail: ticket) == ["tickets", "ticket:T-1"])
+        #expect(FeedTopics.topics(detailType: "ChangeDetected", detail: ticket).isEmpty, "not shown live")
+        #expect(FeedTopics.topics(detailType: "CodegenCompleted", detail: .null) == ["tasks"], "a detail without its id")
+    }
+
+    @Test func everyOpenStreamHearsOfAFactPublishedAfterItOpened() async throws {
+        let redis = try RedisClient(url: try TestEnvironment.redisURL(database: ConsoleHarness.redisDatabase))
+        let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 10_000)
+        // The topic exists before the feed starts: the feed reads it from now on, not from its start.
+        try await publisher.publish(TicketContextReady(ticketID: "before", customerExternalID: "c", churnRisk: nil, suggestionCount: 0, processingTimeMs: 1), source: .support)
+        let feed = ConsoleFeed(redis: redis.configuration, logger: Logger(label: "test"))
+        let first = feed.subscribe(), second = feed.subscribe()
+        let group = ServiceGroup(services: [feed], logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await Task.sleep(for: .milliseconds(500))
+            try await publisher.publish(TicketContextReady(ticketID: "after", customerExternalID: "c", churnRisk: nil, suggestionCount: 0, processingTimeMs: 1), source: .support)
+            for stream in [first, second] {
+                var heard: [String] = []
+                for await topics in stream where !topics.isEmpty {
+                    heard = topics
+                    break
+                }
+                #expect(heard == ["tickets", "ticket:after"])
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        var ended = true
+        for await topics in first where !topics.isEmpty { ended = false }
+        #expect(ended, "a stopped feed ends its streams")
+        await redis.shutdown()
+    }
+}
