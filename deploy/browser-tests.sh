@@ -25,7 +25,7 @@ browser_tests() {
     export KINEXUS_REDIS_URL="redis://127.0.0.1:$redis_port/15"
     export KINEXUS_POSTGRES_URL="postgres://kinexus:kinexus@127.0.0.1:$postgres_port/kinexus_console"
     export KINEXUS_API_TOKEN=browser-tests KINEXUS_PUBLIC_URL=$base KINEXUS_LOG_LEVEL=notice KINEXUS_HTTP_HOST=127.0.0.1
-    export KINEXUS_ADMIN_PASSWORD=admin-password-for-browser-tests KINEXUS_RETRY_BASE_DELAY=100ms
+    export KINEXUS_ADMIN_PASSWORD=admin-password-for-browser-tests KINEXUS_RETRY_BASE_DELAY=100ms KINEXUS_DATA_DIR="$logs/data"
     service_port=$port
     for service in $(services); do
         # The ingress on the console's address; the others on the next free ports.
@@ -38,7 +38,10 @@ browser_tests() {
     if [ $status -eq 0 ]; then
         echo "reviewer-password-1" | "$bin/kinexus" users add rita --role reviewer --password-stdin
         echo "viewer-password-12" | "$bin/kinexus" users add vic --role viewer --password-stdin
-        KINEXUS_CONSOLE_URL=$base KINEXUS_SCREENSHOTS="$root/.local/screenshots" \
+        echo "author-password-12" | "$bin/kinexus" users add otto --role author --password-stdin
+        echo "agent-password-123" | "$bin/kinexus" users add ada --role agent --password-stdin
+        (cd "$root" && "$bin/kinexus" demo --ingress "$base" --knowledge deploy/demo/knowledge) >/dev/null
+        KINEXUS_CONSOLE_URL=$base KINEXUS_BIN=$bin KINEXUS_SCREENSHOTS="$root/.local/screenshots" \
             "$root/.venv/bin/python" -m pytest -q -p no:cacheprovider "$root/Tests/Browser" || status=$?
     fi
     kill -TERM "${pids[@]}" 2>/dev/null || true

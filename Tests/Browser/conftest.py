@@ -10,6 +10,7 @@ import uuid
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
@@ -70,13 +71,55 @@ def appears(driver, css, timeout=15):
     return WebDriverWait(driver, timeout).until(lambda d: d.find_elements(By.CSS_SELECTOR, css))[0]
 
 
+# What finding and reading an element can meet while the event stream replaces the region holding it.
+REPLACED = (NoSuchElementException, StaleElementReferenceException, WebDriverException)
+
+
+def shows(driver, css, text, timeout=15):
+    """Waits until the element `css` of the page a form led to holds `text`; answers its text."""
+    def holding(d):
+        found = d.find_element(By.CSS_SELECTOR, css).text
+        return found if text in found else False
+    return WebDriverWait(driver, timeout, ignored_exceptions=REPLACED).until(holding)
+
+
+def arrives(driver, fragment, timeout=15):
+    """Waits until a form's answer has led to an address holding `fragment`."""
+    WebDriverWait(driver, timeout).until(lambda d: fragment in d.current_url)
+
+
+def titled(driver, title, timeout=15):
+    """Waits for the page whose heading is `title`: the one a form's answer led to."""
+    def heading(d):
+        try:
+            return d.find_element(By.TAG_NAME, "h1").text == title
+        except (NoSuchElementException, StaleElementReferenceException):
+            return False
+    WebDriverWait(driver, timeout).until(heading)
+
+
 def live(driver, find, timeout=60):
     """Waits until the page shows what `find` looks for, and proves the page was never reloaded: the console's
     event stream updated it in place."""
     driver.execute_script("window.kinexusStillHere = true")
-    found = WebDriverWait(driver, timeout, poll_frequency=0.2).until(lambda d: find())
+    found = WebDriverWait(driver, timeout, poll_frequency=0.2, ignored_exceptions=REPLACED).until(lambda d: find())
     assert driver.execute_script("return window.kinexusStillHere === true"), "the page was reloaded"
     return found
+
+
+def follow(driver, find, timeout=60):
+    """Clicks what `find` answers once the page shows it (live): a region the event stream replaced between
+    finding and clicking is looked up again."""
+    def clicked(d):
+        try:
+            found = find()
+            if not found:
+                return False
+            found[0].click()
+            return True
+        except REPLACED:
+            return False
+    WebDriverWait(driver, timeout, poll_frequency=0.2).until(clicked)
 
 
 def eventually(driver, find, timeout=60):
@@ -108,7 +151,7 @@ def resolved_ticket(summary):
 def open_review(driver, title):
     """From the review queue, the review of the document titled `title`."""
     driver.get(CONSOLE + "/console/reviews")
-    eventually(driver, lambda: driver.find_elements(By.LINK_TEXT, title))[0].click()
+    follow(driver, lambda: driver.find_elements(By.LINK_TEXT, title))
 
 
 def post_form(driver, path, fields, origin=CONSOLE):

@@ -5,7 +5,7 @@ import pytest
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
 
-from conftest import CONSOLE, appears, button, buttons, live, field, open_review, post_form, resolved_ticket, sign_in
+from conftest import CONSOLE, arrives, button, buttons, follow, live, shows, field, open_review, post_form, resolved_ticket, sign_in
 
 
 def test_a_reviewer_approves_a_generated_document_then_finds_the_published_page(browser):
@@ -13,16 +13,16 @@ def test_a_reviewer_approves_a_generated_document_then_finds_the_published_page(
     sign_in(browser, "rita", "reviewer-password-1")
     browser.get(CONSOLE + "/console/reviews")
     key = resolved_ticket(title)
-    live(browser, lambda: browser.find_elements(By.LINK_TEXT, title))[0].click()
+    follow(browser, lambda: browser.find_elements(By.LINK_TEXT, title))
     assert browser.find_element(By.TAG_NAME, "h1").text == title
     assert key in browser.find_element(By.TAG_NAME, "main").text
     assert browser.find_elements(By.CSS_SELECTOR, "table.diff td.add"), "the side-by-side diff"
     assert browser.find_elements(By.CSS_SELECTOR, "article.document h1, article.document p"), "the proposed page, rendered"
 
     button("Approve", browser).click()
-    outcome = appears(browser, "#outcome").text
-    assert "Your decision was submitted" in outcome or "Decided: approved by rita" in outcome
-    live(browser, lambda: browser.find_elements(By.LINK_TEXT, "the published page"))[0].click()
+    arrives(browser, "submitted=1")
+    live(browser, lambda: browser.find_elements(By.LINK_TEXT, "the published page"))
+    follow(browser, lambda: browser.find_elements(By.LINK_TEXT, "the published page"))
     assert browser.title.startswith(title)
     assert browser.find_elements(By.CSS_SELECTOR, "article.document")
 
@@ -38,10 +38,11 @@ def test_a_revision_request_produces_a_new_version_on_the_same_review_page(brows
     first = browser.current_url
 
     button("Needs revision", browser).click()
-    assert "Say in the comment what should change" in appears(browser, "[role=alert]").text
+    shows(browser, "[role=alert]", "Say in the comment what should change")
 
     field("Comment", browser).send_keys("Add an example request.")
     button("Needs revision", browser).click()
+    arrives(browser, "submitted=1")
     live(browser, lambda: browser.find_elements(By.LINK_TEXT, "the next review"))
     assert browser.current_url.startswith(first)
     assert "Decided: needs revision by rita — “Add an example request.”" in browser.find_element(By.ID, "outcome").text

@@ -102,7 +102,7 @@ struct OperationScreens: Sendable {
 
     /// The dead letters of the group the path names: only a group that has them.
     private func deadLetters(_ context: KinexusRequestContext) async throws -> DeadLetters {
-        let group = context.parameters.get("group") ?? ""
+        let group = context.pathParameter("group")
         guard try await BusAdmin(redis: redis).deadLetterGroups().contains(group) else {
             throw ConsoleRefusal.notFound("dead letter queue for the group \(group)")
         }
@@ -110,6 +110,6 @@ struct OperationScreens: Sendable {
     }
 
     static func path(_ group: String) -> String {
-        "/console/operations/dead-letters/" + (group.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        "/console/operations/dead-letters/" + pathSegment(group)
     }
 }

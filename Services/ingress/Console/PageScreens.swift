@@ -15,7 +15,7 @@ struct PageScreens: Sendable {
         let updated: String
 
         init(_ page: PublishedPage) {
-            url = "/console/pages/\(page.slug)"
+            url = "/console/pages/" + pathSegment(page.slug)
             title = page.title
             version = page.version
             updated = shown(page.updatedAt)
@@ -45,13 +45,13 @@ struct PageScreens: Sendable {
     }
 
     func page(_ request: Request, context: KinexusRequestContext) async throws -> Response {
-        let slug = context.parameters.get("slug") ?? ""
+        let slug = context.pathParameter("slug")
         guard let page = try await pages.page(slug) else { throw ConsoleRefusal.notFound("published page \(slug)") }
         let versions = try await pages.publications(of: page.documentID).map {
             VersionRow(version: $0.version, published: shown($0.publishedAt), url: $0.url)
         }
         return try templates.page("page", PageView(chrome: Chrome(context), title: page.title, version: page.version,
-                                                   html: MarkdownHTML.render(page.markdown), publicURL: "/pages/\(slug)",
+                                                   html: MarkdownHTML.render(page.markdown), publicURL: "/pages/" + pathSegment(slug),
                                                    versions: versions))
     }
 }

@@ -1,4 +1,6 @@
+import Foundation
 import Hummingbird
+import KinexusServiceKit
 
 /// `?page=N` of a list, 50 rows a page; a page number that is not one is the first page.
 struct Pagination {
@@ -29,4 +31,17 @@ struct PageLinks {
     let total: Int
     let previous: String?
     let next: String?
+}
+
+/// A value from outside (a ticket's id, a user's name, a group) as one segment of a console path.
+func pathSegment(_ value: String) -> String {
+    value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#%"))) ?? ""
+}
+
+extension KinexusRequestContext {
+    /// A path parameter as it was before `pathSegment` escaped it.
+    func pathParameter(_ name: String) -> String {
+        let raw = parameters.get(name) ?? ""
+        return raw.removingPercentEncoding ?? raw
+    }
 }

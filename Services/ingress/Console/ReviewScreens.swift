@@ -102,7 +102,7 @@ struct ReviewScreens: Sendable {
             history: history.map(HistoryRow.init),
             canDecide: review.underReview && context.identity?.roles.contains(.reviewer) == true,
             decided: history.first { $0.reviewID == review.reviewID }.map(HistoryRow.init),
-            publishedURL: aftermath.publication.map { publication in publication.slug.map { "/console/pages/\($0)" } ?? publication.url },
+            publishedURL: aftermath.publication.map { publication in publication.slug.map { "/console/pages/" + pathSegment($0) } ?? publication.url },
             revisionURL: aftermath.revisionReviewID.map { "/console/reviews/\($0)" },
             submitted: request.uri.queryParameters.get("submitted") != nil, error: error, comment: comment)
         return try templates.page("review", view, status: status)

@@ -233,7 +233,7 @@ struct StoryScreens: Sendable {
         case .saved:
             return .redirect(to: "/console/stories/\(id)?saved=1#tests")
         case .unmeasurable(let warnings):
-            form.warnings = warnings.map { "Then step \($0.step): “\($0.text)” — \($0.message) \($0.suggestion)" }
+            form.warnings = warnings.map { "Then step \($0.step + 1): “\($0.text)” — \($0.message) \($0.suggestion)" }
             return try await page(request, context: context, id: id, testForm: form, status: .conflict)
         }
     }

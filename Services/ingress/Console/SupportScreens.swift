@@ -23,7 +23,7 @@ struct SupportScreens: Sendable {
 
         /// A ticket id is the client's: any text, so it is escaped into the path.
         static func path(_ ticketID: String) -> String {
-            "/console/support/" + (ticketID.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+            "/console/support/" + pathSegment(ticketID)
         }
 
         init(_ ticket: SupportRecords.TicketSummary) {
@@ -100,7 +100,7 @@ struct SupportScreens: Sendable {
     }
 
     func page(_ request: Request, context: KinexusRequestContext) async throws -> Response {
-        let id = context.parameters.get("id") ?? ""
+        let id = context.pathParameter("id")
         guard let ticket = try await records.ticket(id) else { throw ConsoleRefusal.notFound("ticket \(id)") }
         return try templates.page("ticket", TicketView(
             chrome: Chrome(context), id: id, ticket: Row(ticket.summary), description: ticket.description, channel: ticket.channel,
@@ -121,7 +121,7 @@ struct SupportScreens: Sendable {
     }
 
     func feedback(_ request: Request, context: KinexusRequestContext) async throws -> Response {
-        let id = context.parameters.get("id") ?? ""
+        let id = context.pathParameter("id")
         let form = try await decodeForm(FeedbackForm.self, request)
         guard let rating = Int(form.rating) else { throw ConsoleRefusal(.badRequest, "Rate the suggestions from 1 to 5.") }
         let comment = form.comment.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }

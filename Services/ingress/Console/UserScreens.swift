@@ -24,7 +24,7 @@ struct UserScreens: Sendable {
 
         init(_ account: UserAccount) {
             name = account.name
-            path = "/console/users/" + (account.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+            path = "/console/users/" + pathSegment(account.name)
             roles = Role.allCases.map { RoleChoice(name: $0.rawValue, checked: account.roles.contains($0)) }
             rolesText = account.roles.sorted().map(\.rawValue).joined(separator: ", ")
             disabled = account.disabled
@@ -107,7 +107,7 @@ struct UserScreens: Sendable {
     }
 
     private func user(_ context: KinexusRequestContext) async throws -> UserAccount {
-        let name = context.parameters.get("name") ?? ""
+        let name = context.pathParameter("name")
         guard let account = try await accounts.user(named: name) else { throw ConsoleRefusal.notFound("user \(name)") }
         return account
     }

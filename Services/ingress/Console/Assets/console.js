@@ -20,7 +20,8 @@
         for (const id of ids) {
           const current = document.getElementById(id);
           const fresh = page.getElementById(id);
-          if (current && fresh) current.replaceWith(document.adoptNode(fresh));
+          // Unchanged parts stay as they are: what the person is reading or typing is left alone.
+          if (current && fresh && current.outerHTML !== fresh.outerHTML) current.replaceWith(document.adoptNode(fresh));
         }
         document.dispatchEvent(new CustomEvent("kinexus:updated", { detail: Array.from(ids) }));
       }
@@ -31,6 +32,11 @@
   }
 
   const events = new EventSource("/console/events");
+  // What changed between the page's rendering and the stream's (re)connection was never announced to it.
+  events.onopen = () => {
+    for (const element of followed()) pending.add(element.id);
+    refresh();
+  };
   events.onmessage = (message) => {
     let topics;
     try { topics = JSON.parse(message.data); } catch { return; }
