@@ -79,12 +79,14 @@ public struct SupportRecords: Sendable {
         public let churnRisk: String?
     }
 
-    /// The tickets, newest first: `limit` from `offset`, and how many there are.
-    public func tickets(offset: Int, limit: Int) async throws -> (tickets: [TicketSummary], total: Int) {
+    /// The tickets received since `since` (all of them when nil), newest first: `limit` from `offset`, and how many.
+    public func tickets(offset: Int, limit: Int, since: Date? = nil) async throws -> (tickets: [TicketSummary], total: Int) {
+        let since = since ?? Date(timeIntervalSince1970: 0)
         guard let rows = try await client.queryIfTablesExist("""
             SELECT t.ticket_id, t.subject, coalesce(c.name, t.customer_external_id), t.priority, t.status, t.received_at,
                    t.response->'customer_context'->>'churn_risk'
             FROM support.tickets t LEFT JOIN support.customers c ON c.external_id = t.customer_external_id
+            WHERE t.received_at >= \(since)
             ORDER BY t.received_at DESC, t.ticket_id LIMIT \(limit) OFFSET \(offset)
             """, logger: logger) else { return ([], 0) }
         var tickets: [TicketSummary] = []
@@ -93,7 +95,8 @@ public struct SupportRecords: Sendable {
             tickets.append(TicketSummary(ticketID: id, subject: subject, customer: customer, priority: priority, status: status,
                                          receivedAt: received, churnRisk: churn))
         }
-        for try await total in try await client.query("SELECT count(*)::int FROM support.tickets", logger: logger).decode(Int.self) {
+        let counted = try await client.query("SELECT count(*)::int FROM support.tickets WHERE received_at >= \(since)", logger: logger)
+        for try await total in counted.decode(Int.self) {
             return (tickets, total)
         }
         return (tickets, tickets.count)

@@ -49,13 +49,15 @@ public struct Console: Sendable {
         sessions = RedisPersistDriver(redis: redis)
         signIn = SignInScreen(accounts: accounts, throttle: SignInThrottle(redis: redis), settings: settings, templates: templates,
                               logger: logger)
-        home = HomeScreen(reviews: reviewQueries, pages: pageQueries, templates: templates)
+        let records = SupportRecords(client: postgres, logger: logger)
+        home = HomeScreen(reviews: reviewQueries, pages: pageQueries, editor: stories.editor, tasks: stories.tasks, tickets: records,
+                          redis: redis, templates: templates)
         reviews = ReviewScreens(reviews: reviewQueries, documents: DocumentQueries(client: postgres, logger: logger),
                                 decisions: decisions, settings: settings, templates: templates)
         pages = PageScreens(pages: pageQueries, templates: templates)
         self.stories = StoryScreens(editor: stories.editor, tasks: stories.tasks, templates: templates)
         tasks = TaskScreens(tasks: stories.tasks, templates: templates)
-        tickets = SupportScreens(records: SupportRecords(client: postgres, logger: logger), support: support, templates: templates)
+        tickets = SupportScreens(records: records, support: support, templates: templates)
         operations = OperationScreens(redis: redis, publisher: publisher, templates: templates)
         users = UserScreens(accounts: accounts, templates: templates)
         self.knowledge = KnowledgeScreens(knowledge: knowledge, templates: templates)

@@ -39,12 +39,17 @@ struct OperationScreens: Sendable {
             GroupRow(stream: $0.stream, group: $0.group, length: $0.length, pending: $0.pending, lag: $0.lag.map(String.init) ?? "?",
                      consumers: $0.consumers, oldestPending: $0.oldestPendingAgeSeconds.map { String(format: "%.1f s", $0) } ?? "—")
         }
-        var deadLetters: [DeadLetterGroup] = []
-        for group in try await admin.deadLetterGroups() {
-            deadLetters.append(DeadLetterGroup(group: group, count: try await DeadLetters(redis: redis, group: group).count(),
-                                               url: Self.path(group)))
+        return try templates.page("operations", OverviewView(chrome: Chrome(context), groups: groups,
+                                                             deadLetters: try await Self.deadLetterGroups(redis)))
+    }
+
+    /// Every group's dead-letter queue with how many letters wait in it.
+    static func deadLetterGroups(_ redis: RedisClient) async throws -> [DeadLetterGroup] {
+        var groups: [DeadLetterGroup] = []
+        for group in try await BusAdmin(redis: redis).deadLetterGroups() {
+            groups.append(DeadLetterGroup(group: group, count: try await DeadLetters(redis: redis, group: group).count(), url: path(group)))
         }
-        return try templates.page("operations", OverviewView(chrome: Chrome(context), groups: groups, deadLetters: deadLetters))
+        return groups
     }
 
     struct LetterRow {

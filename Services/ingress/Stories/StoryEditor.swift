@@ -27,6 +27,11 @@ public struct StoryEditor: Sendable {
         try await store.all()
     }
 
+    /// Stories ready for code: Ready or Approved, oldest first.
+    public func readyForCode(limit: Int) async throws -> [Story] {
+        try await store.stories(in: ["Ready", "Approved"], limit: limit)
+    }
+
     public func story(_ id: UUID) async throws -> (story: Story, children: [Story], tests: [AcceptanceTest])? {
         guard let story = try await store.story(id) else { return nil }
         return (story, try await store.children(of: id), try await store.tests(of: id))

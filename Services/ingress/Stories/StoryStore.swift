@@ -55,6 +55,11 @@ struct StoryStore: Sendable {
         try await stories(query("\(unescaped: Self.columns) ORDER BY created_at, story_id"))
     }
 
+    /// Stories in one of `statuses`, oldest first, at most `limit`.
+    func stories(in statuses: [String], limit: Int) async throws -> [Story] {
+        try await stories(query("\(unescaped: Self.columns) WHERE status = ANY(\(statuses)) ORDER BY created_at, story_id LIMIT \(limit)"))
+    }
+
     func story(_ id: UUID) async throws -> Story? {
         try await stories(query("\(unescaped: Self.columns) WHERE story_id = \(id)")).first
     }

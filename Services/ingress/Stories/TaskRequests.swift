@@ -133,6 +133,20 @@ public struct TaskRequests: Sendable {
         return (tasks, tasks.count)
     }
 
+    /// Tasks codegen has not finished, newest first, at most `limit`.
+    func unfinished(limit: Int) async throws -> [TaskStatus] {
+        guard let rows = try await client.queryIfTablesExist("""
+            SELECT r.task_id FROM stories.task_requests r LEFT JOIN codegen.tasks t ON t.task_id = r.task_id::text
+            WHERE t.status IS NULL OR t.status = 'processing' ORDER BY r.submitted_at DESC LIMIT \(limit)
+            """, otherwise: "SELECT task_id FROM stories.task_requests ORDER BY submitted_at DESC LIMIT \(limit)", logger: logger)
+        else { return [] }
+        var tasks: [TaskStatus] = []
+        for try await id in rows.decode(UUID.self) {
+            if let task = try await status(id) { tasks.append(task) }
+        }
+        return tasks
+    }
+
     /// Agents running now, and tasks waiting for one: requests codegen has not finished and runs no live
     /// session for, counted in one query over both services' tables.
     func load() async throws -> (active: Int, queued: Int) {

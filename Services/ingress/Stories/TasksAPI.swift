@@ -118,6 +118,11 @@ public struct TasksAPI: Sendable {
         try await tasks.list(offset: offset, limit: limit, storyID: storyID)
     }
 
+    /// Tasks waiting for an agent or running, newest first.
+    public func unfinishedTasks(limit: Int) async throws -> [TaskRequests.TaskStatus] {
+        try await tasks.unfinished(limit: limit)
+    }
+
     /// A task with its run and transcript; nil for an unknown id.
     public func task(_ id: UUID) async throws -> TaskRequests.TaskStatus? {
         try await tasks.status(id)
