@@ -19,6 +19,8 @@ source "$root/deploy/support-bench.sh"
 source "$root/deploy/fuzz.sh"
 # shellcheck source=deploy/browser-tests.sh
 source "$root/deploy/browser-tests.sh"
+# shellcheck source=deploy/console-bench.sh
+source "$root/deploy/console-bench.sh"
 
 services() {
     # Every executable under Services/ except the kinexus CLI is a service.
@@ -129,6 +131,7 @@ bench() {
     webhook_bench "$bin"
     codegen_bench "$bin"
     support_bench "$bin"
+    console_bench "$bin"
     "$bin/kinexus" bench-diff
 }
 

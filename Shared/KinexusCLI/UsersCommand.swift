@@ -34,7 +34,7 @@ struct UsersCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the users with their roles.")
 
         func run() async throws {
-            let users = try await withAccounts { try await $0.list().users }
+            let users = try await withAccounts { try await $0.list() }
             emit("NAME\tROLES\tSTATE\tCREATED")
             for user in users {
                 emit("\(user.name)\t\(user.roles.sorted().map(\.rawValue).joined(separator: ","))\t"

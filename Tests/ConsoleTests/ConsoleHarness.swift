@@ -128,6 +128,18 @@ final class Visitor: @unchecked Sendable {
         ], body: ByteBuffer(string: body))
     }
 
+    /// Whether `text` is on the list at `path` or on a page after it, following its "Next" links.
+    func listed(_ text: String, from path: String) async throws -> Bool {
+        var next: String? = path
+        while let path = next {
+            let page = try await get(path)
+            if page.body.contains(text) { return true }
+            next = page.body.range(of: #"<a rel="next" href="[^"]+""#, options: .regularExpression)
+                .map { String(page.body[$0].dropFirst(#"<a rel="next" href=""#.count).dropLast()).replacingOccurrences(of: "&amp;", with: "&") }
+        }
+        return false
+    }
+
     func get(_ path: String) async throws -> Page {
         try await send(path, method: .get, headers: [:], body: nil)
     }

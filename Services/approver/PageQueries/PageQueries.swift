@@ -14,18 +14,13 @@ public struct PageQueries: Sendable {
         self.logger = logger
     }
 
-    /// The pages, most recently published first: `limit` from `offset`, and how many there are.
-    public func pages(offset: Int, limit: Int) async throws -> (pages: [PublishedPage], total: Int) {
+    /// The pages, most recently published first: `limit` of them from `offset`.
+    public func pages(offset: Int, limit: Int) async throws -> [PublishedPage] {
         guard let rows = try await client.queryIfTablesExist("""
             SELECT slug, document_id, title, '', version, updated_at FROM docs.pages
             ORDER BY updated_at DESC, slug LIMIT \(limit) OFFSET \(offset)
-            """, logger: logger) else { return ([], 0) }
-        let pages = try await decode(rows)
-        guard let counted = try await client.queryIfTablesExist("SELECT count(*) FROM docs.pages", logger: logger) else {
-            return (pages, pages.count)
-        }
-        for try await total in counted.decode(Int.self) { return (pages, total) }
-        return (pages, pages.count)
+            """, logger: logger) else { return [] }
+        return try await decode(rows)
     }
 
     /// One page with its markdown.

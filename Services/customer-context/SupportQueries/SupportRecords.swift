@@ -79,8 +79,8 @@ public struct SupportRecords: Sendable {
         public let churnRisk: String?
     }
 
-    /// The tickets received since `since` (all of them when nil), newest first: `limit` from `offset`, and how many.
-    public func tickets(offset: Int, limit: Int, since: Date? = nil) async throws -> (tickets: [TicketSummary], total: Int) {
+    /// The tickets received since `since` (all of them when nil), newest first: `limit` of them from `offset`.
+    public func tickets(offset: Int, limit: Int, since: Date? = nil) async throws -> [TicketSummary] {
         let since = since ?? Date(timeIntervalSince1970: 0)
         guard let rows = try await client.queryIfTablesExist("""
             SELECT t.ticket_id, t.subject, coalesce(c.name, t.customer_external_id), t.priority, t.status, t.received_at,
@@ -88,18 +88,14 @@ public struct SupportRecords: Sendable {
             FROM support.tickets t LEFT JOIN support.customers c ON c.external_id = t.customer_external_id
             WHERE t.received_at >= \(since)
             ORDER BY t.received_at DESC, t.ticket_id LIMIT \(limit) OFFSET \(offset)
-            """, logger: logger) else { return ([], 0) }
+            """, logger: logger) else { return [] }
         var tickets: [TicketSummary] = []
         for try await (id, subject, customer, priority, status, received, churn)
             in rows.decode((String, String, String, String, String, Date, String?).self) {
             tickets.append(TicketSummary(ticketID: id, subject: subject, customer: customer, priority: priority, status: status,
                                          receivedAt: received, churnRisk: churn))
         }
-        let counted = try await client.query("SELECT count(*)::int FROM support.tickets WHERE received_at >= \(since)", logger: logger)
-        for try await total in counted.decode(Int.self) {
-            return (tickets, total)
-        }
-        return (tickets, tickets.count)
+        return tickets
     }
 
     /// A ticket as received, with its response once built.

@@ -50,15 +50,9 @@ public struct Accounts: Sendable {
         return nil
     }
 
-    /// Users by name, `limit` of them from `offset`, and how many there are.
-    public func list(offset: Int = 0, limit: Int = 1000) async throws -> (users: [UserAccount], total: Int) {
-        let rows = try await client.query(
-            "\(unescaped: Self.columns) ORDER BY lower(name) LIMIT \(limit) OFFSET \(offset)", logger: logger)
-        let users = try await accounts(rows)
-        for try await total in try await client.query("SELECT count(*) FROM accounts.users", logger: logger).decode(Int.self) {
-            return (users, total)
-        }
-        return (users, users.count)
+    /// Users by name, `limit` of them from `offset`.
+    public func list(offset: Int = 0, limit: Int = 100_000) async throws -> [UserAccount] {
+        try await accounts(client.query("\(unescaped: Self.columns) ORDER BY lower(name) LIMIT \(limit) OFFSET \(offset)", logger: logger))
     }
 
     public func user(named name: String) async throws -> UserAccount? {

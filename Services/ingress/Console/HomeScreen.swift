@@ -28,32 +28,28 @@ struct HomeScreen: Sendable {
     struct View {
         let chrome: Chrome?
         let reviewer: Bool
-        let openReviews: Int
         let reviews: [ReviewScreens.QueueRow]
         let stories: [StoryRow]
         let tasks: [TaskScreens.Row]
-        let ticketsToday: Int
         let tickets: [SupportScreens.Row]
         let admin: Bool
         let deadLetters: [OperationScreens.DeadLetterGroup]
-        let publishedPages: Int
         let pages: [PageScreens.Row]
     }
 
     func show(_ request: Request, context: KinexusRequestContext) async throws -> Response {
         let roles = context.identity?.roles ?? []
-        let (open, openCount) = try await reviews.open(offset: 0, limit: 5)
-        let (recent, pageCount) = try await pages.pages(offset: 0, limit: 5)
-        let today = Calendar(identifier: .gregorian).startOfDay(for: .now)
-        let (todays, todayCount) = try await tickets.tickets(offset: 0, limit: 5, since: today)
+        let open = try await reviews.open(offset: 0, limit: 5)
+        let recent = try await pages.pages(offset: 0, limit: 5)
+        let todays = try await tickets.tickets(offset: 0, limit: 5, since: Calendar(identifier: .gregorian).startOfDay(for: .now))
         let deadLetters = roles.contains(.admin) ? try await OperationScreens.deadLetterGroups(redis) : []
         return try templates.page("home", View(
-            chrome: Chrome(context), reviewer: roles.contains(.reviewer), openReviews: openCount, reviews: open.map(ReviewScreens.QueueRow.init),
+            chrome: Chrome(context), reviewer: roles.contains(.reviewer), reviews: open.map(ReviewScreens.QueueRow.init),
             stories: try await editor.readyForCode(limit: 5).map {
                 StoryRow(url: "/console/stories/\($0.id.lowercased)", title: $0.title, status: $0.status)
             },
             tasks: try await tasks.unfinishedTasks(limit: 5).map(TaskScreens.Row.init),
-            ticketsToday: todayCount, tickets: todays.map(SupportScreens.Row.init), admin: roles.contains(.admin),
-            deadLetters: deadLetters.filter { $0.count > 0 }, publishedPages: pageCount, pages: recent.map(PageScreens.Row.init)))
+            tickets: todays.map(SupportScreens.Row.init), admin: roles.contains(.admin),
+            deadLetters: deadLetters.filter { $0.count > 0 }, pages: recent.map(PageScreens.Row.init)))
     }
 }

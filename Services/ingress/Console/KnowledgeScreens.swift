@@ -48,7 +48,8 @@ struct KnowledgeScreens: Sendable {
 
     func page(_ request: Request, context: KinexusRequestContext) async throws -> Response {
         let pagination = Pagination(request)
-        let (objects, total) = try await knowledge.objects(offset: pagination.offset, limit: pagination.limit)
+        let (objects, links) = pagination.page(try await knowledge.objects(offset: pagination.offset, limit: pagination.limit),
+                                               path: "/console/knowledge")
         let query = (request.uri.queryParameters.get("q") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let hits = query.isEmpty ? [] : try await knowledge.search(String(query.prefix(2000)), count: 5)
         let jobID = request.uri.queryParameters.get("job")
@@ -57,7 +58,7 @@ struct KnowledgeScreens: Sendable {
         return try templates.page("knowledge", View(
             chrome: Chrome(context),
             rows: objects.map { ObjectRow(key: $0.key, size: $0.size, updated: shown($0.updatedAt)) },
-            pages: pagination.links(total: total, path: "/console/knowledge"), query: query, searched: !query.isEmpty,
+            pages: links, query: query, searched: !query.isEmpty,
             hits: hits.map {
                 HitRow(title: $0.metadata.title, source: $0.source, score: String(format: "%.2f", $0.score), content: $0.content)
             },

@@ -74,7 +74,9 @@ struct OperationScreens: Sendable {
     func letters(_ request: Request, context: KinexusRequestContext) async throws -> Response {
         let letters = try await deadLetters(context)
         let pagination = Pagination(request)
-        let rows = try await letters.list(count: pagination.limit, offset: pagination.offset).map {
+        let (read, links) = pagination.page(try await letters.list(count: pagination.limit, offset: pagination.offset),
+                                            path: Self.path(letters.group))
+        let rows = read.map {
             LetterRow(id: $0.id, detailType: $0.detailType ?? "?", eventID: $0.eventID ?? "?",
                       error: [$0.errorCode, $0.errorMessage].compactMap { $0 }.joined(separator: ": "),
                       attempts: $0.attempts.map(String.init) ?? "?", failedAt: $0.fields["failed_at"] ?? "?",
@@ -82,8 +84,7 @@ struct OperationScreens: Sendable {
         }
         let path = Self.path(letters.group)
         return try templates.page("dead-letters", LettersView(
-            chrome: Chrome(context), group: letters.group, path: path, rows: rows,
-            pages: pagination.links(total: try await letters.count(), path: path),
+            chrome: Chrome(context), group: letters.group, path: path, rows: rows, pages: links,
             redriven: request.uri.queryParameters.get("redriven")))
     }
 

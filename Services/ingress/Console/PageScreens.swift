@@ -24,9 +24,9 @@ struct PageScreens: Sendable {
 
     func list(_ request: Request, context: KinexusRequestContext) async throws -> Response {
         let pagination = Pagination(request)
-        let (pages, total) = try await pages.pages(offset: pagination.offset, limit: pagination.limit)
-        return try templates.page("pages", ListView(chrome: Chrome(context), rows: pages.map(Row.init),
-                                                    pages: pagination.links(total: total, path: "/console/pages")))
+        let (pages, links) = pagination.page(try await pages.pages(offset: pagination.offset, limit: pagination.limit),
+                                             path: "/console/pages")
+        return try templates.page("pages", ListView(chrome: Chrome(context), rows: pages.map(Row.init), pages: links))
     }
 
     struct VersionRow {

@@ -2,33 +2,32 @@ import Foundation
 import Hummingbird
 import KinexusServiceKit
 
-/// `?page=N` of a list, 50 rows a page; a page number that is not one is the first page.
+/// `?page=N` of a list, 50 rows a page; a page number that is not one is the first page. A page reads one
+/// row more than it shows: whether there is a next page, without counting them all.
 struct Pagination {
     static let pageSize = 50
     let page: Int
 
     init(_ request: Request) {
         let asked = request.uri.queryParameters.get("page").flatMap { Int($0) } ?? 1
-        page = min(max(asked, 1), 1_000_000)
+        page = min(max(asked, 1), 100_000)
     }
 
     var offset: Int { (page - 1) * Self.pageSize }
-    var limit: Int { Self.pageSize }
+    /// What to read: one more than a page shows.
+    var limit: Int { Self.pageSize + 1 }
 
-    /// The links under a list of `total` rows at `path`.
-    func links(total: Int, path: String) -> PageLinks {
-        let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
-        return PageLinks(
-            page: page, pages: pages, total: total,
-            previous: page > 1 ? "\(path)?page=\(min(page - 1, pages))" : nil,
-            next: page < pages ? "\(path)?page=\(page + 1)" : nil)
+    /// The rows a page shows of those read, and the links to the pages beside it.
+    func page<Row>(_ read: [Row], path: String) -> (rows: [Row], links: PageLinks) {
+        let separator = path.contains("?") ? "&" : "?"
+        return (Array(read.prefix(Self.pageSize)), PageLinks(
+            page: page, previous: page > 1 ? "\(path)\(separator)page=\(page - 1)" : nil,
+            next: read.count > Self.pageSize ? "\(path)\(separator)page=\(page + 1)" : nil))
     }
 }
 
 struct PageLinks {
     let page: Int
-    let pages: Int
-    let total: Int
     let previous: String?
     let next: String?
 }

@@ -36,9 +36,9 @@ struct ReviewScreens: Sendable {
 
     func queue(_ request: Request, context: KinexusRequestContext) async throws -> Response {
         let pagination = Pagination(request)
-        let (open, total) = try await reviews.open(offset: pagination.offset, limit: pagination.limit)
-        return try templates.page("reviews", ListView(chrome: Chrome(context), rows: open.map(QueueRow.init),
-                                                      pages: pagination.links(total: total, path: "/console/reviews")))
+        let (open, links) = pagination.page(try await reviews.open(offset: pagination.offset, limit: pagination.limit),
+                                            path: "/console/reviews")
+        return try templates.page("reviews", ListView(chrome: Chrome(context), rows: open.map(QueueRow.init), pages: links))
     }
 
     struct DiffRow {

@@ -20,17 +20,16 @@ struct StoryScreens: Sendable {
 
     func tree(_ request: Request, context: KinexusRequestContext) async throws -> Response {
         let pagination = Pagination(request)
-        let stories = try await editor.all()
-        let byParent = Dictionary(grouping: stories, by: \.parentID)
+        let (read, below) = try await editor.tree(offset: pagination.offset, limit: pagination.limit)
+        let (roots, links) = pagination.page(read, path: "/console/stories")
+        let byParent = Dictionary(grouping: below, by: \.parentID)
         func node(_ story: Story) -> Node {
             Node(url: "/console/stories/\(story.id.lowercased)", title: story.title, status: story.status,
                  children: (byParent[story.id] ?? []).map(node))
         }
-        let roots = byParent[nil] ?? []
-        let page = roots.dropFirst(pagination.offset).prefix(pagination.limit).map(node)
         return try templates.page("stories", StoriesView(
-            chrome: Chrome(context), rows: page, pages: pagination.links(total: roots.count, path: "/console/stories"),
-            author: context.identity?.roles.contains(.author) == true, form: StoryForm()))
+            chrome: Chrome(context), rows: roots.map(node), pages: links, author: context.identity?.roles.contains(.author) == true,
+            form: StoryForm()))
     }
 
     struct StoriesView {
@@ -184,7 +183,7 @@ struct StoryScreens: Sendable {
     func page(_ request: Request, context: KinexusRequestContext, id: String, form: StoryForm? = nil, testForm: TestForm? = nil,
               childForm: StoryForm? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         guard let uuid = UUID(uuidString: id), let found = try await editor.story(uuid) else { throw ConsoleRefusal.notFound("story \(id)") }
-        let tasks = try await tasks.tasks(offset: 0, limit: 20, storyID: uuid).tasks
+        let tasks = try await tasks.tasks(offset: 0, limit: 20, storyID: uuid)
         var child = childForm ?? StoryForm()
         child.parentID = uuid.lowercased
         child.prefix = "child_"
@@ -216,7 +215,7 @@ struct StoryScreens: Sendable {
                 return try await page(request, context: context, id: form.parentID, childForm: form, status: .conflict)
             }
             return try templates.page("stories", StoriesView(
-                chrome: Chrome(context), rows: [], pages: Pagination(request).links(total: 0, path: "/console/stories"),
+                chrome: Chrome(context), rows: [], pages: Pagination(request).page([Node](), path: "/console/stories").links,
                 author: true, form: form), status: .conflict)
         case .blocked:
             form.error = "The story can be Done only when every child is Done and all its acceptance tests pass."

@@ -39,9 +39,9 @@ struct SupportScreens: Sendable {
 
     func list(_ request: Request, context: KinexusRequestContext) async throws -> Response {
         let pagination = Pagination(request)
-        let (tickets, total) = try await records.tickets(offset: pagination.offset, limit: pagination.limit)
-        return try templates.page("tickets", ListView(chrome: Chrome(context), rows: tickets.map(Row.init),
-                                                      pages: pagination.links(total: total, path: "/console/support")))
+        let (tickets, links) = pagination.page(try await records.tickets(offset: pagination.offset, limit: pagination.limit),
+                                               path: "/console/support")
+        return try templates.page("tickets", ListView(chrome: Chrome(context), rows: tickets.map(Row.init), pages: links))
     }
 
     struct OrderRow {

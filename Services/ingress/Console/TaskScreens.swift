@@ -32,9 +32,9 @@ struct TaskScreens: Sendable {
 
     func list(_ request: Request, context: KinexusRequestContext) async throws -> Response {
         let pagination = Pagination(request)
-        let (tasks, total) = try await tasks.tasks(offset: pagination.offset, limit: pagination.limit)
-        return try templates.page("tasks", ListView(chrome: Chrome(context), rows: tasks.map(Row.init),
-                                                    pages: pagination.links(total: total, path: "/console/tasks")))
+        let (tasks, links) = pagination.page(try await tasks.tasks(offset: pagination.offset, limit: pagination.limit),
+                                             path: "/console/tasks")
+        return try templates.page("tasks", ListView(chrome: Chrome(context), rows: tasks.map(Row.init), pages: links))
     }
 
     struct TaskView {

@@ -45,9 +45,10 @@ struct UserScreens: Sendable {
     func list(_ request: Request, context: KinexusRequestContext, notice: String? = nil, password: String? = nil, error: String? = nil,
               status: HTTPResponse.Status = .ok) async throws -> Response {
         let pagination = Pagination(request)
-        let (users, total) = try await accounts.list(offset: pagination.offset, limit: pagination.limit)
+        let (users, links) = pagination.page(try await accounts.list(offset: pagination.offset, limit: pagination.limit),
+                                             path: "/console/users")
         return try templates.page("users", UsersView(
-            chrome: Chrome(context), rows: users.map(Row.init), pages: pagination.links(total: total, path: "/console/users"),
+            chrome: Chrome(context), rows: users.map(Row.init), pages: links,
             roles: Role.allCases.map { RoleChoice(name: $0.rawValue, checked: $0 == .viewer) }, notice: notice, password: password,
             error: error), status: status)
     }

@@ -102,8 +102,8 @@ public struct KnowledgeAPI: Sendable {
         try await publisher.publish(KnowledgeObjectChanged(key: key, change: "Object Deleted"), source: .kb)
     }
 
-    /// The bucket's objects by key: `limit` from `offset`, and how many there are.
-    public func objects(offset: Int, limit: Int) async throws -> (objects: [KnowledgeBucket.Object], total: Int) {
+    /// The bucket's objects by key: `limit` of them from `offset`.
+    public func objects(offset: Int, limit: Int) async throws -> [KnowledgeBucket.Object] {
         try await bucket.list(offset: offset, limit: limit)
     }
 

@@ -47,7 +47,7 @@ public struct KnowledgeBucket: Sendable {
         public let updatedAt: Date
     }
 
-    func list(offset: Int, limit: Int) async throws -> (objects: [Object], total: Int) {
+    func list(offset: Int, limit: Int) async throws -> [Object] {
         let rows = try await client.query("""
             SELECT key, content_type, size, updated_at FROM bucket.objects ORDER BY key LIMIT \(limit) OFFSET \(offset)
             """, logger: logger)
@@ -55,10 +55,7 @@ public struct KnowledgeBucket: Sendable {
         for try await (key, type, size, updated) in rows.decode((String, String, Int, Date).self) {
             objects.append(Object(key: key, contentType: type, size: size, updatedAt: updated))
         }
-        for try await total in try await client.query("SELECT count(*)::int FROM bucket.objects", logger: logger).decode(Int.self) {
-            return (objects, total)
-        }
-        return (objects, objects.count)
+        return objects
     }
 
     func recordSync(_ jobID: UUID) async throws {

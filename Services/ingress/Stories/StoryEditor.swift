@@ -27,6 +27,12 @@ public struct StoryEditor: Sendable {
         try await store.all()
     }
 
+    /// A page of the tree: `limit` top-level stories from `offset`, with every story below them.
+    public func tree(offset: Int, limit: Int) async throws -> (roots: [Story], below: [Story]) {
+        let roots = try await store.roots(offset: offset, limit: limit)
+        return (roots, try await store.descendants(of: roots.map(\.id)))
+    }
+
     /// Stories ready for code: Ready or Approved, oldest first.
     public func readyForCode(limit: Int) async throws -> [Story] {
         try await store.stories(in: ["Ready", "Approved"], limit: limit)

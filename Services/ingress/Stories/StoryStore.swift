@@ -55,6 +55,25 @@ struct StoryStore: Sendable {
         try await stories(query("\(unescaped: Self.columns) ORDER BY created_at, story_id"))
     }
 
+    /// Top-level stories, oldest first: `limit` of them from `offset`.
+    func roots(offset: Int, limit: Int) async throws -> [Story] {
+        try await stories(query("""
+            \(unescaped: Self.columns) WHERE parent_id IS NULL ORDER BY created_at, story_id LIMIT \(limit) OFFSET \(offset)
+            """))
+    }
+
+    /// Every story below `ids`, at any depth, each after its parent and siblings oldest first.
+    func descendants(of ids: [UUID]) async throws -> [Story] {
+        try await stories(query("""
+            WITH RECURSIVE below AS (
+                SELECT story_id, created_at FROM stories.stories WHERE parent_id = ANY(\(ids))
+                UNION ALL
+                SELECT s.story_id, s.created_at FROM stories.stories s JOIN below b ON s.parent_id = b.story_id
+            )
+            \(unescaped: Self.columns) WHERE story_id IN (SELECT story_id FROM below) ORDER BY created_at, story_id
+            """))
+    }
+
     /// Stories in one of `statuses`, oldest first, at most `limit`.
     func stories(in statuses: [String], limit: Int) async throws -> [Story] {
         try await stories(query("\(unescaped: Self.columns) WHERE status = ANY(\(statuses)) ORDER BY created_at, story_id LIMIT \(limit)"))

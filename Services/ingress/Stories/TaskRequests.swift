@@ -103,8 +103,8 @@ public struct TaskRequests: Sendable {
         return task
     }
 
-    /// The tasks, newest first (of one story when `storyID` is given): `limit` from `offset`, and how many.
-    func list(offset: Int, limit: Int, storyID: UUID?) async throws -> (tasks: [TaskStatus], total: Int) {
+    /// The tasks, newest first (of one story when `storyID` is given): `limit` of them from `offset`.
+    func list(offset: Int, limit: Int, storyID: UUID?) async throws -> [TaskStatus] {
         let rows = try await client.query("""
             SELECT task_id, message, session_id, story_id, repository, base_branch, submitted_at
             FROM stories.task_requests WHERE \(storyID)::uuid IS NULL OR story_id = \(storyID)
@@ -126,11 +126,7 @@ public struct TaskRequests: Sendable {
             tasks[index].completedAt = run.finishedAt
             tasks[index].pullRequestURL = run.pullRequestURL
         }
-        let counted = try await client.query("""
-            SELECT count(*)::int FROM stories.task_requests WHERE \(storyID)::uuid IS NULL OR story_id = \(storyID)
-            """, logger: logger)
-        for try await total in counted.decode(Int.self) { return (tasks, total) }
-        return (tasks, tasks.count)
+        return tasks
     }
 
     /// Tasks codegen has not finished, newest first, at most `limit`.

@@ -114,7 +114,7 @@ public struct TasksAPI: Sendable {
     }
 
     /// The tasks, newest first, of one story when `storyID` is given.
-    public func tasks(offset: Int, limit: Int, storyID: UUID? = nil) async throws -> (tasks: [TaskRequests.TaskStatus], total: Int) {
+    public func tasks(offset: Int, limit: Int, storyID: UUID? = nil) async throws -> [TaskRequests.TaskStatus] {
         try await tasks.list(offset: offset, limit: limit, storyID: storyID)
     }
 

@@ -28,29 +28,22 @@ public struct ReviewQueries: Sendable {
         return try await records(rows).first
     }
 
-    /// The reviews waiting for a decision, longest waiting first: `limit` from `offset`, and how many wait.
-    public func open(offset: Int, limit: Int) async throws -> (reviews: [ReviewRecord], total: Int) {
-        let waiting = """
-            FROM docs.reviews r
-            WHERE NOT EXISTS (SELECT FROM docs.decisions d WHERE d.review_id = r.review_id)
-              AND r.version = (SELECT max(version) FROM docs.reviews x WHERE x.document_id = r.document_id)
-            """
-        let fallback = "FROM docs.reviews r WHERE r.version = (SELECT max(version) FROM docs.reviews x WHERE x.document_id = r.document_id)"
+    /// The reviews waiting for a decision (of a document's current version, undecided), longest waiting
+    /// first: `limit` of them from `offset`.
+    public func open(offset: Int, limit: Int) async throws -> [ReviewRecord] {
         let columns = """
             SELECT r.review_id, r.document_id, r.version, r.title, r.ticket_key, r.review_ticket_key, r.summary, r.created_at,
                    true, NULL::text
+            FROM docs.reviews r JOIN docs.documents doc USING (document_id)
+            WHERE r.version = doc.current_version
             """
         guard let rows = try await client.queryIfTablesExist("""
-            \(unescaped: columns) \(unescaped: waiting) ORDER BY r.created_at, r.review_id LIMIT \(limit) OFFSET \(offset)
+            \(unescaped: columns) AND NOT EXISTS (SELECT FROM docs.decisions d WHERE d.review_id = r.review_id)
+            ORDER BY r.created_at, r.review_id LIMIT \(limit) OFFSET \(offset)
             """, otherwise: """
-            \(unescaped: columns) \(unescaped: fallback) ORDER BY r.created_at, r.review_id LIMIT \(limit) OFFSET \(offset)
-            """, logger: logger) else { return ([], 0) }
-        let reviews = try await records(rows)
-        guard let counted = try await client.queryIfTablesExist("SELECT count(*) \(unescaped: waiting)",
-                                                                otherwise: "SELECT count(*) \(unescaped: fallback)", logger: logger)
-        else { return (reviews, reviews.count) }
-        for try await total in counted.decode(Int.self) { return (reviews, total) }
-        return (reviews, reviews.count)
+            \(unescaped: columns) ORDER BY r.created_at, r.review_id LIMIT \(limit) OFFSET \(offset)
+            """, logger: logger) else { return [] }
+        return try await records(rows)
     }
 
     /// The decisions on every version of a document, oldest first.
