@@ -22,7 +22,7 @@ struct ConsoleFeedTests {
         #expect(FeedTopics.topics(detailType: "CodegenCompleted", detail: .null) == ["tasks"], "a detail without its id")
     }
 
-    @Test func everyOpenStreamHearsOfAFactPublishedAfterItOpened() async throws {
+    @Test(.timeLimit(.minutes(1))) func everyOpenStreamHearsOfAFactPublishedAfterItOpened() async throws {
         let redis = try RedisClient(url: try TestEnvironment.redisURL(database: ConsoleHarness.redisDatabase))
         let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 10_000)
         // The topic exists before the feed starts: the feed reads it from now on, not from its start.
@@ -45,9 +45,8 @@ struct ConsoleFeedTests {
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
-        var ended = true
-        for await topics in first where !topics.isEmpty { ended = false }
-        #expect(ended, "a stopped feed ends its streams")
+        // A stopped feed ends its streams: draining one returns (whatever it still held), rather than hanging.
+        for await _ in first {}
         await redis.shutdown()
     }
 }

@@ -18,8 +18,8 @@ import Testing
                                            logger: harness.logger)
             let story = "Ready story \(UUID().uuidString.prefix(6))"
             try await world.postgres.query("""
-                INSERT INTO stories.stories (story_id, title, description, as_a, i_want, so_that, components, status)
-                VALUES (\(UUID()), \(story), '', '', '', '', '{}', 'Ready')
+                INSERT INTO stories.stories (story_id, title, description, as_a, i_want, so_that, components, status, created_at)
+                VALUES (\(UUID()), \(story), '', '', '', '', '{}', 'Ready', now() - interval '10 years')
                 """, logger: harness.logger)
             let subject = "A ticket of today \(UUID().uuidString.prefix(6))"
             try await world.postgres.query("""

@@ -85,9 +85,10 @@ public struct SupportRecords: Sendable {
         guard let rows = try await client.queryIfTablesExist("""
             SELECT t.ticket_id, t.subject, coalesce(c.name, t.customer_external_id), t.priority, t.status, t.received_at,
                    t.response->'customer_context'->>'churn_risk'
-            FROM support.tickets t LEFT JOIN support.customers c ON c.external_id = t.customer_external_id
-            WHERE t.received_at >= \(since)
-            ORDER BY t.received_at DESC, t.ticket_id LIMIT \(limit) OFFSET \(offset)
+            FROM (SELECT ticket_id FROM support.tickets WHERE received_at >= \(since)
+                  ORDER BY received_at DESC, ticket_id LIMIT \(limit) OFFSET \(offset)) page
+            JOIN support.tickets t USING (ticket_id) LEFT JOIN support.customers c ON c.external_id = t.customer_external_id
+            ORDER BY t.received_at DESC, t.ticket_id
             """, logger: logger) else { return [] }
         var tickets: [TicketSummary] = []
         for try await (id, subject, customer, priority, status, received, churn)

@@ -39,17 +39,17 @@ struct HomeScreen: Sendable {
 
     func show(_ request: Request, context: KinexusRequestContext) async throws -> Response {
         let roles = context.identity?.roles ?? []
-        let open = try await reviews.open(offset: 0, limit: 5)
-        let recent = try await pages.pages(offset: 0, limit: 5)
-        let todays = try await tickets.tickets(offset: 0, limit: 5, since: Calendar(identifier: .gregorian).startOfDay(for: .now))
+        // Side by side: each list is one query, and the page waits for the slowest alone.
+        async let open = reviews.open(offset: 0, limit: 5)
+        async let recent = pages.pages(offset: 0, limit: 5)
+        async let todays = tickets.tickets(offset: 0, limit: 5, since: Calendar(identifier: .gregorian).startOfDay(for: .now))
+        async let ready = editor.readyForCode(limit: 5)
+        async let unfinished = tasks.unfinishedTasks(limit: 5)
         let deadLetters = roles.contains(.admin) ? try await OperationScreens.deadLetterGroups(redis) : []
         return try templates.page("home", View(
-            chrome: Chrome(context), reviewer: roles.contains(.reviewer), reviews: open.map(ReviewScreens.QueueRow.init),
-            stories: try await editor.readyForCode(limit: 5).map {
-                StoryRow(url: "/console/stories/\($0.id.lowercased)", title: $0.title, status: $0.status)
-            },
-            tasks: try await tasks.unfinishedTasks(limit: 5).map(TaskScreens.Row.init),
-            tickets: todays.map(SupportScreens.Row.init), admin: roles.contains(.admin),
-            deadLetters: deadLetters.filter { $0.count > 0 }, pages: recent.map(PageScreens.Row.init)))
+            chrome: Chrome(context), reviewer: roles.contains(.reviewer), reviews: try await open.map(ReviewScreens.QueueRow.init),
+            stories: try await ready.map { StoryRow(url: "/console/stories/\($0.id.lowercased)", title: $0.title, status: $0.status) },
+            tasks: try await unfinished.map(TaskScreens.Row.init), tickets: try await todays.map(SupportScreens.Row.init),
+            admin: roles.contains(.admin), deadLetters: deadLetters.filter { $0.count > 0 }, pages: try await recent.map(PageScreens.Row.init)))
     }
 }

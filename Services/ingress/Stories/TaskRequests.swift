@@ -103,13 +103,29 @@ public struct TaskRequests: Sendable {
         return task
     }
 
+    private static let listed = "SELECT r.task_id, r.message, r.session_id, r.story_id, r.repository, r.base_branch, r.submitted_at"
+
     /// The tasks, newest first (of one story when `storyID` is given): `limit` of them from `offset`.
     func list(offset: Int, limit: Int, storyID: UUID?) async throws -> [TaskStatus] {
-        let rows = try await client.query("""
-            SELECT task_id, message, session_id, story_id, repository, base_branch, submitted_at
-            FROM stories.task_requests WHERE \(storyID)::uuid IS NULL OR story_id = \(storyID)
-            ORDER BY submitted_at DESC, task_id LIMIT \(limit) OFFSET \(offset)
-            """, logger: logger)
+        try await withRuns(client.query("""
+            \(unescaped: Self.listed) FROM stories.task_requests r WHERE \(storyID)::uuid IS NULL OR r.story_id = \(storyID)
+            ORDER BY r.submitted_at DESC, r.task_id LIMIT \(limit) OFFSET \(offset)
+            """, logger: logger))
+    }
+
+    /// Tasks codegen has not finished, newest first, at most `limit`.
+    func unfinished(limit: Int) async throws -> [TaskStatus] {
+        guard let rows = try await client.queryIfTablesExist("""
+            \(unescaped: Self.listed) FROM stories.task_requests r LEFT JOIN codegen.tasks t ON t.task_id = r.task_id::text
+            WHERE t.status IS NULL OR t.status = 'processing' ORDER BY r.submitted_at DESC LIMIT \(limit)
+            """, otherwise: """
+            \(unescaped: Self.listed) FROM stories.task_requests r ORDER BY r.submitted_at DESC LIMIT \(limit)
+            """, logger: logger) else { return [] }
+        return try await withRuns(rows)
+    }
+
+    /// The requests `rows` lists, each with codegen's run when it has one.
+    private func withRuns(_ rows: PostgresRowSequence) async throws -> [TaskStatus] {
         var tasks: [TaskStatus] = []
         for try await (id, message, session, story, repository, base, submitted)
             in rows.decode((UUID, String, String?, UUID?, String, String, Date).self) {
@@ -125,20 +141,6 @@ public struct TaskRequests: Sendable {
             tasks[index].startedAt = run.startedAt
             tasks[index].completedAt = run.finishedAt
             tasks[index].pullRequestURL = run.pullRequestURL
-        }
-        return tasks
-    }
-
-    /// Tasks codegen has not finished, newest first, at most `limit`.
-    func unfinished(limit: Int) async throws -> [TaskStatus] {
-        guard let rows = try await client.queryIfTablesExist("""
-            SELECT r.task_id FROM stories.task_requests r LEFT JOIN codegen.tasks t ON t.task_id = r.task_id::text
-            WHERE t.status IS NULL OR t.status = 'processing' ORDER BY r.submitted_at DESC LIMIT \(limit)
-            """, otherwise: "SELECT task_id FROM stories.task_requests ORDER BY submitted_at DESC LIMIT \(limit)", logger: logger)
-        else { return [] }
-        var tasks: [TaskStatus] = []
-        for try await id in rows.decode(UUID.self) {
-            if let task = try await status(id) { tasks.append(task) }
         }
         return tasks
     }
