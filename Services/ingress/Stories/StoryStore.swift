@@ -62,16 +62,18 @@ struct StoryStore: Sendable {
             """))
     }
 
-    /// Every story below `ids`, at any depth, each after its parent and siblings oldest first.
+    /// Every story below `ids`, at any depth: one indexed query a level (a recursive query's join was planned
+    /// as a scan of every story).
     func descendants(of ids: [UUID]) async throws -> [Story] {
-        try await stories(query("""
-            WITH RECURSIVE below AS (
-                SELECT story_id, created_at FROM stories.stories WHERE parent_id = ANY(\(ids))
-                UNION ALL
-                SELECT s.story_id, s.created_at FROM stories.stories s JOIN below b ON s.parent_id = b.story_id
-            )
-            \(unescaped: Self.columns) WHERE story_id IN (SELECT story_id FROM below) ORDER BY created_at, story_id
-            """))
+        var below: [Story] = [], level = ids, seen = Set(ids)
+        while !level.isEmpty {
+            let children = try await stories(query("""
+                \(unescaped: Self.columns) WHERE parent_id = ANY(\(level)) ORDER BY created_at, story_id
+                """)).filter { seen.insert($0.id).inserted }
+            below += children
+            level = children.map(\.id)
+        }
+        return below
     }
 
     /// Stories in one of `statuses`, oldest first, at most `limit`.

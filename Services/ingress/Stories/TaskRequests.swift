@@ -113,10 +113,13 @@ public struct TaskRequests: Sendable {
             """, logger: logger))
     }
 
-    /// Tasks codegen has not finished, newest first, at most `limit`.
+    /// Tasks codegen has not finished among the newest 200 asked for, newest first, at most `limit`: what the
+    /// home page shows as running (older ones stay on the task list), without reading every task ever asked for.
     func unfinished(limit: Int) async throws -> [TaskStatus] {
         guard let rows = try await client.queryIfTablesExist("""
-            \(unescaped: Self.listed) FROM stories.task_requests r LEFT JOIN codegen.tasks t ON t.task_id = r.task_id::text
+            \(unescaped: Self.listed)
+            FROM (SELECT * FROM stories.task_requests ORDER BY submitted_at DESC LIMIT 200) r
+            LEFT JOIN codegen.tasks t ON t.task_id = r.task_id::text
             WHERE t.status IS NULL OR t.status = 'processing' ORDER BY r.submitted_at DESC LIMIT \(limit)
             """, otherwise: """
             \(unescaped: Self.listed) FROM stories.task_requests r ORDER BY r.submitted_at DESC LIMIT \(limit)
