@@ -10,13 +10,6 @@ import Testing
 @Suite(.serialized) struct ConsoleAdminTests {
     let harness = ConsoleHarness()
 
-    func signedIn(_ world: ConsoleHarness.World, roles: Set<Role>) async throws -> (Visitor, String) {
-        let name = TestEnvironment.unique("admin")
-        let password = try await world.accounts.add(name: name, roles: roles)
-        let visitor = Visitor(world.client)
-        #expect(try await visitor.signIn(name, password).status == .seeOther)
-        return (visitor, name)
-    }
 
     @Test func anAdminFindsADeadLetterAndRedrivesIt() async throws {
         try await harness.run { world in
@@ -26,7 +19,7 @@ import Testing
                 "XADD", DeadLetters.streamKey(group: group), "*", StreamEntry.envelopeField, #"{"id":"e-1","detail":{"x":"<b>1</b>"}}"#,
                 "stream", stream, "error_code", "boom", "error_message", "the handler failed", "attempts", "5", "event_id", "e-1",
                 "detail_type", "Thing").string)
-            let (admin, _) = try await signedIn(world, roles: [.admin])
+            let (admin, _) = try await world.signedIn([.admin])
             let overview = try await admin.get("/console/operations")
             #expect(overview.status == .ok)
             #expect(overview.body.contains(">\(group)</a>"))
@@ -45,7 +38,7 @@ import Testing
 
     @Test func operationsAndUsersAreForAdminsOnly() async throws {
         try await harness.run { world in
-            let (reviewer, _) = try await signedIn(world, roles: [.reviewer, .author, .agent])
+            let (reviewer, _) = try await world.signedIn([.reviewer, .author, .agent])
             #expect(try await reviewer.get("/console/operations").status == .forbidden)
             #expect(try await reviewer.get("/console/users").status == .forbidden)
             let home = try await reviewer.get("/")
@@ -58,7 +51,7 @@ import Testing
 
     @Test func anAdminAddsAUserChangesTheirRolesAndDisablesThem() async throws {
         try await harness.run { world in
-            let (admin, adminName) = try await signedIn(world, roles: [.admin])
+            let (admin, adminName) = try await world.signedIn([.admin])
             let page = try await admin.get("/console/users")
             let name = TestEnvironment.unique("newcomer")
             let added = try await admin.post("/console/users", [("csrf", page.csrf ?? ""), ("name", name), ("role[]", "reviewer"),

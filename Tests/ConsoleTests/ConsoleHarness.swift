@@ -16,6 +16,7 @@ import PostgresNIO
 @testable import Approval
 import ReviewAPI
 import Stories
+import Testing
 import KnowledgeAPI
 import KnowledgeQueries
 import SupportAPI
@@ -35,6 +36,15 @@ struct ConsoleHarness {
         let postgres: PostgresClient
         let redis: RedisClient
         let accounts: Accounts
+
+        /// A visitor signed in as a new user holding `roles`, and the user's name.
+        func signedIn(_ roles: Set<Role>) async throws -> (Visitor, String) {
+            let name = TestEnvironment.unique("user")
+            let password = try await accounts.add(name: name, roles: roles)
+            let visitor = Visitor(client)
+            #expect(try await visitor.signIn(name, password).status == .seeOther)
+            return (visitor, name)
+        }
     }
 
     func run(environment: [String: String] = [:], _ body: @escaping @Sendable (World) async throws -> Void) async throws {

@@ -11,13 +11,6 @@ import Testing
 @Suite(.serialized) struct ConsoleKnowledgeTests {
     let harness = ConsoleHarness()
 
-    func signedIn(_ world: ConsoleHarness.World, roles: Set<Role>) async throws -> Visitor {
-        let name = TestEnvironment.unique("keeper")
-        let password = try await world.accounts.add(name: name, roles: roles)
-        let visitor = Visitor(world.client)
-        #expect(try await visitor.signIn(name, password).status == .seeOther)
-        return visitor
-    }
 
     func changes(_ redis: RedisClient, key: String) async throws -> [KnowledgeObjectChanged] {
         let stream = Topic(source: "kinexus.kb", detailType: "KnowledgeObjectChanged").streamKey
@@ -27,7 +20,7 @@ import Testing
 
     @Test func anAgentUploadsADocumentAndDeletesIt() async throws {
         try await harness.run { world in
-            let agent = try await signedIn(world, roles: [.agent])
+            let agent = try await world.signedIn([.agent]).0
             let page = try await agent.get("/console/knowledge")
             let folder = TestEnvironment.unique("docs")
             let uploaded = try await agent.upload("/console/knowledge/upload", [("csrf", page.csrf ?? ""), ("folder", folder)],
@@ -50,13 +43,13 @@ import Testing
 
     @Test func anAdminAsksForAReindexAndSeesTheJob() async throws {
         try await harness.run { world in
-            let admin = try await signedIn(world, roles: [.admin])
+            let admin = try await world.signedIn([.admin]).0
             let page = try await admin.get("/console/knowledge")
             let asked = try await admin.post("/console/knowledge/reindex", [("csrf", page.csrf ?? "")])
             #expect(asked.status == .seeOther)
             let job = try await admin.get(try #require(asked.headers[.location]))
             #expect(job.body.contains("Job queued"))
-            let viewer = try await signedIn(world, roles: [.viewer])
+            let viewer = try await world.signedIn([.viewer]).0
             let viewerPage = try await viewer.get("/console/knowledge?q=refunds")
             #expect(!viewerPage.body.contains("Re-index everything"))
             #expect(!viewerPage.body.contains("Upload"))

@@ -19,18 +19,11 @@ import Testing
             .filter { $0.reviewID == review.uuidString.lowercased() }
     }
 
-    func signedIn(_ world: ConsoleHarness.World, roles: Set<Role>) async throws -> (Visitor, String) {
-        let name = TestEnvironment.unique(roles.contains(.reviewer) ? "reviewer" : "viewer")
-        let password = try await world.accounts.add(name: name, roles: roles)
-        let visitor = Visitor(world.client)
-        #expect(try await visitor.signIn(name, password).status == .seeOther)
-        return (visitor, name)
-    }
 
     @Test func aReviewersDecisionIsRecordedWithTheirName() async throws {
         try await harness.run { world in
             let review = try await ConsoleHarness.seedReview(world.postgres, title: "Rate limits", logger: harness.logger)
-            let (visitor, name) = try await signedIn(world, roles: [.reviewer])
+            let (visitor, name) = try await world.signedIn([.reviewer])
             #expect(try await visitor.listed(#"href="/console/reviews/\#(review.uuidString.lowercased())">Rate limits</a>"#,
                                              from: "/console/reviews"))
 
@@ -56,7 +49,7 @@ import Testing
     @Test func aRevisionOrRejectionNeedsAComment() async throws {
         try await harness.run { world in
             let review = try await ConsoleHarness.seedReview(world.postgres, logger: harness.logger)
-            let (visitor, _) = try await signedIn(world, roles: [.reviewer])
+            let (visitor, _) = try await world.signedIn([.reviewer])
             let path = "/console/reviews/\(review.uuidString.lowercased())"
             let page = try await visitor.get(path)
             let refused = try await visitor.post(path + "/decision", [("csrf", page.csrf ?? ""), ("decision", "needs_revision"), ("comment", "  ")])
@@ -74,7 +67,7 @@ import Testing
     @Test func aViewerSeesNoDecisionButtonsAndAForgedDecisionIsRefused() async throws {
         try await harness.run { world in
             let review = try await ConsoleHarness.seedReview(world.postgres, logger: harness.logger)
-            let (viewer, _) = try await signedIn(world, roles: [.viewer])
+            let (viewer, _) = try await world.signedIn([.viewer])
             let path = "/console/reviews/\(review.uuidString.lowercased())"
             let page = try await viewer.get(path)
             #expect(page.status == .ok)
@@ -83,7 +76,7 @@ import Testing
             #expect(forged.status == .forbidden)
             #expect(forged.body.contains("reviewer role"))
 
-            let (reviewer, _) = try await signedIn(world, roles: [.reviewer])
+            let (reviewer, _) = try await world.signedIn([.reviewer])
             let reviewerPage = try await reviewer.get(path)
             #expect(try await reviewer.post(path + "/decision", [("decision", "approved")]).status == .forbidden, "no form token")
             #expect(try await reviewer.post(path + "/decision", [("csrf", page.csrf ?? ""), ("decision", "approved")]).status == .forbidden,
@@ -101,7 +94,7 @@ import Testing
             let review = try await ConsoleHarness.seedReview(
                 world.postgres, title: "<script>alert(1)</script>", markdown: "# Hi\n\n<img src=x onerror=alert(2)>\n\n<b>bold</b>",
                 logger: harness.logger)
-            let (visitor, _) = try await signedIn(world, roles: [.reviewer])
+            let (visitor, _) = try await world.signedIn([.reviewer])
             #expect(try await visitor.listed("&lt;script&gt;alert(1)&lt;/script&gt;", from: "/console/reviews"))
             for path in ["/console/reviews/\(review.uuidString.lowercased())"] {
                 let page = try await visitor.get(path)
@@ -115,7 +108,7 @@ import Testing
 
     @Test func unknownIdsAnswerANotFoundPage() async throws {
         try await harness.run { world in
-            let (visitor, _) = try await signedIn(world, roles: [.reviewer])
+            let (visitor, _) = try await world.signedIn([.reviewer])
             for path in ["/console/reviews/not-an-id", "/console/reviews/\(UUID().uuidString)", "/console/pages/no-such-page",
                          "/console/reviews/\(UUID().uuidString)/decision"] {
                 let page = path.hasSuffix("/decision")

@@ -10,17 +10,10 @@ import Testing
 @Suite(.serialized) struct ConsoleStoryTests {
     let harness = ConsoleHarness()
 
-    func author(_ world: ConsoleHarness.World, roles: Set<Role> = [.author]) async throws -> Visitor {
-        let name = TestEnvironment.unique("author")
-        let password = try await world.accounts.add(name: name, roles: roles)
-        let visitor = Visitor(world.client)
-        #expect(try await visitor.signIn(name, password).status == .seeOther)
-        return visitor
-    }
 
     @Test func aVagueStoryIsSavedOnlyOnceItsWarningsAreAccepted() async throws {
         try await harness.run { world in
-            let visitor = try await author(world)
+            let visitor = try await world.signedIn([.author]).0
             let stories = try await visitor.get("/console/stories")
             let title = "Make search fast \(UUID().uuidString.prefix(6))"
             let fields = [("csrf", stories.csrf ?? ""), ("title", title), ("as_a", "user"), ("i_want", "search to be fast"),
@@ -44,7 +37,7 @@ import Testing
 
     @Test func aTestNeedsMeasurableThenStepsAndTheStoryAsksForCode() async throws {
         try await harness.run { world in
-            let visitor = try await author(world)
+            let visitor = try await world.signedIn([.author]).0
             let stories = try await visitor.get("/console/stories")
             let saved = try await visitor.post("/console/stories", [
                 ("csrf", stories.csrf ?? ""), ("title", "Export invoices as CSV"), ("as_a", "an accountant"),
@@ -81,7 +74,7 @@ import Testing
 
     @Test func onlyAnAuthorChangesStories() async throws {
         try await harness.run { world in
-            let viewer = try await author(world, roles: [.viewer, .reviewer])
+            let viewer = try await world.signedIn([.viewer, .reviewer]).0
             let page = try await viewer.get("/console/stories")
             #expect(!page.body.contains("Create story"))
             let title = "Forged \(UUID().uuidString.prefix(6))"

@@ -37,18 +37,11 @@ import Testing
         return ticket
     }
 
-    func signedIn(_ world: ConsoleHarness.World, roles: Set<Role>) async throws -> Visitor {
-        let name = TestEnvironment.unique("agent")
-        let password = try await world.accounts.add(name: name, roles: roles)
-        let visitor = Visitor(world.client)
-        #expect(try await visitor.signIn(name, password).status == .seeOther)
-        return visitor
-    }
 
     @Test func anAgentSeesTheCustomersChurnRiskAndASuggestionAndRatesIt() async throws {
         try await harness.run { world in
             let ticket = try await seedTicket(world.postgres, subject: "<script>alert(1)</script>")
-            let agent = try await signedIn(world, roles: [.agent])
+            let agent = try await world.signedIn([.agent]).0
             let list = try await agent.get("/console/support")
             #expect(list.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;</a>"))
             #expect(!list.body.contains("<script>alert(1)"))
@@ -74,7 +67,7 @@ import Testing
     @Test func onlyAnAgentRatesSuggestions() async throws {
         try await harness.run { world in
             let ticket = try await seedTicket(world.postgres, subject: "Export fails")
-            let viewer = try await signedIn(world, roles: [.viewer])
+            let viewer = try await world.signedIn([.viewer]).0
             let page = try await viewer.get("/console/support/\(ticket)")
             #expect(!page.body.contains("Send feedback"))
             #expect(try await viewer.post("/console/support/\(ticket)/feedback", [("csrf", page.csrf ?? ""), ("rating", "1")]).status == .forbidden)

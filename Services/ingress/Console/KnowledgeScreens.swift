@@ -15,13 +15,6 @@ struct KnowledgeScreens: Sendable {
         let updated: String
     }
 
-    struct HitRow {
-        let title: String
-        let source: String
-        let score: String
-        let content: String
-    }
-
     struct JobView {
         let status: String
         let sourcesIndexed: Int
@@ -38,7 +31,7 @@ struct KnowledgeScreens: Sendable {
         let pages: PageLinks
         let query: String
         let searched: Bool
-        let hits: [HitRow]
+        let hits: [SuggestionRow]
         let job: JobView?
         let jobID: String?
         let agent: Bool
@@ -59,9 +52,7 @@ struct KnowledgeScreens: Sendable {
             chrome: Chrome(context),
             rows: objects.map { ObjectRow(key: $0.key, size: $0.size, updated: shown($0.updatedAt)) },
             pages: links, query: query, searched: !query.isEmpty,
-            hits: hits.map {
-                HitRow(title: $0.metadata.title, source: $0.source, score: String(format: "%.2f", $0.score), content: $0.content)
-            },
+            hits: hits.map(SuggestionRow.init),
             job: job.map {
                 JobView(status: $0.status, sourcesIndexed: $0.sourcesIndexed, sourcesUnchanged: $0.sourcesUnchanged,
                         sourcesDeleted: $0.sourcesDeleted, chunksIndexed: $0.chunksIndexed, error: $0.error,

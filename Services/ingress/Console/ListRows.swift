@@ -86,7 +86,7 @@ extension SupportScreens.OrderRow: MustacheParent {
     }
 }
 
-extension SupportScreens.SuggestionRow: MustacheParent {
+extension SuggestionRow: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
         case "title": title
@@ -209,14 +209,3 @@ extension KnowledgeScreens.ObjectRow: MustacheParent {
     }
 }
 
-extension KnowledgeScreens.HitRow: MustacheParent {
-    func child(named name: String) -> Any? {
-        switch name {
-        case "title": title
-        case "source": source
-        case "score": score
-        case "content": content
-        default: nil
-        }
-    }
-}

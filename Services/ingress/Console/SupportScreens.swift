@@ -79,13 +79,6 @@ struct SupportScreens: Sendable {
         }
     }
 
-    struct SuggestionRow {
-        let title: String
-        let source: String
-        let score: String
-        let content: String
-    }
-
     struct TicketView {
         let chrome: Chrome?
         let id: String
@@ -105,9 +98,7 @@ struct SupportScreens: Sendable {
         return try templates.page("ticket", TicketView(
             chrome: Chrome(context), id: id, ticket: Row(ticket.summary), description: ticket.description, channel: ticket.channel,
             processed: ticket.response != nil, customer: ticket.response?.customerContext.map(CustomerView.init),
-            suggestions: (ticket.response?.kbSuggestions ?? []).map {
-                SuggestionRow(title: $0.metadata.title, source: $0.source, score: String(format: "%.2f", $0.score), content: $0.content)
-            },
+            suggestions: (ticket.response?.kbSuggestions ?? []).map(SuggestionRow.init),
             agent: context.identity?.roles.contains(.agent) == true, thanks: request.uri.queryParameters.get("rated") != nil))
     }
 
