@@ -74,6 +74,22 @@ public struct CodegenStarted: EventDetail {
     }
 }
 
+/// The agent of a running task wrote more of its transcript (kept with the task): for whoever follows it live.
+public struct CodegenProgressed: EventDetail {
+    public static let detailType = "CodegenProgressed"
+    public var taskID: String
+    public var transcriptBytes: Int
+
+    public init(taskID: String, transcriptBytes: Int) {
+        self.taskID = taskID
+        self.transcriptBytes = transcriptBytes
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case taskID = "task_id", transcriptBytes = "transcript_bytes"
+    }
+}
+
 public struct CodegenCompleted: EventDetail {
     public static let detailType = "CodegenCompleted"
     public var taskID: String

@@ -11,6 +11,7 @@ public enum EventCatalog {
         DocumentRejected.self,
         CodegenRequested.self,
         CodegenStarted.self,
+        CodegenProgressed.self,
         CodegenCompleted.self,
         CodegenFailed.self,
         TicketReceived.self,

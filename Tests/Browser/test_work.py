@@ -49,7 +49,10 @@ def test_an_author_accepts_invest_warnings_adds_a_test_and_gets_a_pull_request(b
 
     button("Generate code & PR", browser).click()
     appears(browser, "#task-status")
+    live(browser, lambda: "planning the change" in browser.find_element(By.ID, "transcript").text
+         and browser.find_element(By.ID, "task-status").text == "processing", timeout=60)
     live(browser, lambda: browser.find_element(By.ID, "task-status").text == "completed", timeout=120)
+    assert "wrote SEARCH.md" in browser.find_element(By.ID, "transcript").text
     assert live(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#task-pull-request a")), "the pull request"
     browser.find_element(By.LINK_TEXT, "the story").click()
     assert "completed" in browser.find_element(By.XPATH, "//h2[text()='Tasks']/..").text

@@ -53,6 +53,31 @@ struct CodegenFlowTests {
         }
     }
 
+    @Test func whatARunningAgentWritesIsKeptAndAnnouncedBeforeItEnds() async throws {
+        // The agent writes a line, then waits for the test to have seen it kept with the task before it ends.
+        let agent = harness.scripted("""
+            echo "reading the repository"
+            while [ ! -f "$DATA/seen" ]; do sleep 0.1; done
+            echo done > done.txt
+            echo "finished"
+            """)
+        try await harness.withCodegen(agent: agent) { publisher, postgres, redis in
+            let request = harness.request()
+            try await publisher.publish(request, source: .stories)
+            let kept = await eventually(timeout: .seconds(30), every: .milliseconds(100)) {
+                (try? await harness.task(request.taskID, postgres))??.transcript == "reading the repository\n"
+            }
+            #expect(kept, "the transcript so far is kept while the agent runs")
+            #expect(try await harness.task(request.taskID, postgres)?.status == "processing")
+            let progressed = try await published(CodegenProgressed.self, redis) { $0.taskID == request.taskID }
+            #expect(progressed?.transcriptBytes == "reading the repository\n".utf8.count)
+            #expect(FileManager.default.createFile(atPath: harness.data + "/seen", contents: nil))
+            let task = try #require(try await harness.finished(request.taskID, postgres))
+            #expect(task.status == "completed", "\(task.error ?? "")")
+            #expect(task.transcript == "reading the repository\nfinished\n")
+        }
+    }
+
     @Test func theScaffoldAgentWritesPendingScenarios() async throws {
         try await harness.withCodegen(agent: ScaffoldAgent()) { publisher, postgres, redis in
             let request = harness.request(storyID: "4b1d0c2e-0000-4000-8000-00000000000b", tests: [

@@ -26,7 +26,7 @@ struct CommandAgentTests {
         defer { try? FileManager.default.removeItem(atPath: harness.data) }
         let agent = CommandAgent(command: "printf '%s' {prompt} > got.txt", timeout: .seconds(30),
                                  transcriptLimit: 4096, environment: ["PATH": "/usr/bin:/bin"])
-        let run = try await agent.work(on: brief(hostile), in: workspace)
+        let run = try await agent.work(on: brief(hostile), in: workspace, progress: { _ in })
         #expect(run.succeeded, "\(run.standardError)")
         let got = try String(contentsOfFile: workspace.path + "/got.txt", encoding: .utf8)
         #expect(got == brief(hostile).markdown)
@@ -41,7 +41,7 @@ struct CommandAgentTests {
             command: "cat > got.txt; echo \"$KINEXUS_TASK_ID $KINEXUS_BRANCH ${KINEXUS_API_TOKEN:-no-token} $(basename \"$KINEXUS_TASK_FILE\")\"",
             timeout: .seconds(30), transcriptLimit: 4096,
             environment: ["PATH": "/usr/bin:/bin", "KINEXUS_API_TOKEN": "secret", "KINEXUS_GITHUB_TOKEN": "ghp_secret"])
-        let run = try await agent.work(on: brief("Do it."), in: workspace)
+        let run = try await agent.work(on: brief("Do it."), in: workspace, progress: { _ in })
         #expect(try String(contentsOfFile: workspace.path + "/got.txt", encoding: .utf8) == brief("Do it.").markdown)
         #expect(run.transcript == "c0ffee00-0000-4000-8000-000000000000 kinexus/task-c0ffee00 no-token TASK.md\n")
     }

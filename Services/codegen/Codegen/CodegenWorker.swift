@@ -7,6 +7,7 @@ import KinexusPostgres
 import Logging
 import OutboundHTTP
 import PostgresNIO
+import Synchronization
 
 /// Handles CodegenRequested: a fresh workspace on the task's branch, TASK.md, the agent under its
 /// timeout, one commit of everything it changed, the pull request, the outcome recorded and announced.
@@ -96,7 +97,9 @@ public struct CodegenWorker: Sendable {
         }
         let outcome: TaskStore.Outcome?
         do {
-            outcome = try await whileAlive(run) { try await execute(brief, repository: repository, run: run, logger: logger) }
+            outcome = try await whileAlive(run) {
+                try await execute(brief, repository: repository, run: run, context: context, logger: logger)
+            }
         } catch {
             guard !Task.isCancelled, context.attempt >= maxAttempts else {
                 // The bus retries, or (cancelled at shutdown) another replica takes the task over.
@@ -116,7 +119,9 @@ public struct CodegenWorker: Sendable {
     }
 
     /// Runs the task in its workspace; nil when another run owns the task by the end.
-    private func execute(_ brief: TaskBrief, repository: String, run: UUID, logger: Logger) async throws -> TaskStore.Outcome? {
+    private func execute(_ brief: TaskBrief, repository: String, run: UUID, context: EventContext, logger: Logger) async throws
+        -> TaskStore.Outcome?
+    {
         if let refusal = host.refusal(of: repository)
             ?? (CodegenRequested.isValidBranch(brief.baseBranch) ? nil : "'\(brief.baseBranch)' is not a git branch name")
         {
@@ -126,7 +131,7 @@ public struct CodegenWorker: Sendable {
             in: "\(settings.workspaces)/\(brief.taskID)", run: run, source: try await host.cloneSource(repository: repository),
             baseBranch: brief.baseBranch, branch: brief.branch, authorizationHeader: host.gitAuthorization)
         do {
-            let outcome = try await work(brief, in: workspace, repository: repository, run: run, logger: logger)
+            let outcome = try await work(brief, in: workspace, repository: repository, run: run, context: context, logger: logger)
             await workspace.remove()
             return outcome
         } catch {
@@ -136,10 +141,12 @@ public struct CodegenWorker: Sendable {
     }
 
     private func work(
-        _ brief: TaskBrief, in workspace: Workspace, repository: String, run: UUID, logger: Logger
+        _ brief: TaskBrief, in workspace: Workspace, repository: String, run: UUID, context: EventContext, logger: Logger
     ) async throws -> TaskStore.Outcome? {
         try await workspace.writeUncommitted("TASK.md", contents: brief.markdown)
-        let agentRun = try await agent.work(on: brief, in: workspace)
+        let agentRun = try await whileFollowed(brief, run: run, context: context, logger: logger) { progress in
+            try await agent.work(on: brief, in: workspace, progress: progress)
+        }
         try Task.checkCancellation()
         logger.info("agent finished", metadata: ["status": "\(agentRun.status)", "timed_out": "\(agentRun.timedOut)"])
         guard agentRun.succeeded else {
@@ -166,6 +173,37 @@ public struct CodegenWorker: Sendable {
 
     private func fail(_ brief: TaskBrief, run: UUID, error: String, transcript: String) async throws -> TaskStore.Outcome? {
         try await store.fail(taskID: brief.taskID, run: run, error: error, transcript: transcript) ? .failed(error: error) : nil
+    }
+
+    /// Runs the agent while what it has written so far is kept with the task and announced, at most once a
+    /// second, so that the console's task page follows it. Neither may fail the task: a missed update is logged.
+    private func whileFollowed(
+        _ brief: TaskBrief, run: UUID, context: EventContext, logger: Logger,
+        _ body: @escaping @Sendable (@escaping @Sendable (String) -> Void) async throws -> AgentRun
+    ) async throws -> AgentRun {
+        let latest = LatestTranscript()
+        return try await withThrowingTaskGroup(of: AgentRun?.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    guard let transcript = latest.take() else { continue }
+                    do {
+                        guard try await store.keepTranscript(taskID: brief.taskID, run: run, transcript: transcript) else { continue }
+                        try await context.publish(CodegenProgressed(taskID: brief.taskID, transcriptBytes: transcript.utf8.count),
+                                                  source: .codegen)
+                    } catch {
+                        logger.warning("cannot keep the agent's transcript so far", metadata: ["error": "\(error)"])
+                    }
+                }
+                return nil
+            }
+            group.addTask { try await body { latest.put($0) } }
+            defer { group.cancelAll() }
+            while let finished = try await group.next() {
+                if let finished { return finished }
+            }
+            throw CancellationError()
+        }
     }
 
     /// Runs `body` while refreshing the run's session, so the API counts it as active.
@@ -196,6 +234,20 @@ public struct CodegenWorker: Sendable {
         case .failed(let error):
             try await context.publish(CodegenFailed(taskID: brief.taskID, error: String(error.prefix(8192))),
                                       source: .codegen, id: EventID.derived(from: "codegen-failed/\(brief.taskID)"))
+        }
+    }
+}
+
+/// The newest transcript an agent reported, until it is taken.
+private final class LatestTranscript: Sendable {
+    private let value = Mutex<String?>(nil)
+
+    func put(_ transcript: String) { value.withLock { $0 = transcript } }
+
+    func take() -> String? {
+        value.withLock { value in
+            defer { value = nil }
+            return value
         }
     }
 }

@@ -3,8 +3,9 @@ import Foundation
 
 /// Whatever writes the code: a configured command line agent, or the embedded scaffold agent.
 public protocol CodingAgent: Sendable {
-    /// Works on the brief in the workspace (TASK.md is already there) and answers how it went.
-    func work(on brief: TaskBrief, in workspace: Workspace) async throws -> AgentRun
+    /// Works on the brief in the workspace (TASK.md is already there) and answers how it went; `progress`
+    /// hears the transcript so far while it grows.
+    func work(on brief: TaskBrief, in workspace: Workspace, progress: @escaping @Sendable (String) -> Void) async throws -> AgentRun
 }
 
 public struct AgentRun: Sendable {
@@ -34,7 +35,9 @@ public struct CommandAgent: CodingAgent {
         self.environment = environment.filter { !$0.key.hasPrefix("KINEXUS_") }
     }
 
-    public func work(on brief: TaskBrief, in workspace: Workspace) async throws -> AgentRun {
+    public func work(on brief: TaskBrief, in workspace: Workspace, progress: @escaping @Sendable (String) -> Void) async throws
+        -> AgentRun
+    {
         let prompt = brief.markdown
         let substitutes = command.contains("{prompt}")
         var environment = self.environment
@@ -46,7 +49,7 @@ public struct CommandAgent: CodingAgent {
         let outcome = try await SpawnedProcess(
             executable: "/bin/sh", arguments: ["-c", AgentLifeline.watcher + script],
             environment: environment, workingDirectory: workspace.path, input: substitutes ? "" : prompt,
-            timeout: timeout, outputLimit: transcriptLimit, withLifeline: true
+            timeout: timeout, outputLimit: transcriptLimit, withLifeline: true, onOutput: progress
         ).run()
         return AgentRun(status: outcome.status, timedOut: outcome.timedOut, transcript: outcome.standardOutput,
                         standardError: outcome.standardError)
@@ -58,7 +61,9 @@ public struct CommandAgent: CodingAgent {
 public struct ScaffoldAgent: CodingAgent {
     public init() {}
 
-    public func work(on brief: TaskBrief, in workspace: Workspace) async throws -> AgentRun {
+    public func work(on brief: TaskBrief, in workspace: Workspace, progress: @escaping @Sendable (String) -> Void) async throws
+        -> AgentRun
+    {
         let file = "tests/acceptance/\(Self.slug(brief.title)).feature"
         let feature = Self.feature(brief)
         let path = workspace.path + "/" + file

@@ -29,10 +29,14 @@ public struct SpawnedProcess: Sendable {
     public var outputLimit: Int
     /// Whether the process gets `AgentLifeline`'s pipe as descriptor 3 and its owner mark.
     public var withLifeline: Bool
+    /// Called with the standard output kept so far, at most twice a second while it grows, from the thread
+    /// that drains the process.
+    public var onOutput: (@Sendable (String) -> Void)?
 
     public init(
         executable: String, arguments: [String], environment: [String: String], workingDirectory: String?,
-        input: String = "", timeout: Duration, outputLimit: Int = 64 * 1024, withLifeline: Bool = false
+        input: String = "", timeout: Duration, outputLimit: Int = 64 * 1024, withLifeline: Bool = false,
+        onOutput: (@Sendable (String) -> Void)? = nil
     ) {
         self.executable = executable
         self.arguments = arguments
@@ -42,6 +46,7 @@ public struct SpawnedProcess: Sendable {
         self.timeout = timeout
         self.outputLimit = outputLimit
         self.withLifeline = withLifeline
+        self.onOutput = onOutput
     }
 
     public struct Outcome: Sendable {
@@ -160,7 +165,7 @@ public struct SpawnedProcess: Sendable {
             throw LaunchFailure(executable: executable, problem: String(cString: strerror(result)))
         }
         return ProcessWatch(pid: pid, output: output.read, errors: errors.read, input: feed.map { ($0.write, Array(input.utf8)) },
-                            limit: outputLimit)
+                            limit: outputLimit, onOutput: onOutput)
     }
 }
 
@@ -197,7 +202,8 @@ final class ProcessWatch: Sendable {
     let pid: pid_t
     private let state = Mutex(State())
 
-    init(pid: pid_t, output: Int32, errors: Int32, input: (descriptor: Int32, bytes: [UInt8])?, limit: Int) {
+    init(pid: pid_t, output: Int32, errors: Int32, input: (descriptor: Int32, bytes: [UInt8])?, limit: Int,
+         onOutput: (@Sendable (String) -> Void)?) {
         self.pid = pid
         let thread = Thread { [self] in
             // A child that exits without reading all its input would otherwise end this whole process with
@@ -206,7 +212,7 @@ final class ProcessWatch: Sendable {
             sigemptyset(&pipeSignal)
             sigaddset(&pipeSignal, SIGPIPE)
             pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
-            finish(Self.watch(pid: pid, output: output, errors: errors, input: input, limit: limit))
+            finish(Self.watch(pid: pid, output: output, errors: errors, input: input, limit: limit, onOutput: onOutput))
         }
         thread.name = "kinexus-child-\(pid)"
         thread.start()
@@ -216,7 +222,8 @@ final class ProcessWatch: Sendable {
     /// is killed, so that a grandchild holding a pipe open cannot keep this waiting; one that left the group
     /// (a new session) gets two seconds before its pipes are closed on it.
     private static func watch(
-        pid: pid_t, output: Int32, errors: Int32, input: (descriptor: Int32, bytes: [UInt8])?, limit: Int
+        pid: pid_t, output: Int32, errors: Int32, input: (descriptor: Int32, bytes: [UInt8])?, limit: Int,
+        onOutput: (@Sendable (String) -> Void)?
     ) -> Result {
         var captured = [output: CappedOutput(limit: limit), errors: CappedOutput(limit: limit)]
         var open: Set<Int32> = [output, errors]
@@ -228,6 +235,7 @@ final class ProcessWatch: Sendable {
             _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
         }
         var drainUntil = ContinuousClock.now
+        var reported = ContinuousClock.now, unreported = false
         func reap(blocking: Bool) {
             var status: Int32 = 0
             var reaped: pid_t
@@ -260,10 +268,15 @@ final class ProcessWatch: Sendable {
                 let count = buffer.withUnsafeMutableBytes { read(descriptor.fd, $0.baseAddress, $0.count) }
                 if count > 0 {
                     buffer.withUnsafeBytes { captured[descriptor.fd]?.append(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+                    unreported = unreported || descriptor.fd == output
                 } else if count == 0 || errno != EAGAIN {
                     close(descriptor.fd)
                     open.remove(descriptor.fd)
                 }
+            }
+            if let onOutput, unreported, ContinuousClock.now - reported >= .milliseconds(500) {
+                onOutput(captured[output]?.text ?? "")
+                (reported, unreported) = (.now, false)
             }
             if exitCode != nil, let input = feed {
                 // Nobody is left to read the rest of the input.

@@ -73,6 +73,16 @@ struct TaskStore: Sendable {
     }
 
     /// Marks the run's session alive.
+    /// The transcript so far of a task this run still owns and has not finished; false when it does not.
+    func keepTranscript(taskID: String, run: UUID, transcript: String) async throws -> Bool {
+        let rows = try await client.query("""
+            UPDATE codegen.tasks SET transcript = \(transcript), updated_at = now()
+            WHERE task_id = \(taskID) AND run_id = \(run) AND status = 'processing' RETURNING 1
+            """, logger: logger)
+        for try await _ in rows { return true }
+        return false
+    }
+
     func heartbeat(run: UUID) async throws {
         try await client.query("UPDATE codegen.sessions SET heartbeat_at = now() WHERE run_id = \(run)", logger: logger)
     }

@@ -34,16 +34,19 @@ public final class ConsoleFeed: Service, Sendable {
         return stream
     }
 
+    /// Every stream a followed fact can be on, from any source: one that does not exist yet is read from its
+    /// first entry once it does, with no scan for new streams.
+    static let streams = FeedTopics.detailTypes.sorted().flatMap { detailType in
+        EventSource.allCases.map { Topic(source: $0.rawValue, detailType: detailType).streamKey }
+    }
+
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            var cursors: [String: String] = [:]
-            var discovered = ContinuousClock.now - .seconds(60), beat = ContinuousClock.now
+            let now = "\(Date().millisecondsSince1970)-0"
+            var cursors = Dictionary(uniqueKeysWithValues: Self.streams.map { ($0, now) })
+            var beat = ContinuousClock.now
             while !Task.isCancelled {
                 do {
-                    if ContinuousClock.now - discovered > .seconds(5) {
-                        try await self.discover(into: &cursors)
-                        discovered = .now
-                    }
                     try await self.read(&cursors)
                     // An empty list is a heartbeat: each stream checks its user may still see it, and proxies see traffic.
                     if ContinuousClock.now - beat > Self.heartbeat {
@@ -68,21 +71,8 @@ public final class ConsoleFeed: Service, Sendable {
         await redis.shutdown()
     }
 
-    /// Topic streams of the events the console follows, read from now on (a stream created later, from its start).
-    private func discover(into cursors: inout [String: String]) async throws {
-        let first = cursors.isEmpty
-        for stream in try await BusAdmin(redis: redis).topicStreams() where cursors[stream] == nil {
-            guard let topic = Topic(streamKey: stream), FeedTopics.detailTypes.contains(topic.detailType) else { continue }
-            cursors[stream] = first ? "\(Date().millisecondsSince1970)-0" : "0-0"
-        }
-    }
-
     private func read(_ cursors: inout [String: String]) async throws {
-        guard !cursors.isEmpty else {
-            try await Task.sleep(for: .seconds(2))
-            return
-        }
-        let streams = cursors.keys.sorted()
+        let streams = Self.streams
         let reply = try await redis.send(RedisCommand(
             ["XREAD", "COUNT", "100", "BLOCK", "2000", "STREAMS"] + streams + streams.map { cursors[$0] ?? "$" }))
         for entry in StreamEntry.parseRead(reply) {

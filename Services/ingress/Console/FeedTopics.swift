@@ -6,7 +6,7 @@ enum FeedTopics {
     /// The events the console follows.
     static let detailTypes: Set<String> = [
         "ReviewRequested", "ReviewDecisionSubmitted", "RevisionRequested", "DocumentationPublished", "DocumentRejected",
-        "CodegenRequested", "CodegenStarted", "CodegenCompleted", "CodegenFailed", "TicketReceived", "TicketContextReady",
+        "CodegenRequested", "CodegenStarted", "CodegenProgressed", "CodegenCompleted", "CodegenFailed", "TicketReceived", "TicketContextReady",
         "KbSyncCompleted",
     ]
 
@@ -21,6 +21,8 @@ enum FeedTopics {
             return ["reviews"] + named("review", "review_id")
         case "RevisionRequested", "DocumentationPublished", "DocumentRejected":
             return ["pages"] + named("document", "document_id") + named("review", "review_id")
+        case "CodegenProgressed":
+            return named("task", "task_id")
         case "CodegenRequested", "CodegenStarted", "CodegenCompleted", "CodegenFailed":
             return ["tasks"] + named("task", "task_id")
         case "TicketReceived", "TicketContextReady":
