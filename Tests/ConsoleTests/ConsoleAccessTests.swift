@@ -84,6 +84,8 @@ import Testing
             #expect(try await visitor.post("/console/sign-in", fields + [("csrf", form.csrf ?? "")], origin: "null",
                                            fetchSite: "cross-site").status == .forbidden)
             #expect(visitor.cookies["kinexus_session"] == nil)
+            #expect(try await visitor.post("/console/sign-in", [("csrf", form.csrf ?? ""), ("username", name + "\0"), ("password", password)])
+                .status == .badRequest, "a NUL character never reaches Postgres")
             #expect(try await visitor.post("/console/sign-in", fields + [("csrf", form.csrf ?? "")], origin: "null",
                                            fetchSite: "same-origin").status == .seeOther,
                     "a browser under Referrer-Policy: no-referrer sends Origin: null with Sec-Fetch-Site: same-origin")

@@ -27,6 +27,11 @@ import Testing
             #expect(page.body.contains("boom: the handler failed"))
             #expect(page.body.contains("&lt;b&gt;1&lt;/b&gt;"), "the event, escaped")
 
+            for wrong in ["not-an-id", "1-2-3", "99999999999999999999999-0", "0-0"] {
+                #expect(try await admin.post("/console/operations/dead-letters/\(group)/redrive", [("csrf", page.csrf ?? ""), ("id", wrong)])
+                    .status == .notFound, "\(wrong)")
+            }
+            #expect(try await admin.get("/console/operations/dead-letters/no-such-\(group)").status == .notFound)
             let redriven = try await admin.post("/console/operations/dead-letters/\(group)/redrive", [("csrf", page.csrf ?? ""), ("id", letter)])
             #expect(redriven.status == .seeOther)
             #expect(try await world.redis.send("XLEN", DeadLetters.streamKey(group: group)).integer == 0)

@@ -14,12 +14,15 @@ import Testing
         try await harness.run { world in
             let review = try await ConsoleHarness.seedReview(world.postgres, title: "Home review", logger: harness.logger)
             // The longest waiting, so among the five the home page lists whatever other tests left behind.
-            try await world.postgres.query("UPDATE docs.reviews SET created_at = now() - interval '10 years' WHERE review_id = \(review)",
-                                           logger: harness.logger)
+            try await world.postgres.query("""
+                UPDATE docs.reviews SET created_at = (SELECT min(created_at) FROM docs.reviews) - interval '1 second'
+                WHERE review_id = \(review)
+                """, logger: harness.logger)
             let story = "Ready story \(UUID().uuidString.prefix(6))"
             try await world.postgres.query("""
                 INSERT INTO stories.stories (story_id, title, description, as_a, i_want, so_that, components, status, created_at)
-                VALUES (\(UUID()), \(story), '', '', '', '', '{}', 'Ready', now() - interval '10 years')
+                VALUES (\(UUID()), \(story), '', '', '', '', '{}', 'Ready',
+                        (SELECT coalesce(min(created_at), now()) FROM stories.stories) - interval '1 second')
                 """, logger: harness.logger)
             let subject = "A ticket of today \(UUID().uuidString.prefix(6))"
             try await world.postgres.query("""

@@ -52,6 +52,9 @@ import Testing
             let (visitor, _) = try await world.signedIn([.reviewer])
             let path = "/console/reviews/\(review.uuidString.lowercased())"
             let page = try await visitor.get(path)
+            let nul = try await visitor.post(path + "/decision", [("csrf", page.csrf ?? ""), ("decision", "needs_revision"), ("comment", "a\0b")])
+            #expect(nul.status == .badRequest)
+            #expect(nul.body.contains("NUL character"))
             let refused = try await visitor.post(path + "/decision", [("csrf", page.csrf ?? ""), ("decision", "needs_revision"), ("comment", "  ")])
             #expect(refused.status == .badRequest)
             #expect(refused.body.contains("Say in the comment what should change"))

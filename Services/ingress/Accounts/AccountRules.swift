@@ -24,10 +24,11 @@ public enum AccountRules {
         })
     }
 
-    /// Bcrypt reads 72 bytes at most: a longer password would be accepted with any ending.
+    /// Bcrypt reads 72 bytes at most, and up to the first NUL: a longer password, or one with a NUL, would be
+    /// accepted with any ending.
     public static func validPassword(_ password: String) throws -> String {
-        guard (12...72).contains(password.utf8.count) else {
-            throw AccountError.invalidPassword("a password is 12 to 72 bytes long")
+        guard (12...72).contains(password.utf8.count), !password.utf8.contains(0) else {
+            throw AccountError.invalidPassword("a password is 12 to 72 bytes long, without NUL characters")
         }
         return password
     }

@@ -4,7 +4,7 @@ import KinexusServiceKit
 
 /// Every state-changing console request must come from a console page: its `Origin` is the console's, and
 /// its form carries the token of the session (or, signing in, of the sign-in page's cookie). Otherwise 403,
-/// before any handler runs.
+/// before any handler runs; a form holding a NUL character is refused (400) there too.
 struct FormProtection: RouterMiddleware {
     enum Token {
         case session
@@ -28,6 +28,10 @@ struct FormProtection: RouterMiddleware {
         }
         var request = request
         let body = try await request.collectBody(upTo: Self.maximumBody)
+        // No Postgres text can hold a NUL character: a form carrying one (raw, or `%00`) changes nothing.
+        if body.readableBytesView.contains(0) || String(buffer: body).range(of: "%00", options: .caseInsensitive) != nil {
+            throw ConsoleRefusal(.badRequest, "The form holds a NUL character, which Kinexus cannot store; nothing was changed.")
+        }
         let sent: String? = if let boundary = request.headers[.contentType].flatMap(MultipartForm.boundary(contentType:)) {
             MultipartForm(body: Array(buffer: body), boundary: boundary)?.field("csrf")
         } else {

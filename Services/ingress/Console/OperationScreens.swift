@@ -98,7 +98,11 @@ struct OperationScreens: Sendable {
         let form = try await decodeForm(RedriveForm.self, request)
         let redriven: [String]
         if let id = form.id {
-            guard try await letters.letter(id: id) != nil else { throw ConsoleRefusal.notFound("dead letter \(id) in \(letters.group)") }
+            // Redis refuses what is not a stream id (`<ms>-<seq>`) with an error: that is a 404 here, not a 500.
+            let parts = id.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 2, parts.allSatisfy({ (1...20).contains($0.count) && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+                  try await letters.letter(id: id) != nil
+            else { throw ConsoleRefusal.notFound("dead letter \(id) in \(letters.group)") }
             redriven = try await letters.redrive(ids: [id], publisher: publisher)
         } else {
             redriven = try await letters.redriveAll(publisher: publisher)
@@ -109,7 +113,7 @@ struct OperationScreens: Sendable {
     /// The dead letters of the group the path names: only a group that has them.
     private func deadLetters(_ context: KinexusRequestContext) async throws -> DeadLetters {
         let group = context.pathParameter("group")
-        guard try await BusAdmin(redis: redis).deadLetterGroups().contains(group) else {
+        guard try await redis.send("EXISTS", DeadLetters.streamKey(group: group)).integer == 1 else {
             throw ConsoleRefusal.notFound("dead letter queue for the group \(group)")
         }
         return DeadLetters(redis: redis, group: group)

@@ -124,7 +124,6 @@ struct ReviewScreens: Sendable {
             return try await page(request, context: context, error: "Say in the comment what should change, or why the page is rejected.",
                                   comment: comment, status: .badRequest)
         }
-        guard !comment.contains("\0") else { throw ConsoleRefusal(.badRequest, "The comment contains a NUL character.") }
         let (review, _) = try await decisions.submit(form.decision, comment: comment, by: user.name, onReview: id)
         return .redirect(to: "/console/reviews/\(review.reviewID)?submitted=1")
     }

@@ -99,9 +99,6 @@ struct StoryScreens: Sendable {
             guard points.isEmpty || Int(points) != nil else { throw ConsoleRefusal(.badRequest, "Story points are a whole number.") }
             let parent = parentID.isEmpty ? nil : UUID(uuidString: parentID)
             guard parentID.isEmpty || parent != nil else { throw ConsoleRefusal(.badRequest, "The parent story is not a story.") }
-            for field in [title, asA, iWant, soThat, description] where field.contains("\0") {
-                throw ConsoleRefusal(.badRequest, "A field contains a NUL character.")
-            }
             return StoryInput(parentID: parent.map { .some($0) }, title: title, description: description, asA: asA, iWant: iWant,
                               soThat: soThat, storyPoints: .some(points.isEmpty ? nil : Int(points)), status: status.isEmpty ? nil : status,
                               acceptWarnings: acceptWarnings != nil)

@@ -116,7 +116,6 @@ struct SupportScreens: Sendable {
         let form = try await decodeForm(FeedbackForm.self, request)
         guard let rating = Int(form.rating) else { throw ConsoleRefusal(.badRequest, "Rate the suggestions from 1 to 5.") }
         let comment = form.comment.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
-        guard !(comment ?? "").contains("\0") else { throw ConsoleRefusal(.badRequest, "The comment contains a NUL character.") }
         try await support.submitFeedback(TicketFeedbackSubmitted(
             ticketID: id, rating: rating, helpful: form.helpful == "yes", comment: comment,
             suggestionSource: form.suggestionSource.flatMap { $0.isEmpty ? nil : $0 }))
