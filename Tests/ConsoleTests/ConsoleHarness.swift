@@ -27,7 +27,9 @@ import DocumentReview
 /// The console as the ingress mounts it, on the test Redis and Postgres, and a browser-like visitor that
 /// keeps cookies and sends the console's `Origin`.
 struct ConsoleHarness {
-    static let redisDatabase = 8
+    static let redisDatabase = 3
+    /// A database of its own: the knowledge tests empty the bucket the console's tests fill.
+    static let postgresDatabase = "kinexus_console_tests"
     static let origin = "http://console.test"
     let logger = Logger(label: "test")
 
@@ -49,7 +51,8 @@ struct ConsoleHarness {
 
     func run(environment: [String: String] = [:], _ body: @escaping @Sendable (World) async throws -> Void) async throws {
         let redis = try RedisClient(url: try TestEnvironment.redisURL(database: Self.redisDatabase))
-        let postgres = PostgresClient(configuration: try PostgresSettings.configuration(url: try TestEnvironment.postgresURL()),
+        let postgres = PostgresClient(
+            configuration: try PostgresSettings.configuration(url: try TestEnvironment.postgresURL(database: Self.postgresDatabase)),
                                       backgroundLogger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await postgres.run() }

@@ -16,9 +16,10 @@ public enum TestEnvironment {
     }
 
     /// The same Redis, another database: processes there see none of the other tests' events. In use: 1 the
-    /// end-to-end services, 2 the Jira and Confluence pipeline, 4 the review API, 5 and 8 codegen, 6 the task API,
-    /// 7 the end-to-end code generation, 9 kb-sync, 10 customer-context, 11 documentation to knowledge to tickets,
-    /// 12 the ingress at its edges, 13 concurrent changes to one document, 14 a shutdown during a lock wait.
+    /// end-to-end services, 2 the Jira and Confluence pipeline, 3 the console, 4 the review API, 5 and 8 codegen,
+    /// 6 the task API, 7 the end-to-end code generation, 9 kb-sync, 10 customer-context, 11 documentation to
+    /// knowledge to tickets, 12 the ingress at its edges, 13 concurrent changes to one document, 14 a shutdown
+    /// during a lock wait, 15 the console's feed (and, after the suite, the browser tests).
     public static func redisURL(database: Int) throws -> String {
         let configuration = try RedisConfiguration(url: try redisURL())
         let credentials = configuration.password.map { "\(configuration.username ?? ""):\($0)@" } ?? ""
@@ -27,6 +28,13 @@ public enum TestEnvironment {
 
     public static func postgresURL() throws -> String {
         try variable("KINEXUS_TEST_POSTGRES_URL")
+    }
+
+    /// The same Postgres, another database `deploy/local.sh test` creates: for tests whose tables others empty.
+    public static func postgresURL(database: String) throws -> String {
+        guard var parts = URLComponents(string: try postgresURL()) else { throw MissingServer(variable: "KINEXUS_TEST_POSTGRES_URL") }
+        parts.path = "/" + database
+        return parts.string ?? ""
     }
 
     public static func redisClient() throws -> RedisClient {
