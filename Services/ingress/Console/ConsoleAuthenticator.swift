@@ -1,5 +1,5 @@
-import Foundation
 import Accounts
+import Foundation
 import Hummingbird
 import HummingbirdAuth
 import KinexusServiceKit
@@ -14,12 +14,14 @@ struct ConsoleAuthenticator: AuthenticatorMiddleware {
 
     func authenticate(request: Request, context: KinexusRequestContext) async throws -> SignedInUser? {
         guard let session = context.sessions.session else { return nil }
-        let age = Duration.seconds(max(0, Date.now.timeIntervalSince(session.signedInAt)))
-        guard age < settings.sessionLifetime, let user = try await accounts.user(id: session.userID, epoch: session.epoch) else {
+        // In seconds as a Double until it is known to lie within the lifetime: no Duration from an unbounded value.
+        let lifetime = settings.sessionLifetime / .seconds(1)
+        let age = max(0, Date.now.timeIntervalSince(session.signedInAt))
+        guard age < lifetime, let user = try await accounts.user(id: session.userID, epoch: session.epoch) else {
             context.sessions.clearSession()
             return nil
         }
-        let wanted = min(settings.idleTimeout, settings.sessionLifetime - age)
+        let wanted = min(settings.idleTimeout, .seconds(lifetime - age))
         context.sessions.withLockedSession { data in
             if let left = data?.expiresIn, left > wanted - .seconds(60) { return }
             data?.expiresIn = wanted
