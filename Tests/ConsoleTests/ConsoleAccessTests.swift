@@ -84,6 +84,8 @@ import Testing
             #expect(try await visitor.post("/console/sign-in", fields + [("csrf", form.csrf ?? "")], origin: "null",
                                            fetchSite: "cross-site").status == .forbidden)
             #expect(visitor.cookies["kinexus_session"] == nil)
+            #expect(try await visitor.post("/console/sign-in", [("csrf", form.csrf ?? ""), ("username", String(repeating: "n", count: 100_000)),
+                                                               ("password", password)]).status == .unauthorized)
             #expect(try await visitor.post("/console/sign-in", [("csrf", form.csrf ?? ""), ("username", name + "\0"), ("password", password)])
                 .status == .badRequest, "a NUL character never reaches Postgres")
             #expect(try await visitor.post("/console/sign-in", fields + [("csrf", form.csrf ?? "")], origin: "null",

@@ -35,15 +35,19 @@ struct SignInScreen: Sendable {
     func signIn(_ request: Request, context: KinexusRequestContext) async throws -> Response {
         let form = try await decodeForm(Form.self, request)
         let next = Self.localPath(form.next)
+        // No account has a longer name, and bcrypt reads 72 bytes: nothing longer reaches Redis or Postgres.
+        guard form.username.count <= 64, form.password.utf8.count <= 1024 else {
+            return try self.form(next: next, username: "", status: .unauthorized, error: "Wrong username or password.")
+        }
         if let wait = try await throttle.refusal(for: form.username) {
-            logger.warning("sign-in refused: too many failures", metadata: ["user": "\(form.username.prefix(64))"])
+            logger.warning("sign-in refused: too many failures", metadata: ["user": "\(form.username)"])
             let minutes = max(1, wait.components.seconds / 60 + 1)
             return try self.form(next: next, username: form.username, status: .tooManyRequests,
                                  error: "Too many failed sign-ins for this name. Try again in \(minutes) minutes.")
         }
         guard let (user, epoch) = try await accounts.signIn(name: form.username, password: form.password) else {
             try await throttle.failed(form.username)
-            logger.notice("sign-in failed", metadata: ["user": "\(form.username.prefix(64))"])
+            logger.notice("sign-in failed", metadata: ["user": "\(form.username)"])
             return try self.form(next: next, username: form.username, status: .unauthorized, error: "Wrong username or password.")
         }
         try await throttle.succeeded(form.username)
