@@ -84,11 +84,13 @@ import Testing
             #expect(try await visitor.post("/console/sign-in", fields + [("csrf", form.csrf ?? "")], origin: "null",
                                            fetchSite: "cross-site").status == .forbidden)
             #expect(visitor.cookies["kinexus_session"] == nil)
-            #expect(try await visitor.post("/console/sign-in", [("csrf", form.csrf ?? ""), ("username", String(repeating: "n", count: 100_000)),
-                                                               ("password", password)]).status == .unauthorized)
+            let refused = try await visitor.post("/console/sign-in", [("csrf", form.csrf ?? ""), ("username", String(repeating: "n", count: 100_000)),
+                                                                     ("password", password)])
+            #expect(refused.status == .unauthorized)
             #expect(try await visitor.post("/console/sign-in", [("csrf", form.csrf ?? ""), ("username", name + "\0"), ("password", password)])
                 .status == .badRequest, "a NUL character never reaches Postgres")
-            #expect(try await visitor.post("/console/sign-in", fields + [("csrf", form.csrf ?? "")], origin: "null",
+            // The refused sign-in's page holds a new form: its token is the one that counts now.
+            #expect(try await visitor.post("/console/sign-in", fields + [("csrf", refused.csrf ?? "")], origin: "null",
                                            fetchSite: "same-origin").status == .seeOther,
                     "a browser under Referrer-Policy: no-referrer sends Origin: null with Sec-Fetch-Site: same-origin")
         }
