@@ -24,7 +24,8 @@ import Testing
             let page = try await agent.get("/console/knowledge")
             let folder = TestEnvironment.unique("docs")
             let uploaded = try await agent.upload("/console/knowledge/upload", [("csrf", page.csrf ?? ""), ("folder", folder)],
-                                                  file: ("file", "refunds.md", "application/octet-stream", "# Refunds\n\nWithin 30 days."))
+                                                  file: ("file", "refunds.md", "application/octet-stream",
+                                                        "# Refunds\n\nWithin 30 days; a refund link escapes a NUL as %00."))
             #expect(uploaded.status == .seeOther)
             let key = "\(folder)/refunds.md"
             #expect(try await changes(world.redis, key: key).map(\.change) == ["Object Created"])

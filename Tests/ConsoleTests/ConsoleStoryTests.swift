@@ -23,6 +23,7 @@ import Testing
             #expect(warned.body.contains("INVEST warnings"))
             #expect(warned.body.contains("Accept these warnings and save"))
             #expect(warned.body.contains(#"value="search to be fast""#), "what was typed stays")
+            #expect(warned.body.contains(#"<ul class="tree">"#) && !warned.body.contains("No stories yet"), "the tree stays beside the form")
 
             let saved = try await visitor.post("/console/stories", fields + [("accept_warnings", "1")])
             #expect(saved.status == .seeOther)

@@ -1,9 +1,7 @@
 import Foundation
 import KinexusBus
 import KinexusEvents
-import KinexusJSON
 import KinexusRedis
-import KinexusServiceKit
 import Logging
 import ServiceLifecycle
 import Synchronization

@@ -28,12 +28,14 @@ struct FormProtection: RouterMiddleware {
         }
         var request = request
         let body = try await request.collectBody(upTo: Self.maximumBody)
-        // No Postgres text can hold a NUL character: a form carrying one (raw, or `%00`) changes nothing.
-        if body.readableBytesView.contains(0) || String(buffer: body).range(of: "%00", options: .caseInsensitive) != nil {
+        // No Postgres text can hold a NUL character: a form carrying one changes nothing. Encoded, it is `%00`
+        // (a `%00` typed by a person is sent as `%2500`); in a multipart body only a raw one is.
+        let multipart = request.headers[.contentType].flatMap(MultipartForm.boundary(contentType:))
+        if body.readableBytesView.contains(0) || (multipart == nil && Self.holdsEncodedNUL(body.readableBytesView)) {
             throw ConsoleRefusal(.badRequest, "The form holds a NUL character, which Kinexus cannot store; nothing was changed.")
         }
-        let sent: String? = if let boundary = request.headers[.contentType].flatMap(MultipartForm.boundary(contentType:)) {
-            MultipartForm(body: Array(buffer: body), boundary: boundary)?.field("csrf")
+        let sent: String? = if let multipart {
+            MultipartForm(body: Array(buffer: body), boundary: multipart)?.field("csrf")
         } else {
             (try? URLEncodedFormDecoder().decode(Sent.self, from: String(buffer: body)))?.csrf
         }
@@ -46,6 +48,12 @@ struct FormProtection: RouterMiddleware {
                                  + "Reload the page and try again.")
         }
         return try await next(request, context)
+    }
+
+    /// Whether the bytes hold `%00`.
+    static func holdsEncodedNUL(_ bytes: some Collection<UInt8>) -> Bool {
+        let (percent, zero) = (UInt8(ascii: "%"), UInt8(ascii: "0"))
+        return zip(bytes, zip(bytes.dropFirst(), bytes.dropFirst(2))).contains { $0 == percent && $1.0 == zero && $1.1 == zero }
     }
 
     private struct Sent: Decodable {

@@ -46,7 +46,8 @@ struct KnowledgeScreens: Sendable {
         let query = (request.uri.queryParameters.get("q") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let hits = query.isEmpty ? [] : try await knowledge.search(String(query.prefix(2000)), count: 5)
         let jobID = request.uri.queryParameters.get("job")
-        let job = try await jobID.asyncMap { try await knowledge.job($0) }
+        var job: SyncJobStatus?
+        if let jobID { job = try await knowledge.job(jobID) }
         let roles = context.identity?.roles ?? []
         return try templates.page("knowledge", View(
             chrome: Chrome(context),
@@ -98,12 +99,5 @@ struct KnowledgeScreens: Sendable {
 
     func reindex(_ request: Request, context: KinexusRequestContext) async throws -> Response {
         .redirect(to: "/console/knowledge?job=\(try await knowledge.requestSync())")
-    }
-}
-
-extension Optional {
-    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }

@@ -18,7 +18,10 @@ struct StoryScreens: Sendable {
         let children: [Node]
     }
 
-    func tree(_ request: Request, context: KinexusRequestContext) async throws -> Response {
+    /// A page of the tree, with the new-story form (as it was sent, when it comes back with warnings).
+    func tree(_ request: Request, context: KinexusRequestContext, form: StoryForm = StoryForm(), status: HTTPResponse.Status = .ok)
+        async throws -> Response
+    {
         let pagination = Pagination(request)
         let (read, below) = try await editor.tree(offset: pagination.offset, limit: pagination.limit)
         let (roots, links) = pagination.page(read, path: "/console/stories")
@@ -29,7 +32,7 @@ struct StoryScreens: Sendable {
         }
         return try templates.page("stories", StoriesView(
             chrome: Chrome(context), rows: roots.map(node), pages: links, author: context.identity?.roles.contains(.author) == true,
-            form: StoryForm()))
+            form: form), status: status)
     }
 
     struct StoriesView {
@@ -211,9 +214,7 @@ struct StoryScreens: Sendable {
             if !form.parentID.isEmpty {
                 return try await page(request, context: context, id: form.parentID, childForm: form, status: .conflict)
             }
-            return try templates.page("stories", StoriesView(
-                chrome: Chrome(context), rows: [], pages: Pagination(request).page([Node](), path: "/console/stories").links,
-                author: true, form: form), status: .conflict)
+            return try await tree(request, context: context, form: form, status: .conflict)
         case .blocked:
             form.error = "The story can be Done only when every child is Done and all its acceptance tests pass."
             return try await page(request, context: context, id: id ?? "", form: form, status: .conflict)

@@ -57,13 +57,3 @@ struct TaskScreens: Sendable {
             running: task.status == "pending" || task.status == "processing"))
     }
 }
-
-/// "4 s", "3 min 12 s", "2 h 5 min".
-func elapsed(from start: Date, to end: Date) -> String {
-    let seconds = Int(min(max(0, end.timeIntervalSince(start)), 1e9))
-    switch seconds {
-    case ..<60: return "\(seconds) s"
-    case ..<3600: return "\(seconds / 60) min \(seconds % 60) s"
-    default: return "\(seconds / 3600) h \(seconds % 3600 / 60) min"
-    }
-}

@@ -8,11 +8,9 @@ import StoryRules
 /// deletion refused while children exist, and Done refused until the Done guard allows it; acceptance
 /// tests whose every Then step is measurable.
 public struct StoriesAPI: Sendable {
-    let store: StoryStore
     let editor: StoryEditor
 
     init(store: StoryStore, invest: InvestReviewer) {
-        self.store = store
         editor = StoryEditor(store: store, invest: invest)
     }
 
@@ -48,7 +46,7 @@ public struct StoriesAPI: Sendable {
     }
 
     func tree() async throws -> [String: [Node]] {
-        let stories = try await store.all()
+        let stories = try await editor.all()
         let byParent = Dictionary(grouping: stories, by: \.parentID)
         func node(_ story: Story) -> Node { Node(story: story, children: (byParent[story.id] ?? []).map(node)) }
         return ["stories": (byParent[nil] ?? []).map(node)]

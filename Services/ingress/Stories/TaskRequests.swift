@@ -50,32 +50,13 @@ public struct TaskRequests: Sendable {
         public let createdAt: Date
         public internal(set) var startedAt: Date?
         public internal(set) var completedAt: Date?
-        /// In lists, where the result is not read.
+        /// In lists, where the result is not read; not part of the API's JSON (no coding key).
         public internal(set) var pullRequestURL: String?
 
         enum CodingKeys: String, CodingKey {
             case taskID = "task_id", status, message, sessionID = "session_id", storyID = "story_id", repository
             case baseBranch = "base_branch", branch, result, error, transcript, attempts, createdAt = "created_at"
             case startedAt = "started_at", completedAt = "completed_at"
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(taskID, forKey: .taskID)
-            try container.encode(status, forKey: .status)
-            try container.encode(message, forKey: .message)
-            try container.encode(sessionID, forKey: .sessionID)
-            try container.encode(storyID, forKey: .storyID)
-            try container.encode(repository, forKey: .repository)
-            try container.encode(baseBranch, forKey: .baseBranch)
-            try container.encode(branch, forKey: .branch)
-            try container.encode(result, forKey: .result)
-            try container.encode(error, forKey: .error)
-            try container.encode(transcript, forKey: .transcript)
-            try container.encode(attempts, forKey: .attempts)
-            try container.encode(createdAt, forKey: .createdAt)
-            try container.encode(startedAt, forKey: .startedAt)
-            try container.encode(completedAt, forKey: .completedAt)
         }
     }
 
