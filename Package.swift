@@ -22,7 +22,8 @@ let tablesWrittenBy: [String: [String]] = [
 ///   with its `Migrations` and the composition its `main`, the CLI and the tests call;
 /// - its **queries**: read-only access to its tables for any other module;
 /// - its **API**: the routes that show or change its state, mounted by the ingress;
-/// - its executable, named after the service.
+/// - its main: the command that composes and runs it, `kinexus <service>`. One executable runs every service
+///   (each still its own process and container), so an image holds the shared code once.
 func rules(_ service: String, _ name: String, _ dependencies: [Target.Dependency] = []) -> Target {
     .target(name: name, dependencies: dependencies, path: "Services/\(service)/\(name)")
 }
@@ -40,14 +41,15 @@ func api(_ service: String, _ name: String, _ dependencies: [Target.Dependency])
     .target(name: name, dependencies: dependencies + ["KinexusServiceKit", hummingbird], path: "Services/\(service)/\(name)")
 }
 
-func executable(_ service: String, _ dependencies: [Target.Dependency]) -> Target {
-    .executableTarget(name: service, dependencies: dependencies + ["KinexusServiceKit"], path: "Services/\(service)/\(service)")
+func command(_ service: String, _ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .target(name: name, dependencies: dependencies + ["KinexusServiceKit", argumentParser], path: "Services/\(service)/\(service)")
 }
 
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
 let postgresNIO = Target.Dependency.product(name: "PostgresNIO", package: "postgres-nio")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let hummingbirdAuth = Target.Dependency.product(name: "HummingbirdAuth", package: "hummingbird-auth")
 
 let package = Package(
@@ -160,7 +162,7 @@ let package = Package(
             path: "Services/ingress/Console",
             resources: [.copy("Templates"), .copy("Assets")]
         ),
-        executable("ingress", [
+        command("ingress", "IngressMain", [
             "Accounts", "Console", "Ingress", "Stories", "KnowledgeAPI", "DocumentsAPI", "ReviewAPI", "PagesAPI", "SupportAPI", "DocumentQueries",
             "KnowledgeQueries", "SupportQueries", "Atlassian", "DocumentReview", "KinexusRedis", "OutboundHTTP",
         ]),
@@ -173,7 +175,7 @@ let package = Package(
         ]),
         queries("orchestrator", "DocumentQueries", ["KinexusPostgres", postgresNIO, logging]),
         api("orchestrator", "DocumentsAPI", ["DocumentQueries", "KinexusPostgres", postgresNIO]),
-        executable("orchestrator", ["Orchestration"]),
+        command("orchestrator", "OrchestratorMain", ["Orchestration"]),
 
         // ── reviewer: DocumentGenerated → a review with its diff page (and a Jira ticket) → ReviewRequested.
         rules("reviewer", "DocumentReview", ["MarkdownRendering", crypto]),
@@ -182,7 +184,7 @@ let package = Package(
         ]),
         queries("reviewer", "ReviewQueries", ["KinexusPostgres", postgresNIO, logging]),
         api("reviewer", "ReviewAPI", ["DocumentReview", "ReviewQueries", "KinexusBus", "KinexusEvents", "KinexusPostgres", postgresNIO]),
-        executable("reviewer", ["Reviewing"]),
+        command("reviewer", "ReviewerMain", ["Reviewing"]),
 
         // ── approver: ReviewDecisionSubmitted → a publication (Confluence or the page store), or a revision.
         rules("approver", "ApprovalRules"),
@@ -192,7 +194,7 @@ let package = Package(
         ]),
         queries("approver", "PageQueries", ["KinexusPostgres", postgresNIO, logging]),
         api("approver", "PagesAPI", ["MarkdownRendering", "PageQueries", "KinexusPostgres", postgresNIO]),
-        executable("approver", ["Approval"]),
+        command("approver", "ApproverMain", ["Approval"]),
 
         // ── kb-sync: published pages and bucket objects → chunks and embeddings; the retriever reads them.
         rules("kb-sync", "KnowledgeIndexing", [crypto]),
@@ -203,7 +205,7 @@ let package = Package(
         queries("kb-sync", "KnowledgeQueries", [
             "KnowledgeIndexing", "OutboundHTTP", "KinexusJSON", "KinexusPostgres", "KinexusSettings", postgresNIO, logging,
         ]),
-        executable("kb-sync", ["KnowledgeBase"]),
+        command("kb-sync", "KnowledgeSyncMain", ["KnowledgeBase"]),
 
         // ── customer-context: TicketReceived → the customer's context and knowledge hits → TicketContextReady.
         rules("customer-context", "SupportRules", ["KinexusEvents", "KinexusJSON"]),
@@ -218,7 +220,7 @@ let package = Package(
             "SupportQueries", "SupportRules", "KinexusBus", "KinexusEvents", "KinexusJSON",
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
-        executable("customer-context", ["CustomerContexts"]),
+        command("customer-context", "CustomerContextMain", ["CustomerContexts"]),
 
         // ── codegen: CodegenRequested → a coding agent in a workspace → a branch and a pull request.
         rules("codegen", "CodegenRules", ["KinexusEvents", "KinexusSettings"]),
@@ -227,15 +229,15 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"), postgresNIO,
         ]),
         queries("codegen", "TaskQueries", ["KinexusJSON", "KinexusPostgres", postgresNIO, logging]),
-        executable("codegen", ["Codegen"]),
+        command("codegen", "CodegenMain", ["Codegen"]),
 
-        // ── The `kinexus` command: streams, dead letters, replay, the demo loader, benchmarks.
+        // ── The `kinexus` command: every service, and streams, dead letters, replay, the demo loader, benchmarks.
         .target(
             name: "KinexusCLI",
             dependencies: [
                 "Accounts", "KinexusServiceKit", "KinexusBus", "CustomerContexts", "DocumentReview", "KnowledgeBase", "KnowledgeQueries", "KnowledgeIndexing", "KinexusJSON",
-                "KinexusPostgres", "OutboundHTTP", postgresNIO,
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "KinexusPostgres", "OutboundHTTP", postgresNIO, argumentParser,
+                "IngressMain", "OrchestratorMain", "ReviewerMain", "ApproverMain", "CodegenMain", "KnowledgeSyncMain", "CustomerContextMain",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -392,8 +394,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "KinexusJSON", "KinexusTestSupport", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusRedis", "ingress", "orchestrator", "reviewer",
-                "approver", "codegen",
+                "KinexusJSON", "KinexusTestSupport", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusRedis", "kinexus",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/EndToEndTests"
@@ -442,6 +443,11 @@ let package = Package(
         ),
         .testTarget(
             name: "DeploymentTests",
+            dependencies: [
+                "KinexusCLI", "KinexusBus", "KinexusJSON", "KinexusPostgres", "KinexusRedis", "KinexusTestSupport", "Orchestration",
+                "Reviewing", "Approval", "KnowledgeBase", "CustomerContexts", "Codegen",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             path: "Tests/DeploymentTests"
         ),
     ],

@@ -32,7 +32,7 @@ browser_tests() {
     for service in $(services); do
         # The ingress on the console's address; the others on the next free ports.
         [ "$service" = ingress ] && service_port=$port || service_port=$(free_port $((service_port + 1)))
-        KINEXUS_HTTP_PORT=$service_port "$bin/$service" > "$logs/$service.log" 2>&1 &
+        KINEXUS_HTTP_PORT=$service_port "$bin/kinexus" "$service" > "$logs/$service.log" 2>&1 &
         pids+=($!)
         for _ in $(seq 600); do curl -fs "http://127.0.0.1:$service_port/ready" >/dev/null 2>&1 && break; sleep 0.1; done
         curl -fs "http://127.0.0.1:$service_port/ready" >/dev/null || { echo "$service never became ready:" >&2; cat "$logs/$service.log" >&2; status=1; }

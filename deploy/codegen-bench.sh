@@ -7,7 +7,7 @@ codegen_bench() {
     port=$(free_port 28190)
     # Submission: the ingress alone on a Redis database of its own; nothing runs the tasks.
     KINEXUS_REDIS_URL="redis://127.0.0.1:$redis_port/4" KINEXUS_HTTP_PORT=$port KINEXUS_LOG_LEVEL=warning \
-        KINEXUS_API_TOKEN=$token "$bin/ingress" & pids+=($!)
+        KINEXUS_API_TOKEN=$token "$bin/kinexus" ingress & pids+=($!)
     until curl -fs "http://127.0.0.1:$port/ready" >/dev/null 2>&1; do sleep 0.05; done
     for target in health chat; do
         local arguments=(-s "$root/deploy/paced.lua" "http://127.0.0.1:$port/health" -- 50)
@@ -27,7 +27,7 @@ codegen_bench() {
             [ "$service" = codegen ] && service_port=$((port + 1))
             KINEXUS_REDIS_URL="redis://127.0.0.1:$redis_port/5" KINEXUS_HTTP_PORT=$service_port KINEXUS_LOG_LEVEL=warning \
                 KINEXUS_API_TOKEN=$token KINEXUS_DATA_DIR=$data KINEXUS_CODEGEN_MAX_SESSIONS=$sessions \
-                KINEXUS_CODEGEN_AGENT="sleep $seconds; date +%s%N > work.txt" "$bin/$service" & pids+=($!)
+                KINEXUS_CODEGEN_AGENT="sleep $seconds; date +%s%N > work.txt" "$bin/kinexus" "$service" & pids+=($!)
             until curl -fs "http://127.0.0.1:$service_port/ready" >/dev/null 2>&1; do sleep 0.05; done
         done
         for i in $(seq "$tasks"); do

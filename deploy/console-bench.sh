@@ -14,7 +14,7 @@ console_bench() {
         [ "$service" = ingress ] || service_port=$(free_port $((service_port + 1)))
         KINEXUS_REDIS_URL="redis://127.0.0.1:$redis_port/7" KINEXUS_POSTGRES_URL="postgres://kinexus:kinexus@127.0.0.1:$postgres_port/$database" \
             KINEXUS_HTTP_PORT=$service_port KINEXUS_LOG_LEVEL=warning KINEXUS_ADMIN_PASSWORD=bench-admin-password \
-            KINEXUS_DATA_DIR="$scratch/console-data" "$bin/$service" & pids+=($!)
+            KINEXUS_DATA_DIR="$scratch/console-data" "$bin/kinexus" "$service" & pids+=($!)
         until curl -fs "http://127.0.0.1:$service_port/ready" >/dev/null 2>&1; do sleep 0.05; done
     done
     kill -TERM "${pids[@]:1}"; wait "${pids[@]:1}" 2>/dev/null || true

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The two commands of the README.
 #   deploy/local.sh up     Redis, Postgres and every service on this machine; logs in .local/logs; Ctrl-C stops all.
-#   deploy/local.sh test   the whole test suite against a Redis and a Postgres of its own.
+#   deploy/local.sh test   the whole test suite against a Redis and a Postgres of its own, then the compose test.
+#   deploy/local.sh compose-test   the image built and `docker compose up` driven through its port (a Docker
+#                          engine is started when none answers).
 #   deploy/local.sh bench  the benchmarks of BENCHMARKS.md, on a Redis and a Postgres of its own.
 #   deploy/local.sh demo   with `up` running: demo customers, orders, interactions and knowledge documents.
 #   deploy/local.sh fuzz   libFuzzer over every entry point for a given time (not part of the tests).
@@ -21,9 +23,15 @@ source "$root/deploy/fuzz.sh"
 source "$root/deploy/browser-tests.sh"
 # shellcheck source=deploy/console-bench.sh
 source "$root/deploy/console-bench.sh"
+# shellcheck source=deploy/helm-test.sh
+source "$root/deploy/helm-test.sh"
+# shellcheck source=deploy/docker-engine.sh
+source "$root/deploy/docker-engine.sh"
+# shellcheck source=deploy/compose-test.sh
+source "$root/deploy/compose-test.sh"
 
 services() {
-    # Every executable under Services/ except the kinexus CLI is a service.
+    # Every folder under Services/ but the CLI's is a service, run as `kinexus <service>`.
     find "$root/Services" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | grep -vx kinexus | sort
 }
 
@@ -70,7 +78,7 @@ up() {
     bin=$(cd "$root" && swift build --show-bin-path)
     for service in $(services); do
         # The service's own pid is the one tracked, so stopping signals the service, not its log pipe.
-        "$bin/$service" > >(tee -a "$state/logs/$service.log" | sed -u "s/^/$service | /") 2>&1 &
+        "$bin/kinexus" "$service" > >(tee -a "$state/logs/$service.log" | sed -u "s/^/$service | /") 2>&1 &
         pids+=($!)
     done
     if [ ${#pids[@]} -eq 0 ]; then
@@ -94,10 +102,12 @@ test_suite() {
     export KINEXUS_TEST_POSTGRES_URL="postgres://kinexus:kinexus@127.0.0.1:$postgres_port/kinexus"
     psql -h 127.0.0.1 -p "$postgres_port" -U postgres -d postgres -qtA -c "CREATE DATABASE kinexus_console_tests OWNER kinexus" >/dev/null
     docker-compose -f "$root/compose/docker-compose.yml" config -q
+    helm_test
     cd "$root"
     swift build --build-tests
     swift test --skip-build "$@" || status=$?
     browser_tests "$(swift build --show-bin-path)" || status=$?
+    compose_test || status=$?
     return $status
 }
 
@@ -149,8 +159,9 @@ case "${1:-}" in
     up) up ;;
     demo) demo ;;
     test) shift; test_suite "$@" ;;
+    compose-test) compose_test ;;
     bench) shift; bench "$@" ;;
     fuzz) shift; fuzz "$@" ;;
-    *) echo "usage: deploy/local.sh up | test [swift test options] | bench [kinexus bench options] | demo | fuzz [seconds] [target…]" >&2
+    *) echo "usage: deploy/local.sh up | test [swift test options] | compose-test | bench [kinexus bench options] | demo | fuzz [seconds] [target…]" >&2
        exit 64 ;;
 esac

@@ -11,7 +11,7 @@ support_bench() {
         pids=()
         for service in ingress customer-context kb-sync; do
             KINEXUS_REDIS_URL="redis://127.0.0.1:$redis_port/$database" KINEXUS_HTTP_PORT=$service_port KINEXUS_LOG_LEVEL=warning \
-                KINEXUS_API_TOKEN=$token KINEXUS_CONTEXT_CACHE_SIZE=$cache "$bin/$service" & pids+=($!)
+                KINEXUS_API_TOKEN=$token KINEXUS_CONTEXT_CACHE_SIZE=$cache "$bin/kinexus" "$service" & pids+=($!)
             until curl -fs "http://127.0.0.1:$service_port/ready" >/dev/null 2>&1; do sleep 0.05; done
             service_port=$((service_port + 1))
         done

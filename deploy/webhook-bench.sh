@@ -9,7 +9,7 @@ webhook_bench() {
     redis-cli -p "$redis_port" flushall >/dev/null
     # Throughput: the ingress alone, on a Redis database of its own, with nothing consuming what it publishes.
     KINEXUS_REDIS_URL="redis://127.0.0.1:$redis_port/2" KINEXUS_HTTP_PORT=$port KINEXUS_LOG_LEVEL=warning \
-        "$bin/ingress" & pids+=($!)
+        "$bin/kinexus" ingress & pids+=($!)
     until curl -fs "http://127.0.0.1:$port/ready" >/dev/null 2>&1; do sleep 0.05; done
     for target in health filtered accepted; do
         local arguments=("http://127.0.0.1:$port/health")
@@ -30,7 +30,7 @@ webhook_bench() {
     local service_port=$((port + 1)) ingress
     for service in ingress orchestrator reviewer approver; do
         KINEXUS_REDIS_URL="redis://127.0.0.1:$redis_port/3" KINEXUS_HTTP_PORT=$service_port KINEXUS_LOG_LEVEL=warning \
-            "$bin/$service" & pids+=($!)
+            "$bin/kinexus" "$service" & pids+=($!)
         until curl -fs "http://127.0.0.1:$service_port/ready" >/dev/null 2>&1; do sleep 0.05; done
         [ "$service" = ingress ] && ingress=$service_port
         service_port=$((service_port + 1))

@@ -77,7 +77,7 @@ public struct BusAdmin: Sendable {
     }
 
     /// Re-publishes the entries of `stream` published between `from` and `to` for `group` alone: its
-    /// handlers run again (past the done-marker), and every other group skips the copies. Answers the count.
+    /// handlers run again (past the marker), and every other group skips the copies. Answers the count.
     public func replay(group: String, stream: String, from: Date, to: Date?, publisher: EventPublisher) async throws -> Int {
         let groups = try await redis.send("XINFO", "GROUPS", stream).array?.map(RedisValue.fields) ?? []
         guard groups.contains(where: { $0["name"]?.string == group }) else {

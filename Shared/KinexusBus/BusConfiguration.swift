@@ -15,9 +15,12 @@ public struct BusConfiguration: Sendable {
     public var visibilityTimeout: Duration
     /// The first retry's delay; each further attempt doubles it, up to the visibility timeout.
     public var retryBaseDelay: Duration
-    /// How long a completed event id is remembered to skip duplicates.
-    public var doneMarkerTTL: Duration
-    /// Approximate length each topic stream is trimmed to on publish.
+    /// How long an event published with its own id (a fact a retry upstream may repeat) stops a repeat of
+    /// that id on its stream.
+    public var deduplicationWindow: Duration
+    /// How long an entry every group has acknowledged stays on its stream, for `kinexus replay`.
+    public var streamRetention: Duration
+    /// The length past which a stream is cut even of entries not yet acknowledged: a last resort, logged at error.
     public var streamMaxLength: Int
     /// How long one XREADGROUP waits for new entries; short, so shutdown is prompt.
     public var readBlock: Duration
@@ -29,8 +32,8 @@ public struct BusConfiguration: Sendable {
     public init(
         group: String, consumer: String = BusConfiguration.defaultConsumerName(), account: String = "000000000000",
         region: String = "local", maxAttempts: Int = 5, visibilityTimeout: Duration = .seconds(30),
-        retryBaseDelay: Duration = .seconds(1), doneMarkerTTL: Duration = .seconds(24 * 3600),
-        streamMaxLength: Int = 1_000_000, readBlock: Duration = .milliseconds(500),
+        retryBaseDelay: Duration = .seconds(1), deduplicationWindow: Duration = .seconds(24 * 3600),
+        streamRetention: Duration = .seconds(7 * 86_400), streamMaxLength: Int = 1_000_000, readBlock: Duration = .milliseconds(500),
         consumerExpiry: Duration = .seconds(3600), shutdownGracePeriod: Duration = .seconds(20)
     ) {
         self.group = group
@@ -40,7 +43,8 @@ public struct BusConfiguration: Sendable {
         self.maxAttempts = maxAttempts
         self.visibilityTimeout = visibilityTimeout
         self.retryBaseDelay = retryBaseDelay
-        self.doneMarkerTTL = doneMarkerTTL
+        self.deduplicationWindow = deduplicationWindow
+        self.streamRetention = streamRetention
         self.streamMaxLength = streamMaxLength
         self.readBlock = readBlock
         self.consumerExpiry = consumerExpiry

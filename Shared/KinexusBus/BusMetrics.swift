@@ -15,7 +15,7 @@ final class BusMetrics: Sendable {
     }
 
     enum Outcome: String {
-        case received, handled, failed, retried, deadLettered = "dead_lettered", duplicate, filtered
+        case received, handled, failed, retried, deadLettered = "dead_lettered", filtered
     }
 
     func count(_ outcome: Outcome, detailType: String) {

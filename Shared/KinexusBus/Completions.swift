@@ -2,28 +2,29 @@ import KinexusRedis
 import Logging
 import Synchronization
 
-/// Acks and done-markers of finished deliveries, written in batches: one pipeline with one XACK per
-/// stream for every id finished since the last write.
+/// Acks of finished deliveries, written in batches: one pipeline with, per stream, one script that acks
+/// every id finished since the last write and removes their deliveries' markers.
 final class Completions: Sendable {
     struct Completion: Sendable {
         let stream: String
         let entryID: String
-        /// Set to `done` when the handler succeeded; nil for an ack alone (filtered, duplicate, foreign).
-        let marker: String?
+        /// The delivery's marker and token, removed with the ack; nil for an ack alone (filtered, foreign).
+        let marker: (key: String, token: String)?
     }
+
+    /// Entries per script: each id is an argument, and Lua's `unpack` takes some thousands at most.
+    static let scriptBatch = 500
 
     private let pending = Mutex<(items: [Completion], finished: Bool)>(([], false))
     private let signal: AsyncStream<Void>.Continuation
     private let signals: AsyncStream<Void>
     private let redis: RedisClient
     private let group: String
-    private let doneMarkerTTL: Duration
     private let logger: Logger
 
-    init(redis: RedisClient, group: String, doneMarkerTTL: Duration, logger: Logger) {
+    init(redis: RedisClient, group: String, logger: Logger) {
         self.redis = redis
         self.group = group
-        self.doneMarkerTTL = doneMarkerTTL
         self.logger = logger
         (signals, signal) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
@@ -54,19 +55,22 @@ final class Completions: Sendable {
 
     private func write(_ batch: [Completion]) async {
         var commands: [RedisCommand] = []
-        let ttl = String(doneMarkerTTL.milliseconds)
-        for completion in batch {
-            if let marker = completion.marker {
-                commands.append(RedisCommand("SET", marker, "done", "PX", ttl))
-            }
-        }
         for (stream, items) in Dictionary(grouping: batch, by: \.stream) {
-            commands.append(RedisCommand(["XACK", stream, group] + items.map(\.entryID)))
+            for start in stride(from: 0, to: items.count, by: Self.scriptBatch) {
+                let chunk = items[start..<min(start + Self.scriptBatch, items.count)]
+                let markers = chunk.compactMap(\.marker)
+                commands.append(DeliveryScripts.command(
+                    DeliveryScripts.complete, keys: [stream] + markers.map(\.key),
+                    arguments: [group, String(chunk.count)] + chunk.map(\.entryID) + markers.map(\.token)))
+            }
         }
         var delay = Duration.milliseconds(50)
         while true {
             do {
-                _ = try await redis.pipeline(commands)
+                let replies = try await redis.pipeline(commands)
+                if let failure = replies.first(where: { if case .error = $0 { true } else { false } }) {
+                    throw RedisError.unexpectedReply(command: "EVAL", reply: "\(failure)")
+                }
                 return
             } catch {
                 // Unacked entries stay pending and would be redelivered; keep trying while Redis is away.

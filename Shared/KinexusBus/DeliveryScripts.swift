@@ -21,11 +21,25 @@ enum DeliveryScripts {
         return 1
         """
 
+    /// Acks entries and ends their deliveries' markers in one step: a marker outlives its ack never, and
+    /// goes only with it, so an entry handled here is neither left unacked nor run again for want of one.
+    /// KEYS: stream, then the markers. ARGV: group, the number of entry ids, the ids, then each marker's token.
+    static let complete = """
+        local count = tonumber(ARGV[2])
+        if count > 0 then redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 3, 2 + count)) end
+        for i = 2, #KEYS do
+          if redis.call('GET', KEYS[i]) == ARGV[1 + count + i] then redis.call('DEL', KEYS[i]) end
+        end
+        return 1
+        """
+
     static func command(_ script: String, keys: [String], arguments: [String]) -> RedisCommand {
         RedisCommand(["EVAL", script, String(keys.count)] + keys + arguments)
     }
 
+    /// Held by the delivery of an event id that is running in a group, so no second delivery of that id
+    /// runs beside it; removed with the ack.
     static func markerKey(group: String, eventID: String) -> String {
-        "kinexus:done:\(group):\(eventID)"
+        "kinexus:running:\(group):\(eventID)"
     }
 }

@@ -2,8 +2,11 @@ import Foundation
 import KinexusEvents
 import KinexusJSON
 import KinexusRedis
+import Metrics
+import Synchronization
 
-/// Publishes envelopes to their topic streams: one XADD each, with approximate trimming, pipelined.
+/// Publishes envelopes to their topic streams: one XADD each, pipelined. Streams are not trimmed here but
+/// by each service's `StreamTrimmer`, which keeps every entry a group has yet to acknowledge.
 public struct EventPublisher: Sendable {
     /// An event with the correlation id that travels beside it.
     public struct Outgoing: Sendable {
@@ -19,22 +22,26 @@ public struct EventPublisher: Sendable {
     let redis: RedisClient
     public let account: String
     public let region: String
-    let streamMaxLength: Int
+    let deduplicationWindow: Duration
+    private let streams = PublishedStreams()
 
-    public init(redis: RedisClient, account: String, region: String, streamMaxLength: Int) {
+    public init(redis: RedisClient, account: String, region: String, deduplicationWindow: Duration = .seconds(86_400)) {
         self.redis = redis
         self.account = account
         self.region = region
-        self.streamMaxLength = streamMaxLength
+        self.deduplicationWindow = deduplicationWindow
     }
 
     public init(redis: RedisClient, configuration: BusConfiguration) {
         self.init(redis: redis, account: configuration.account, region: configuration.region,
-                  streamMaxLength: configuration.streamMaxLength)
+                  deduplicationWindow: configuration.deduplicationWindow)
     }
 
+    /// The streams this publisher has added to, which the process's trimmer looks after.
+    public var publishedStreams: Set<String> { streams.names.withLock { $0 } }
+
     /// The envelope for a catalog detail, stamped with this deployment's account and region.
-    /// Pass `id` when a retry upstream can repeat the same fact, so consumers collapse the repeats.
+    /// Pass `id` when a retry upstream can repeat the same fact, so that `publish` stops the repeats.
     public func envelope<Detail: EventDetail>(
         _ detail: Detail, source: EventSource, id: String? = nil, resources: [String] = []
     ) throws -> EventEnvelope {
@@ -43,18 +50,28 @@ public struct EventPublisher: Sendable {
             account: account, region: region, resources: resources, detail: try JSONValue(encoding: detail))
     }
 
-    /// Publishes one catalog event and returns its envelope.
+    /// Publishes one catalog event and returns its envelope. An event given its own `id` is a fact that a
+    /// retry upstream may repeat: a repeat of that id on its stream within the deduplication window is not
+    /// added, so no group ever sees it twice (counted in `kinexus_events_duplicate_total`).
     @discardableResult
     public func publish<Detail: EventDetail>(
         _ detail: Detail, source: EventSource, id: String? = nil, correlationID: String? = nil
     ) async throws -> EventEnvelope {
         let outgoing = Outgoing(envelope: try envelope(detail, source: source, id: id), correlationID: correlationID)
-        _ = try await publish([outgoing])
+        guard let id else {
+            _ = try await publish([outgoing])
+            return outgoing.envelope
+        }
+        let stream = outgoing.envelope.topic.streamKey
+        if try await !add(outgoing, onceFor: "kinexus:published:\(stream):\(id)", remembering: deduplicationWindow) {
+            Counter(label: "kinexus_events_duplicate_total", dimensions: [("detail_type", Detail.detailType)]).increment()
+        }
         return outgoing.envelope
     }
 
-    /// Publishes many events in one round trip and returns their stream entry ids, in order.
-    /// Every event is checked before any is sent, so an oversized one fails the batch without a partial write.
+    /// Publishes many events in one round trip and returns their stream entry ids, in order: each is added,
+    /// repeated ids too. Every event is checked before any is sent, so an oversized one fails the batch
+    /// without a partial write.
     public func publish(_ events: [Outgoing]) async throws -> [String] {
         try await send(try events.map { event in xadd(stream: event.envelope.topic.streamKey, fields: try fields(of: event)) })
     }
@@ -65,8 +82,13 @@ public struct EventPublisher: Sendable {
     public func publish<Detail: EventDetail>(
         _ detail: Detail, source: EventSource, id: String, correlationID: String, onceFor key: String, remembering lifetime: Duration
     ) async throws -> Bool {
-        let event = Outgoing(envelope: try envelope(detail, source: source, id: id), correlationID: correlationID)
-        var command = RedisCommand("EVAL", Self.publishOnce, "2", event.envelope.topic.streamKey, key, String(streamMaxLength),
+        try await add(Outgoing(envelope: try envelope(detail, source: source, id: id), correlationID: correlationID),
+                      onceFor: key, remembering: lifetime)
+    }
+
+    private func add(_ event: Outgoing, onceFor key: String, remembering lifetime: Duration) async throws -> Bool {
+        streams.insert(event.envelope.topic.streamKey)
+        var command = RedisCommand("EVAL", Self.publishOnce, "2", event.envelope.topic.streamKey, key,
                                    String(max(lifetime.components.seconds, 1)))
         for (name, value) in try fields(of: event).sorted(by: { $0.key < $1.key }) {
             command.append(name)
@@ -77,11 +99,11 @@ public struct EventPublisher: Sendable {
         return reply != .null
     }
 
-    /// KEYS: stream, key. ARGV: max length, key lifetime in seconds, then the entry's fields and values.
+    /// KEYS: stream, key. ARGV: key lifetime in seconds, then the entry's fields and values.
     static let publishOnce = """
         if redis.call('EXISTS', KEYS[2]) == 1 then return false end
-        local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, 3))
-        redis.call('SET', KEYS[2], '1', 'EX', ARGV[2])
+        local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
+        redis.call('SET', KEYS[2], '1', 'EX', ARGV[1])
         return id
         """
 
@@ -108,11 +130,21 @@ public struct EventPublisher: Sendable {
     }
 
     private func xadd(stream: String, fields: [String: [UInt8]]) -> RedisCommand {
-        var command = RedisCommand("XADD", stream, "MAXLEN", "~", String(streamMaxLength), "*")
+        streams.insert(stream)
+        var command = RedisCommand("XADD", stream, "*")
         for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
             command.append(name)
             command.append(bytes: value)
         }
         return command
+    }
+}
+
+/// The set of stream names a publisher has added to; shared by its copies.
+private final class PublishedStreams: Sendable {
+    let names = Mutex<Set<String>>([])
+
+    func insert(_ stream: String) {
+        _ = names.withLock { $0.insert(stream) }
     }
 }

@@ -12,7 +12,7 @@ final class InFlightDeliveries: Sendable {
     struct Lease: Sendable {
         let stream: String
         let entryID: String
-        /// The done-marker key and this delivery's token in it; nil for directed (redriven) copies.
+        /// The marker key and this delivery's token in it; nil for directed (redriven) copies.
         let marker: String?
         let token: String
     }

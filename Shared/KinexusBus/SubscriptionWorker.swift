@@ -24,8 +24,7 @@ final class SubscriptionWorker: Sendable {
         self.logger = logger
         publisher = EventPublisher(redis: redis, configuration: configuration)
         self.metrics = metrics
-        completions = Completions(redis: redis, group: configuration.group,
-                                  doneMarkerTTL: configuration.doneMarkerTTL, logger: logger)
+        completions = Completions(redis: redis, group: configuration.group, logger: logger)
     }
 
     var streams: [String] { subscription.topics.map(\.streamKey) }
@@ -171,14 +170,10 @@ final class SubscriptionWorker: Sendable {
                 switch claim {
                 case .acquired:
                     running.addTask { await self.handle(delivery) }
-                case .done:
-                    metrics.count(.duplicate, detailType: delivery.envelope.detailType)
-                    delivery.logger.debug("event already handled, skipping the duplicate")
-                    completions.add(.init(stream: delivery.entry.stream, entryID: delivery.entry.id, marker: nil))
-                    inFlight.release(delivery.entry.inFlight)
                 case .busy:
                     // Another delivery of the same event id is running; this one stays pending and is retried.
                     delivery.logger.debug("event is being handled by another delivery, retrying later")
+                    await giveBackAttempt(delivery.entry, attempt: delivery.attempt)
                     inFlight.release(delivery.entry.inFlight)
                 }
             }
@@ -186,29 +181,26 @@ final class SubscriptionWorker: Sendable {
     }
 
     enum Claim {
-        case acquired, done, busy
+        case acquired, busy
     }
 
-    /// Claims each lease's event id with one `SET NX GET` each, all in one round trip. A marker that already
-    /// holds `done` means a duplicate; one holding a delivery's token means that delivery is running — or,
-    /// when the token is this one's, that it finished here and its ack is still in the batch being written:
-    /// running it again would handle the event twice. It comes back once the marker says `done` or expires.
+    /// Claims each lease's event id with one `SET NX` each, all in one round trip. A marker that is already
+    /// there means a delivery of that id is running — or, when the token is this one's, that it finished here
+    /// and its ack is still in the batch being written: running it again would handle the event twice. The
+    /// entry stays pending and comes back once the marker is gone with the ack, or expired with a lost lease.
+    /// Repeats of one event id never reach a group: the publisher stops them (`EventPublisher.publish`).
     /// Answers one claim per lease, in order; a lease without a marker (a directed copy) is always acquired.
     private func acquireMarkers(_ leases: [InFlightDeliveries.Lease]) async throws -> [Claim] {
         let ttl = String(configuration.visibilityTimeout.milliseconds)
         let marked = leases.compactMap { lease in lease.marker.map { (lease.token, $0) } }
         var replies = try await redis.pipeline(marked.map { token, marker in
-            RedisCommand("SET", marker, token, "NX", "GET", "PX", ttl)
+            RedisCommand("SET", marker, token, "NX", "PX", ttl)
         })[...]
         return try leases.map { lease in
             guard lease.marker != nil else { return .acquired }
             let reply = replies.removeFirst()
             if case .error(let message) = reply { throw RedisError.server(command: "SET", message: message) }
-            return switch reply.string {
-            case nil: .acquired
-            case "done": .done
-            default: .busy
-            }
+            return reply == .null ? .busy : .acquired
         }
     }
 
@@ -251,7 +243,7 @@ final class SubscriptionWorker: Sendable {
             completions.add(ack)
             return nil
         }
-        // Redriven and replayed copies are meant to run again, so they bypass the done-marker.
+        // Redriven and replayed copies are meant to run again, so they bypass the marker.
         let marker = entry.onlyGroup == nil
             ? DeliveryScripts.markerKey(group: configuration.group, eventID: envelope.id) : nil
         let lease = InFlightDeliveries.Lease(
@@ -283,7 +275,8 @@ final class SubscriptionWorker: Sendable {
             try await subscription.handler(delivery.envelope, context)
             metrics.recordDuration(ContinuousClock.now - started, detailType: detailType)
             metrics.count(.handled, detailType: detailType)
-            completions.add(.init(stream: delivery.entry.stream, entryID: delivery.entry.id, marker: delivery.lease.marker))
+            completions.add(.init(stream: delivery.entry.stream, entryID: delivery.entry.id,
+                                  marker: delivery.lease.marker.map { ($0, delivery.lease.token) }))
         } catch {
             metrics.recordDuration(ContinuousClock.now - started, detailType: detailType)
             await release(delivery.lease)
@@ -308,6 +301,13 @@ final class SubscriptionWorker: Sendable {
                 ])
             }
         }
+    }
+
+    /// Waiting for another delivery of the same event id to finish is not an attempt: the entry's delivery
+    /// count goes back to what it was, so the wait never dead-letters it.
+    private func giveBackAttempt(_ entry: StreamEntry, attempt: Int) async {
+        _ = try? await redis.send("XCLAIM", entry.stream, configuration.group, configuration.consumer, "0", entry.id,
+                                  "RETRYCOUNT", String(max(attempt - 1, 0)), "JUSTID")
     }
 
     private func release(_ lease: InFlightDeliveries.Lease) async {

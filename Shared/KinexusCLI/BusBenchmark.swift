@@ -23,7 +23,7 @@ struct BusBenchmark {
     var topic: Topic { Topic(source: source, detailType: detailType) }
 
     var publisher: EventPublisher {
-        EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 1_000_000)
+        EventPublisher(redis: redis, account: "000000000000", region: "local")
     }
 
     func event(sentAt: Double = 0) -> EventPublisher.Outgoing {

@@ -87,8 +87,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
             let redis = try CommandEnvironment.redis()
             let deadLetters = DeadLetters(redis: redis, group: group)
             let publisher = EventPublisher(redis: redis, account: CommandEnvironment.account,
-                                           region: CommandEnvironment.region,
-                                           streamMaxLength: CommandEnvironment.streamMaxLength)
+                                           region: CommandEnvironment.region)
             do {
                 let redriven = all
                     ? try await deadLetters.redriveAll(publisher: publisher)

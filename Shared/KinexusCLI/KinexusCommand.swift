@@ -1,19 +1,32 @@
+import ApproverMain
 import ArgumentParser
+import CodegenMain
+import CustomerContextMain
 import Foundation
+import IngressMain
 import KinexusEvents
 import KinexusRedis
+import KnowledgeSyncMain
+import OrchestratorMain
+import ReviewerMain
 
-/// `kinexus`: operate the bus, as `aws events` operates EventBridge.
+/// `kinexus`: run a service, and operate the bus as `aws events` operates EventBridge.
 public struct KinexusCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "kinexus",
-        abstract: "Operate the Kinexus event bus on Redis streams.",
+        abstract: "Run a Kinexus service, or operate the Kinexus event bus on Redis streams.",
         discussion: "Connects to KINEXUS_REDIS_URL (default \(RedisConfiguration.defaultURL)).",
-        subcommands: [
+        subcommands: services + [
             PutEventsCommand.self, TapCommand.self, TestEventPatternCommand.self, DeadLetterCommand.self,
             ReplayCommand.self, StreamsCommand.self, BenchCommand.self, KnowledgeBenchCommand.self, DiffBenchCommand.self,
             DemoCommand.self, UsersCommand.self,
         ])
+
+    /// The services, each run as its own process: `kinexus orchestrator`.
+    public static let services: [any ParsableCommand.Type] = [
+        IngressCommand.self, OrchestratorCommand.self, ReviewerCommand.self, ApproverCommand.self, CodegenCommand.self,
+        KnowledgeSyncCommand.self, CustomerContextCommand.self,
+    ]
 
     public init() {}
 
@@ -46,9 +59,6 @@ enum CommandEnvironment {
 
     static var account: String { ProcessInfo.processInfo.environment["KINEXUS_ACCOUNT"] ?? "000000000000" }
     static var region: String { ProcessInfo.processInfo.environment["KINEXUS_REGION"] ?? "local" }
-    static var streamMaxLength: Int {
-        ProcessInfo.processInfo.environment["KINEXUS_STREAM_MAXLEN"].flatMap { Int($0) } ?? 1_000_000
-    }
 }
 
 /// Writes one line to standard output at once, so piped output is never held back in a buffer.

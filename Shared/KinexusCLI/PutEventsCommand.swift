@@ -79,8 +79,7 @@ struct PutEventsCommand: AsyncParsableCommand {
                 correlationID: correlationId)
         }
         let redis = try CommandEnvironment.redis()
-        let publisher = EventPublisher(redis: redis, account: CommandEnvironment.account, region: CommandEnvironment.region,
-                                       streamMaxLength: CommandEnvironment.streamMaxLength)
+        let publisher = EventPublisher(redis: redis, account: CommandEnvironment.account, region: CommandEnvironment.region)
         _ = try await publisher.publish(events)
         await redis.shutdown()
         try emitJSON(Output(entries: events.map { .init(eventID: $0.envelope.id) }))

@@ -19,8 +19,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let (start, end) = (try parseTime(from), try to.map { try parseTime($0) })
         if let end, end < start { throw CommandFailure("--to is before --from") }
         let redis = try CommandEnvironment.redis()
-        let publisher = EventPublisher(redis: redis, account: CommandEnvironment.account, region: CommandEnvironment.region,
-                                       streamMaxLength: CommandEnvironment.streamMaxLength)
+        let publisher = EventPublisher(redis: redis, account: CommandEnvironment.account, region: CommandEnvironment.region)
         do {
             let count = try await BusAdmin(redis: redis).replay(group: group, stream: stream, from: start, to: end,
                                                                 publisher: publisher)

@@ -51,7 +51,8 @@ public struct ServiceConfiguration: Sendable {
             maxAttempts: try settings.integer("KINEXUS_MAX_ATTEMPTS", default: 5, range: 1...1000),
             visibilityTimeout: try settings.duration("KINEXUS_VISIBILITY_TIMEOUT", default: .seconds(30)),
             retryBaseDelay: try settings.duration("KINEXUS_RETRY_BASE_DELAY", default: .seconds(1)),
-            doneMarkerTTL: try settings.duration("KINEXUS_DONE_MARKER_TTL", default: .seconds(86_400)),
+            deduplicationWindow: try settings.duration("KINEXUS_DEDUPLICATION_WINDOW", default: .seconds(86_400)),
+            streamRetention: try settings.duration("KINEXUS_STREAM_RETENTION", default: .seconds(7 * 86_400)),
             streamMaxLength: try settings.integer("KINEXUS_STREAM_MAXLEN", default: 1_000_000, range: 1...Int.max),
             consumerExpiry: try settings.duration("KINEXUS_CONSUMER_EXPIRY", default: .seconds(3600)),
             shutdownGracePeriod: try settings.duration("KINEXUS_SHUTDOWN_GRACE_PERIOD", default: .seconds(20)))

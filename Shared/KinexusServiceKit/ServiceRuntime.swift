@@ -42,8 +42,9 @@ public final class ServiceRuntime: Sendable {
 
     /// Runs until SIGTERM or SIGINT: applies `migrations` and runs `warmUp` (what the first request should
     /// not wait for), then consumes `subscriptions`, while serving `/health`, `/ready` (200 once all that is
-    /// done), `/metrics` and the routes `routes` adds on the configured port, and running `background`
-    /// services (stopped before the HTTP server, so that responses they feed end first).
+    /// done), `/metrics` and the routes `routes` adds on the configured port, trimming the streams it reads and
+    /// publishes to, and running `background` services (stopped before the HTTP server, so that responses
+    /// they feed end first).
     public func run(
         migrations: [Migration] = [], warmUp: @escaping @Sendable () async throws -> Void = {}, subscriptions: [Subscription] = [],
         background: [any Service] = [], routes: (Router<KinexusRequestContext>) -> Void = { _ in }
@@ -59,12 +60,16 @@ public final class ServiceRuntime: Sendable {
             responder: KinexusResponder(router.buildResponder(), deadline: configuration.requestTimeout, logger: logger),
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort)),
             logger: Logger(label: "kinexus.http"))
+        let trimmer = StreamTrimmer(redis: redis, configuration: configuration.bus, streams: { [publisher] in
+            publisher.publishedStreams.union(subscriptions.flatMap { $0.topics.map(\.streamKey) })
+        }, logger: logger)
         let work = StartupThenConsume(
             migrations: MigrationRunner(client: postgres, logger: logger),
             migrationFiles: migrations, warmUp: warmUp, consumer: subscriptions.isEmpty ? nil : consumer, startup: startup)
         // Shutdown runs in reverse: the consumer finishes its handlers while Postgres and HTTP still serve.
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [.init(service: postgres), .init(service: http)] + background.map { .init(service: $0) } + [.init(service: work)],
+            services: [.init(service: postgres), .init(service: http), .init(service: trimmer)] + background.map { .init(service: $0) }
+                + [.init(service: work)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // Past the handlers' grace period, a little time for the last acks; then everything is cancelled,
         // so a shutdown while Redis is unreachable still ends (the unacked entries stay pending).

@@ -57,7 +57,7 @@ public struct EnvironmentSettings: Sendable {
     static let durations: ClosedRange<Double> = 1...(366 * 86_400_000)
 
     static func parseDuration(_ text: String) -> Duration? {
-        let units: [(suffix: String, scale: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("", 1)]
+        let units: [(suffix: String, scale: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400), ("", 1)]
         for unit in units where text.hasSuffix(unit.suffix) {
             guard let number = Double(text.dropLast(unit.suffix.count)) else { continue }
             let milliseconds = (number * unit.scale * 1000).rounded()

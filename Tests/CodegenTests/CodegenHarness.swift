@@ -51,7 +51,7 @@ struct CodegenHarness {
                 return try EventConsumer(redis: redis, configuration: configuration, subscriptions: try worker.subscriptions(),
                                          logger: logger)
             }
-            let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 100_000)
+            let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local")
             try await whileConsuming(consumers, logger: logger) { try await body(publisher, postgres, redis) }
             tasks.cancelAll()
         }

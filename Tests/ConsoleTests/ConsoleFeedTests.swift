@@ -25,7 +25,7 @@ struct ConsoleFeedTests {
     @Test(.timeLimit(.minutes(1))) func everyOpenStreamHearsOfAFactPublishedAfterItOpened() async throws {
         // A database of its own: facts the other console tests publish would reach the feed too.
         let redis = try RedisClient(url: try TestEnvironment.redisURL(database: 15))
-        let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 10_000)
+        let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local")
         // The topic exists before the feed starts: the feed reads it from now on, not from its start.
         try await publisher.publish(TicketContextReady(ticketID: "before", customerExternalID: "c", churnRisk: nil, suggestionCount: 0, processingTimeMs: 1), source: .support)
         let feed = ConsoleFeed(redis: redis.configuration, logger: Logger(label: "test"))

@@ -59,7 +59,7 @@ struct ConsoleHarness {
             try await MigrationRunner(client: postgres, logger: logger)
                 .run(try Orchestrator.migrations() + Reviewer.migrations() + Approver.migrations() + Accounts.migrations()
                      + StoriesService.migrations() + CustomerContextService.migrations() + KnowledgeAPI.migrations())
-            let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 10_000)
+            let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local")
             let decisions = ReviewAPI(postgres: postgres, publisher: publisher, links: DiffLink(secret: "s", baseURL: Self.origin),
                                       longestWait: .seconds(1), logger: logger)
             let stories = try StoriesService(postgres: postgres, publisher: publisher, environment: [:], requestTimeout: .seconds(10),

@@ -1,18 +1,14 @@
 import Foundation
+import KinexusCLI
 import Testing
 
-/// `compose/docker-compose.yml` must run every executable that `Package.swift` builds from `Services/`.
+/// `compose/docker-compose.yml` must run every service that `kinexus` runs, and the CLI.
 struct ComposeTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    /// The executables built from `Services/<name>`: each service's `executable("<name>", …)`, and the CLI's.
-    static func serviceExecutables() throws -> [String] {
-        let manifest = try String(contentsOf: root.appendingPathComponent("Package.swift"), encoding: .utf8)
-        let patterns = [try Regex(#"\.executableTarget\(\s*name:\s*"([^"]+)"[^)]*?path:\s*"Services/"#),
-                        try Regex(#"\bexecutable\(\s*"([^"]+)""#)]
-        return patterns.flatMap { pattern in manifest.matches(of: pattern).compactMap { $0.output[1].substring.map(String.init) } }
-    }
+    /// `kinexus <service>` for each service.
+    static let services = KinexusCommand.services.compactMap { $0.configuration.commandName }
 
     /// The top-level keys under `services:` in the compose file.
     static func composeServices() throws -> Set<String> {
@@ -27,18 +23,17 @@ struct ComposeTests {
         return names
     }
 
-    @Test func everyExecutableInPackageSwiftHasAComposeService() throws {
-        let executables = try Self.serviceExecutables()
-        #expect(executables.contains("kinexus") && executables.contains("ingress"), "the manifest parser found the executables")
-        let services = try Self.composeServices()
-        #expect(services.isSuperset(of: ["redis", "postgres"]))
-        for executable in executables {
-            #expect(services.contains(executable), "\(executable) has no service in compose/docker-compose.yml")
+    @Test func everyServiceHasAComposeService() throws {
+        #expect(Self.services.count == 7)
+        let composed = try Self.composeServices()
+        #expect(composed.isSuperset(of: ["redis", "postgres", "kinexus"]))
+        for service in Self.services {
+            #expect(composed.contains(service), "\(service) has no service in compose/docker-compose.yml")
         }
     }
 
-    @Test func everyServiceDirectoryIsAnExecutableTarget() throws {
+    @Test func everyServiceDirectoryIsAService() throws {
         let directories = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("Services").path)
-        #expect(Set(directories) == Set(try Self.serviceExecutables()))
+        #expect(Set(directories) == Set(Self.services + ["kinexus"]))
     }
 }

@@ -18,7 +18,7 @@ struct CodeGenerationTests {
         let ingress = "http://127.0.0.1:\(ports["ingress"]!)"
         var processes: [ChildProcess] = []
         for (service, port) in ports.sorted(by: { $0.key < $1.key }) {
-            let process = try ChildProcess(executable: service, environment: [
+            let process = try ChildProcess(service: service, environment: [
                 "KINEXUS_REDIS_URL": try TestEnvironment.redisURL(database: Self.redisDatabase),
                 "KINEXUS_POSTGRES_URL": try TestEnvironment.postgresURL(), "KINEXUS_HTTP_PORT": String(port),
                 "KINEXUS_API_TOKEN": token, "KINEXUS_PUBLIC_URL": ingress, "KINEXUS_DATA_DIR": data,
@@ -84,7 +84,7 @@ struct CodeGenerationTests {
         let ingressPort = freePort()
         let ingress = "http://127.0.0.1:\(ingressPort)"
         func start(_ service: String, port: Int, consumer: String) async throws -> ChildProcess {
-            let process = try ChildProcess(executable: service, environment: [
+            let process = try ChildProcess(service: service, environment: [
                 "KINEXUS_REDIS_URL": try TestEnvironment.redisURL(database: Self.redisDatabase),
                 "KINEXUS_POSTGRES_URL": try TestEnvironment.postgresURL(), "KINEXUS_HTTP_PORT": String(port),
                 "KINEXUS_API_TOKEN": token, "KINEXUS_PUBLIC_URL": ingress, "KINEXUS_DATA_DIR": data,
@@ -153,7 +153,7 @@ struct CodeGenerationTests {
         }
         #expect(kill(-group, 0) == 0, "the orphan runs")
         let port = freePort()
-        let codegen = try ChildProcess(executable: "codegen", environment: [
+        let codegen = try ChildProcess(service: "codegen", environment: [
             "KINEXUS_REDIS_URL": try TestEnvironment.redisURL(database: Self.redisDatabase),
             "KINEXUS_POSTGRES_URL": try TestEnvironment.postgresURL(), "KINEXUS_HTTP_PORT": String(port),
             "KINEXUS_DATA_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("kinexus-sweep-\(UUID().uuidString)").path,

@@ -12,7 +12,7 @@ struct ConfigurationErrorTests {
     func aBadSettingStopsTheServiceNamingIt(service: String, environment: [String: String], message: String) async throws {
         var settings = environment
         settings["KINEXUS_HTTP_PORT"] = String(freePort())
-        let process = try ChildProcess(executable: service, environment: settings)
+        let process = try ChildProcess(service: service, environment: settings)
         try process.start()
         #expect(await process.exitStatus(within: .seconds(30)) == 78)
         #expect(process.output.contains(#""level":"critical""#), "\(process.output)")

@@ -37,7 +37,7 @@ struct DocumentationPipelineTests {
         let ingress = "http://127.0.0.1:\(ports["ingress"]!)"
         var processes: [ChildProcess] = []
         for (service, port) in ports.sorted(by: { $0.key < $1.key }) {
-            let process = try ChildProcess(executable: service, environment: [
+            let process = try ChildProcess(service: service, environment: [
                 "KINEXUS_REDIS_URL": try TestEnvironment.redisURL(database: Self.redisDatabase), "KINEXUS_POSTGRES_URL": try TestEnvironment.postgresURL(),
                 "KINEXUS_HTTP_PORT": String(port), "KINEXUS_API_TOKEN": token, "KINEXUS_PUBLIC_URL": ingress,
                 "KINEXUS_LINK_SECRET": "e2e-links", "KINEXUS_RETRY_BASE_DELAY": "100ms",

@@ -41,7 +41,7 @@ struct IngressEdgeTests {
             "KINEXUS_HTTP_PORT": String(port), "KINEXUS_API_TOKEN": Self.token, "KINEXUS_LOG_LEVEL": "info",
         ]
         environment.merge(settings) { $1 }
-        let process = try ChildProcess(executable: "ingress", environment: environment)
+        let process = try ChildProcess(service: "ingress", environment: environment)
         try process.start()
         let ingress = Ingress(process: process, url: "http://127.0.0.1:\(port)")
         let up = await eventually(timeout: .seconds(60), every: .milliseconds(100)) {
@@ -221,7 +221,7 @@ struct IngressEdgeTests {
     @Test func aSecondIngressOnAPortInUseExitsAsABadSetting() async throws {
         let first = try await start()
         let port = try #require(first.url.split(separator: ":").last.map(String.init))
-        let second = try ChildProcess(executable: "ingress", environment: [
+        let second = try ChildProcess(service: "ingress", environment: [
             "KINEXUS_REDIS_URL": try TestEnvironment.redisURL(database: Self.redisDatabase),
             "KINEXUS_POSTGRES_URL": try TestEnvironment.postgresURL(), "KINEXUS_HTTP_PORT": port,
         ])

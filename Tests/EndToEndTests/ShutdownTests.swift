@@ -16,7 +16,7 @@ struct ShutdownTests {
         let postgres = PostgresClient(configuration: try PostgresSettings.configuration(url: try TestEnvironment.postgresURL()),
                                       backgroundLogger: logger)
         let port = freePort()
-        let orchestrator = try ChildProcess(executable: "orchestrator", environment: [
+        let orchestrator = try ChildProcess(service: "orchestrator", environment: [
             "KINEXUS_REDIS_URL": redisURL, "KINEXUS_POSTGRES_URL": try TestEnvironment.postgresURL(),
             "KINEXUS_HTTP_PORT": String(port), "KINEXUS_SHUTDOWN_GRACE_PERIOD": "2s",
             "KINEXUS_CONSUMER_NAME": TestEnvironment.unique("orchestrator"),
@@ -36,7 +36,7 @@ struct ShutdownTests {
                 try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\("document:jira:\(key)"), 0))",
                                            logger: logger)
                 let redis = try RedisClient(url: redisURL)
-                _ = try await EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 1000)
+                _ = try await EventPublisher(redis: redis, account: "000000000000", region: "local")
                     .publish(change, source: .jira, id: change.changeID)
                 try await Task.sleep(for: .seconds(1))
                 let stopping = ContinuousClock.now

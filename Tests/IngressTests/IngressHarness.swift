@@ -17,7 +17,7 @@ struct IngressHarness {
         async throws
     {
         let configuration = try IngressConfiguration(environment: environment)
-        let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 10_000)
+        let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local")
         let logger = Logger(label: "test")
         let router = ServiceRuntime.router(logger: logger)
         router.addRoutes(WebhookRoutes(configuration: configuration, redis: redis, publisher: publisher, jiraClient: jira,

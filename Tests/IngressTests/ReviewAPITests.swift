@@ -36,7 +36,7 @@ struct ReviewAPITests {
             tasks.addTask { await postgres.run() }
             try await MigrationRunner(client: postgres, logger: logger)
                 .run(try Orchestrator.migrations() + Reviewer.migrations() + Approver.migrations())
-            let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 10_000)
+            let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local")
             let router = ServiceRuntime.router(logger: logger)
             let reviews = ReviewAPI(postgres: postgres, publisher: publisher, links: links ?? self.links, longestWait: .seconds(5),
                                     logger: logger)

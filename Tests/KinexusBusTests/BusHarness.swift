@@ -31,7 +31,7 @@ struct BusHarness {
     }
 
     var publisher: EventPublisher {
-        EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 10_000)
+        EventPublisher(redis: redis, account: "000000000000", region: "local")
     }
 
     func envelope(id: String = UUID().uuidString.lowercased(), detail: JSONValue = .object(["n": 1])) -> EventEnvelope {

@@ -132,21 +132,62 @@ struct DeliveryTests {
         #expect(recorder.count == 3, "no attempt beyond the maximum runs the handler")
     }
 
-    @Test func theSameEventIDPublishedTwiceIsHandledOnce() async throws {
+    @Test func aFactPublishedAgainWithItsIDIsHandledOnce() async throws {
         let harness = try BusHarness()
         let recorder = Recorder()
         let group = TestEnvironment.unique("dedupe")
-        let slow = try consumer(harness, group: group, recorder: recorder) { _, _ in
+        let subscription = try Subscription(pattern: #"{"source": ["kinexus.kb"], "detail-type": ["KbSyncRequested"]}"#) {
+            envelope, context in recorder.record(envelope, context, consumer: "c")
+        }
+        let consumer = try EventConsumer(redis: harness.redis, configuration: harness.configuration(group: group),
+                                         subscriptions: [subscription])
+        let id = TestEnvironment.unique("fact")
+        try await withConsumers([consumer]) {
+            for _ in 0..<3 {
+                try await harness.publisher.publish(KbSyncRequested(jobID: "j"), source: .kb, id: id)
+            }
+            let later = try await harness.publisher.publish(KbSyncRequested(jobID: "j"), source: .kb)
+            #expect(await eventually { recorder.count(of: later.id) == 1 })
             try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(recorder.count(of: id) == 1)
+        let stream = Topic(source: EventSource.kb.rawValue, detailType: KbSyncRequested.detailType).streamKey
+        let remembered = try await harness.redis.send("PTTL", "kinexus:published:\(stream):\(id)").integer ?? -1
+        #expect((1...86_400_000).contains(remembered), "the id is remembered for the deduplication window")
+    }
+
+    @Test func twoDeliveriesOfOneEventIDNeverRunAtOnce() async throws {
+        let harness = try BusHarness()
+        let recorder = Recorder()
+        let running = Mutex((now: 0, most: 0))
+        let group = TestEnvironment.unique("one-at-a-time")
+        let slow = try consumer(harness, group: group, recorder: recorder) { _, _ in
+            running.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+            try await Task.sleep(for: .milliseconds(200))
+            running.withLock { $0.now -= 1 }
         }
         let event = harness.envelope()
         try await withConsumers([slow]) {
             try await harness.publish(event, event)
-            try await Task.sleep(for: .milliseconds(100))
-            try await harness.publish(event)
+            #expect(await eventually { recorder.count(of: event.id) == 2 }, "copies added by hand are each handled")
             #expect(try await eventually { try await harness.pendingCount(group: group) == 0 })
         }
-        #expect(recorder.count(of: event.id) == 1)
+        #expect(running.withLock { $0.most } == 1, "one after the other")
+        #expect(try await harness.redis.send("XLEN", DeadLetters.streamKey(group: group)) == .integer(0),
+                "waiting for the other copy is not an attempt")
+    }
+
+    @Test func aHandledEventLeavesNothingBehindInRedis() async throws {
+        let harness = try BusHarness()
+        let recorder = Recorder()
+        let group = TestEnvironment.unique("bounded")
+        let events = (0..<200).map { _ in harness.envelope() }
+        try await withConsumers([try consumer(harness, group: group, recorder: recorder)]) {
+            _ = try await harness.publisher.publish(events.map { .init(envelope: $0) })
+            #expect(try await eventually { try await harness.pendingCount(group: group) == 0 && recorder.count == 200 })
+        }
+        let markers = try await harness.redis.send("KEYS", "kinexus:*:\(group):*")
+        #expect(markers.array?.isEmpty == true, "no key per handled event outlives its ack: \(markers)")
     }
 
     @Test func aLongHandlerThatExtendsItsLeaseIsNotHandledTwice() async throws {

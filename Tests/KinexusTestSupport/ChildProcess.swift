@@ -17,6 +17,11 @@ public final class ChildProcess: @unchecked Sendable {
         process.standardError = output
     }
 
+    /// A service, as the image runs it: `kinexus <service>`.
+    public convenience init(service: String, environment: [String: String] = [:]) throws {
+        try self.init(executable: "kinexus", arguments: [service], environment: environment)
+    }
+
     public func start() throws {
         try process.run()
     }

@@ -47,7 +47,7 @@ struct KnowledgeService {
             let router = ServiceRuntime.router(logger: logger)
             let knowledge = KnowledgeAPI(
                 postgres: postgres, retriever: retriever,
-                publisher: EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 100_000),
+                publisher: EventPublisher(redis: redis, account: "000000000000", region: "local"),
                 minimumScore: 0, logger: logger)
             router.group().add(middleware: APITokenAuthentication(apiToken: token)).addRoutes(knowledge.routes)
             try await whileConsuming(consumers, logger: logger) {

@@ -64,7 +64,7 @@ extension KnowledgeBaseTests {
                 INSERT INTO docs.publications (document_id, version, page_id, page_url, event_id)
                 VALUES (\(document), 1, 'widgets-api', \(page), \(UUID().uuidString))
                 """, logger: logger)
-            let publisher = EventPublisher(redis: kb.redis, account: "000000000000", region: "local", streamMaxLength: 100_000)
+            let publisher = EventPublisher(redis: kb.redis, account: "000000000000", region: "local")
             try await publisher.publish(DocumentationPublished(documentID: document.uuidString.lowercased(), version: 1,
                                                                title: "Widgets API", pageID: "widgets-api", pageURL: page),
                                         source: .approval)

@@ -51,7 +51,7 @@ extension KnowledgeBaseTests {
                 return try EventConsumer(redis: redis, configuration: configuration, subscriptions: subscriptions, logger: logger)
             }
             try await whileConsuming(consumers, logger: logger) {
-                let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 100_000)
+                let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local")
                 let key = TestEnvironment.unique("EXP")
                 let change = ChangeDetected(
                     changeID: EventID.random(), origin: "jira", ticketKey: key, ticketType: "Story", summary: "Order export \(key)",

@@ -49,7 +49,7 @@ extension KnowledgeBaseTests {
             configuration.retryBaseDelay = .milliseconds(100)
             let consumer = try EventConsumer(redis: redis, configuration: configuration, subscriptions: try service.subscriptions(),
                                              logger: logger)
-            let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 100_000)
+            let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local")
             let router = ServiceRuntime.router(logger: logger)
             router.group().add(middleware: APITokenAuthentication(apiToken: KnowledgeService.token)).addRoutes(
                 SupportAPI(records: SupportRecords(client: postgres, logger: logger), contexts: contexts, publisher: publisher,

@@ -76,7 +76,7 @@ struct OrchestratorTests {
     }
 
     func publisher(_ redis: RedisClient) -> EventPublisher {
-        EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 100_000)
+        EventPublisher(redis: redis, account: "000000000000", region: "local")
     }
 
     func change(_ key: String, summary: String) -> ChangeDetected {

@@ -38,7 +38,7 @@ struct TasksAPITests {
             let api = router.group().add(middleware: APITokenAuthentication(apiToken: StoriesAPITests.token))
             api.addRoutes(StoriesAPI(store: stories, invest: InvestReviewer(model: nil, logger: logger)).routes)
             api.addRoutes(TasksAPI(tasks: TaskRequests(client: postgres, logger: logger), stories: stories,
-                                   publisher: EventPublisher(redis: redis, account: "000000000000", region: "local", streamMaxLength: 10_000),
+                                   publisher: EventPublisher(redis: redis, account: "000000000000", region: "local"),
                                    target: CodegenTarget(repository: "acme/web", baseBranch: "main"), logger: logger).routes)
             try await Application(router: router).test(.router) { client in try await body(client, postgres, redis) }
             tasks.cancelAll()
