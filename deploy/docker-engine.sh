@@ -143,7 +143,8 @@ bin=/usr/lib/postgresql/15/bin
 mkdir -p "$PGDATA" /run/postgresql && chown postgres "$PGDATA" /run/postgresql && chmod 700 "$PGDATA"
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
     printf '%s\n' "$POSTGRES_PASSWORD" > /tmp/pwfile
-    runuser -u postgres -- "$bin/initdb" -D "$PGDATA" -U "$POSTGRES_USER" --pwfile=/tmp/pwfile -A scram-sha-256 >/dev/null
+    runuser -u postgres -- "$bin/initdb" -D "$PGDATA" -U "$POSTGRES_USER" --pwfile=/tmp/pwfile \
+        --auth-local=trust --auth-host=scram-sha-256 >/dev/null
     rm /tmp/pwfile
     echo "host all all all scram-sha-256" >> "$PGDATA/pg_hba.conf"
     if [ "${POSTGRES_DB:-$POSTGRES_USER}" != postgres ]; then

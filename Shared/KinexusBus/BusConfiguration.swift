@@ -33,8 +33,8 @@ public struct BusConfiguration: Sendable {
         group: String, consumer: String = BusConfiguration.defaultConsumerName(), account: String = "000000000000",
         region: String = "local", maxAttempts: Int = 5, visibilityTimeout: Duration = .seconds(30),
         retryBaseDelay: Duration = .seconds(1), deduplicationWindow: Duration = .seconds(24 * 3600),
-        streamRetention: Duration = .seconds(7 * 86_400), streamMaxLength: Int = 1_000_000, readBlock: Duration = .milliseconds(500),
-        consumerExpiry: Duration = .seconds(3600), shutdownGracePeriod: Duration = .seconds(20)
+        streamRetention: Duration = .seconds(7 * 86_400), streamMaxLength: Int = 1_000_000,
+        readBlock: Duration = .milliseconds(500), consumerExpiry: Duration = .seconds(3600), shutdownGracePeriod: Duration = .seconds(20)
     ) {
         self.group = group
         self.consumer = consumer

@@ -14,6 +14,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Bytes of detail per event.") var detailBytes = 1024
     @Option(help: "Events per pipelined publish batch, and per consumer read.") var batch = 100
     @Option(help: "Seconds per latency run.") var latencySeconds = 5
+    @Option(help: "Events through two groups for Redis's memory.") var memoryEvents = 1_000_000
 
     func run() async throws {
         let redis = try CommandEnvironment.redis()
@@ -40,6 +41,12 @@ struct BenchCommand: AsyncParsableCommand {
                         rate, latency.p50, latency.p99, latency.p999, latency.count,
                         roundTrip.p50Milliseconds, roundTrip.p99Milliseconds))
         }
+        let memory = try await bench.memory(events: memoryEvents, batch: batch)
+        let megabytes = { (bytes: Int) in Double(bytes) / 1_048_576 }
+        emit(String(format: "Redis used_memory, %d events through 2 groups: stream data %.1f MB | after both groups handled"
+                    + " them %+.1f MB | with the earlier bus's 24-hour done-markers %+.1f MB",
+                    memoryEvents, megabytes(memory.published - memory.before), megabytes(memory.handled - memory.published),
+                    megabytes(memory.withEarlierMarkers - memory.published)))
         try await bench.cleanUp()
         await redis.shutdown()
     }

@@ -102,6 +102,60 @@ struct BusBenchmark {
         return Latency(p50: percentile(0.5), p99: percentile(0.99), p999: percentile(0.999), count: sorted.count)
     }
 
+    /// Redis's `used_memory` along one run: before, with `events` published, once two groups have handled
+    /// them all, and with the done-markers the earlier bus kept per event and group for 24 hours written as it
+    /// wrote them (`SET kinexus:done:<group>:<id> done PX 86400000`), for comparison in the same run.
+    struct Memory {
+        let before: Int
+        let published: Int
+        let handled: Int
+        let withEarlierMarkers: Int
+    }
+
+    func memory(events: Int, batch: Int) async throws -> Memory {
+        let groups = ["bench-memory-a-\(UUID().uuidString.prefix(8))", "bench-memory-b-\(UUID().uuidString.prefix(8))"]
+        let handled = Atomic<Int>(0)
+        let consumers = try groups.map { group in
+            try consumer(group: group, name: group, batch: batch) { _ in handled.add(1, ordering: .relaxed) }
+        }
+        for consumer in consumers { try await consumer.prepare() }
+        let before = try await usedMemory()
+        let total = (events / batch) * batch
+        for _ in 0..<(events / batch) {
+            _ = try await publisher.publish((0..<batch).map { _ in event() })
+        }
+        let published = try await usedMemory()
+        try await run(consumers) {
+            while handled.load(ordering: .relaxed) < total * groups.count {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            // The last batch's acks are written once its handlers return.
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let afterHandling = try await usedMemory()
+        let markerPrefix = "kinexus:bench:done:"
+        for group in groups {
+            for _ in 0..<(total / 1000) {
+                _ = try await redis.pipeline((0..<1000).map { _ in
+                    RedisCommand("SET", "\(markerPrefix)\(group):\(UUID().uuidString.lowercased())", "done", "PX", "86400000")
+                })
+            }
+        }
+        let withMarkers = try await usedMemory()
+        _ = try await redis.send("EVAL", "for _, key in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('UNLINK', key) end return 1",
+                                 "0", markerPrefix + "*")
+        return Memory(before: before, published: published, handled: afterHandling, withEarlierMarkers: withMarkers)
+    }
+
+    private func usedMemory() async throws -> Int {
+        let info = try await redis.send("INFO", "memory").string ?? ""
+        let line = info.split(whereSeparator: \.isNewline).first { $0.hasPrefix("used_memory:") }
+        guard let value = line.flatMap({ Int($0.dropFirst("used_memory:".count)) }) else {
+            throw CommandFailure("INFO memory has no used_memory")
+        }
+        return value
+    }
+
     func cleanUp() async throws {
         try await redis.send("DEL", topic.streamKey, "kinexus:bench:baseline")
     }

@@ -59,7 +59,7 @@ def resolved_ticket(key, summary):
 
 
 def documents_of(prefix):
-    return [d for d in call("GET", "/documents") if d["ticket_key"].startswith(prefix)]
+    return [d for d in call("GET", "/documents")["documents"] if d["ticket_key"].startswith(prefix)]
 
 
 def sql(query):
@@ -75,7 +75,7 @@ def documentation():
     review = until("a review of " + key, lambda: (call("GET", f"/documents/{document['document_id']}").get("reviews") or [None])[0])
     call("POST", f"/reviews/{review['review_id']}/decision", {"decision": "approved", "comment": "Compose test", "reviewer": "admin"},
          {"Prefer": "wait=10"}, expect=(200,))
-    until("a page for " + key, lambda: any(page["title"] == document["title"] for page in call("GET", "/pages")))
+    until("a page for " + key, lambda: any(page["title"] == document["title"] for page in call("GET", "/pages")["pages"]))
     print(f"documentation: {key} became document {document['document_id']}, review {review['review_id']}, approved, a page")
 
 
@@ -94,7 +94,7 @@ def support():
 
 def code():
     story = call("POST", "/api/stories", {"title": "Order export", "as_a": "shop owner", "i_want": "to download my orders as a CSV file",
-                                          "so_that": "my accountant can import them", "story_points": 3, "accept_warnings": True})
+                                          "so_that": "my accountant can import them", "story_points": 3, "accept_warnings": True})["story"]
     call("POST", f"/api/stories/{story['id']}/tests", {"title": "Download", "given": ["a shop with 3 orders"],
                                                        "when": ["the owner exports"], "then": ["a CSV file with 3 rows is downloaded"]})
     task = call("POST", f"/api/stories/{story['id']}/generate")

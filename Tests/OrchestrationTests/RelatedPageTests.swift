@@ -72,9 +72,11 @@ extension OrchestratorTests {
             _ = try #require(try await published(DocumentationPublished.self, id: publishedID, on: publishedStream, redis: redis))
             let entries = StreamEntry.parseEntries(try await redis.send("XREVRANGE", publishedStream, "+", "-", "COUNT", "500"),
                                                    stream: publishedStream)
+            // As if the approver had stopped before publishing: neither the entry nor the publisher's memory of it.
             for entry in entries where (try? entry.envelope().id) == publishedID {
                 try await redis.send("XDEL", publishedStream, entry.id)
             }
+            try await redis.send("DEL", "kinexus:published:\(publishedStream):\(publishedID)")
 
             let decisions = Topic(source: "kinexus.console", detailType: "ReviewDecisionSubmitted").streamKey
             _ = try await BusAdmin(redis: redis).replay(group: approverGroup, stream: decisions, from: before, to: nil,

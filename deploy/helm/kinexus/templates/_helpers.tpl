@@ -1,6 +1,8 @@
-{{/* The name of a resource of this release: <release>-kinexus-<part>, cut to Kubernetes' 63 characters. */}}
+{{/* The name of a resource of this release: <release>-kinexus-<part> (<release>-<part> when the release's
+     name says kinexus already), cut to Kubernetes' 63 characters. */}}
 {{- define "kinexus.name" -}}
-{{- printf "%s-kinexus-%s" .root.Release.Name .part | trunc 63 | trimSuffix "-" -}}
+{{- $prefix := ternary .root.Release.Name (printf "%s-kinexus" .root.Release.Name) (contains "kinexus" .root.Release.Name) -}}
+{{- printf "%s-%s" $prefix .part | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
 {{- define "kinexus.labels" -}}
