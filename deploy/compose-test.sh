@@ -9,7 +9,8 @@ compose_test() (
     need_packages curl python3
     start_docker
     local project=kinexus-compose-test status=0 started
-    local compose="docker-compose -p $project -f $root/compose/docker-compose.yml"
+    local compose
+    compose="$(compose_cli) -p $project -f $root/compose/docker-compose.yml"
     # shellcheck disable=SC2064
     trap "$compose down -v --remove-orphans >/dev/null 2>&1; stop_docker" EXIT
     base_images

@@ -7,11 +7,12 @@ docker_dir=/var/tmp/kinexus-docker
 started_docker=""
 
 start_docker() {
-    need_packages docker.io docker-compose debootstrap
+    command -v docker >/dev/null || need_packages docker.io
     docker info >/dev/null 2>&1 && return 0
     mkdir -p "$docker_dir"
     export DOCKER_HOST="unix://$docker_dir/docker.sock"
     docker info >/dev/null 2>&1 && return 0
+    command -v dockerd >/dev/null || need_packages docker.io
     dockerd --storage-driver overlay2 --data-root "$docker_dir/data" --exec-root "$docker_dir/exec" \
         --pidfile "$docker_dir/dockerd.pid" --host "$DOCKER_HOST" > "$docker_dir/dockerd.log" 2>&1 &
     started_docker=$!
@@ -21,6 +22,16 @@ start_docker() {
     done
     echo "the Docker engine did not start; see $docker_dir/dockerd.log" >&2
     return 1
+}
+
+# The compose command this machine has: the plugin (`docker compose`), else docker-compose, installed if need be.
+compose_cli() {
+    if docker compose version >/dev/null 2>&1; then
+        echo "docker compose"
+    else
+        command -v docker-compose >/dev/null || need_packages docker-compose
+        echo docker-compose
+    fi
 }
 
 stop_docker() {
@@ -49,6 +60,7 @@ debian_standin() {
     local rootfs
     rootfs=$(mktemp -d /var/tmp/kinexus-bookworm.XXXXXX)
     echo "building a stand-in for debian:bookworm-slim (debootstrap)" >&2
+    need_packages debootstrap
     debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >"$rootfs.log" 2>&1 \
         || { echo "debootstrap failed; see $rootfs.log" >&2; return 1; }
     # What makes the official image slim: no documentation, manuals or translations, and no apt caches.
