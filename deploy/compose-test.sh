@@ -13,6 +13,7 @@ compose_test() (
     compose="$(compose_cli) -p $project -f $root/compose/docker-compose.yml"
     # shellcheck disable=SC2064
     trap "$compose down -v --remove-orphans >/dev/null 2>&1; stop_docker" EXIT
+    $compose down -v --remove-orphans >/dev/null 2>&1 || true
     base_images
     KINEXUS_PORT=$(free_port 18080)
     export KINEXUS_PORT KINEXUS_PUBLIC_URL="http://127.0.0.1:$KINEXUS_PORT"
@@ -24,17 +25,19 @@ compose_test() (
     echo "image built in $(( $(date +%s) - started )) s: $(docker image inspect -f '{{.Size}}' kinexus:local | awk '{printf "%.0f MB", $1 / 1000000}')" >&2
     $compose up -d
     wait_healthy "$project" 9 || status=1
-    if [ $status -eq 0 ]; then
+    flows() {
         (cd "$root" && KINEXUS_URL="http://127.0.0.1:$KINEXUS_PORT" COMPOSE_PROJECT=$project COMPOSE="$compose" \
-            python3 Tests/Compose/flows.py work) || status=1
+            python3 Tests/Compose/flows.py "$@")
+    }
+    if [ $status -eq 0 ]; then
+        flows work || status=1
     fi
     if [ $status -eq 0 ]; then
         $compose up -d --scale orchestrator=3 --scale reviewer=2
         wait_healthy "$project" 12 || status=1
     fi
     if [ $status -eq 0 ]; then
-        (cd "$root" && KINEXUS_URL="http://127.0.0.1:$KINEXUS_PORT" COMPOSE_PROJECT=$project COMPOSE="$compose" \
-            python3 Tests/Compose/flows.py scale 100) || status=1
+        flows scale 100 || status=1
     fi
     if [ $status -ne 0 ]; then
         echo "the compose test failed; the services' last logs:" >&2
