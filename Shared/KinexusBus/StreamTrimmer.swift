@@ -22,20 +22,20 @@ public struct StreamTrimmer: Service {
         }
     }
 
+    /// How often each stream is trimmed, by one replica or another.
+    let interval = Duration.seconds(60)
     let redis: RedisClient
     let retention: Duration
     let maxLength: Int
-    let interval: Duration
     let streams: @Sendable () -> Set<String>
     let logger: Logger
 
     /// `streams` answers, at each round, the streams to look after: those this process reads and publishes to.
-    public init(redis: RedisClient, configuration: BusConfiguration, interval: Duration = .seconds(60),
-                streams: @escaping @Sendable () -> Set<String>, logger: Logger) {
+    public init(redis: RedisClient, configuration: BusConfiguration, streams: @escaping @Sendable () -> Set<String>,
+                logger: Logger) {
         self.redis = redis
         retention = configuration.streamRetention
         maxLength = configuration.streamMaxLength
-        self.interval = interval
         self.streams = streams
         self.logger = logger
     }

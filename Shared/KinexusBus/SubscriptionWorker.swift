@@ -170,10 +170,10 @@ final class SubscriptionWorker: Sendable {
                 switch claim {
                 case .acquired:
                     running.addTask { await self.handle(delivery) }
-                case .busy:
+                case .busy(let holder):
                     // Another delivery of the same event id is running; this one stays pending and is retried.
                     delivery.logger.debug("event is being handled by another delivery, retrying later")
-                    await giveBackAttempt(delivery.entry, attempt: delivery.attempt)
+                    await giveBack(delivery, runningIn: holder)
                     inFlight.release(delivery.entry.inFlight)
                 }
             }
@@ -181,26 +181,30 @@ final class SubscriptionWorker: Sendable {
     }
 
     enum Claim {
-        case acquired, busy
+        /// The marker is this delivery's.
+        case acquired
+        /// The marker holds the token of the delivery running the event id.
+        case busy(holder: String)
     }
 
-    /// Claims each lease's event id with one `SET NX` each, all in one round trip. A marker that is already
-    /// there means a delivery of that id is running — or, when the token is this one's, that it finished here
-    /// and its ack is still in the batch being written: running it again would handle the event twice. The
-    /// entry stays pending and comes back once the marker is gone with the ack, or expired with a lost lease.
-    /// Repeats of one event id never reach a group: the publisher stops them (`EventPublisher.publish`).
-    /// Answers one claim per lease, in order; a lease without a marker (a directed copy) is always acquired.
+    /// Claims each lease's event id with one `SET NX GET` each, all in one round trip. A marker that is
+    /// already there means a delivery of that id is running — or, when the token is this one's, that it
+    /// finished here and its ack is still in the batch being written: running it again would handle the event
+    /// twice. The entry stays pending and comes back once the marker is gone with the ack, or expired with a
+    /// lost lease. Repeats of one event id never reach a group: the publisher stops them
+    /// (`EventPublisher.publish`). Answers one claim per lease, in order; a lease without a marker (a
+    /// directed copy) is always acquired.
     private func acquireMarkers(_ leases: [InFlightDeliveries.Lease]) async throws -> [Claim] {
         let ttl = String(configuration.visibilityTimeout.milliseconds)
         let marked = leases.compactMap { lease in lease.marker.map { (lease.token, $0) } }
         var replies = try await redis.pipeline(marked.map { token, marker in
-            RedisCommand("SET", marker, token, "NX", "PX", ttl)
+            RedisCommand("SET", marker, token, "NX", "GET", "PX", ttl)
         })[...]
         return try leases.map { lease in
             guard lease.marker != nil else { return .acquired }
             let reply = replies.removeFirst()
             if case .error(let message) = reply { throw RedisError.server(command: "SET", message: message) }
-            return reply == .null ? .busy : .acquired
+            return reply.string.map { .busy(holder: $0) } ?? .acquired
         }
     }
 
@@ -303,11 +307,18 @@ final class SubscriptionWorker: Sendable {
         }
     }
 
-    /// Waiting for another delivery of the same event id to finish is not an attempt: the entry's delivery
-    /// count goes back to what it was, so the wait never dead-letters it.
-    private func giveBackAttempt(_ entry: StreamEntry, attempt: Int) async {
-        _ = try? await redis.send("XCLAIM", entry.stream, configuration.group, configuration.consumer, "0", entry.id,
-                                  "RETRYCOUNT", String(max(attempt - 1, 0)), "JUSTID")
+    /// A delivery that found its event id running elsewhere hands the entry back, and waiting is not an
+    /// attempt: the delivery count goes back to what it was, so the wait never dead-letters it. When the
+    /// running delivery is of this very entry (a consumer that stalled past the visibility timeout and came
+    /// back), the entry returns to that consumer, whose lease extensions then keep it — no one polls it, and
+    /// its ack ends it. Any other entry (a copy added by hand) waits here for the other delivery to finish.
+    private func giveBack(_ delivery: Delivery, runningIn holder: String) async {
+        let entry = delivery.entry
+        let sameEntry = "/\(entry.stream)/\(entry.id)"
+        let runner = holder.hasSuffix(sameEntry) ? String(holder.dropLast(sameEntry.count)) : ""
+        let owner = runner.isEmpty ? configuration.consumer : runner
+        _ = try? await redis.send("XCLAIM", entry.stream, configuration.group, owner, "0", entry.id,
+                                  "RETRYCOUNT", String(max(delivery.attempt - 1, 0)), "JUSTID")
     }
 
     private func release(_ lease: InFlightDeliveries.Lease) async {

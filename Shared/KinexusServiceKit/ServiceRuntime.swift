@@ -56,10 +56,10 @@ public final class ServiceRuntime: Sendable {
                      consumer: subscriptions.isEmpty ? nil : consumer, logger: logger)
             .add(to: router)
         routes(router)
-        let http = Application(
+        let http = Listening(application: Application(
             responder: KinexusResponder(router.buildResponder(), deadline: configuration.requestTimeout, logger: logger),
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort)),
-            logger: Logger(label: "kinexus.http"))
+            logger: Logger(label: "kinexus.http")), configuration: configuration)
         let trimmer = StreamTrimmer(redis: redis, configuration: configuration.bus, streams: { [publisher] in
             publisher.publishedStreams.union(subscriptions.flatMap { $0.topics.map(\.streamKey) })
         }, logger: logger)
@@ -82,9 +82,6 @@ public final class ServiceRuntime: Sendable {
         defer { logger.info("stopped") }
         do {
             try await group.run()
-        } catch let error where Self.cannotListen(error) {
-            exitForConfiguration("KINEXUS_HTTP_HOST=\(configuration.httpHost) KINEXUS_HTTP_PORT=\(configuration.httpPort): "
-                + "cannot listen there: \(error)")
         } catch {
             logger.critical("service failed", metadata: ["error": "\(String(reflecting: error))"])
             await redis.shutdown()
@@ -107,6 +104,22 @@ extension ServiceRuntime {
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(middleware: NULCharacterRefusal())
         return router
+    }
+}
+
+/// The HTTP server, which ends the process as a bad setting does when it cannot listen: at once, before
+/// any other service could hold the exit up by finishing what it started (migrations, the warm-up).
+private struct Listening: Service {
+    let application: any Service
+    let configuration: ServiceConfiguration
+
+    func run() async throws {
+        do {
+            try await application.run()
+        } catch where ServiceRuntime.cannotListen(error) {
+            exitForConfiguration("KINEXUS_HTTP_HOST=\(configuration.httpHost) KINEXUS_HTTP_PORT=\(configuration.httpPort): "
+                + "cannot listen there: \(error)")
+        }
     }
 }
 

@@ -177,6 +177,31 @@ struct DeliveryTests {
                 "waiting for the other copy is not an attempt")
     }
 
+    @Test func aDeliveryThatFindsItsEntryRunningInAStalledConsumerHandsItBack() async throws {
+        let harness = try BusHarness()
+        let recorder = Recorder()
+        let group = TestEnvironment.unique("hand-back")
+        let event = harness.envelope()
+        let stream = harness.topic.streamKey
+        let entryID = "\(Date().millisecondsSince1970 + 60_000)-0"
+        let marker = "kinexus:running:\(group):\(event.id)"
+        // A consumer named "stalled" runs this very entry: its marker is there before anyone else reads it.
+        try await harness.redis.send("SET", marker, "stalled/\(stream)/\(entryID)", "PX", "60000")
+        try await withConsumers([try consumer(harness, group: group, recorder: recorder)]) {
+            var add = RedisCommand("XADD", stream, entryID, StreamEntry.envelopeField)
+            add.append(bytes: try event.encoded())
+            try await harness.redis.send(add)
+            let owner = {
+                try await harness.redis.send("XPENDING", stream, group, "-", "+", "10").array?.first?.array
+            }
+            #expect(try await eventually { try await owner()?[1].string == "stalled" }, "the entry went back to its runner")
+            #expect(try await owner()?[3].integer == 0, "finding it running was not an attempt")
+            #expect(recorder.count == 0)
+            try await harness.redis.send("DEL", marker)
+            #expect(await eventually { recorder.count(of: event.id) == 1 }, "claimed once the runner is gone")
+        }
+    }
+
     @Test func aHandledEventLeavesNothingBehindInRedis() async throws {
         let harness = try BusHarness()
         let recorder = Recorder()

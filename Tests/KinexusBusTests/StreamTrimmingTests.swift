@@ -15,12 +15,17 @@ struct StreamTrimmingTests {
         harness = try BusHarness()
     }
 
-    func trimmer(retention: Duration = .zero, maxLength: Int = 1_000_000, interval: Duration = .milliseconds(1)) -> StreamTrimmer {
+    func trimmer(retention: Duration = .zero, maxLength: Int = 1_000_000) -> StreamTrimmer {
         var configuration = harness.configuration(group: "unused")
         configuration.streamRetention = retention
         configuration.streamMaxLength = maxLength
-        return StreamTrimmer(redis: harness.redis, configuration: configuration, interval: interval, streams: { [] },
-                             logger: Logger(label: "test"))
+        return StreamTrimmer(redis: harness.redis, configuration: configuration, streams: { [] }, logger: Logger(label: "test"))
+    }
+
+    /// One round of trimming: the lock of the last round taken away first, so that each call trims.
+    func trim(retention: Duration = .zero, maxLength: Int = 1_000_000, now: Date? = nil) async throws -> StreamTrimmer.Outcome? {
+        try await harness.redis.send("DEL", "kinexus:trim:\(stream)")
+        return try await trimmer(retention: retention, maxLength: maxLength).trim(stream, now: now ?? later)
     }
 
     /// A second past now: every entry added so far is older than a retention of zero.
@@ -48,12 +53,12 @@ struct StreamTrimmingTests {
         try await harness.publish(harness.envelope(), harness.envelope(), harness.envelope(), harness.envelope(),
                                   harness.envelope(), harness.envelope(), harness.envelope(), harness.envelope())
         try await read(8, group: "running", acknowledge: true)
-        #expect(try await trimmer().trim(stream, now: later) == .init(trimmed: 0, droppedUnread: 0))
+        #expect(try await trim() == .init(trimmed: 0, droppedUnread: 0))
         #expect(try await length() == 8)
 
         try await read(3, group: "stopped", acknowledge: true)
         try await read(2, group: "stopped", acknowledge: false)
-        #expect(try await trimmer().trim(stream, now: later) == .init(trimmed: 3, droppedUnread: 0),
+        #expect(try await trim() == .init(trimmed: 3, droppedUnread: 0),
                 "what every group acknowledged goes; the pending and the unread stay")
         #expect(try await length() == 5)
     }
@@ -62,8 +67,8 @@ struct StreamTrimmingTests {
         try await createGroup("running")
         try await harness.publish(harness.envelope(), harness.envelope())
         try await read(2, group: "running", acknowledge: true)
-        #expect(try await trimmer(retention: .seconds(3600)).trim(stream, now: later) == .init(trimmed: 0, droppedUnread: 0))
-        #expect(try await trimmer(retention: .seconds(3600)).trim(stream, now: later.addingTimeInterval(3600))
+        #expect(try await trim(retention: .seconds(3600)) == .init(trimmed: 0, droppedUnread: 0))
+        #expect(try await trim(retention: .seconds(3600), now: later.addingTimeInterval(3600))
                     == .init(trimmed: 2, droppedUnread: 0))
     }
 
@@ -72,21 +77,21 @@ struct StreamTrimmingTests {
         try await harness.publish(harness.envelope(), harness.envelope(), harness.envelope(), harness.envelope(),
                                   harness.envelope(), harness.envelope())
         try await read(2, group: "stopped", acknowledge: true)
-        let outcome = try await trimmer(retention: .seconds(3600), maxLength: 3).trim(stream, now: later)
+        let outcome = try await trim(retention: .seconds(3600), maxLength: 3)
         #expect(outcome == .init(trimmed: 2, droppedUnread: 1))
         #expect(try await length() == 3)
     }
 
     @Test func aStreamNoGroupReadsKeepsItsRetentionAndItsCap() async throws {
         try await harness.publish(harness.envelope(), harness.envelope(), harness.envelope())
-        #expect(try await trimmer(retention: .seconds(3600), maxLength: 2).trim(stream, now: later)
+        #expect(try await trim(retention: .seconds(3600), maxLength: 2)
                     == .init(trimmed: 1, droppedUnread: 0))
-        #expect(try await trimmer().trim(stream, now: later) == .init(trimmed: 2, droppedUnread: 0))
+        #expect(try await trim() == .init(trimmed: 2, droppedUnread: 0))
     }
 
     @Test func oneReplicaTrimsAStreamPerInterval() async throws {
         try await harness.publish(harness.envelope())
-        let first = trimmer(interval: .seconds(60)), second = trimmer(interval: .seconds(60))
+        let first = trimmer(), second = trimmer()
         #expect(try await first.trim(stream, now: later) != nil)
         #expect(try await second.trim(stream, now: later) == nil)
     }
