@@ -19,7 +19,7 @@ let tablesWrittenBy: [String: [String]] = [
 /// Every service has the same shape under `Services/<service>/`, one folder per module:
 /// - its **rules**: pure functions and values, tested directly;
 /// - its **service** module: the event handlers and the store that writes its tables (the writes internal),
-///   with its `Migrations` and the composition its `main`, the CLI and the tests call;
+///   with its `Migrations` and the composition its command, the CLI and the tests call;
 /// - its **queries**: read-only access to its tables for any other module;
 /// - its **API**: the routes that show or change its state, mounted by the ingress;
 /// - its main: the command that composes and runs it, `kinexus <service>`. One executable runs every service
