@@ -67,9 +67,10 @@ final class Completions: Sendable {
         var delay = Duration.milliseconds(50)
         while true {
             do {
-                let replies = try await redis.pipeline(commands)
-                if let failure = replies.first(where: { if case .error = $0 { true } else { false } }) {
-                    throw RedisError.unexpectedReply(command: "EVAL", reply: "\(failure)")
+                // A script Redis refuses would be refused again: it is logged, never retried, so that no later ack
+                // waits behind it (its entries stay pending and come back).
+                for case .error(let message) in try await redis.pipeline(commands) {
+                    logger.error("Redis refused an ack", metadata: ["error": "\(message)", "count": "\(batch.count)"])
                 }
                 return
             } catch {

@@ -23,12 +23,13 @@ enum DeliveryScripts {
 
     /// Acks entries and ends their deliveries' markers in one step: a marker outlives its ack never, and
     /// goes only with it, so an entry handled here is neither left unacked nor run again for want of one.
+    /// A key of another type where a marker belongs is no marker of ours (`pcall`): the acks still land.
     /// KEYS: stream, then the markers. ARGV: group, the number of entry ids, the ids, then each marker's token.
     static let complete = """
         local count = tonumber(ARGV[2])
         if count > 0 then redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 3, 2 + count)) end
         for i = 2, #KEYS do
-          if redis.call('GET', KEYS[i]) == ARGV[1 + count + i] then redis.call('DEL', KEYS[i]) end
+          if redis.pcall('GET', KEYS[i]) == ARGV[1 + count + i] then redis.call('DEL', KEYS[i]) end
         end
         return 1
         """
