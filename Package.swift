@@ -51,6 +51,7 @@ let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let hummingbirdAuth = Target.Dependency.product(name: "HummingbirdAuth", package: "hummingbird-auth")
+let tracing = Target.Dependency.product(name: "Tracing", package: "swift-distributed-tracing")
 
 let package = Package(
     name: "kinexus",
@@ -72,6 +73,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         // ── The platform every service stands on (Shared/), lowest first: JSON and settings depend on nothing of
@@ -83,14 +86,14 @@ let package = Package(
         .systemLibrary(name: "CHiredis", path: "Shared/CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         .target(
             name: "KinexusRedis",
-            dependencies: ["CHiredis", .product(name: "NIOPosix", package: "swift-nio"), logging],
+            dependencies: ["CHiredis", .product(name: "NIOPosix", package: "swift-nio"), logging, tracing],
             path: "Shared/KinexusRedis"
         ),
-        .target(name: "KinexusPostgres", dependencies: [postgresNIO, logging], path: "Shared/KinexusPostgres"),
+        .target(name: "KinexusPostgres", dependencies: [postgresNIO, logging, tracing], path: "Shared/KinexusPostgres"),
         .target(
             name: "KinexusBus",
             dependencies: [
-                "KinexusRedis", "KinexusEvents", "KinexusJSON", "EventPatterns", logging,
+                "KinexusRedis", "KinexusEvents", "KinexusJSON", "EventPatterns", logging, tracing,
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -104,6 +107,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "OTel", package: "swift-otel"),
+                tracing,
             ],
             path: "Shared/KinexusServiceKit"
         ),
@@ -116,7 +121,7 @@ let package = Package(
         .target(name: "GitHub", dependencies: ["KinexusJSON", "OutboundHTTP"], path: "Shared/GitHub"),
         .target(
             name: "LanguageModels",
-            dependencies: ["KinexusJSON", "KinexusSettings", "OutboundHTTP", "DocumentWriting", "KinexusEvents"],
+            dependencies: ["KinexusJSON", "KinexusSettings", "OutboundHTTP", "DocumentWriting", "KinexusEvents", tracing],
             path: "Shared/LanguageModels"
         ),
         .systemLibrary(
@@ -182,7 +187,7 @@ let package = Package(
         service("reviewer", "Reviewing", [
             "Atlassian", "DocumentReview", "DocumentQueries", "KinexusBus", "KinexusPostgres", "KinexusRedis", "OutboundHTTP", postgresNIO,
         ]),
-        queries("reviewer", "ReviewQueries", ["KinexusPostgres", postgresNIO, logging]),
+        queries("reviewer", "ReviewQueries", ["KinexusBus", "KinexusPostgres", postgresNIO, logging]),
         api("reviewer", "ReviewAPI", ["DocumentReview", "ReviewQueries", "KinexusBus", "KinexusEvents", "KinexusPostgres", postgresNIO]),
         command("reviewer", "ReviewerMain", ["Reviewing"]),
 
@@ -226,7 +231,7 @@ let package = Package(
         rules("codegen", "CodegenRules", ["KinexusEvents", "KinexusSettings"]),
         service("codegen", "Codegen", [
             "CodegenRules", "GitHub", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusSettings", "OutboundHTTP",
-            .product(name: "NIOPosix", package: "swift-nio"), postgresNIO,
+            .product(name: "NIOPosix", package: "swift-nio"), postgresNIO, tracing,
         ]),
         queries("codegen", "TaskQueries", ["KinexusJSON", "KinexusPostgres", postgresNIO, logging]),
         command("codegen", "CodegenMain", ["Codegen"]),
@@ -395,6 +400,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "KinexusJSON", "KinexusTestSupport", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusRedis", "kinexus",
+                "FakeServices", "TestProcess",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/EndToEndTests"

@@ -93,7 +93,9 @@ public struct DeadLetters: Sendable {
                 throw BusError.deadLetterIncomplete(group: group, id: letter.id)
             }
             var fields = [StreamEntry.envelopeField: envelope, StreamEntry.onlyGroupField: group]
-            fields[StreamEntry.correlationField] = letter.fields[StreamEntry.correlationField]
+            for name in [StreamEntry.correlationField] + TraceFields.names + TraceFields.names.map({ TraceFields.originPrefix + $0 }) {
+                fields[name] = letter.fields[name]
+            }
             return (stream, fields)
         }
         _ = try await publisher.republish(copies)

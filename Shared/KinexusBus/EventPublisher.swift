@@ -107,15 +107,17 @@ public struct EventPublisher: Sendable {
         return id
         """
 
+    /// The envelope, the correlation id, and the trace context the event is published in.
     private func fields(of event: Outgoing) throws -> [String: [UInt8]] {
-        [StreamEntry.envelopeField: try event.envelope.encoded(), StreamEntry.correlationField: Array(event.correlationID.utf8)]
+        var fields = [StreamEntry.envelopeField: try event.envelope.encoded(), StreamEntry.correlationField: Array(event.correlationID.utf8)]
+        TraceFields.inject(into: &fields)
+        return fields
     }
 
-    /// Adds raw stream fields again, as redrive and replay do with a group named in `only_group`.
+    /// Adds raw stream fields again, as redrive and replay do with a group named in `only_group`: each copy
+    /// joins the current trace and keeps its original's as the link to follow.
     func republish(_ entries: [(stream: String, fields: [String: String])]) async throws -> [String] {
-        try await send(entries.map { entry in
-            xadd(stream: entry.stream, fields: entry.fields.mapValues { Array($0.utf8) })
-        })
+        try await send(entries.map { entry in xadd(stream: entry.stream, fields: TraceFields.copy(entry.fields)) })
     }
 
     private func send(_ commands: [RedisCommand]) async throws -> [String] {

@@ -3,6 +3,7 @@ import KinexusEvents
 import KinexusRedis
 import Logging
 import Synchronization
+import Tracing
 
 /// Runs one subscription in one replica: reads new entries and due retries, hands each to the handler
 /// under a claim and a lease, and acks, retries or dead-letters by the outcome.
@@ -218,6 +219,23 @@ final class SubscriptionWorker: Sendable {
 
         /// Made on demand: most deliveries never log, and setting metadata costs a copy each time.
         var logger: Logger { eventLogger(baseLogger, envelope: envelope, correlationID: correlationID) }
+
+        /// The semantic conventions' messaging attributes, and which attempt this is.
+        func spanAttributes(group: String, consumer: String) -> SpanAttributes {
+            var attributes = SpanAttributes()
+            attributes["messaging.system"] = "redis"
+            attributes["messaging.operation.type"] = "process"
+            attributes["messaging.operation.name"] = "process"
+            attributes["messaging.destination.name"] = entry.stream
+            attributes["messaging.consumer.group.name"] = group
+            attributes["messaging.client.id"] = consumer
+            attributes["messaging.message.id"] = envelope.id
+            attributes["messaging.message.conversation_id"] = correlationID
+            attributes["kinexus.stream.entry_id"] = entry.id
+            attributes["kinexus.detail_type"] = envelope.detailType
+            attributes["kinexus.attempt"] = attempt
+            return attributes
+        }
     }
 
     /// The delivery to hand to the handler, or nil when the entry is settled here: acked, or dead-lettered.
@@ -263,9 +281,26 @@ final class SubscriptionWorker: Sendable {
             inFlight.end(key)
             inFlight.release(delivery.entry.inFlight)
         }
+        // A child of whatever published the event, so one trace follows a fact across services; every
+        // delivery of it (a retry, a claim by another replica) is a span of its own in that trace.
+        let fields = delivery.entry.fields ?? [:]
+        await withSpan("process \(delivery.entry.stream)", context: TraceFields.context(of: fields) ?? .topLevel, ofKind: .consumer) { span in
+            if span.isRecording {
+                span.attributes = delivery.spanAttributes(group: configuration.group, consumer: configuration.consumer)
+                if let origin = TraceFields.context(of: fields, prefix: TraceFields.originPrefix) {
+                    span.addLink(SpanLink(context: origin, attributes: [:]))
+                }
+            }
+            await settle(delivery, span: span)
+        }
+    }
+
+    /// Runs the handler and acks, retries or dead-letters by its outcome, which the span records.
+    private func settle(_ delivery: Delivery, span: any Span) async {
         let detailType = delivery.envelope.detailType
         if delivery.attempt > configuration.maxAttempts {
             // The consumer died during the last attempt: there is no attempt left to give.
+            span.attributes["kinexus.outcome"] = "dead_lettered"
             await deadLetter(delivery.entry, envelope: delivery.envelope, code: "attempts_exhausted",
                              message: "the consumer handling the last attempt stopped without an outcome",
                              attempt: delivery.attempt - 1, logger: delivery.logger)
@@ -285,6 +320,7 @@ final class SubscriptionWorker: Sendable {
             metrics.recordDuration(ContinuousClock.now - started, detailType: detailType)
             await release(delivery.lease)
             if Task.isCancelled {
+                span.attributes["kinexus.outcome"] = "cancelled"
                 delivery.logger.warning("handler cancelled at shutdown; the event stays pending")
                 return
             }
@@ -293,10 +329,14 @@ final class SubscriptionWorker: Sendable {
             let code = coded?.code ?? String(describing: type(of: error))
             // The debug form: some errors (PostgresNIO's) hide the server's message from their description.
             let message = String(reflecting: error)
+            span.recordError(error)
+            span.setStatus(SpanStatus(code: .error, message: code))
             if coded?.isPermanent == true || configuration.retryPolicy.isExhausted(deliveries: delivery.attempt) {
+                span.attributes["kinexus.outcome"] = "dead_lettered"
                 await deadLetter(delivery.entry, envelope: delivery.envelope, code: code, message: message,
                                  attempt: delivery.attempt, logger: delivery.logger)
             } else {
+                span.attributes["kinexus.outcome"] = "retry"
                 metrics.count(.retried, detailType: detailType)
                 let delay = configuration.retryPolicy.delay(afterAttempt: delivery.attempt, entryID: delivery.entry.id)
                 delivery.logger.warning("handler failed, will retry", metadata: [

@@ -63,7 +63,7 @@ struct KnowledgeBenchCommand: AsyncParsableCommand {
                         indexed, (ContinuousClock.now - loading).seconds * 1000))
             _ = try await retriever.search("warm up the embedding index", count: 3)
             let queryLatencies = try await latencies(queries) { try await retriever.search(text.query(), count: 3) }
-            let roundTrips = try await latencies(queries) { try await postgres.query("SELECT 1", logger: logger) }
+            let roundTrips = try await latencies(queries) { try await postgres.tracedQuery("SELECT 1", logger: logger) }
             emit(String(format: "retrieval over %d chunks: p50 %.2f ms, p99 %.2f ms | SELECT 1: p50 %.2f ms, p99 %.2f ms | p99 ratio %.1f",
                         indexed, queryLatencies.p50, queryLatencies.p99, roundTrips.p50, roundTrips.p99,
                         queryLatencies.p99 / roundTrips.p99))
@@ -76,10 +76,10 @@ struct KnowledgeBenchCommand: AsyncParsableCommand {
         let vectors = contents.map { content in "{" + FeatureHashingEmbedder().embed(content).map { String($0) }.joined(separator: ",") + "}" }
         let started = ContinuousClock.now
         try await postgres.withConnection { connection in
-            try await connection.query("CREATE TEMP TABLE IF NOT EXISTS bench_rows (content text, embedding real[])", logger: logger)
+            try await connection.tracedQuery("CREATE TEMP TABLE IF NOT EXISTS bench_rows (content text, embedding real[])", logger: logger)
             for start in stride(from: 0, to: rows, by: 10) {
                 let end = min(start + 10, rows)
-                try await connection.query("""
+                try await connection.tracedQuery("""
                     INSERT INTO bench_rows SELECT content, embedding::real[]
                     FROM unnest(\(Array(contents[start..<end])), \(Array(vectors[start..<end]))) AS row(content, embedding)
                     """, logger: logger)

@@ -19,20 +19,20 @@ public struct MigrationRunner: Sendable {
     @discardableResult
     public func run(_ migrations: [Migration]) async throws -> [Int] {
         try await client.withConnection { connection in
-            try await connection.query("SELECT pg_advisory_lock(\(Self.lockKey))", logger: logger)
+            try await connection.tracedQuery("SELECT pg_advisory_lock(\(Self.lockKey))", logger: logger)
             do {
                 let applied = try await apply(migrations, on: connection)
-                try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
+                try await connection.tracedQuery("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
                 return applied
             } catch {
-                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
+                _ = try? await connection.tracedQuery("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
                 throw error
             }
         }
     }
 
     private func apply(_ migrations: [Migration], on connection: PostgresConnection) async throws -> [Int] {
-        try await connection.query("""
+        try await connection.tracedQuery("""
             CREATE TABLE IF NOT EXISTS public.schema_migrations (
                 service text NOT NULL,
                 version integer NOT NULL,
@@ -43,7 +43,7 @@ public struct MigrationRunner: Sendable {
         // `service` names the owner: the column kept its first name, so every database keeps its record.
         struct Applied: Hashable { let owner: String, version: Int }
         var done: Set<Applied> = []
-        for try await (owner, version) in try await connection.query(
+        for try await (owner, version) in try await connection.tracedQuery(
             "SELECT service, version FROM public.schema_migrations WHERE service = ANY(\(Array(Set(migrations.map(\.owner)))))",
             logger: logger
         ).decode((String, Int).self) {
@@ -51,18 +51,18 @@ public struct MigrationRunner: Sendable {
         }
         var applied: [Int] = []
         for migration in migrations where !done.contains(Applied(owner: migration.owner, version: migration.version)) {
-            try await connection.query("BEGIN", logger: logger)
+            try await connection.tracedQuery("BEGIN", logger: logger)
             do {
                 for statement in SQLStatements.split(migration.sql) {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    try await connection.tracedQuery(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
-                try await connection.query("""
+                try await connection.tracedQuery("""
                     INSERT INTO public.schema_migrations (service, version, name)
                     VALUES (\(migration.owner), \(migration.version), \(migration.name))
                     """, logger: logger)
-                try await connection.query("COMMIT", logger: logger)
+                try await connection.tracedQuery("COMMIT", logger: logger)
             } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
+                _ = try? await connection.tracedQuery("ROLLBACK", logger: logger)
                 throw MigrationFailed(owner: migration.owner, version: migration.version, name: migration.name, underlying: error)
             }
             logger.info("migration applied", metadata: ["owner": "\(migration.owner)", "version": "\(migration.version)",

@@ -12,7 +12,7 @@ extension PostgresClient {
         var pause = Duration.milliseconds(5)
         while true {
             let attempt: LockAttempt<Result> = try await transaction(logger: logger) { connection in
-                let rows = try await connection.query("SELECT pg_try_advisory_xact_lock(hashtextextended(\(name), 0))", logger: logger)
+                let rows = try await connection.tracedQuery("SELECT pg_try_advisory_xact_lock(hashtextextended(\(name), 0))", logger: logger)
                 for try await taken in rows.decode(Bool.self) where taken { return .held(try await body()) }
                 return .taken
             }

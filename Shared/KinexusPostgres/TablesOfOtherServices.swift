@@ -6,7 +6,7 @@ extension PostgresClient {
     /// may start before that service has applied its migrations, and then there is nothing to read.
     public func queryIfTablesExist(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence? {
         do {
-            return try await self.query(query, logger: logger)
+            return try await self.tracedQuery(query, logger: logger)
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P01" {
             return nil
         }

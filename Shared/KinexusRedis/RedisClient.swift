@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOPosix
 import Synchronization
+import Tracing
 
 /// A pool of hiredis connections whose blocking calls run on threads of the client's own, never on Swift's
 /// cooperative pool. Safe to share: each command borrows an idle connection for one round trip.
@@ -37,9 +38,36 @@ public final class RedisClient: Sendable {
         try await send(RedisCommand(arguments))
     }
 
-    /// Sends many commands in one round trip. Error replies come back in place, as `.error`.
+    /// Sends many commands in one round trip. Error replies come back in place, as `.error`. Inside a trace the
+    /// round trip is a client span; outside one (the bus polling its streams) it is not, or every read would
+    /// be a trace of its own.
     public func pipeline(_ commands: [RedisCommand]) async throws -> [RedisValue] {
         guard !commands.isEmpty else { return [] }
+        guard ServiceContext.current != nil else { return try await roundTrip(commands) }
+        return try await withSpan(commands.count == 1 ? commands[0].name : "PIPELINE", ofKind: .client) { span in
+            if span.isRecording { span.attributes = spanAttributes(commands) }
+            return try await roundTrip(commands)
+        }
+    }
+
+    /// The semantic conventions' database attributes: command names only, never arguments.
+    private func spanAttributes(_ commands: [RedisCommand]) -> SpanAttributes {
+        var attributes = SpanAttributes()
+        attributes["db.system.name"] = "redis"
+        attributes["db.namespace"] = String(configuration.database)
+        attributes["server.address"] = configuration.host
+        attributes["server.port"] = configuration.port
+        if commands.count == 1 {
+            attributes["db.operation.name"] = commands[0].name
+        } else {
+            attributes["db.operation.name"] = "PIPELINE"
+            attributes["db.operation.batch.size"] = commands.count
+            attributes["kinexus.redis.commands"] = commands.map(\.name).joined(separator: " ")
+        }
+        return attributes
+    }
+
+    private func roundTrip(_ commands: [RedisCommand]) async throws -> [RedisValue] {
         do {
             return try await threads.runIfActive { [self] in
                 let connection = try checkOut()

@@ -49,7 +49,7 @@ struct HealthRoutes: Sendable {
             problems.append("redis: \(error)")
         }
         do {
-            _ = try await withTimeout(.seconds(2)) { try await postgres.query("SELECT 1", logger: logger) }
+            _ = try await withTimeout(.seconds(2)) { try await postgres.tracedQuery("SELECT 1", logger: logger) }
         } catch {
             problems.append("postgres: \(String(reflecting: error))")
         }

@@ -6,6 +6,7 @@ import KinexusRedis
 import Logging
 import Metrics
 import NIOCore
+import OTel
 import PostgresNIO
 import Prometheus
 import ServiceLifecycle
@@ -19,14 +20,20 @@ public final class ServiceRuntime: Sendable {
     public let postgres: PostgresClient
     public let publisher: EventPublisher
     private let registry: PrometheusCollectorRegistry
+    private let traceExport: (any Service)?
     private let startup = StartupState()
 
     /// Reads the configuration and sets up logging and metrics for the process; call it once, first.
     public init(service: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let configuration = try ServiceConfiguration(service: service, environment: environment)
-        LoggingSystem.bootstrap { label in
-            JSONLogHandler(label: label, service: service, level: configuration.logLevel)
-        }
+        // Log lines carry the trace and span they were written in when traces are exported.
+        LoggingSystem.bootstrap({ label, traceIDs in
+            var handler = JSONLogHandler(label: label, service: service, level: configuration.logLevel)
+            handler.metadataProvider = traceIDs
+            return handler
+        }, metadataProvider: TraceExport.isConfigured(environment) ? OTel.makeLoggingMetadataProvider() : nil)
+        // Before any HTTP client is made: AsyncHTTPClient takes the tracer when its configuration is created.
+        traceExport = try TraceExport.bootstrap(service: service, environment: environment)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "kinexus.\(service)")
@@ -66,10 +73,10 @@ public final class ServiceRuntime: Sendable {
         let work = StartupThenConsume(
             migrations: MigrationRunner(client: postgres, logger: logger),
             migrationFiles: migrations, warmUp: warmUp, consumer: subscriptions.isEmpty ? nil : consumer, startup: startup)
-        // Shutdown runs in reverse: the consumer finishes its handlers while Postgres and HTTP still serve.
+        // Shutdown runs in reverse: the consumer finishes its handlers while Postgres and HTTP still serve, and the
+        // spans of all that are exported last.
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [.init(service: postgres), .init(service: http), .init(service: trimmer)] + background.map { .init(service: $0) }
-                + [.init(service: work)],
+            services: ((traceExport.map { [$0] } ?? []) + [postgres, http, trimmer] + background + [work]).map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // Past the handlers' grace period, a little time for the last acks; then everything is cancelled,
         // so a shutdown while Redis is unreachable still ends (the unacked entries stay pending).
@@ -101,6 +108,7 @@ extension ServiceRuntime {
     /// A router whose handlers' errors all answer the JSON error body; every service's routes go on one.
     public static func router(logger: Logger) -> Router<KinexusRequestContext> {
         let router = Router(context: KinexusRequestContext.self)
+        router.add(middleware: RequestTracing())
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(middleware: NULCharacterRefusal())
         return router

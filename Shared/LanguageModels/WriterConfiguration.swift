@@ -25,19 +25,21 @@ public enum WriterConfiguration {
         let promptLimit = try number("KINEXUS_LLM_MAX_PROMPT_CHARS", value, default: 24_000, within: 1_000...1_000_000)
         let http = RetryingHTTPClient(service: "LLM \(provider)", policy: .init(timeout: .seconds(timeout), firstDelay: .seconds(1)),
                                       logger: logger)
+        let client: any LanguageModel
         switch provider {
         case "openai":
             let base = value("KINEXUS_LLM_BASE_URL") ?? "https://api.openai.com/v1"
-            return (OpenAICompatibleModel(baseURL: base, model: model, apiKey: value("KINEXUS_LLM_API_KEY"), http: http), promptLimit)
+            client = OpenAICompatibleModel(baseURL: base, model: model, apiKey: value("KINEXUS_LLM_API_KEY"), http: http)
         case "anthropic":
             guard let key = value("KINEXUS_LLM_API_KEY") else {
                 throw InvalidSetting("KINEXUS_LLM_API_KEY", problem: "is required by the anthropic provider")
             }
             let base = value("KINEXUS_LLM_BASE_URL") ?? "https://api.anthropic.com"
-            return (AnthropicModel(baseURL: base, model: model, apiKey: key, http: http), promptLimit)
+            client = AnthropicModel(baseURL: base, model: model, apiKey: key, http: http)
         default:
             throw InvalidSetting("KINEXUS_LLM_PROVIDER", problem: "is '\(provider)'; use template, openai or anthropic")
         }
+        return (TracedModel(model: client, provider: provider, name: model), promptLimit)
     }
 
     /// A whole number within `range`: a timeout of 10¹⁸ seconds would overflow the HTTP client's clock.

@@ -38,8 +38,9 @@ public struct FakeResponse: Sendable {
     }
 }
 
-/// Serves `handle` on a free loopback port while `body` runs with the server's base URL.
+/// Serves `handle` on a loopback port (a free one unless `port` is given) while `body` runs with the server's base URL.
 public func withFakeServer<T: Sendable>(
+    port: Int = 0,
     _ handle: @escaping @Sendable (FakeRequest) async -> FakeResponse,
     _ body: @Sendable (String) async throws -> T
 ) async throws -> T {
@@ -63,7 +64,7 @@ public func withFakeServer<T: Sendable>(
     var logger = Logger(label: "fake-server")
     logger.logLevel = .critical
     let application = Application(
-        responder: responder, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+        responder: responder, configuration: .init(address: .hostname("127.0.0.1", port: port)),
         onServerRunning: { channel in
             portContinuation.yield(channel.localAddress?.port ?? 0)
             portContinuation.finish()

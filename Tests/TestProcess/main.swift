@@ -6,7 +6,8 @@ import Logging
 import PostgresNIO
 
 /// `TestProcess consume`: a service whose handler records `started` and `handled` in a Redis list,
-/// sleeping `TEST_HANDLER_SECONDS` between them, after a warm-up of `TEST_WARM_UP_SECONDS`.
+/// sleeping `TEST_HANDLER_SECONDS` between them, after a warm-up of `TEST_WARM_UP_SECONDS`; its first
+/// `TEST_FAILURES` attempts at each event fail after `started`.
 /// `TestProcess migrate`: applies the migrations in `TEST_MIGRATIONS_DIR` for `TEST_SERVICE` and exits.
 let environment = ProcessInfo.processInfo.environment
 let service = environment["TEST_SERVICE"] ?? "test-process"
@@ -18,8 +19,10 @@ case "consume":
     let recordKey = environment["TEST_RECORD_KEY"] ?? "test-process:records"
     let seconds = Double(environment["TEST_HANDLER_SECONDS"] ?? "0") ?? 0
     let consumer = runtime.configuration.bus.consumer
+    let failures = Int(environment["TEST_FAILURES"] ?? "0") ?? 0
     let subscription = try Subscription(pattern: environment["TEST_PATTERN"] ?? "{}") { envelope, context in
         try await redis.send("RPUSH", recordKey, "started \(envelope.id) \(consumer)")
+        if context.attempt <= failures { throw TestFailure(attempt: context.attempt) }
         context.logger.info("handling")
         try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
         try await redis.send("RPUSH", recordKey, "handled \(envelope.id) \(consumer)")
@@ -41,4 +44,8 @@ case "migrate":
 default:
     FileHandle.standardError.write(Data("usage: TestProcess consume | migrate\n".utf8))
     exit(64)
+}
+
+struct TestFailure: Error {
+    let attempt: Int
 }

@@ -149,7 +149,7 @@ public struct Approver: Sendable {
     private func review(for submitted: ReviewDecisionSubmitted) async throws -> Review? {
         let reviewID = submitted.reviewID.flatMap(UUID.init(uuidString:))
         guard reviewID != nil || submitted.ticketKey != nil else { return nil }
-        let rows = try await client.query("""
+        let rows = try await client.tracedQuery("""
             SELECT r.review_id, r.document_id, r.version, r.title, r.review_ticket_key,
                    r.version = (SELECT max(version) FROM docs.reviews WHERE document_id = r.document_id),
                    (SELECT d.event_id FROM docs.decisions d WHERE d.review_id = r.review_id)
@@ -170,7 +170,7 @@ public struct Approver: Sendable {
     private func claim(
         _ review: Review, _ decision: ReviewDecision, comment: String, reviewer: String, eventID: String
     ) async throws -> Bool {
-        let rows = try await client.query("""
+        let rows = try await client.tracedQuery("""
             WITH inserted AS (
                 INSERT INTO docs.decisions (review_id, decision, comment, reviewer, event_id)
                 VALUES (\(review.reviewID), \(decision.rawValue), \(comment), \(reviewer), \(eventID))
@@ -200,14 +200,14 @@ public struct Approver: Sendable {
         let slug = slug(review.title)
         let page = PublishedPage(id: external?.id ?? slug, url: external?.url ?? "\(publicURL)/pages/\(slug)")
         try await client.transaction(logger: logger) { connection in
-            try await connection.query("""
+            try await connection.tracedQuery("""
                 INSERT INTO docs.pages (slug, document_id, title, markdown, version)
                 VALUES (\(slug), \(review.documentID), \(review.title), \(markdown), \(review.version))
                 ON CONFLICT (slug) DO UPDATE
                     SET document_id = EXCLUDED.document_id, title = EXCLUDED.title, markdown = EXCLUDED.markdown,
                         version = EXCLUDED.version, updated_at = now()
                 """, logger: logger)
-            try await connection.query("""
+            try await connection.tracedQuery("""
                 INSERT INTO docs.publications (document_id, version, page_id, page_url, event_id)
                 VALUES (\(review.documentID), \(review.version), \(page.id), \(page.url), \(eventID))
                 ON CONFLICT (event_id) DO NOTHING
@@ -219,13 +219,13 @@ public struct Approver: Sendable {
     /// Tells the review ticket where the page is, once per publication.
     private func commentPageAddress(_ page: PublishedPage, review: Review, eventID: String) async throws {
         guard let jira, let ticket = review.reviewTicket else { return }
-        let rows = try await client.query(
+        let rows = try await client.tracedQuery(
             "SELECT ticket_commented_at IS NOT NULL FROM docs.publications WHERE event_id = \(eventID)", logger: logger)
         for try await commented in rows.decode(Bool.self) where commented { return }
         try await jira.addComment(ADFDocument.document([
             [.text("Approved and published: "), .link(review.title, url: page.url)],
         ]), to: ticket)
-        try await client.query("UPDATE docs.publications SET ticket_commented_at = now() WHERE event_id = \(eventID)", logger: logger)
+        try await client.tracedQuery("UPDATE docs.publications SET ticket_commented_at = now() WHERE event_id = \(eventID)", logger: logger)
     }
 
     /// Marks the review ticket with the outcome, so a Jira filter shows what was decided.

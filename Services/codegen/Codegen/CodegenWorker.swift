@@ -8,6 +8,7 @@ import Logging
 import OutboundHTTP
 import PostgresNIO
 import Synchronization
+import Tracing
 
 /// Handles CodegenRequested: a fresh workspace on the task's branch, TASK.md, the agent under its
 /// timeout, one commit of everything it changed, the pull request, the outcome recorded and announced.
@@ -144,8 +145,16 @@ public struct CodegenWorker: Sendable {
         _ brief: TaskBrief, in workspace: Workspace, repository: String, run: UUID, context: EventContext, logger: Logger
     ) async throws -> TaskStore.Outcome? {
         try await workspace.writeUncommitted("TASK.md", contents: brief.markdown)
-        let agentRun = try await whileFollowed(brief, run: run, context: context, logger: logger) { progress in
-            try await agent.work(on: brief, in: workspace, progress: progress)
+        let agentRun = try await withSpan("invoke_agent \(type(of: agent))") { span in
+            span.attributes["gen_ai.operation.name"] = "invoke_agent"
+            span.attributes["kinexus.task.id"] = brief.taskID
+            let agentRun = try await whileFollowed(brief, run: run, context: context, logger: logger) { progress in
+                try await agent.work(on: brief, in: workspace, progress: progress)
+            }
+            span.attributes["process.exit.code"] = Int(agentRun.status)
+            span.attributes["kinexus.agent.timed_out"] = agentRun.timedOut
+            if !agentRun.succeeded { span.setStatus(SpanStatus(code: .error, message: "the agent failed")) }
+            return agentRun
         }
         try Task.checkCancellation()
         logger.info("agent finished", metadata: ["status": "\(agentRun.status)", "timed_out": "\(agentRun.timedOut)"])

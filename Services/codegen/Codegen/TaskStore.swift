@@ -35,7 +35,7 @@ struct TaskStore: Sendable {
     /// is left as it is and its outcome answered.
     func start(_ brief: TaskBrief, repository: String, run: UUID, consumer: String) async throws -> Start {
         try await client.transaction(logger: logger) { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.tracedQuery("""
                 INSERT INTO codegen.tasks (task_id, story_id, title, repository, base_branch, branch, status, attempts, run_id, consumer)
                 VALUES (\(brief.taskID), \(brief.storyID), \(brief.title), \(repository), \(brief.baseBranch), \(brief.branch),
                         'processing', 1, \(run), \(consumer))
@@ -49,13 +49,13 @@ struct TaskStore: Sendable {
             for try await attempts in rows.decode(Int.self) { taken = attempts }
             if let taken {
                 // A dead run's session goes: this run owns the task now.
-                try await connection.query("DELETE FROM codegen.sessions WHERE task_id = \(brief.taskID)", logger: logger)
-                try await connection.query("""
+                try await connection.tracedQuery("DELETE FROM codegen.sessions WHERE task_id = \(brief.taskID)", logger: logger)
+                try await connection.tracedQuery("""
                     INSERT INTO codegen.sessions (run_id, task_id, consumer) VALUES (\(run), \(brief.taskID), \(consumer))
                     """, logger: logger)
                 return .started(attempt: taken)
             }
-            let finished = try await connection.query("""
+            let finished = try await connection.tracedQuery("""
                 SELECT status, coalesce(result->'pull_request'->>'url', ''), coalesce((result->'pull_request'->>'files_changed')::int, 0),
                        coalesce(error, '')
                 FROM codegen.tasks WHERE task_id = \(brief.taskID)
@@ -75,7 +75,7 @@ struct TaskStore: Sendable {
     /// Marks the run's session alive.
     /// The transcript so far of a task this run still owns and has not finished; false when it does not.
     func keepTranscript(taskID: String, run: UUID, transcript: String) async throws -> Bool {
-        let rows = try await client.query("""
+        let rows = try await client.tracedQuery("""
             UPDATE codegen.tasks SET transcript = \(transcript), updated_at = now()
             WHERE task_id = \(taskID) AND run_id = \(run) AND status = 'processing' RETURNING 1
             """, logger: logger)
@@ -84,12 +84,12 @@ struct TaskStore: Sendable {
     }
 
     func heartbeat(run: UUID) async throws {
-        try await client.query("UPDATE codegen.sessions SET heartbeat_at = now() WHERE run_id = \(run)", logger: logger)
+        try await client.tracedQuery("UPDATE codegen.sessions SET heartbeat_at = now() WHERE run_id = \(run)", logger: logger)
     }
 
     /// Ends the run's session without an outcome: the task is left for another delivery.
     func abandon(run: UUID) async throws {
-        try await client.query("DELETE FROM codegen.sessions WHERE run_id = \(run)", logger: logger)
+        try await client.tracedQuery("DELETE FROM codegen.sessions WHERE run_id = \(run)", logger: logger)
     }
 
     /// The pull request as recorded, whichever host opened it.
@@ -120,7 +120,7 @@ struct TaskStore: Sendable {
         try await client.transaction(logger: logger) { connection -> String? in
             guard try await own(brief.taskID, run: run, on: connection) else { return nil }
             let stat = pullRequest.diffStat
-            let rows = try await connection.query("""
+            let rows = try await connection.tracedQuery("""
                 INSERT INTO codegen.pull_requests (task_id, repository, branch, base_branch, title, body, url, external_number,
                                                    files, files_changed, insertions, deletions, diff_stat)
                 VALUES (\(brief.taskID), \(pullRequest.repository), \(brief.branch), \(brief.baseBranch), \(pullRequest.title),
@@ -135,15 +135,15 @@ struct TaskStore: Sendable {
             var number: Int64 = 0
             for try await value in rows.decode(Int64.self) { number = value }
             let url = pullRequest.url ?? localURL(number)
-            try await connection.query("UPDATE codegen.pull_requests SET url = \(url) WHERE number = \(number)", logger: logger)
+            try await connection.tracedQuery("UPDATE codegen.pull_requests SET url = \(url) WHERE number = \(number)", logger: logger)
             let result = TaskResult(branch: brief.branch, pullRequest: TaskResult.PullRequest(
                 url: url, number: pullRequest.externalNumber, diffStat: pullRequest.diffStat))
-            try await connection.query("""
+            try await connection.tracedQuery("""
                 UPDATE codegen.tasks SET status = 'completed', result = \(String(decoding: try JSONEncoder().encode(result), as: UTF8.self))::jsonb,
                     transcript = \(transcript), error = NULL, finished_at = now(), updated_at = now()
                 WHERE task_id = \(brief.taskID)
                 """, logger: logger)
-            try await connection.query("DELETE FROM codegen.sessions WHERE run_id = \(run)", logger: logger)
+            try await connection.tracedQuery("DELETE FROM codegen.sessions WHERE run_id = \(run)", logger: logger)
             return url
         }
     }
@@ -152,19 +152,19 @@ struct TaskStore: Sendable {
     func fail(taskID: String, run: UUID, error: String, transcript: String) async throws -> Bool {
         try await client.transaction(logger: logger) { connection in
             guard try await own(taskID, run: run, on: connection) else { return false }
-            try await connection.query("""
+            try await connection.tracedQuery("""
                 UPDATE codegen.tasks SET status = 'failed', error = \(error), transcript = \(transcript),
                     finished_at = now(), updated_at = now()
                 WHERE task_id = \(taskID)
                 """, logger: logger)
-            try await connection.query("DELETE FROM codegen.sessions WHERE run_id = \(run)", logger: logger)
+            try await connection.tracedQuery("DELETE FROM codegen.sessions WHERE run_id = \(run)", logger: logger)
             return true
         }
     }
 
     /// Locks the task's row and answers whether `run` still owns it.
     private func own(_ taskID: String, run: UUID, on connection: PostgresConnection) async throws -> Bool {
-        let rows = try await connection.query("""
+        let rows = try await connection.tracedQuery("""
             SELECT 1 FROM codegen.tasks WHERE task_id = \(taskID) AND run_id = \(run) AND status = 'processing' FOR UPDATE
             """, logger: logger)
         for try await _ in rows { return true }

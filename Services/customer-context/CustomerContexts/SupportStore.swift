@@ -22,7 +22,7 @@ struct SupportStore: Sendable {
     /// Creates or replaces a customer, its orders replaced too (the demo data's loader).
     func replaceCustomer(_ customer: DemoCustomers.Customer, now: Date) async throws {
         try await client.transaction(logger: logger) { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.tracedQuery("""
                 INSERT INTO support.customers (external_id, email, name, company, tier, lifetime_value)
                 VALUES (\(customer.externalID), \(customer.email), \(customer.name), \(customer.company), \(customer.tier),
                         \(customer.lifetimeValue))
@@ -33,9 +33,9 @@ struct SupportStore: Sendable {
             var id: UUID?
             for try await found in rows.decode(UUID.self) { id = found }
             guard let id else { return }
-            try await connection.query("DELETE FROM support.orders WHERE customer_id = \(id)", logger: logger)
+            try await connection.tracedQuery("DELETE FROM support.orders WHERE customer_id = \(id)", logger: logger)
             for (number, status, amount, daysAgo) in customer.orders {
-                try await connection.query("""
+                try await connection.tracedQuery("""
                     INSERT INTO support.orders (customer_id, order_number, status, total_amount, order_date, metadata)
                     VALUES (\(id), \(number), \(status), \(amount), \(now.addingTimeInterval(-daysAgo * 86_400)),
                             '{"source": "demo"}')
@@ -47,7 +47,7 @@ struct SupportStore: Sendable {
     /// Records the ticket once; answers false when it was already recorded.
     func recordTicket(_ ticket: TicketSubmission) async throws -> Bool {
         let metadata = String(decoding: try JSONEncoder().encode(ticket.metadata), as: UTF8.self)
-        let rows = try await client.query("""
+        let rows = try await client.tracedQuery("""
             INSERT INTO support.tickets (ticket_id, external_ticket_id, customer_external_id, subject, description, channel,
                                          priority, metadata, created_at)
             VALUES (\(ticket.ticketID), \(ticket.externalTicketID), \(ticket.customerExternalID), \(ticket.subject),
@@ -60,7 +60,7 @@ struct SupportStore: Sendable {
     }
 
     func storeResponse(ticketID: String, response: String, processingTime: Int) async throws {
-        try await client.query("""
+        try await client.tracedQuery("""
             UPDATE support.tickets SET response = \(response)::jsonb, processing_time_ms = \(processingTime)
             WHERE ticket_id = \(ticketID)
             """, logger: logger)
@@ -70,7 +70,7 @@ struct SupportStore: Sendable {
     func recordFeedback(_ feedback: (ticketID: String, rating: Int, helpful: Bool, comment: String?, source: String?), eventID: String)
         async throws -> Bool
     {
-        let rows = try await client.query("""
+        let rows = try await client.tracedQuery("""
             INSERT INTO support.feedback (ticket_id, rating, helpful, comment, suggestion_source, event_id)
             VALUES (\(feedback.ticketID), \(feedback.rating), \(feedback.helpful), \(feedback.comment), \(feedback.source), \(eventID))
             ON CONFLICT (event_id) DO NOTHING

@@ -27,7 +27,7 @@ public struct Accounts: Sendable {
         let name = try AccountRules.validName(name)
         let password = try password.map(AccountRules.validPassword) ?? Passwords.generate()
         let hash = try await Passwords.hash(password)
-        let inserted = try await client.query("""
+        let inserted = try await client.tracedQuery("""
             INSERT INTO accounts.users (name, password_hash, roles) VALUES (\(name), \(hash), \(roles.map(\.rawValue).sorted()))
             ON CONFLICT DO NOTHING RETURNING user_id
             """, logger: logger)
@@ -40,7 +40,7 @@ public struct Accounts: Sendable {
     public func addFirstAdministrator(password: String?) async throws -> String? {
         let password = try password.map(AccountRules.validPassword) ?? Passwords.generate()
         let hash = try await Passwords.hash(password)
-        let inserted = try await client.query("""
+        let inserted = try await client.tracedQuery("""
             INSERT INTO accounts.users (name, password_hash, roles)
             SELECT 'admin', \(hash), \(Role.allCases.map(\.rawValue))
             WHERE NOT EXISTS (SELECT FROM accounts.users)
@@ -52,22 +52,22 @@ public struct Accounts: Sendable {
 
     /// Users by name, `limit` of them from `offset`.
     public func list(offset: Int = 0, limit: Int = 100_000) async throws -> [UserAccount] {
-        try await accounts(client.query("\(unescaped: Self.columns) ORDER BY lower(name) LIMIT \(limit) OFFSET \(offset)", logger: logger))
+        try await accounts(client.tracedQuery("\(unescaped: Self.columns) ORDER BY lower(name) LIMIT \(limit) OFFSET \(offset)", logger: logger))
     }
 
     public func user(named name: String) async throws -> UserAccount? {
-        try await accounts(client.query("\(unescaped: Self.columns) WHERE lower(name) = lower(\(name))", logger: logger)).first
+        try await accounts(client.tracedQuery("\(unescaped: Self.columns) WHERE lower(name) = lower(\(name))", logger: logger)).first
     }
 
     public func setRoles(name: String, roles: Set<Role>) async throws {
-        try await changedOne(name, client.query("""
+        try await changedOne(name, client.tracedQuery("""
             UPDATE accounts.users SET roles = \(roles.map(\.rawValue).sorted()) WHERE lower(name) = lower(\(name)) RETURNING user_id
             """, logger: logger))
     }
 
     /// The user can no longer sign in, and every session they have ends at its next request.
     public func disable(name: String) async throws {
-        try await changedOne(name, client.query("""
+        try await changedOne(name, client.tracedQuery("""
             UPDATE accounts.users SET disabled = true, session_epoch = session_epoch + 1
             WHERE lower(name) = lower(\(name)) RETURNING user_id
             """, logger: logger))
@@ -78,7 +78,7 @@ public struct Accounts: Sendable {
     public func resetPassword(name: String, to password: String? = nil) async throws -> String {
         let password = try password.map(AccountRules.validPassword) ?? Passwords.generate()
         let hash = try await Passwords.hash(password)
-        try await changedOne(name, client.query("""
+        try await changedOne(name, client.tracedQuery("""
             UPDATE accounts.users SET password_hash = \(hash), session_epoch = session_epoch + 1
             WHERE lower(name) = lower(\(name)) RETURNING user_id
             """, logger: logger))
@@ -88,7 +88,7 @@ public struct Accounts: Sendable {
     /// The user and their session epoch when the name and password are right and the account enabled.
     public func signIn(name: String, password: String) async throws -> (user: SignedInUser, epoch: Int)? {
         var found: (account: UserAccount, hash: String)?
-        let rows = try await client.query("""
+        let rows = try await client.tracedQuery("""
             SELECT user_id, name, roles, disabled, created_at, session_epoch, password_hash FROM accounts.users
             WHERE lower(name) = lower(\(name))
             """, logger: logger)
@@ -104,7 +104,7 @@ public struct Accounts: Sendable {
 
     /// The signed-in user a session names, while the account is enabled and the session's epoch current.
     public func user(id: UUID, epoch: Int) async throws -> SignedInUser? {
-        let rows = try await client.query("\(unescaped: Self.columns) WHERE user_id = \(id)", logger: logger)
+        let rows = try await client.tracedQuery("\(unescaped: Self.columns) WHERE user_id = \(id)", logger: logger)
         guard let account = try await accounts(rows).first, !account.disabled, account.epoch == epoch else { return nil }
         return account.signedIn
     }

@@ -21,7 +21,7 @@ public struct KnowledgeBucket: Sendable {
     /// Stores the object; answers its content hash and whether it existed before.
     func put(key: String, content: String, contentType: String) async throws -> (hash: String, replaced: Bool) {
         let hash = ContentHash.of(content)
-        let rows = try await client.query("""
+        let rows = try await client.tracedQuery("""
             INSERT INTO bucket.objects (key, content, content_type, content_hash, size)
             VALUES (\(key), \(content), \(contentType), \(hash), \(content.utf8.count))
             ON CONFLICT (key) DO UPDATE SET content = excluded.content, content_type = excluded.content_type,
@@ -34,7 +34,7 @@ public struct KnowledgeBucket: Sendable {
 
     /// Deletes the object; answers whether there was one.
     func delete(key: String) async throws -> Bool {
-        let rows = try await client.query("DELETE FROM bucket.objects WHERE key = \(key) RETURNING 1", logger: logger)
+        let rows = try await client.tracedQuery("DELETE FROM bucket.objects WHERE key = \(key) RETURNING 1", logger: logger)
         for try await _ in rows { return true }
         return false
     }
@@ -48,7 +48,7 @@ public struct KnowledgeBucket: Sendable {
     }
 
     func list(offset: Int, limit: Int) async throws -> [Object] {
-        let rows = try await client.query("""
+        let rows = try await client.tracedQuery("""
             SELECT key, content_type, size, updated_at FROM bucket.objects ORDER BY key LIMIT \(limit) OFFSET \(offset)
             """, logger: logger)
         var objects: [Object] = []
@@ -59,15 +59,15 @@ public struct KnowledgeBucket: Sendable {
     }
 
     func recordSync(_ jobID: UUID) async throws {
-        try await client.query("INSERT INTO bucket.sync_requests (job_id) VALUES (\(jobID))", logger: logger)
+        try await client.tracedQuery("INSERT INTO bucket.sync_requests (job_id) VALUES (\(jobID))", logger: logger)
     }
 
     func forgetSync(_ jobID: UUID) async throws {
-        try await client.query("DELETE FROM bucket.sync_requests WHERE job_id = \(jobID)", logger: logger)
+        try await client.tracedQuery("DELETE FROM bucket.sync_requests WHERE job_id = \(jobID)", logger: logger)
     }
 
     func syncRequested(_ jobID: UUID) async throws -> Date? {
-        let rows = try await client.query("SELECT requested_at FROM bucket.sync_requests WHERE job_id = \(jobID)", logger: logger)
+        let rows = try await client.tracedQuery("SELECT requested_at FROM bucket.sync_requests WHERE job_id = \(jobID)", logger: logger)
         for try await requested in rows.decode(Date.self) { return requested }
         return nil
     }

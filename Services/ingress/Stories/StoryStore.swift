@@ -27,8 +27,8 @@ struct StoryStore: Sendable {
     @discardableResult
     private func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
         switch database {
-        case .pool(let client): try await client.query(query, logger: logger)
-        case .transaction(let connection): try await connection.query(query, logger: logger)
+        case .pool(let client): try await client.tracedQuery(query, logger: logger)
+        case .transaction(let connection): try await connection.tracedQuery(query, logger: logger)
         }
     }
 
@@ -37,7 +37,7 @@ struct StoryStore: Sendable {
     func locked<Result: Sendable>(_ body: @escaping @Sendable (StoryStore) async throws -> Result) async throws -> Result {
         guard case .pool(let client) = database else { return try await body(self) }
         return try await client.transaction(logger: logger) { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended('kinexus.stories.tree', 0))", logger: logger)
+            try await connection.tracedQuery("SELECT pg_advisory_xact_lock(hashtextextended('kinexus.stories.tree', 0))", logger: logger)
             return try await body(StoryStore(database: .transaction(connection), logger: logger))
         }
     }

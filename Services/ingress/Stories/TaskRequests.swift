@@ -22,7 +22,7 @@ public struct TaskRequests: Sendable {
     }
 
     func insert(_ request: CodegenRequested, storyID: UUID?, target: CodegenTarget) async throws {
-        try await client.query("""
+        try await client.tracedQuery("""
             INSERT INTO stories.task_requests (task_id, message, session_id, story_id, repository, base_branch)
             VALUES (\(UUID(uuidString: request.taskID)), \(request.prompt), \(request.sessionID), \(storyID),
                     \(target.repository), \(target.baseBranch))
@@ -30,7 +30,7 @@ public struct TaskRequests: Sendable {
     }
 
     func delete(_ taskID: String) async throws {
-        try await client.query("DELETE FROM stories.task_requests WHERE task_id = \(UUID(uuidString: taskID))", logger: logger)
+        try await client.tracedQuery("DELETE FROM stories.task_requests WHERE task_id = \(UUID(uuidString: taskID))", logger: logger)
     }
 
     /// A task as `GET /api/task/{id}` and the console show it.
@@ -61,7 +61,7 @@ public struct TaskRequests: Sendable {
     }
 
     func status(_ taskID: UUID) async throws -> TaskStatus? {
-        let requests = try await client.query("""
+        let requests = try await client.tracedQuery("""
             SELECT message, session_id, story_id, repository, base_branch, submitted_at
             FROM stories.task_requests WHERE task_id = \(taskID)
             """, logger: logger)
@@ -88,7 +88,7 @@ public struct TaskRequests: Sendable {
 
     /// The tasks, newest first (of one story when `storyID` is given): `limit` of them from `offset`.
     func list(offset: Int, limit: Int, storyID: UUID?) async throws -> [TaskStatus] {
-        try await withRuns(client.query("""
+        try await withRuns(client.tracedQuery("""
             \(unescaped: Self.listed) FROM stories.task_requests r WHERE \(storyID)::uuid IS NULL OR r.story_id = \(storyID)
             ORDER BY r.submitted_at DESC, r.task_id LIMIT \(limit) OFFSET \(offset)
             """, logger: logger))
@@ -140,7 +140,7 @@ public struct TaskRequests: Sendable {
                             WHERE s.task_id = t.task_id AND s.heartbeat_at > now() - \(TaskQueries.liveSession)::interval))))::int
             """, logger: logger)
         guard let rows else {
-            let waiting = try await client.query("SELECT count(*)::int FROM stories.task_requests", logger: logger)
+            let waiting = try await client.tracedQuery("SELECT count(*)::int FROM stories.task_requests", logger: logger)
             for try await count in waiting.decode(Int.self) { return (0, count) }
             return (0, 0)
         }

@@ -34,24 +34,24 @@ struct KnowledgeStore: Sendable {
         let vectors = try await embedder.embed(chunks.map { $0.heading + "\n" + $0.text })
         return try await client.transaction(logger: logger) { connection in
             // One writer per source at a time: concurrent deliveries of one change wait here, then see it done.
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(source.id), 1))", logger: logger)
-            let current = try await connection.query("SELECT content_hash FROM kb.sources WHERE source_id = \(source.id)", logger: logger)
+            try await connection.tracedQuery("SELECT pg_advisory_xact_lock(hashtextextended(\(source.id), 1))", logger: logger)
+            let current = try await connection.tracedQuery("SELECT content_hash FROM kb.sources WHERE source_id = \(source.id)", logger: logger)
             for try await existing in current.decode(String.self) where existing == hash { return .unchanged }
-            try await connection.query("DELETE FROM kb.chunks WHERE source_id = \(source.id)", logger: logger)
-            try await connection.query("""
+            try await connection.tracedQuery("DELETE FROM kb.chunks WHERE source_id = \(source.id)", logger: logger)
+            try await connection.tracedQuery("""
                 INSERT INTO kb.sources (source_id, kind, title, location, content_hash, chunk_count)
                 VALUES (\(source.id), \(source.kind.rawValue), \(source.title), \(source.location), \(hash), \(chunks.count))
                 ON CONFLICT (source_id) DO UPDATE SET title = excluded.title, location = excluded.location,
                     content_hash = excluded.content_hash, chunk_count = excluded.chunk_count, indexed_at = now()
                 """, logger: logger)
             // All chunks in one statement; an embedding travels as its array literal, one per row.
-            try await connection.query("""
+            try await connection.tracedQuery("""
                 INSERT INTO kb.chunks (source_id, position, heading, content, embedding)
                 SELECT \(source.id), position, heading, content, embedding::real[]
                 FROM unnest(\(chunks.map(\.position)), \(chunks.map(\.heading)), \(chunks.map(\.text)),
                             \(vectors.map(Self.arrayLiteral))) AS chunk(position, heading, content, embedding)
                 """, logger: logger)
-            try await connection.query("UPDATE kb.state SET generation = generation + 1", logger: logger)
+            try await connection.tracedQuery("UPDATE kb.state SET generation = generation + 1", logger: logger)
             return .indexed(chunks: chunks.count)
         }
     }
@@ -60,10 +60,10 @@ struct KnowledgeStore: Sendable {
     @discardableResult
     func delete(_ sourceID: String) async throws -> Bool {
         try await client.transaction(logger: logger) { connection in
-            let rows = try await connection.query("DELETE FROM kb.sources WHERE source_id = \(sourceID) RETURNING 1", logger: logger)
+            let rows = try await connection.tracedQuery("DELETE FROM kb.sources WHERE source_id = \(sourceID) RETURNING 1", logger: logger)
             var deleted = false
             for try await _ in rows { deleted = true }
-            if deleted { try await connection.query("UPDATE kb.state SET generation = generation + 1", logger: logger) }
+            if deleted { try await connection.tracedQuery("UPDATE kb.state SET generation = generation + 1", logger: logger) }
             return deleted
         }
     }
@@ -73,15 +73,15 @@ struct KnowledgeStore: Sendable {
         try await client.transaction(logger: logger) { connection in
             let pattern = prefix.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_") + "%"
-            try await connection.query("DELETE FROM kb.sources WHERE location LIKE \(pattern)", logger: logger)
-            try await connection.query("UPDATE kb.state SET generation = generation + 1", logger: logger)
+            try await connection.tracedQuery("DELETE FROM kb.sources WHERE location LIKE \(pattern)", logger: logger)
+            try await connection.tracedQuery("UPDATE kb.state SET generation = generation + 1", logger: logger)
         }
     }
 
     /// The ids of every indexed source of a kind.
     func sourceIDs(_ kind: KnowledgeSource.Kind) async throws -> Set<String> {
         var ids: Set<String> = []
-        let rows = try await client.query("SELECT source_id FROM kb.sources WHERE kind = \(kind.rawValue)", logger: logger)
+        let rows = try await client.tracedQuery("SELECT source_id FROM kb.sources WHERE kind = \(kind.rawValue)", logger: logger)
         for try await id in rows.decode(String.self) { ids.insert(id) }
         return ids
     }
@@ -92,7 +92,7 @@ struct KnowledgeStore: Sendable {
     }
 
     private func contentHash(of sourceID: String) async throws -> String? {
-        let rows = try await client.query("SELECT content_hash FROM kb.sources WHERE source_id = \(sourceID)", logger: logger)
+        let rows = try await client.tracedQuery("SELECT content_hash FROM kb.sources WHERE source_id = \(sourceID)", logger: logger)
         for try await hash in rows.decode(String.self) { return hash }
         return nil
     }

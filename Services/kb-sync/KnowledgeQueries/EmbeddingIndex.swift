@@ -44,7 +44,7 @@ public actor EmbeddingIndex {
         for try await value in state.decode(Int64.self) { latest = value }
         guard latest != generation else { return snapshot }
         var next = snapshot
-        let rows = try await client.query("""
+        let rows = try await client.tracedQuery("""
             SELECT chunk_id, embedding FROM kb.chunks WHERE chunk_id > \(newestID) ORDER BY chunk_id
             """, logger: logger)
         for try await (id, embedding) in rows.decode((Int64, [Float]).self) {
@@ -56,7 +56,7 @@ public actor EmbeddingIndex {
             newestID = max(newestID, id)
         }
         var existing: Set<Int64> = []
-        for try await id in try await client.query("SELECT chunk_id FROM kb.chunks", logger: logger).decode(Int64.self) {
+        for try await id in try await client.tracedQuery("SELECT chunk_id FROM kb.chunks", logger: logger).decode(Int64.self) {
             existing.insert(id)
         }
         for index in next.ids.indices where next.live[index] && !existing.contains(next.ids[index]) { next.live[index] = false }

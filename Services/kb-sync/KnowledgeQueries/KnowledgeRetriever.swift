@@ -101,7 +101,7 @@ public struct KnowledgeRetriever: Sendable {
     private func chunks(_ ids: [Int64]) async throws -> [Int64: Row] {
         guard !ids.isEmpty else { return [:] }
         var found: [Int64: Row] = [:]
-        let rows = try await client.query("""
+        let rows = try await client.tracedQuery("""
             SELECT c.chunk_id, c.content, c.heading, s.title, s.location, s.kind
             FROM kb.chunks c JOIN kb.sources s USING (source_id) WHERE c.chunk_id = ANY(\(ids))
             """, logger: logger)

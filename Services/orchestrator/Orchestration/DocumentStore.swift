@@ -50,7 +50,7 @@ struct DocumentStore: Sendable {
     /// Serializes the transactions handling one event (two replicas, or two deliveries racing) and answers
     /// the version an earlier one wrote, if any: the idempotency check of every handler.
     private func claim(_ eventID: String, on connection: PostgresConnection) async throws -> Version? {
-        try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(eventID), 0))", logger: logger)
+        try await connection.tracedQuery("SELECT pg_advisory_xact_lock(hashtextextended(\(eventID), 0))", logger: logger)
         return try await version(writtenBy: eventID, on: connection)
     }
 
@@ -60,7 +60,7 @@ struct DocumentStore: Sendable {
     }
 
     private func version(writtenBy eventID: String, on connection: PostgresConnection) async throws -> Version? {
-        let rows = try await connection.query("""
+        let rows = try await connection.tracedQuery("""
             SELECT v.document_id, v.version, d.title, d.ticket_key, v.change_id
             FROM docs.document_versions v JOIN docs.documents d USING (document_id)
             WHERE v.event_id = \(eventID)
@@ -73,13 +73,13 @@ struct DocumentStore: Sendable {
 
     /// The ticket's document, if the ticket has one.
     func current(origin: String, ticketKey: String) async throws -> Current? {
-        try await first(try await client.query("""
+        try await first(try await client.tracedQuery("""
             \(unescaped: Self.selectCurrent) WHERE d.origin = \(origin) AND d.ticket_key = \(ticketKey) AND d.current_version > 0
             """, logger: logger))
     }
 
     func current(documentID: UUID) async throws -> Current? {
-        try await first(try await client.query("""
+        try await first(try await client.tracedQuery("""
             \(unescaped: Self.selectCurrent) WHERE d.document_id = \(documentID) AND d.current_version > 0
             """, logger: logger))
     }
@@ -107,12 +107,12 @@ struct DocumentStore: Sendable {
     ) async throws -> Version {
         try await client.transaction(logger: logger) { connection in
             if let existing = try await claim(eventID, on: connection) { return existing }
-            try await connection.query("""
+            try await connection.tracedQuery("""
                 INSERT INTO docs.changes (change_id, origin, ticket_key, detail)
                 VALUES (\(change.changeID), \(change.origin), \(change.ticketKey), \(try JSONValue(encoding: change).jsonText)::jsonb)
                 ON CONFLICT (change_id) DO NOTHING
                 """, logger: logger)
-            let documentRows = try await connection.query("""
+            let documentRows = try await connection.tracedQuery("""
                 INSERT INTO docs.documents (origin, ticket_key, title, status, base_markdown)
                 VALUES (\(change.origin), \(change.ticketKey), \(title), 'generating', \(base))
                 ON CONFLICT (origin, ticket_key) DO UPDATE SET updated_at = now()
@@ -143,7 +143,7 @@ struct DocumentStore: Sendable {
         _ markdown: String, to documentID: UUID, basedOn expected: Int, eventID: String, changeID: String?,
         feedback: String?, on connection: PostgresConnection
     ) async throws -> Version {
-        let rows = try await connection.query("""
+        let rows = try await connection.tracedQuery("""
             SELECT current_version, title, ticket_key FROM docs.documents WHERE document_id = \(documentID) FOR UPDATE
             """, logger: logger)
         var found: (Int, String, String)?
@@ -151,11 +151,11 @@ struct DocumentStore: Sendable {
         guard let (current, title, ticketKey) = found else { throw StoreError.noDocument(documentID.uuidString) }
         guard current == expected else { throw StoreError.movedOn(documentID.uuidString, expected: expected, found: current) }
         let next = current + 1
-        try await connection.query("""
+        try await connection.tracedQuery("""
             INSERT INTO docs.document_versions (document_id, version, markdown, event_id, change_id, feedback)
             VALUES (\(documentID), \(next), \(markdown), \(eventID), \(changeID), \(feedback))
             """, logger: logger)
-        try await connection.query("""
+        try await connection.tracedQuery("""
             UPDATE docs.documents SET current_version = \(next), status = 'generated', updated_at = now()
             WHERE document_id = \(documentID)
             """, logger: logger)

@@ -126,7 +126,10 @@ public struct ReviewAPI: Sendable {
         }
         let submitted = ReviewDecisionSubmitted(reviewID: record.reviewID, ticketKey: record.ticketKey, decision: decision,
                                                 comment: comment, reviewer: reviewer)
-        return (record, try await publisher.publish(submitted, source: .console))
+        guard let chain = try await queries.chain(of: uuid) else {
+            return (record, try await publisher.publish(submitted, source: .console))
+        }
+        return (record, try await publisher.publish(submitted, source: .console, continuing: chain))
     }
 
     /// `GET /reviews/{id}/decisions/{event_id}`: whether the decision submitted as that event stands.

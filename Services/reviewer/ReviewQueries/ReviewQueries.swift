@@ -1,4 +1,5 @@
 import Foundation
+import KinexusBus
 import KinexusPostgres
 import Logging
 import PostgresNIO
@@ -26,6 +27,18 @@ public struct ReviewQueries: Sendable {
             FROM docs.reviews r WHERE r.review_id = \(id)
             """, logger: logger) else { return nil }
         return try await records(rows).first
+    }
+
+    /// The chain the review's document version came in on, which its decision continues; nil for a review
+    /// written before reviews kept it.
+    public func chain(of id: UUID) async throws -> EventChain? {
+        guard let rows = try await client.queryIfTablesExist("""
+            SELECT correlation_id, traceparent, tracestate FROM docs.reviews WHERE review_id = \(id) AND correlation_id IS NOT NULL
+            """, logger: logger) else { return nil }
+        for try await (correlationID, traceparent, tracestate) in rows.decode((String, String?, String?).self) {
+            return EventChain(correlationID: correlationID, traceparent: traceparent, tracestate: tracestate)
+        }
+        return nil
     }
 
     /// The reviews waiting for a decision (of a document's current version, undecided), longest waiting

@@ -72,11 +72,13 @@ public struct Reviewer: Sendable {
         let diff = LineDiff(from: predecessor.markdown, to: new)
         let page = DiffPage.html(title: generated.title, from: baseline, toVersion: generated.version,
                                  diff: diff, images: ImageChanges(from: predecessor.markdown, to: new))
-        let rows = try await client.query("""
+        let chain = context.chain
+        let rows = try await client.tracedQuery("""
             WITH inserted AS (
-                INSERT INTO docs.reviews (document_id, version, title, ticket_key, summary, diff_html, event_id)
+                INSERT INTO docs.reviews (document_id, version, title, ticket_key, summary, diff_html, event_id,
+                                          correlation_id, traceparent, tracestate)
                 VALUES (\(documentID), \(generated.version), \(generated.title), \(generated.ticketKey), \(diff.summary),
-                        \(page), \(context.eventID))
+                        \(page), \(context.eventID), \(chain.correlationID), \(chain.traceparent), \(chain.tracestate))
                 ON CONFLICT DO NOTHING
                 RETURNING review_id, review_ticket_key)
             SELECT review_id, review_ticket_key FROM inserted
@@ -116,7 +118,7 @@ public struct Reviewer: Sendable {
         paragraphs.append([.text("Comment \"Approved\", \"Needs revision: …\" or \"Rejected: …\", or move this ticket to Done to approve.")])
         let key = try await jira.createIssue(type: "Task", summary: "Review: \(generated.title)",
                                              description: ADFDocument.document(paragraphs), labels: Self.ticketLabels)
-        try await client.query("UPDATE docs.reviews SET review_ticket_key = \(key) WHERE review_id = \(reviewID)", logger: logger)
+        try await client.tracedQuery("UPDATE docs.reviews SET review_ticket_key = \(key) WHERE review_id = \(reviewID)", logger: logger)
         return key
     }
 }

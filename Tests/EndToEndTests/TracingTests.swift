@@ -1,0 +1,176 @@
+import FakeServices
+import Foundation
+import KinexusBus
+import KinexusEvents
+import KinexusJSON
+import KinexusRedis
+import KinexusTestSupport
+import Testing
+
+/// Services as real processes exporting their spans over OTLP/HTTP (JSON) to a collector in the test.
+@Suite(.serialized)
+struct TracingTests {
+    static let redisDatabase = 10
+    let token = "trace-token"
+
+    func exporting(to collector: String) -> [String: String] {
+        ["OTEL_EXPORTER_OTLP_ENDPOINT": collector, "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json", "OTEL_BSP_SCHEDULE_DELAY": "100"]
+    }
+
+    func serviceEnvironment(port: Int, ingress: String) throws -> [String: String] {
+        ["KINEXUS_REDIS_URL": try TestEnvironment.redisURL(database: Self.redisDatabase), "KINEXUS_POSTGRES_URL": try TestEnvironment.postgresURL(),
+         "KINEXUS_HTTP_PORT": String(port), "KINEXUS_API_TOKEN": token, "KINEXUS_PUBLIC_URL": ingress,
+         "KINEXUS_LINK_SECRET": "trace-links", "KINEXUS_RETRY_BASE_DELAY": "100ms"]
+    }
+
+    func startAll(_ processes: [ChildProcess], ports: [Int]) async throws {
+        for process in processes { try process.start() }
+        for port in ports {
+            let ready = await eventually(timeout: .seconds(60), every: .milliseconds(200)) {
+                await request("http://127.0.0.1:\(port)/ready")?.status == 200
+            }
+            #expect(ready, "a service never became ready: \(processes.map(\.output).joined(separator: "\n"))")
+        }
+    }
+
+    func stopAll(_ processes: [ChildProcess]) async {
+        for process in processes { process.signal(SIGTERM) }
+        for process in processes { _ = await process.exitStatus(within: .seconds(30)) }
+    }
+
+    @Test func aWebhookIsOneTraceFromIngressToTheKnowledgeBase() async throws {
+        let collector = FakeCollector()
+        try await withFakeServer({ await collector.handle($0) }) { collectorURL in
+            let names = ["ingress", "orchestrator", "reviewer", "approver", "kb-sync"]
+            let ports = names.map { _ in freePort() }
+            let ingress = "http://127.0.0.1:\(ports[0])"
+            let processes = try zip(names, ports).map { service, port in
+                try ChildProcess(service: service, environment: try serviceEnvironment(port: port, ingress: ingress)
+                    .merging(exporting(to: collectorURL)) { $1 })
+            }
+            try await startAll(processes, ports: ports)
+            defer { Task { await stopAll(processes) } }
+
+            let key = "TRC-\(Int.random(in: 100_000...999_999))"
+            let fixture = try String(contentsOf: DocumentationPipelineTests.fixtures.appendingPathComponent("webhook-issue-updated-resolved.json"),
+                                     encoding: .utf8)
+            let webhook = Data(fixture.replacingOccurrences(of: "TES-41", with: key)
+                .replacingOccurrences(of: "Unit test summary 1", with: "Traced \(key)").utf8)
+            let accepted = try #require(await request("\(ingress)/webhooks/jira", method: "POST", body: webhook,
+                                                      headers: ["X-Atlassian-Webhook-Identifier": UUID().uuidString]))
+            #expect(accepted.status == 200, "\(accepted.body)")
+
+            let redis = try RedisClient(url: try TestEnvironment.redisURL(database: Self.redisDatabase))
+            let stream = Topic(source: "kinexus.reviewer", detailType: "ReviewRequested").streamKey
+            var review: ReviewRequested?
+            _ = try await eventually(timeout: .seconds(30), every: .milliseconds(100)) {
+                let entries = StreamEntry.parseEntries(try await redis.send("XREVRANGE", stream, "+", "-", "COUNT", "100"), stream: stream)
+                review = entries.compactMap { try? $0.envelope().decodeDetail(as: ReviewRequested.self) }.first { $0.ticketKey == key }
+                return review != nil
+            }
+            let reviewID = try #require(review?.reviewID)
+            let decision = try JSONSerialization.data(withJSONObject: ["decision": "approved", "comment": "", "reviewer": "ana"])
+            let decided = await request("\(ingress)/reviews/\(reviewID)/decision", method: "POST", body: decision,
+                                        headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json"])
+            #expect(decided?.status == 202, "\(decided?.body ?? "")")
+
+            // The webhook's request is the trace's root; every service's consumer span hangs under the span that
+            // published what it handles, the decision's publication continuing the review's trace.
+            var trace: [FakeCollector.Span] = []
+            let complete = await eventually(timeout: .seconds(30), every: .milliseconds(200)) {
+                guard let root = await collector.spans.first(where: {
+                    $0.kind == 2 && $0.name.contains("/webhooks/jira") && $0.parentSpanID == nil
+                }) else { return false }
+                trace = await collector.trace(root.traceID)
+                return Set(trace.filter { $0.kind == 5 }.map(\.service)) == ["orchestrator", "reviewer", "approver", "kb-sync"]
+            }
+            let described = trace.map(\.description).joined(separator: "\n")
+            let violations = await collector.violations
+            #expect(complete, "the trace so far:\n\(described)\nviolations: \(violations)")
+            let byID = Dictionary(trace.map { ($0.spanID, $0) }, uniquingKeysWith: { first, _ in first })
+            #expect(trace.filter { $0.parentSpanID == nil }.count == 1, "one root:\n\(described)")
+            func publisher(of consumer: String) -> Set<String> {
+                Set(trace.filter { $0.kind == 5 && $0.service == consumer }.compactMap { byID[$0.parentSpanID ?? ""]?.service })
+            }
+            #expect(publisher(of: "orchestrator") == ["ingress"], "\(described)")
+            #expect(publisher(of: "reviewer") == ["orchestrator"], "\(described)")
+            #expect(publisher(of: "approver") == ["ingress"], "\(described)")
+            #expect(publisher(of: "kb-sync").contains("approver"), "\(described)")
+            let decisionPublication = trace.first { $0.service == "ingress" && $0.name == "publish ReviewDecisionSubmitted" }
+            #expect(decisionPublication?.links.isEmpty == false, "the decision links to its request:\n\(described)")
+            let consumer = try #require(trace.first { $0.kind == 5 && $0.service == "reviewer" })
+            #expect(consumer.attributes["messaging.system"] == "redis")
+            #expect(consumer.attributes["messaging.destination.name"] == Topic(source: "kinexus.orchestrator", detailType: "DocumentGenerated").streamKey)
+            #expect(consumer.attributes["messaging.consumer.group.name"] == "reviewer")
+            #expect(consumer.attributes["messaging.message.id"]?.isEmpty == false)
+            #expect(trace.contains { $0.attributes["db.system.name"] == "postgresql" && $0.service == "reviewer" }, "\(described)")
+            #expect(trace.contains { $0.attributes["db.system.name"] == "redis" && $0.service == "orchestrator" }, "\(described)")
+            let logs = processes[2].output
+            #expect(logs.contains(#""trace_id":"\#(consumer.traceID)""#), "the reviewer's log lines name the trace:\n\(logs)")
+            await stopAll(processes)
+        }
+    }
+
+    /// A consumer whose handler fails twice; the event is published into a trace the test starts.
+    func runFlakyConsumer(environment: [String: String], records: String, redis: RedisClient) async throws -> ChildProcess {
+        let port = freePort()
+        let process = try ChildProcess(executable: "TestProcess", arguments: ["consume"], environment: environment.merging([
+            "KINEXUS_REDIS_URL": try TestEnvironment.redisURL(database: Self.redisDatabase), "KINEXUS_POSTGRES_URL": try TestEnvironment.postgresURL(),
+            "KINEXUS_HTTP_PORT": String(port), "KINEXUS_RETRY_BASE_DELAY": "50ms", "TEST_FAILURES": "2",
+            "TEST_SERVICE": "flaky-\(UUID().uuidString.prefix(8))", "TEST_RECORD_KEY": records,
+            "TEST_PATTERN": #"{"source": ["kinexus.tests"], "detail-type": ["TraceProbe"]}"#,
+        ]) { $1 })
+        try await startAll([process], ports: [port])
+        let envelope = EventEnvelope(id: EventID.random(), detailType: "TraceProbe", source: "kinexus.tests", account: "000000000000",
+                                     region: "local", resources: [], detail: ["probe": true])
+        try await redis.send(
+            "XADD", Topic(source: "kinexus.tests", detailType: "TraceProbe").streamKey, "*", StreamEntry.envelopeField,
+            String(decoding: try envelope.encoded(), as: UTF8.self), StreamEntry.correlationField, envelope.id,
+            "traceparent", "00-\(Self.probeTrace)-00f067aa0ba902b7-01")
+        return process
+    }
+
+    static let probeTrace = "4bf92f3577b34da6a3ce929d0e0e4736"
+
+    @Test func aHandlerThatFailsTwiceShowsThreeAttemptsInTheTrace() async throws {
+        let collector = FakeCollector()
+        try await withFakeServer({ await collector.handle($0) }) { collectorURL in
+            let redis = try RedisClient(url: try TestEnvironment.redisURL(database: Self.redisDatabase))
+            let process = try await runFlakyConsumer(environment: exporting(to: collectorURL), records: "trace-test:\(UUID())", redis: redis)
+            var attempts: [FakeCollector.Span] = []
+            let three = await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
+                attempts = await collector.trace(Self.probeTrace).filter { $0.kind == 5 }
+                return attempts.count == 3
+            }
+            await stopAll([process])
+            #expect(three, "\(attempts)\n\(process.output)")
+            #expect(attempts.map { $0.attributes["kinexus.attempt"] }.sorted { ($0 ?? "") < ($1 ?? "") } == ["1", "2", "3"])
+            #expect(attempts.allSatisfy { $0.parentSpanID == "00f067aa0ba902b7" }, "each attempt is a child of the publisher")
+            #expect(attempts.filter { $0.statusCode == 2 }.count == 2, "two attempts failed")
+            #expect(attempts.filter { $0.attributes["kinexus.outcome"] == "retry" }.count == 2)
+        }
+    }
+
+    /// swift-otel's default endpoint is localhost:4318: a collector there hears nothing from a service
+    /// without an endpoint, whose log lines name no trace.
+    @Test func withoutAnEndpointNothingIsExported() async throws {
+        let collector = FakeCollector()
+        try await withFakeServer(port: 4318, { await collector.handle($0) }) { _ in
+            let redis = try RedisClient(url: try TestEnvironment.redisURL(database: Self.redisDatabase))
+            let records = "trace-test:\(UUID())"
+            let process = try await runFlakyConsumer(
+                environment: ["OTEL_EXPORTER_OTLP_PROTOCOL": "http/json", "OTEL_TRACES_SAMPLER": "always_on", "OTEL_BSP_SCHEDULE_DELAY": "100"],
+                records: records, redis: redis)
+            let handled = await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
+                (try? await redis.send("LRANGE", records, "0", "-1").array?.compactMap(\.string)
+                    .contains { $0.hasPrefix("handled") }) == true
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            await stopAll([process])
+            #expect(handled, "\(process.output)")
+            #expect(await collector.spans.isEmpty)
+            #expect(process.output.contains("handler failed, will retry"), "\(process.output)")
+            #expect(!process.output.contains("trace_id"), "\(process.output)")
+        }
+    }
+}
