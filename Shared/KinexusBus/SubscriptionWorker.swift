@@ -338,6 +338,7 @@ final class SubscriptionWorker: Sendable {
             } else {
                 span.attributes["kinexus.outcome"] = "retry"
                 metrics.count(.retried, detailType: detailType)
+                await recordFailure(delivery)
                 let delay = configuration.retryPolicy.delay(afterAttempt: delivery.attempt, entryID: delivery.entry.id)
                 delivery.logger.warning("handler failed, will retry", metadata: [
                     "attempt": "\(delivery.attempt)", "error_code": "\(code)", "error": "\(message)",
@@ -359,6 +360,12 @@ final class SubscriptionWorker: Sendable {
         let owner = runner.isEmpty ? configuration.consumer : runner
         _ = try? await redis.send("XCLAIM", entry.stream, configuration.group, owner, "0", entry.id,
                                   "RETRYCOUNT", String(max(delivery.attempt - 1, 0)), "JUSTID")
+    }
+
+    /// Kept for `kinexus trace` as long as the stream keeps the entry; retries are rare, so is this key.
+    private func recordFailure(_ delivery: Delivery) async {
+        let key = FailedAttempts.key(group: configuration.group, stream: delivery.entry.stream, entryID: delivery.entry.id)
+        _ = try? await redis.send("SET", key, String(delivery.attempt), "PX", String(configuration.streamRetention.milliseconds))
     }
 
     private func release(_ lease: InFlightDeliveries.Lease) async {

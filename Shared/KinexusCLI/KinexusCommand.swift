@@ -18,7 +18,7 @@ public struct KinexusCommand: AsyncParsableCommand {
         discussion: "Connects to KINEXUS_REDIS_URL (default \(RedisConfiguration.defaultURL)).",
         subcommands: services + [
             PutEventsCommand.self, TapCommand.self, TestEventPatternCommand.self, DeadLetterCommand.self,
-            ReplayCommand.self, StreamsCommand.self, BenchCommand.self, KnowledgeBenchCommand.self, DiffBenchCommand.self,
+            ReplayCommand.self, StreamsCommand.self, TraceCommand.self, BenchCommand.self, KnowledgeBenchCommand.self, DiffBenchCommand.self,
             DemoCommand.self, UsersCommand.self,
         ])
 
@@ -70,6 +70,14 @@ func emitJSON(_ value: some Encodable) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     emit(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// Columns padded to their widest cell, two spaces apart.
+func emitTable(_ header: [String], _ rows: [[String]]) {
+    let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+    for row in [header] + rows {
+        emit(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  "))
+    }
 }
 
 /// Parses `2026-11-22T10:00:00Z`, or a relative `-15m` / `-2h` / `-1d` before now.

@@ -21,9 +21,6 @@ struct StreamsCommand: AsyncParsableCommand {
             [row.stream, row.group, String(row.length), String(row.pending), row.lag.map(String.init) ?? "?",
              String(row.consumers), row.oldestPendingAgeSeconds.map { String(format: "%.1fs", $0) } ?? "-"]
         }
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        for row in [header] + rows {
-            emit(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  "))
-        }
+        emitTable(header, rows)
     }
 }

@@ -1,6 +1,7 @@
 import Accounts
 import Foundation
 import KinexusBus
+import KinexusEvents
 import KinexusRedis
 import KinexusServiceKit
 import KinexusTestSupport
@@ -38,6 +39,35 @@ import Testing
             let copies = StreamEntry.parseEntries(try await world.redis.send("XRANGE", stream, "-", "+"), stream: stream)
             #expect(copies.count == 1)
             #expect(copies.first?.fields?[StreamEntry.onlyGroupField] == group, "redriven for that group alone")
+        }
+    }
+
+    @Test func anAdminTracesAnEventThroughItsChain() async throws {
+        try await harness.run { world in
+            let source = TestEnvironment.unique("kinexus.trace")
+            let group = TestEnvironment.unique("group")
+            let correlationID = TestEnvironment.unique("chain")
+            let event = EventEnvelope(id: TestEnvironment.unique("event"), detailType: "ChangeDetected", source: source,
+                                      account: "000000000000", region: "local", detail: .object([:]))
+            let stream = event.topic.streamKey
+            _ = try await world.redis.send("XGROUP", "CREATE", stream, group, "$", "MKSTREAM")
+            let publisher = EventPublisher(redis: world.redis, account: "000000000000", region: "local")
+            let entryID = try #require(try await publisher.publish([.init(envelope: event, correlationID: correlationID)]).first)
+            _ = try await world.redis.send("XADD", DeadLetters.streamKey(group: group), "*", "stream", stream, "entry_id", entryID,
+                                           "error_code", "boom", "attempts", "5", "event_id", event.id)
+
+            let (admin, _) = try await world.signedIn([.admin])
+            let letters = try await admin.get("/console/operations/dead-letters/\(group)")
+            #expect(letters.body.contains("/console/operations/events?id=\(event.id)"), "a letter links to its event's trail")
+            let trail = try await admin.get("/console/operations/events?id=\(correlationID)")
+            #expect(trail.status == .ok)
+            #expect(trail.body.contains(event.id))
+            #expect(trail.body.contains("\(group): dead_lettered (5 attempts: boom)"), "\(trail.body)")
+            let unknown = try await admin.get("/console/operations/events?id=%3Cscript%3E")
+            #expect(unknown.body.contains("No stream holds an event"))
+            #expect(unknown.body.contains("&lt;script&gt;") && !unknown.body.contains("<script>x"))
+            let (viewer, _) = try await world.signedIn([.reviewer])
+            #expect(try await viewer.get("/console/operations/events?id=\(correlationID)").status == .forbidden)
         }
     }
 

@@ -157,4 +157,57 @@ struct CLITests {
         #expect(unknown.status == 1)
         #expect(unknown.output.contains("does not read"))
     }
+
+    /// One chain: an event retried once by one group, dead-lettered by another, not yet read by a third,
+    /// and the event the first group published from it, which no group reads.
+    @Test func traceShowsEveryEntryOfAChainWithWhatEachGroupDid() async throws {
+        let retried = TestEnvironment.unique("retried"), doomed = TestEnvironment.unique("doomed"), idle = TestEnvironment.unique("idle")
+        let followUp = Topic(source: harness.source, detailType: "DocumentGenerated")
+        let publisher = harness.publisher
+        let retriedOnce = try Subscription(pattern: harness.pattern) { envelope, context in
+            guard context.attempt > 1 else { throw Flaky() }
+            let next = EventEnvelope(id: "follow-up-of-" + envelope.id, detailType: followUp.detailType, source: followUp.source,
+                                     account: "000000000000", region: "local", detail: .object([:]))
+            _ = try await publisher.publish([.init(envelope: next, correlationID: context.correlationID)])
+        }
+        let alwaysFails = try Subscription(pattern: harness.pattern) { _, _ in throw Flaky() }
+        let consumers = [
+            try EventConsumer(redis: harness.redis, configuration: harness.configuration(group: retried), subscriptions: [retriedOnce]),
+            try EventConsumer(redis: harness.redis, configuration: harness.configuration(group: doomed), subscriptions: [alwaysFails]),
+        ]
+        _ = try await harness.redis.send("XGROUP", "CREATE", harness.topic.streamKey, idle, "$", "MKSTREAM")
+        let event = harness.envelope()
+        let correlationID = TestEnvironment.unique("chain")
+        try await withConsumers(consumers) {
+            _ = try await publisher.publish([.init(envelope: event, correlationID: correlationID)])
+            #expect(try await eventually { try await !DeadLetters(redis: harness.redis, group: doomed).list().isEmpty })
+            #expect(try await eventually { try await harness.redis.send("XLEN", followUp.streamKey).integer == 1 })
+            #expect(try await eventually { try await harness.pendingCount(group: retried) == 0 })
+        }
+
+        let byEvent = try await kinexus("trace", event.id, "--json")
+        #expect(byEvent.status == 0, "\(byEvent.output)")
+        let steps = jsonLines(byEvent.output)
+        #expect(steps.map { $0["event_id"]?.stringValue } == [event.id, "follow-up-of-" + event.id])
+        #expect(steps.allSatisfy { $0["correlation_id"]?.stringValue == correlationID })
+        let groups = steps.first?["groups"]?.arrayValue ?? []
+        func outcome(_ group: String) -> JSONValue? { groups.first { $0["group"]?.stringValue == group } }
+        #expect(outcome(retried)?["status"] == "handled")
+        #expect(outcome(retried)?["attempts"] == 2)
+        #expect(outcome(doomed)?["status"] == "dead_lettered")
+        #expect(outcome(doomed)?["attempts"] == 3)
+        #expect(outcome(doomed)?["error_code"] == "flaky_dependency")
+        #expect(outcome(idle)?["status"] == "waiting")
+        #expect(steps.last?["groups"]?.arrayValue?.isEmpty == true)
+
+        let byCorrelation = try await kinexus("trace", correlationID)
+        #expect(byCorrelation.status == 0)
+        #expect(byCorrelation.output.contains("\(retried): handled (2 attempts)"), "\(byCorrelation.output)")
+        #expect(byCorrelation.output.contains("\(doomed): dead_lettered (3 attempts: flaky_dependency)"), "\(byCorrelation.output)")
+        #expect(byCorrelation.output.contains("(no group reads it)"), "\(byCorrelation.output)")
+
+        let unknown = try await kinexus("trace", "no-such-event-\(UUID())")
+        #expect(unknown.status == 1)
+        #expect(unknown.output.contains("no stream holds an event"), "\(unknown.output)")
+    }
 }

@@ -114,6 +114,7 @@ public struct Console: Sendable {
         agents.post("/console/knowledge/delete") { request, context in try await knowledge.delete(request, context: context) }
         let admins = signedIn.group().add(middleware: Self.requiring(.admin))
         admins.get("/console/operations") { request, context in try await operations.overview(request, context: context) }
+        admins.get("/console/operations/events") { request, context in try await operations.trail(request, context: context) }
         admins.get("/console/operations/dead-letters/:group") { request, context in try await operations.letters(request, context: context) }
         admins.post("/console/operations/dead-letters/:group/redrive") { request, context in
             try await operations.redrive(request, context: context)

@@ -178,6 +178,7 @@ extension OperationScreens.LetterRow: MustacheParent {
         case "id": id
         case "detailType": detailType
         case "eventID": eventID
+        case "trailURL": trailURL
         case "error": error
         case "attempts": attempts
         case "failedAt": failedAt
@@ -209,3 +210,28 @@ extension KnowledgeScreens.ObjectRow: MustacheParent {
     }
 }
 
+extension OperationScreens.TrailRow: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "time": time
+        case "detailType": detailType
+        case "eventID": eventID
+        case "stream": stream
+        case "entryID": entryID
+        case "onlyGroup": onlyGroup
+        case "groups": groups
+        default: nil
+        }
+    }
+}
+
+extension OperationScreens.TrailGroup: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "group": group
+        case "summary": summary
+        case "status": status
+        default: nil
+        }
+    }
+}

@@ -56,6 +56,7 @@ struct OperationScreens: Sendable {
         let id: String
         let detailType: String
         let eventID: String
+        let trailURL: String
         let error: String
         let attempts: String
         let failedAt: String
@@ -77,7 +78,7 @@ struct OperationScreens: Sendable {
         let (read, links) = pagination.page(try await letters.list(count: pagination.limit, offset: pagination.offset),
                                             path: Self.path(letters.group))
         let rows = read.map {
-            LetterRow(id: $0.id, detailType: $0.detailType ?? "?", eventID: $0.eventID ?? "?",
+            LetterRow(id: $0.id, detailType: $0.detailType ?? "?", eventID: $0.eventID ?? "?", trailURL: Self.trailPath($0.eventID ?? ""),
                       error: [$0.errorCode, $0.errorMessage].compactMap { $0 }.joined(separator: ": "),
                       attempts: $0.attempts.map(String.init) ?? "?", failedAt: $0.fields["failed_at"] ?? "?",
                       event: $0.envelopeJSON ?? "")
@@ -86,6 +87,53 @@ struct OperationScreens: Sendable {
         return try templates.page("dead-letters", LettersView(
             chrome: Chrome(context), group: letters.group, path: path, rows: rows, pages: links,
             redriven: request.uri.queryParameters.get("redriven")))
+    }
+
+    struct TrailRow {
+        let time: String
+        let detailType: String
+        let eventID: String
+        let stream: String
+        let entryID: String
+        let onlyGroup: String?
+        let groups: [TrailGroup]
+    }
+
+    struct TrailGroup {
+        let group: String
+        let summary: String
+        let status: String
+    }
+
+    struct TrailView {
+        let chrome: Chrome?
+        let id: String
+        let correlationID: String?
+        let traceID: String?
+        let rows: [TrailRow]
+    }
+
+    /// `?id=` an event id or a correlation id: every entry of its chain with what each group did, as
+    /// `kinexus trace` prints it.
+    func trail(_ request: Request, context: KinexusRequestContext) async throws -> Response {
+        let id = (request.uri.queryParameters.get("id") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        // Ids are short; a longer text is no id, and would only make the search slower.
+        let steps = id.isEmpty || id.count > Self.longestID ? [] : try await EventTrail(redis: redis).steps(of: id)
+        let rows = steps.map { step in
+            TrailRow(time: step.time, detailType: step.detailType, eventID: step.eventID, stream: step.stream, entryID: step.entryID,
+                     onlyGroup: step.onlyGroup,
+                     groups: step.groups.map { TrailGroup(group: $0.group, summary: $0.summary, status: $0.status.rawValue) })
+        }
+        return try templates.page("event-trail", TrailView(chrome: Chrome(context), id: id, correlationID: steps.first?.correlationID,
+                                                            traceID: steps.first?.traceID, rows: rows))
+    }
+
+    static let longestID = 200
+    /// RFC 3986's unreserved characters: all an id needs, and nothing that ends a query parameter.
+    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    static func trailPath(_ id: String) -> String {
+        "/console/operations/events?id=" + (id.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")
     }
 
     struct RedriveForm: Decodable {
