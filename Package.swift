@@ -243,7 +243,7 @@ let package = Package(
                 "Accounts", "KinexusServiceKit", "KinexusBus", "CustomerContexts", "DocumentReview", "KnowledgeBase", "KnowledgeQueries", "KnowledgeIndexing", "KinexusJSON",
                 "KinexusPostgres", "OutboundHTTP", postgresNIO, argumentParser,
                 "IngressMain", "OrchestratorMain", "ReviewerMain", "ApproverMain", "CodegenMain", "KnowledgeSyncMain", "CustomerContextMain",
-                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), tracing,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Shared/KinexusCLI"

@@ -5,6 +5,7 @@
 #   deploy/local.sh compose-test   the image built and `docker compose up` driven through its port (a Docker
 #                          engine is started when none answers).
 #   deploy/local.sh bench  the benchmarks of BENCHMARKS.md, on a Redis and a Postgres of its own.
+#   deploy/local.sh tracing-bench   the bus untraced, with tracing off, and on at 100% and 1% (BENCHMARKS.md).
 #   deploy/local.sh demo   with `up` running: demo customers, orders, interactions and knowledge documents.
 #   deploy/local.sh fuzz   libFuzzer over every entry point for a given time (not part of the tests).
 set -euo pipefail
@@ -23,6 +24,8 @@ source "$root/deploy/fuzz.sh"
 source "$root/deploy/browser-tests.sh"
 # shellcheck source=deploy/console-bench.sh
 source "$root/deploy/console-bench.sh"
+# shellcheck source=deploy/tracing-bench.sh
+source "$root/deploy/tracing-bench.sh"
 # shellcheck source=deploy/helm-test.sh
 source "$root/deploy/helm-test.sh"
 # shellcheck source=deploy/docker-engine.sh
@@ -145,6 +148,15 @@ bench() {
     "$bin/kinexus" bench-diff
 }
 
+# The bus with and without tracing, on a Redis of its own (BENCHMARKS.md, "Tracing").
+tracing_figures() {
+    start_scratch_servers tracing-bench 26379 25432
+    cd "$root"
+    swift build -c release --product kinexus
+    export KINEXUS_REDIS_URL="redis://127.0.0.1:$redis_port/0"
+    tracing_bench "$(swift build -c release --show-bin-path)"
+}
+
 demo() {
     [ -f "$root/.local/env" ] || { echo "start the system first: deploy/local.sh up" >&2; exit 1; }
     # shellcheck source=/dev/null
@@ -160,7 +172,8 @@ case "${1:-}" in
     test) shift; test_suite "$@" ;;
     compose-test) compose_test ;;
     bench) shift; bench "$@" ;;
+    tracing-bench) tracing_figures ;;
     fuzz) shift; fuzz "$@" ;;
-    *) echo "usage: deploy/local.sh up | test [swift test options] | compose-test | bench [kinexus bench options] | demo | fuzz [seconds] [target…]" >&2
+    *) echo "usage: deploy/local.sh up | test [swift test options] | compose-test | bench [kinexus bench options] | tracing-bench | demo | fuzz [seconds] [target…]" >&2
        exit 64 ;;
 esac

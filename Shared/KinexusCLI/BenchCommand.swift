@@ -2,7 +2,10 @@ import ArgumentParser
 import Foundation
 import KinexusBus
 import KinexusRedis
+import KinexusServiceKit
+import Logging
 import NIOPosix
+import ServiceLifecycle
 
 /// Measures the bus on the configured Redis, each figure beside redis-benchmark's XADD on the same
 /// server with the same payload, pipeline depth and client count, measured in the same run.
@@ -17,6 +20,20 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Events through two groups for Redis's memory.") var memoryEvents = 1_000_000
 
     func run() async throws {
+        // With OTEL_* set, the bus is measured exporting its spans (BENCHMARKS.md, "Tracing").
+        guard let exporter = try TraceExport.bootstrap(service: "kinexus-bench", environment: ProcessInfo.processInfo.environment) else {
+            return try await measure()
+        }
+        let group = ServiceGroup(services: [exporter], logger: Logger(label: "kinexus.bench"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await measure()
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    private func measure() async throws {
         let redis = try CommandEnvironment.redis()
         let bench = BusBenchmark(redis: redis, body: String(repeating: "b", count: detailBytes))
         let baseline = RedisBenchmark(configuration: redis.configuration)

@@ -5,6 +5,7 @@ import KinexusRedis
 import Logging
 import ServiceLifecycle
 import Synchronization
+import Tracing
 
 /// The bus measured in-process against a scratch topic and scratch groups, removed afterwards.
 struct BusBenchmark {
@@ -54,7 +55,7 @@ struct BusBenchmark {
         }
         for consumer in running { try await consumer.prepare() }
         for _ in 0..<(events / batch) {
-            _ = try await publisher.publish((0..<batch).map { _ in event() })
+            try await publishInSpan((0..<batch).map { _ in event() })
         }
         let total = (events / batch) * batch
         var elapsed = Duration.zero
@@ -86,7 +87,7 @@ struct BusBenchmark {
                 let due = min(total, Int(Double(eventsPerSecond) * (ContinuousClock.now - started).seconds) + 1)
                 if due > sent {
                     let now = Date().timeIntervalSince1970
-                    _ = try await publisher.publish((sent..<due).map { _ in event(sentAt: now) })
+                    try await publishInSpan((sent..<due).map { _ in event(sentAt: now) })
                     sent = due
                 }
                 try await Task.sleep(for: .microseconds(500))
@@ -100,6 +101,12 @@ struct BusBenchmark {
             sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
         }
         return Latency(p50: percentile(0.5), p99: percentile(0.99), p999: percentile(0.999), count: sorted.count)
+    }
+
+    /// As a service publishes: inside a span (its request's or its handler's), whose context the entries carry
+    /// when tracing is on.
+    private func publishInSpan(_ events: [EventPublisher.Outgoing]) async throws {
+        try await withSpan("bench publish", ofKind: .producer) { _ in _ = try await publisher.publish(events) }
     }
 
     /// Redis's `used_memory` along one run: before, with `events` published, once two groups have handled

@@ -10,7 +10,14 @@ public struct JSONLogHandler: LogHandler {
     private let label: String
     private let service: String
 
-    static let secretMarkers = ["password", "secret", "token", "authorization", "api_key", "apikey"]
+    static let secretMarkers = ["password", "secret", "token", "authorization", "api_key", "apikey", "headers"]
+    /// swift-otel logs each OTEL_* variable it reads beside its values; OTEL_EXPORTER_OTLP_HEADERS holds collector keys.
+    static let settingValueKeys: Set = ["environment_value", "previous_value", "new_value"]
+
+    static func isSecret(_ name: String) -> Bool {
+        let lowered = name.lowercased()
+        return secretMarkers.contains(where: lowered.contains)
+    }
 
     public init(label: String, service: String, level: Logger.Level) {
         self.label = label
@@ -26,9 +33,10 @@ public struct JSONLogHandler: LogHandler {
     public func log(event: LogEvent) {
         var fields: [String: String] = [:]
         let merged = metadata.merging(metadataProvider?.get() ?? [:]) { $1 }.merging(event.metadata ?? [:]) { $1 }
+        let secretSetting = merged["environment_key"].map { Self.isSecret("\($0)") } ?? false
         for (key, value) in merged {
-            let lowered = key.lowercased()
-            fields[key] = Self.secretMarkers.contains(where: lowered.contains) ? "***" : "\(value)"
+            let masked = Self.isSecret(key) || (secretSetting && Self.settingValueKeys.contains(key))
+            fields[key] = masked ? "***" : "\(value)"
         }
         fields["time"] = Date().formatted(Self.timeFormat)
         fields["level"] = event.level.rawValue

@@ -84,7 +84,7 @@ public final class ServiceRuntime: Sendable {
         let group = ServiceGroup(configuration: groupConfiguration)
         logger.info("starting", metadata: [
             "http_port": "\(configuration.httpPort)", "redis": "\(redis.configuration.redactedURL)",
-            "consumer": "\(configuration.bus.consumer)",
+            "consumer": "\(configuration.bus.consumer)", "tracing": "\(traceExport == nil ? "off" : "on")",
         ])
         defer { logger.info("stopped") }
         do {

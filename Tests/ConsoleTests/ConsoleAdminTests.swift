@@ -11,6 +11,7 @@ import Testing
 @Suite(.serialized) struct ConsoleAdminTests {
     let harness = ConsoleHarness()
 
+    static let original = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
     @Test func anAdminFindsADeadLetterAndRedrivesIt() async throws {
         try await harness.run { world in
@@ -19,7 +20,7 @@ import Testing
             let letter = try #require(try await world.redis.send(
                 "XADD", DeadLetters.streamKey(group: group), "*", StreamEntry.envelopeField, #"{"id":"e-1","detail":{"x":"<b>1</b>"}}"#,
                 "stream", stream, "error_code", "boom", "error_message", "the handler failed", "attempts", "5", "event_id", "e-1",
-                "detail_type", "Thing").string)
+                "detail_type", "Thing", "traceparent", Self.original).string)
             let (admin, _) = try await world.signedIn([.admin])
             let overview = try await admin.get("/console/operations")
             #expect(overview.status == .ok)
@@ -39,6 +40,7 @@ import Testing
             let copies = StreamEntry.parseEntries(try await world.redis.send("XRANGE", stream, "-", "+"), stream: stream)
             #expect(copies.count == 1)
             #expect(copies.first?.fields?[StreamEntry.onlyGroupField] == group, "redriven for that group alone")
+            #expect(copies.first?.fields?["origin_traceparent"] == Self.original, "the copy links to the original's trace")
         }
     }
 

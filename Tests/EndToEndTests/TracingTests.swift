@@ -112,12 +112,15 @@ struct TracingTests {
     }
 
     /// A consumer whose handler fails twice; the event is published into a trace the test starts.
-    func runFlakyConsumer(environment: [String: String], records: String, redis: RedisClient) async throws -> ChildProcess {
+    func runFlakyConsumer(
+        environment: [String: String], records: String, group: String = "flaky-\(UUID().uuidString.prefix(8))", failures: Int = 2,
+        redis: RedisClient
+    ) async throws -> ChildProcess {
         let port = freePort()
         let process = try ChildProcess(executable: "TestProcess", arguments: ["consume"], environment: environment.merging([
             "KINEXUS_REDIS_URL": try TestEnvironment.redisURL(database: Self.redisDatabase), "KINEXUS_POSTGRES_URL": try TestEnvironment.postgresURL(),
-            "KINEXUS_HTTP_PORT": String(port), "KINEXUS_RETRY_BASE_DELAY": "50ms", "TEST_FAILURES": "2",
-            "TEST_SERVICE": "flaky-\(UUID().uuidString.prefix(8))", "TEST_RECORD_KEY": records,
+            "KINEXUS_HTTP_PORT": String(port), "KINEXUS_RETRY_BASE_DELAY": "50ms", "TEST_FAILURES": String(failures),
+            "TEST_SERVICE": group, "TEST_RECORD_KEY": records,
             "TEST_PATTERN": #"{"source": ["kinexus.tests"], "detail-type": ["TraceProbe"]}"#,
         ]) { $1 })
         try await startAll([process], ports: [port])
@@ -132,11 +135,19 @@ struct TracingTests {
 
     static let probeTrace = "4bf92f3577b34da6a3ce929d0e0e4736"
 
+    /// How many events the consumer recording into `records` has handled.
+    func handledCount(_ records: String, _ redis: RedisClient) async throws -> Int {
+        let recorded = try await redis.send("LRANGE", records, "0", "-1").array ?? []
+        return recorded.filter { $0.string?.hasPrefix("handled") == true }.count
+    }
+
     @Test func aHandlerThatFailsTwiceShowsThreeAttemptsInTheTrace() async throws {
         let collector = FakeCollector()
         try await withFakeServer({ await collector.handle($0) }) { collectorURL in
             let redis = try RedisClient(url: try TestEnvironment.redisURL(database: Self.redisDatabase))
-            let process = try await runFlakyConsumer(environment: exporting(to: collectorURL), records: "trace-test:\(UUID())", redis: redis)
+            let process = try await runFlakyConsumer(
+                environment: exporting(to: collectorURL).merging(["OTEL_EXPORTER_OTLP_HEADERS": "x-collector-key=1,hush-\(Self.probeTrace)"]) { $1 },
+                records: "trace-test:\(UUID())", redis: redis)
             var attempts: [FakeCollector.Span] = []
             let three = await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
                 attempts = await collector.trace(Self.probeTrace).filter { $0.kind == 5 }
@@ -148,6 +159,36 @@ struct TracingTests {
             #expect(attempts.allSatisfy { $0.parentSpanID == "00f067aa0ba902b7" }, "each attempt is a child of the publisher")
             #expect(attempts.filter { $0.statusCode == 2 }.count == 2, "two attempts failed")
             #expect(attempts.filter { $0.attributes["kinexus.outcome"] == "retry" }.count == 2)
+            #expect(process.output.contains(#""environment_key":"OTEL_EXPORTER_OTLP_TRACES_HEADERS","environment_value":"***""#),
+                    "a setting that cannot be used is a warning, its value masked:\n\(process.output)")
+            #expect(!process.output.contains("hush-"), "a collector's key is never logged:\n\(process.output)")
+        }
+    }
+
+    /// A replayed copy starts a trace of its own (the replay is not part of the original's), linked to the
+    /// original's publisher.
+    @Test func aReplayedEventLinksToItsOriginalTrace() async throws {
+        let collector = FakeCollector()
+        try await withFakeServer({ await collector.handle($0) }) { collectorURL in
+            let redis = try RedisClient(url: try TestEnvironment.redisURL(database: Self.redisDatabase))
+            let group = "replayed-\(UUID().uuidString.prefix(8))", records = "trace-test:\(UUID())"
+            let process = try await runFlakyConsumer(environment: exporting(to: collectorURL), records: records, group: group,
+                                                     failures: 0, redis: redis)
+            #expect(try await eventually(timeout: .seconds(20), every: .milliseconds(100)) { try await handledCount(records, redis) == 1 })
+            let replay = try ChildProcess(executable: "kinexus", arguments: [
+                "replay", "--group", group, "--topic", Topic(source: "kinexus.tests", detailType: "TraceProbe").streamKey, "--from=-1m",
+            ], environment: ["KINEXUS_REDIS_URL": try TestEnvironment.redisURL(database: Self.redisDatabase)])
+            try replay.start()
+            #expect(await replay.exitStatus(within: .seconds(20)) == 0, "\(replay.output)")
+            var copy: FakeCollector.Span?
+            let linked = await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
+                copy = await collector.spans.first { $0.kind == 5 && $0.traceID != Self.probeTrace }
+                return copy != nil
+            }
+            await stopAll([process])
+            let spans = await collector.spans
+            #expect(linked, "\(spans)\n\(process.output)")
+            #expect(copy?.links.contains { $0.traceID == Self.probeTrace && $0.spanID == "00f067aa0ba902b7" } == true, "\(String(describing: copy))")
         }
     }
 
@@ -161,10 +202,7 @@ struct TracingTests {
             let process = try await runFlakyConsumer(
                 environment: ["OTEL_EXPORTER_OTLP_PROTOCOL": "http/json", "OTEL_TRACES_SAMPLER": "always_on", "OTEL_BSP_SCHEDULE_DELAY": "100"],
                 records: records, redis: redis)
-            let handled = await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
-                (try? await redis.send("LRANGE", records, "0", "-1").array?.compactMap(\.string)
-                    .contains { $0.hasPrefix("handled") }) == true
-            }
+            let handled = try await eventually(timeout: .seconds(20), every: .milliseconds(100)) { try await handledCount(records, redis) == 1 }
             try await Task.sleep(for: .milliseconds(500))
             await stopAll([process])
             #expect(handled, "\(process.output)")
