@@ -38,15 +38,23 @@ struct TracingTests {
         for process in processes { _ = await process.exitStatus(within: .seconds(30)) }
     }
 
+    /// A language model answering every chat completion with a page.
+    static func model(_ request: FakeRequest) -> FakeResponse {
+        let page = "# A traced page\n\n## Overview\n\nWritten by the model."
+        let answer: JSONValue = ["choices": [["message": ["role": "assistant", "content": .string(page)]]]]
+        return request.path == "/v1/chat/completions" ? .json(200, answer.jsonText) : .json(404, "{}")
+    }
+
     @Test func aWebhookIsOneTraceFromIngressToTheKnowledgeBase() async throws {
         let collector = FakeCollector()
-        try await withFakeServer({ await collector.handle($0) }) { collectorURL in
+        try await withFakeServer({ await collector.handle($0) }) { collectorURL in try await withFakeServer(Self.model) { modelURL in
             let names = ["ingress", "orchestrator", "reviewer", "approver", "kb-sync"]
             let ports = names.map { _ in freePort() }
             let ingress = "http://127.0.0.1:\(ports[0])"
+            let model = ["KINEXUS_LLM_PROVIDER": "openai", "KINEXUS_LLM_MODEL": "trace-model", "KINEXUS_LLM_BASE_URL": modelURL + "/v1"]
             let processes = try zip(names, ports).map { service, port in
                 try ChildProcess(service: service, environment: try serviceEnvironment(port: port, ingress: ingress)
-                    .merging(exporting(to: collectorURL)) { $1 })
+                    .merging(exporting(to: collectorURL)) { $1 }.merging(model) { $1 })
             }
             try await startAll(processes, ports: ports)
             defer { Task { await stopAll(processes) } }
@@ -105,10 +113,14 @@ struct TracingTests {
             #expect(consumer.attributes["messaging.message.id"]?.isEmpty == false)
             #expect(trace.contains { $0.attributes["db.system.name"] == "postgresql" && $0.service == "reviewer" }, "\(described)")
             #expect(trace.contains { $0.attributes["db.system.name"] == "redis" && $0.service == "orchestrator" }, "\(described)")
+            let chat = trace.first { $0.service == "orchestrator" && $0.name == "chat trace-model" }
+            #expect(chat?.attributes["gen_ai.request.model"] == "trace-model", "\(described)")
+            #expect(trace.contains { $0.kind == 3 && $0.parentSpanID == chat?.spanID && $0.name == "POST" },
+                    "the model's request is a client span of the completion:\n\(described)")
             let logs = processes[2].output
             #expect(logs.contains(#""trace_id":"\#(consumer.traceID)""#), "the reviewer's log lines name the trace:\n\(logs)")
             await stopAll(processes)
-        }
+        } }
     }
 
     /// A consumer whose handler fails twice; the event is published into a trace the test starts.
