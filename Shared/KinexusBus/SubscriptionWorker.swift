@@ -301,6 +301,7 @@ final class SubscriptionWorker: Sendable {
         if delivery.attempt > configuration.maxAttempts {
             // The consumer died during the last attempt: there is no attempt left to give.
             span.attributes["kinexus.outcome"] = "dead_lettered"
+            span.setStatus(SpanStatus(code: .error, message: "attempts_exhausted"))
             await deadLetter(delivery.entry, envelope: delivery.envelope, code: "attempts_exhausted",
                              message: "the consumer handling the last attempt stopped without an outcome",
                              attempt: delivery.attempt - 1, logger: delivery.logger)
