@@ -36,7 +36,7 @@ EOF
 }
 
 tracing_bench() {
-    local bin=$1 untraced sink_port rounds=${TRACING_BENCH_ROUNDS:-3} results="$scratch/tracing-bench"
+    local bin=$1 untraced sink_port rounds=${TRACING_BENCH_ROUNDS:-5} results="$scratch/tracing-bench"
     untraced=$(untraced_binary)
     sink_port=$(free_port 24318)
     start_sink "$sink_port"
@@ -66,22 +66,31 @@ def figures(text):
     found = {}
     for consumers, rate, ratio in re.findall(r"consume\+ack, (\d) consumer\(s\).*?: (\d+) events/s .*ratio ([\d.]+)", text):
         found[f"consume {consumers}"] = (float(rate), float(ratio))
+    for consumers, cpu in re.findall(r"consume\+ack, (\d) consumer\(s\): ([\d.]+) µs of CPU per event", text):
+        found[f"cpu {consumers}"] = (float(cpu),)
     for rate, p50, p99 in re.findall(r"latency at (\d+) events/s: p50 ([\d.]+) ms, p99 ([\d.]+) ms", text):
         found[f"latency {rate}"] = (float(p50), float(p99))
     return found
 runs = {mode: [figures(open(f"{results}/{mode}-{r}.txt").read()) for r in range(1, rounds + 1)] for mode, _ in modes}
 def median(mode, key, index):
-    return statistics.median(run[key][index] for run in runs[mode])
-print(f"medians of {rounds} rounds; consume is events/s (ratio to redis-benchmark XADD in the same run), latency p50 / p99 ms")
-print("| | consume+ack, 1 consumer | consume+ack, 4 consumers | latency at 1,000/s | latency at 10,000/s |")
-print("|---|---|---|---|---|")
-base = {key: median("untraced", key, 0) for key in ("consume 1", "consume 4")}
+    values = [run[key][index] for run in runs[mode] if key in run]
+    return statistics.median(values) if values else None
+def change(value, base):
+    return "" if value is None or base is None else f", {100 * (value / base - 1):+.1f}%"
+print(f"medians of {rounds} rounds: consume+ack in events/s (ratio to redis-benchmark XADD in the same run, change from"
+      " untraced) and the process's CPU per event (change from tracing off; the build before tracing does not measure it);"
+      " publish-to-handler latency p50 / p99 ms")
+print("| | consume+ack, 1 consumer | CPU per event | consume+ack, 4 consumers | CPU per event | latency at 1,000/s | latency at 10,000/s |")
+print("|---|---|---|---|---|---|---|")
 for mode, name in modes:
     cells = []
-    for key in ("consume 1", "consume 4"):
-        rate = median(mode, key, 0)
-        change = "" if mode == "untraced" else f", {100 * (rate / base[key] - 1):+.1f}%"
-        cells.append(f"{rate:,.0f} ({median(mode, key, 1):.2f}{change})")
+    for consumers in ("1", "4"):
+        rate = median(mode, "consume " + consumers, 0)
+        untraced = None if mode == "untraced" else median("untraced", "consume " + consumers, 0)
+        cells.append(f"{rate:,.0f} ({median(mode, 'consume ' + consumers, 1):.2f}{change(rate, untraced)})")
+        cpu = median(mode, "cpu " + consumers, 0)
+        off = None if mode == "off" else median("off", "cpu " + consumers, 0)
+        cells.append("—" if cpu is None else f"{cpu:.1f} µs{change(cpu, off)}")
     for key in ("latency 1000", "latency 10000"):
         cells.append(f"{median(mode, key, 0):.3f} / {median(mode, key, 1):.3f}")
     print(f"| {name} | " + " | ".join(cells) + " |")

@@ -26,7 +26,7 @@ public struct EventChain: Sendable, Equatable {
 extension EventContext {
     /// The chain of the event in hand, at the span handling it.
     public var chain: EventChain {
-        let fields = TraceFields.current()
+        let fields = publisher.traceFields.current()
         return EventChain(correlationID: correlationID, traceparent: fields[TraceFields.names[0]],
                           tracestate: fields[TraceFields.names[1]])
     }
@@ -40,7 +40,7 @@ extension EventPublisher {
         -> EventEnvelope
     {
         let current = ServiceContext.current
-        let parent = TraceFields.context(of: chain.traceFields) ?? current ?? .topLevel
+        let parent = traceFields.context(of: chain.traceFields) ?? current ?? .topLevel
         return try await withSpan("publish \(Detail.detailType)", context: parent, ofKind: .producer) { span in
             if let current, span.isRecording { span.addLink(SpanLink(context: current, attributes: [:])) }
             return try await publish(detail, source: source, correlationID: chain.correlationID)

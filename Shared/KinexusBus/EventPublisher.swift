@@ -23,6 +23,7 @@ public struct EventPublisher: Sendable {
     public let account: String
     public let region: String
     let deduplicationWindow: Duration
+    let traceFields = TraceFields()
     private let streams = PublishedStreams()
 
     public init(redis: RedisClient, account: String, region: String, deduplicationWindow: Duration = .seconds(86_400)) {
@@ -110,14 +111,14 @@ public struct EventPublisher: Sendable {
     /// The envelope, the correlation id, and the trace context the event is published in.
     private func fields(of event: Outgoing) throws -> [String: [UInt8]] {
         var fields = [StreamEntry.envelopeField: try event.envelope.encoded(), StreamEntry.correlationField: Array(event.correlationID.utf8)]
-        TraceFields.inject(into: &fields)
+        traceFields.inject(into: &fields)
         return fields
     }
 
     /// Adds raw stream fields again, as redrive and replay do with a group named in `only_group`: each copy
     /// joins the current trace and keeps its original's as the link to follow.
     func republish(_ entries: [(stream: String, fields: [String: String])]) async throws -> [String] {
-        try await send(entries.map { entry in xadd(stream: entry.stream, fields: TraceFields.copy(entry.fields)) })
+        try await send(entries.map { entry in xadd(stream: entry.stream, fields: traceFields.copy(entry.fields)) })
     }
 
     private func send(_ commands: [RedisCommand]) async throws -> [String] {

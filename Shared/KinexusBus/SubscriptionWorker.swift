@@ -281,13 +281,26 @@ final class SubscriptionWorker: Sendable {
             inFlight.end(key)
             inFlight.release(delivery.entry.inFlight)
         }
-        // A child of whatever published the event, so one trace follows a fact across services; every
-        // delivery of it (a retry, a claim by another replica) is a span of its own in that trace.
+        let traceFields = publisher.traceFields
+        guard let tracer = traceFields.tracer else { return await settle(delivery, span: nil) }
         let fields = delivery.entry.fields ?? [:]
-        await withSpan("process \(delivery.entry.stream)", context: TraceFields.context(of: fields) ?? .topLevel, ofKind: .consumer) { span in
+        if let parent = fields[TraceFields.names[0]], !TraceFields.isSampled(parent) {
+            // The publisher's span was not sampled, so neither is this one (parent-based sampling and trace-id
+            // ratios agree): no span is started — at 1% sampling that was most of tracing's cost per delivery —
+            // and the publisher's context is carried on, so what the handler publishes stays in its trace.
+            return await ServiceContext.$current.withValue(traceFields.context(of: fields)) { await settle(delivery, span: nil) }
+        }
+        await settle(delivery, tracedBy: tracer)
+    }
+
+    /// A child of whatever published the event, so one trace follows a fact across services; every delivery
+    /// of it (a retry, a claim by another replica) is a span of its own in that trace.
+    private func settle(_ delivery: Delivery, tracedBy tracer: some Tracer) async {
+        let fields = delivery.entry.fields ?? [:], traceFields = publisher.traceFields
+        await tracer.withSpan("process \(delivery.entry.stream)", context: traceFields.context(of: fields) ?? .topLevel, ofKind: .consumer) { span in
             if span.isRecording {
                 span.attributes = delivery.spanAttributes(group: configuration.group, consumer: configuration.consumer)
-                if let origin = TraceFields.context(of: fields, prefix: TraceFields.originPrefix) {
+                if let origin = traceFields.context(of: fields, prefix: TraceFields.originPrefix) {
                     span.addLink(SpanLink(context: origin, attributes: [:]))
                 }
             }
@@ -295,13 +308,13 @@ final class SubscriptionWorker: Sendable {
         }
     }
 
-    /// Runs the handler and acks, retries or dead-letters by its outcome, which the span records.
-    private func settle(_ delivery: Delivery, span: any Span) async {
+    /// Runs the handler and acks, retries or dead-letters by its outcome, which the span (if any) records.
+    private func settle(_ delivery: Delivery, span: (any Span)?) async {
         let detailType = delivery.envelope.detailType
         if delivery.attempt > configuration.maxAttempts {
             // The consumer died during the last attempt: there is no attempt left to give.
-            span.attributes["kinexus.outcome"] = "dead_lettered"
-            span.setStatus(SpanStatus(code: .error, message: "attempts_exhausted"))
+            span?.attributes["kinexus.outcome"] = "dead_lettered"
+            span?.setStatus(SpanStatus(code: .error, message: "attempts_exhausted"))
             await deadLetter(delivery.entry, envelope: delivery.envelope, code: "attempts_exhausted",
                              message: "the consumer handling the last attempt stopped without an outcome",
                              attempt: delivery.attempt - 1, logger: delivery.logger)
@@ -321,7 +334,7 @@ final class SubscriptionWorker: Sendable {
             metrics.recordDuration(ContinuousClock.now - started, detailType: detailType)
             await release(delivery.lease)
             if Task.isCancelled {
-                span.attributes["kinexus.outcome"] = "cancelled"
+                span?.attributes["kinexus.outcome"] = "cancelled"
                 delivery.logger.warning("handler cancelled at shutdown; the event stays pending")
                 return
             }
@@ -330,14 +343,14 @@ final class SubscriptionWorker: Sendable {
             let code = coded?.code ?? String(describing: type(of: error))
             // The debug form: some errors (PostgresNIO's) hide the server's message from their description.
             let message = String(reflecting: error)
-            span.recordError(error)
-            span.setStatus(SpanStatus(code: .error, message: code))
+            span?.recordError(error)
+            span?.setStatus(SpanStatus(code: .error, message: code))
             if coded?.isPermanent == true || configuration.retryPolicy.isExhausted(deliveries: delivery.attempt) {
-                span.attributes["kinexus.outcome"] = "dead_lettered"
+                span?.attributes["kinexus.outcome"] = "dead_lettered"
                 await deadLetter(delivery.entry, envelope: delivery.envelope, code: code, message: message,
                                  attempt: delivery.attempt, logger: delivery.logger)
             } else {
-                span.attributes["kinexus.outcome"] = "retry"
+                span?.attributes["kinexus.outcome"] = "retry"
                 metrics.count(.retried, detailType: detailType)
                 await recordFailure(delivery)
                 let delay = configuration.retryPolicy.delay(afterAttempt: delivery.attempt, entryID: delivery.entry.id)

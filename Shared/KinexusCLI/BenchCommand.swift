@@ -45,9 +45,10 @@ struct BenchCommand: AsyncParsableCommand {
         report("publish, 1 publisher, pipeline \(batch)", publishRate, xadd1, "XADD -c 1 -P \(batch)")
 
         for consumers in [1, 4] {
-            let rate = try await bench.consumeThroughput(events: events, consumers: consumers, batch: batch)
+            let consumed = try await bench.consumeThroughput(events: events, consumers: consumers, batch: batch)
             let xadd = try await redisBenchmark(baseline, requests: events, payload: payload, pipeline: batch, clients: consumers)
-            report("consume+ack, \(consumers) consumer(s), batch \(batch)", rate, xadd, "XADD -c \(consumers) -P \(batch)")
+            report("consume+ack, \(consumers) consumer(s), batch \(batch)", consumed.eventsPerSecond, xadd, "XADD -c \(consumers) -P \(batch)")
+            emit(String(format: "consume+ack, %d consumer(s): %.1f µs of CPU per event", consumers, consumed.cpuMicrosecondsPerEvent))
         }
 
         let roundTrip = try await redisBenchmark(baseline, requests: 20_000, payload: payload, pipeline: 1, clients: 1)

@@ -11,10 +11,14 @@ public final class RedisClient: Sendable {
     private let threads: NIOThreadPool
     private let idle = Mutex<[RedisConnection]>([])
     private let logger: Logger
+    /// Looked up once (the lookup locks and casts); nil when no tracer is bootstrapped.
+    private let tracer: (any Tracer)?
 
     public init(configuration: RedisConfiguration, logger: Logger = Logger(label: "kinexus.redis")) {
         self.configuration = configuration
         self.logger = logger
+        let tracer = InstrumentationSystem.tracer
+        self.tracer = tracer is NoOpTracer ? nil : tracer
         threads = NIOThreadPool(numberOfThreads: max(1, configuration.maxConnections))
         threads.start()
     }
@@ -43,8 +47,12 @@ public final class RedisClient: Sendable {
     /// be a trace of its own.
     public func pipeline(_ commands: [RedisCommand]) async throws -> [RedisValue] {
         guard !commands.isEmpty else { return [] }
-        guard ServiceContext.current != nil else { return try await roundTrip(commands) }
-        return try await withSpan(commands.count == 1 ? commands[0].name : "PIPELINE", ofKind: .client) { span in
+        guard let tracer, ServiceContext.current != nil else { return try await roundTrip(commands) }
+        return try await traced(commands, by: tracer)
+    }
+
+    private func traced(_ commands: [RedisCommand], by tracer: some Tracer) async throws -> [RedisValue] {
+        try await tracer.withSpan(commands.count == 1 ? commands[0].name : "PIPELINE", ofKind: .client) { span in
             if span.isRecording { span.attributes = spanAttributes(commands) }
             return try await roundTrip(commands)
         }
