@@ -70,7 +70,9 @@ public final class RedisClient: Sendable {
         } else {
             attributes["db.operation.name"] = "PIPELINE"
             attributes["db.operation.batch.size"] = commands.count
-            attributes["kinexus.redis.commands"] = commands.map(\.name).joined(separator: " ")
+            var names: [String] = []
+            for command in commands where !names.contains(command.name) { names.append(command.name) }
+            attributes["kinexus.redis.commands"] = names.joined(separator: " ")
         }
         return attributes
     }
