@@ -163,8 +163,10 @@ public struct EventTrail: Sendable {
     /// An entry id's milliseconds: when Redis added it.
     static func time(of entryID: String) -> String {
         let milliseconds = entryID.split(separator: "-").first.flatMap { Int64($0) } ?? 0
-        return Date(timeIntervalSince1970: Double(milliseconds) / 1000).formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+        return Date(timeIntervalSince1970: Double(milliseconds) / 1000).formatted(timeFormat)
     }
+
+    private static let timeFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     /// The trace id of a `traceparent` (`00-<32 hex>-<16 hex>-<2 hex>`).
     static func traceID(_ traceparent: String) -> String? {
