@@ -58,6 +58,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "kinexus", targets: ["kinexus"]),
+        .library(name: "FuzzEntryPoints", targets: ["FuzzEntryPoints"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -250,13 +251,13 @@ let package = Package(
         ),
         .executableTarget(name: "kinexus", dependencies: ["KinexusCLI"], path: "Services/kinexus"),
 
-        // Fuzzing: what every edge does with outside bytes, and the libFuzzer binary (`deploy/local.sh fuzz`).
+        // Fuzzing: what every edge does with outside bytes. The libFuzzer binary is a package of its own
+        // (`Fuzz/Package.swift`, `deploy/local.sh fuzz`): a tool, not a service the image or compose runs.
         .target(
             name: "FuzzEntryPoints",
             dependencies: ["KinexusJSON", "ChangeIntake", "EventPatterns", "KinexusEvents", "StoryRules", "SupportRules"],
             path: "Fuzz/EntryPoints"
         ),
-        .executableTarget(name: "kinexus-fuzz", dependencies: ["FuzzEntryPoints"], path: "Fuzz/Target"),
 
         // A process for tests that need more than one: consumers killed mid-handler, migrations racing.
         .executableTarget(

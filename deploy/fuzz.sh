@@ -12,9 +12,10 @@ fuzz() {
     local targets=("$@")
     [ ${#targets[@]} -eq 0 ] && targets=("${fuzz_targets[@]}")
     cd "$root"
-    swift build --scratch-path .build-fuzz --product kinexus-fuzz --sanitize=fuzzer --sanitize=address
+    local build=(swift build --package-path Fuzz --scratch-path .build-fuzz --sanitize=fuzzer --sanitize=address)
+    "${build[@]}" --product kinexus-fuzz
     local bin status=0
-    bin=$(swift build --scratch-path .build-fuzz --sanitize=fuzzer --sanitize=address --show-bin-path)
+    bin=$("${build[@]}" --show-bin-path)
     for target in "${targets[@]}"; do
         local corpus=".build-fuzz/corpus/$target" crashes=".build-fuzz/crashes/$target/"
         mkdir -p "$corpus" "$crashes"

@@ -102,7 +102,9 @@ test_suite() {
     start_scratch_servers test 16379 15432
     export KINEXUS_TEST_REDIS_URL="redis://127.0.0.1:$redis_port/0"
     export KINEXUS_TEST_POSTGRES_URL="postgres://kinexus:kinexus@127.0.0.1:$postgres_port/kinexus"
-    psql -h 127.0.0.1 -p "$postgres_port" -U postgres -d postgres -qtA -c "CREATE DATABASE kinexus_console_tests OWNER kinexus" >/dev/null
+    for database in kinexus_console_tests kinexus_tracing_tests; do
+        psql -h 127.0.0.1 -p "$postgres_port" -U postgres -d postgres -qtA -c "CREATE DATABASE $database OWNER kinexus" >/dev/null
+    done
     $(compose_cli) -f "$root/compose/docker-compose.yml" config -q
     helm_test
     cd "$root"

@@ -73,13 +73,14 @@ public struct EventTrail: Sendable {
     /// topic stream whole, a page at a time: a tool for finding out, not for a request path.
     public func steps(of id: String) async throws -> [Step] {
         let streams = try await BusAdmin(redis: redis).topicStreams()
-        var chain = try await entries(in: streams) { entry, _ in entry.correlationID == id }
-        if chain.isEmpty {
-            let event = try await entries(in: streams) { entry, text in text.contains(id) && (try? entry.envelope().id) == id }
-            guard let correlationID = event.first?.correlationID else { return try await outcomes(of: event) }
-            chain = try await entries(in: streams) { entry, _ in entry.correlationID == correlationID }
+        // One pass finds a correlation id's chain, or the event whose chain a second pass reads.
+        let found = try await entries(in: streams) { entry, text in
+            entry.correlationID == id || (text.contains(id) && (try? entry.envelope().id) == id)
         }
-        return try await outcomes(of: chain)
+        let chain = found.filter { $0.correlationID == id }
+        if !chain.isEmpty { return try await outcomes(of: chain) }
+        guard let correlationID = found.first?.correlationID else { return try await outcomes(of: found) }
+        return try await outcomes(of: try await entries(in: streams) { entry, _ in entry.correlationID == correlationID })
     }
 
     private func entries(in streams: [String], where belongs: (StreamEntry, String) -> Bool) async throws -> [StreamEntry] {

@@ -7,10 +7,13 @@ import KinexusRedis
 import KinexusTestSupport
 import Testing
 
-/// Services as real processes exporting their spans over OTLP/HTTP (JSON) to a collector in the test.
+/// Services as real processes exporting their spans over OTLP/HTTP (JSON) to a collector in the test, on a Redis
+/// and a Postgres database of their own.
 @Suite(.serialized)
 struct TracingTests {
     static let redisDatabase = 10
+    /// Of its own too: kb-sync indexes the published page, which the knowledge tests' searches must not find.
+    static let postgresDatabase = "kinexus_tracing_tests"
     let token = "trace-token"
 
     func exporting(to collector: String) -> [String: String] {
@@ -18,7 +21,8 @@ struct TracingTests {
     }
 
     func serviceEnvironment(port: Int, ingress: String) throws -> [String: String] {
-        ["KINEXUS_REDIS_URL": try TestEnvironment.redisURL(database: Self.redisDatabase), "KINEXUS_POSTGRES_URL": try TestEnvironment.postgresURL(),
+        ["KINEXUS_REDIS_URL": try TestEnvironment.redisURL(database: Self.redisDatabase),
+         "KINEXUS_POSTGRES_URL": try TestEnvironment.postgresURL(database: Self.postgresDatabase),
          "KINEXUS_HTTP_PORT": String(port), "KINEXUS_API_TOKEN": token, "KINEXUS_PUBLIC_URL": ingress,
          "KINEXUS_LINK_SECRET": "trace-links", "KINEXUS_RETRY_BASE_DELAY": "100ms"]
     }
@@ -130,7 +134,8 @@ struct TracingTests {
     ) async throws -> ChildProcess {
         let port = freePort()
         let process = try ChildProcess(executable: "TestProcess", arguments: ["consume"], environment: environment.merging([
-            "KINEXUS_REDIS_URL": try TestEnvironment.redisURL(database: Self.redisDatabase), "KINEXUS_POSTGRES_URL": try TestEnvironment.postgresURL(),
+            "KINEXUS_REDIS_URL": try TestEnvironment.redisURL(database: Self.redisDatabase),
+            "KINEXUS_POSTGRES_URL": try TestEnvironment.postgresURL(database: Self.postgresDatabase),
             "KINEXUS_HTTP_PORT": String(port), "KINEXUS_RETRY_BASE_DELAY": "50ms", "TEST_FAILURES": String(failures),
             "TEST_SERVICE": group, "TEST_RECORD_KEY": records,
             "TEST_PATTERN": #"{"source": ["kinexus.tests"], "detail-type": ["TraceProbe"]}"#,
