@@ -315,6 +315,7 @@ let package = Package(
             dependencies: [
                 "KinexusJSON", "KinexusBus", "KinexusServiceKit", "KinexusCLI", "KinexusTestSupport", "kinexus", "TestProcess",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/KinexusBusTests"
         ),

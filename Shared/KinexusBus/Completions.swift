@@ -3,13 +3,24 @@ import Logging
 import Synchronization
 
 /// Acks of finished deliveries, written in batches: one pipeline with, per stream, one script that acks
-/// every id finished since the last write and removes their deliveries' markers.
+/// every id finished since the last write and removes their deliveries' markers. An entry frees its slot
+/// when its ack is queued, but stays taken, its lease extended, until the ack is written: until then it is
+/// pending in Redis, and a retry scan that found it free would run its handler again once the marker expired.
 final class Completions: Sendable {
     struct Completion: Sendable {
         let stream: String
         let entryID: String
         /// The delivery's marker and token, removed with the ack; nil for an ack alone (filtered, foreign).
         let marker: (key: String, token: String)?
+        /// The handler's lease, ended once the ack is written; nil when no handler ran.
+        let lease: Int?
+
+        init(stream: String, entryID: String, marker: (key: String, token: String)? = nil, lease: Int? = nil) {
+            self.stream = stream
+            self.entryID = entryID
+            self.marker = marker
+            self.lease = lease
+        }
     }
 
     /// Entries per script: each id is an argument, and Lua's `unpack` takes some thousands at most.
@@ -20,16 +31,19 @@ final class Completions: Sendable {
     private let signals: AsyncStream<Void>
     private let redis: RedisClient
     private let group: String
+    private let inFlight: InFlightDeliveries
     private let logger: Logger
 
-    init(redis: RedisClient, group: String, logger: Logger) {
+    init(redis: RedisClient, group: String, inFlight: InFlightDeliveries, logger: Logger) {
         self.redis = redis
         self.group = group
+        self.inFlight = inFlight
         self.logger = logger
         (signals, signal) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     func add(_ completion: Completion) {
+        inFlight.ackQueued(.init(stream: completion.stream, entryID: completion.entryID))
         pending.withLock { $0.items.append(completion) }
         signal.yield()
     }
@@ -48,6 +62,10 @@ final class Completions: Sendable {
             }
             if !batch.isEmpty {
                 await write(batch)
+                for completion in batch {
+                    if let lease = completion.lease { inFlight.end(lease) }
+                    inFlight.acked(.init(stream: completion.stream, entryID: completion.entryID))
+                }
             }
             if finished && pending.withLock({ $0.items.isEmpty }) { return }
         }

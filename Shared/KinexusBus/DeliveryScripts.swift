@@ -9,11 +9,13 @@ enum DeliveryScripts {
         """
 
     /// Resets the entry's idle time and the marker's expiry, but only while this consumer still owns the
-    /// entry: a lease that was already lost is never stolen back. Answers 1 when extended, 0 when lost.
+    /// entry: a lease that was already lost is never stolen back. Answers 1 when extended, 0 when lost to
+    /// another consumer, 2 when the entry is acked (its ack written while this ran: nothing is lost).
     /// KEYS: stream, marker. ARGV: group, consumer, entry id, token, marker ttl ms.
     static let extendLease = """
-        local owned = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1, ARGV[2])
-        if #owned == 0 then return 0 end
+        local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1)
+        if #pending == 0 then return 2 end
+        if pending[1][2] ~= ARGV[2] then return 0 end
         redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[3], 'JUSTID')
         if ARGV[4] ~= '' and redis.call('GET', KEYS[2]) == ARGV[4] then
           redis.call('PEXPIRE', KEYS[2], ARGV[5])

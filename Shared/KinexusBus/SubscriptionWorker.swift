@@ -14,7 +14,7 @@ final class SubscriptionWorker: Sendable {
     let publisher: EventPublisher
     let logger: Logger
     let metrics: BusMetrics
-    let inFlight = InFlightDeliveries()
+    let inFlight: InFlightDeliveries
     let completions: Completions
     private let stopping = Atomic<Bool>(false)
 
@@ -25,7 +25,9 @@ final class SubscriptionWorker: Sendable {
         self.logger = logger
         publisher = EventPublisher(redis: redis, configuration: configuration)
         self.metrics = metrics
-        completions = Completions(redis: redis, group: configuration.group, logger: logger)
+        let inFlight = InFlightDeliveries()
+        self.inFlight = inFlight
+        completions = Completions(redis: redis, group: configuration.group, inFlight: inFlight, logger: logger)
     }
 
     var streams: [String] { subscription.topics.map(\.streamKey) }
@@ -147,14 +149,13 @@ final class SubscriptionWorker: Sendable {
     }
 
     /// Settles a batch: entries that need no handler are acked (or dead-lettered) at once; the rest have
-    /// their event ids claimed in one round trip and run their handlers. Every entry frees its slot.
+    /// their event ids claimed in one round trip and run their handlers. An entry keeps its slot until it is
+    /// settled: dead-lettered, left pending, or its ack queued.
     private func process(_ deliveries: [(StreamEntry, attempt: Int)]) async {
         var toHandle: [Delivery] = []
         for (entry, attempt) in deliveries {
             if let delivery = await prepare(entry, attempt: attempt) {
                 toHandle.append(delivery)
-            } else {
-                inFlight.release(entry.inFlight)
             }
         }
         let claims: [Claim]
@@ -189,12 +190,12 @@ final class SubscriptionWorker: Sendable {
     }
 
     /// Claims each lease's event id with one `SET NX GET` each, all in one round trip. A marker that is
-    /// already there means a delivery of that id is running — or, when the token is this one's, that it
-    /// finished here and its ack is still in the batch being written: running it again would handle the event
-    /// twice. The entry stays pending and comes back once the marker is gone with the ack, or expired with a
-    /// lost lease. Repeats of one event id never reach a group: the publisher stops them
-    /// (`EventPublisher.publish`). Answers one claim per lease, in order; a lease without a marker (a
-    /// directed copy) is always acquired.
+    /// already there means a delivery of that id is running — or, when the token is this one's, that an
+    /// earlier run of this consumer (under the same name, before a restart) may have handled it without its
+    /// ack: running it again would handle the event twice. The entry stays pending and comes back once the
+    /// marker is gone with the ack, or expired with a lost lease. Repeats of one event id never reach a group:
+    /// the publisher stops them (`EventPublisher.publish`). Answers one claim per lease, in order; a lease
+    /// without a marker (a directed copy) is always acquired.
     private func acquireMarkers(_ leases: [InFlightDeliveries.Lease]) async throws -> [Claim] {
         let ttl = String(configuration.visibilityTimeout.milliseconds)
         let marked = leases.compactMap { lease in lease.marker.map { (lease.token, $0) } }
@@ -240,7 +241,7 @@ final class SubscriptionWorker: Sendable {
 
     /// The delivery to hand to the handler, or nil when the entry is settled here: acked, or dead-lettered.
     private func prepare(_ entry: StreamEntry, attempt: Int) async -> Delivery? {
-        let ack = Completions.Completion(stream: entry.stream, entryID: entry.id, marker: nil)
+        let ack = Completions.Completion(stream: entry.stream, entryID: entry.id)
         guard entry.fields != nil else {
             completions.add(ack)  // trimmed while pending: nothing left to deliver
             return nil
@@ -256,6 +257,7 @@ final class SubscriptionWorker: Sendable {
             // Retrying cannot make an unreadable entry readable.
             await deadLetter(entry, envelope: nil, code: "malformed_envelope", message: "\(error)", attempt: attempt,
                              logger: logger)
+            inFlight.release(entry.inFlight)
             return nil
         }
         let correlationID = entry.correlationID ?? envelope.id
@@ -276,11 +278,18 @@ final class SubscriptionWorker: Sendable {
     }
 
     private func handle(_ delivery: Delivery) async {
-        let key = inFlight.begin(delivery.lease)
-        defer {
-            inFlight.end(key)
+        let lease = inFlight.begin(delivery.lease)
+        if await run(delivery) {
+            completions.add(.init(stream: delivery.entry.stream, entryID: delivery.entry.id,
+                                  marker: delivery.lease.marker.map { ($0, delivery.lease.token) }, lease: lease))
+        } else {
+            inFlight.end(lease)
             inFlight.release(delivery.entry.inFlight)
         }
+    }
+
+    /// Runs the delivery in its publisher's trace; answers whether the handler succeeded, so the entry is acked.
+    private func run(_ delivery: Delivery) async -> Bool {
         let traceFields = publisher.traceFields
         guard let tracer = traceFields.tracer else { return await settle(delivery, span: nil) }
         let fields = delivery.entry.fields ?? [:]
@@ -290,26 +299,27 @@ final class SubscriptionWorker: Sendable {
             // and the publisher's context is carried on, so what the handler publishes stays in its trace.
             return await ServiceContext.$current.withValue(traceFields.context(of: fields)) { await settle(delivery, span: nil) }
         }
-        await settle(delivery, tracedBy: tracer)
+        return await settle(delivery, tracedBy: tracer)
     }
 
     /// A child of whatever published the event, so one trace follows a fact across services; every delivery
     /// of it (a retry, a claim by another replica) is a span of its own in that trace.
-    private func settle(_ delivery: Delivery, tracedBy tracer: some Tracer) async {
+    private func settle(_ delivery: Delivery, tracedBy tracer: some Tracer) async -> Bool {
         let fields = delivery.entry.fields ?? [:], traceFields = publisher.traceFields
-        await tracer.withSpan("process \(delivery.entry.stream)", context: traceFields.context(of: fields) ?? .topLevel, ofKind: .consumer) { span in
+        return await tracer.withSpan("process \(delivery.entry.stream)", context: traceFields.context(of: fields) ?? .topLevel, ofKind: .consumer) { span in
             if span.isRecording {
                 span.attributes = delivery.spanAttributes(group: configuration.group, consumer: configuration.consumer)
                 if let origin = traceFields.context(of: fields, prefix: TraceFields.originPrefix) {
                     span.addLink(SpanLink(context: origin, attributes: [:]))
                 }
             }
-            await settle(delivery, span: span)
+            return await settle(delivery, span: span)
         }
     }
 
-    /// Runs the handler and acks, retries or dead-letters by its outcome, which the span (if any) records.
-    private func settle(_ delivery: Delivery, span: (any Span)?) async {
+    /// Runs the handler, and retries or dead-letters a failure, which the span (if any) records; answers
+    /// whether the handler succeeded.
+    private func settle(_ delivery: Delivery, span: (any Span)?) async -> Bool {
         let detailType = delivery.envelope.detailType
         if delivery.attempt > configuration.maxAttempts {
             // The consumer died during the last attempt: there is no attempt left to give.
@@ -318,7 +328,7 @@ final class SubscriptionWorker: Sendable {
             await deadLetter(delivery.entry, envelope: delivery.envelope, code: "attempts_exhausted",
                              message: "the consumer handling the last attempt stopped without an outcome",
                              attempt: delivery.attempt - 1, logger: delivery.logger)
-            return
+            return false
         }
         let context = EventContext(
             correlationID: delivery.correlationID, baseLogger: logger, envelope: delivery.envelope, attempt: delivery.attempt,
@@ -328,15 +338,14 @@ final class SubscriptionWorker: Sendable {
             try await subscription.handler(delivery.envelope, context)
             metrics.recordDuration(ContinuousClock.now - started, detailType: detailType)
             metrics.count(.handled, detailType: detailType)
-            completions.add(.init(stream: delivery.entry.stream, entryID: delivery.entry.id,
-                                  marker: delivery.lease.marker.map { ($0, delivery.lease.token) }))
+            return true
         } catch {
             metrics.recordDuration(ContinuousClock.now - started, detailType: detailType)
             await release(delivery.lease)
             if Task.isCancelled {
                 span?.attributes["kinexus.outcome"] = "cancelled"
                 delivery.logger.warning("handler cancelled at shutdown; the event stays pending")
-                return
+                return false
             }
             metrics.count(.failed, detailType: detailType)
             let coded = error as? any CodedError
@@ -359,6 +368,7 @@ final class SubscriptionWorker: Sendable {
                     "retry_in_ms": "\(delay.milliseconds)",
                 ])
             }
+            return false
         }
     }
 

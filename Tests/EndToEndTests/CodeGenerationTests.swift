@@ -78,11 +78,14 @@ struct CodeGenerationTests {
             let health = try #require(await request("\(ingress)/api/codegen/health", headers: authorized))
             #expect(health.status == 200 && health.body.contains("\"active_sessions\""))
 
-            // The agent's run is a span of the codegen delivery, which continues the ingress's request.
+            // The agent's run is a span of the codegen delivery, which continues the ingress's request. Each
+            // service exports in batches of its own, so the three can arrive in any order.
             var spans: [FakeCollector.Span] = []
-            let exported = await eventually(timeout: .seconds(10), every: .milliseconds(100)) {
+            let exported = await eventually(timeout: .seconds(15), every: .milliseconds(100)) {
                 spans = await collector.spans
-                return spans.contains { $0.name.hasPrefix("invoke_agent") }
+                guard let agent = spans.first(where: { $0.name.hasPrefix("invoke_agent") }),
+                      let delivery = spans.first(where: { $0.spanID == agent.parentSpanID }) else { return false }
+                return spans.contains { $0.spanID == delivery.parentSpanID }
             }
             #expect(exported, "\(spans)")
             let agent = spans.first { $0.name.hasPrefix("invoke_agent") }

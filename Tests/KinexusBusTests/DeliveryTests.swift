@@ -234,6 +234,33 @@ struct DeliveryTests {
         #expect(recorder.count(of: event.id) == 1)
     }
 
+    /// On a loaded machine an ack can reach Redis later than the visibility timeout, and so can the lease's
+    /// extensions, letting the event id's marker expire: until the ack is written the consumer still holds the
+    /// entry, and the handler is not run a second time.
+    @Test func anAckThatReachesRedisLateDoesNotRunTheHandlerAgain() async throws {
+        let harness = try BusHarness()
+        let recorder = Recorder()
+        let group = TestEnvironment.unique("late-ack")
+        let proxy = try await HoldingBackProxy(redisURL: try TestEnvironment.redisURL(), holdingBack: ["XACK", "PEXPIRE"],
+                                               for: .seconds(4))
+        let slowAcks = try RedisClient(url: proxy.url)
+        let subscription = try Subscription(pattern: harness.pattern) { envelope, context in
+            recorder.record(envelope, context, consumer: "late")
+        }
+        let consumer = try EventConsumer(redis: slowAcks, configuration: harness.configuration(group: group),
+                                         subscriptions: [subscription])
+        let event = harness.envelope()
+        try await withConsumers([consumer]) {
+            try await harness.publish(event)
+            #expect(await eventually { recorder.count == 1 })
+            #expect(try await eventually(timeout: .seconds(8)) { try await harness.pendingCount(group: group) == 0 })
+        }
+        #expect(recorder.count(of: event.id) == 1)
+        #expect(try await harness.redis.send("EXISTS", "kinexus:running:\(group):\(event.id)") == .integer(0))
+        await slowAcks.shutdown()
+        await proxy.close()
+    }
+
     @Test func eventsTheRuleFiltersOutAreAckedWithoutTheHandler() async throws {
         let harness = try BusHarness()
         let recorder = Recorder()
