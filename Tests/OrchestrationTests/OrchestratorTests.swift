@@ -85,8 +85,9 @@ struct OrchestratorTests {
     }
 
     /// The DocumentGenerated published for the event `eventID`, once it is there.
-    func generated(for eventID: String, redis: RedisClient) async throws -> DocumentGenerated? {
-        try await published(DocumentGenerated.self, id: EventID.derived(from: "generated:" + eventID), on: generated, redis: redis)
+    func generated(for eventID: String, redis: RedisClient, timeout: Duration = .seconds(15)) async throws -> DocumentGenerated? {
+        try await published(DocumentGenerated.self, id: EventID.derived(from: "generated:" + eventID), on: generated, redis: redis,
+                            timeout: timeout)
     }
 
     func published<Detail: EventDetail>(
@@ -302,9 +303,11 @@ struct OrchestratorTests {
                 }
                 try await sending.waitForAll()
             }
+            // One after another, the fifty take up to twenty seconds when the whole suite shares two cores.
             var documentID: String?
             for change in changes {
-                let generated = try #require(try await generated(for: change.changeID, redis: redis), "no version for \(change.changeID)")
+                let generated = try #require(try await generated(for: change.changeID, redis: redis, timeout: .seconds(60)),
+                                             "no version for \(change.changeID)")
                 documentID = generated.documentID
             }
             #expect(try await versions(try #require(documentID), postgres: postgres) == Array(1...50))
