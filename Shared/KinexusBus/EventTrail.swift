@@ -117,7 +117,7 @@ public struct EventTrail: Sendable {
             steps.append(Step(
                 stream: entry.stream, entryID: entry.id, time: Self.time(of: entry.id), eventID: envelope.id,
                 detailType: envelope.detailType, source: envelope.source, correlationID: entry.correlationID ?? envelope.id,
-                traceID: entry.fields?["traceparent"].flatMap(Self.traceID), onlyGroup: entry.onlyGroup,
+                traceID: entry.fields?[TraceFields.names[0]].flatMap(Self.traceID), onlyGroup: entry.onlyGroup,
                 groups: outcomes.sorted { $0.group < $1.group }))
         }
         return steps
@@ -142,8 +142,8 @@ public struct EventTrail: Sendable {
                                 consumer: pending[1].string, errorCode: nil)
         }
         let failed = try await redis.send("GET", FailedAttempts.key(group: group, stream: entry.stream, entryID: entry.id)).string
-        return GroupOutcome(group: group, status: .handled, attempts: failed.flatMap { Int($0) }.map { $0 + 1 } ?? 1,
-                            consumer: nil, errorCode: nil)
+        let failures = failed.flatMap { Int($0) }.map { min(max($0, 0), Int.max - 1) } ?? 0
+        return GroupOutcome(group: group, status: .handled, attempts: failures + 1, consumer: nil, errorCode: nil)
     }
 
     /// The group's dead letters by `stream entry-id`.

@@ -37,7 +37,6 @@ struct RequireSignIn: RouterMiddleware {
     {
         guard context.identity == nil else { return try await next(request, context) }
         let back = request.method == .get ? request.uri.description : "/"
-        return Response.redirect(to: "/console/sign-in?next=\(back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")",
-                                 type: .normal)
+        return Response.redirect(to: "/console/sign-in?next=\(queryValue(back))", type: .normal)
     }
 }

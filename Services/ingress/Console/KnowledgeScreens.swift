@@ -82,8 +82,7 @@ struct KnowledgeScreens: Sendable {
         default: file.contentType ?? "application/octet-stream"
         }
         try await knowledge.store(key: key, content: file.body, contentType: type)
-        return .redirect(to: "/console/knowledge?notice=" + (("Stored \(key); it is being indexed.")
-            .addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+        return .redirect(to: "/console/knowledge?notice=" + queryValue("Stored \(key); it is being indexed."))
     }
 
     struct DeleteForm: Decodable {
@@ -93,8 +92,7 @@ struct KnowledgeScreens: Sendable {
     func delete(_ request: Request, context: KinexusRequestContext) async throws -> Response {
         let form = try await decodeForm(DeleteForm.self, request)
         try await knowledge.remove(key: form.key)
-        return .redirect(to: "/console/knowledge?notice=" + (("Deleted \(form.key).")
-            .addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+        return .redirect(to: "/console/knowledge?notice=" + queryValue("Deleted \(form.key)."))
     }
 
     func reindex(_ request: Request, context: KinexusRequestContext) async throws -> Response {

@@ -129,11 +129,9 @@ struct OperationScreens: Sendable {
     }
 
     static let longestID = 200
-    /// RFC 3986's unreserved characters: all an id needs, and nothing that ends a query parameter.
-    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     static func trailPath(_ id: String) -> String {
-        "/console/operations/events?id=" + (id.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")
+        "/console/operations/events?id=" + queryValue(id)
     }
 
     struct RedriveForm: Decodable {

@@ -37,6 +37,14 @@ func pathSegment(_ value: String) -> String {
     value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#%"))) ?? ""
 }
 
+/// A value as one query parameter's: all but RFC 3986's unreserved characters escaped, so nothing in it ends
+/// the parameter or the URL.
+func queryValue(_ value: String) -> String {
+    value.addingPercentEncoding(withAllowedCharacters: unreservedCharacters) ?? ""
+}
+
+private let unreservedCharacters = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
 extension KinexusRequestContext {
     /// A path parameter as it was before `pathSegment` escaped it.
     func pathParameter(_ name: String) -> String {
