@@ -11,6 +11,7 @@ fuzz() {
     [ $# -gt 0 ] && shift
     local targets=("$@")
     [ ${#targets[@]} -eq 0 ] && targets=("${fuzz_targets[@]}")
+    need_packages
     cd "$root"
     local build=(swift build --package-path Fuzz --scratch-path .build-fuzz --sanitize=fuzzer --sanitize=address)
     "${build[@]}" --product kinexus-fuzz

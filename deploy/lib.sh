@@ -90,7 +90,13 @@ start_scratch_servers() {
     chmod 755 "$scratch"
     redis_port=$(free_port "$2")
     postgres_port=$(free_port "$3")
-    trap 'stop_postgres "$scratch/postgres"; stop_redis "$redis_port"; rm -rf "$scratch"' EXIT
+    trap stop_scratch_servers EXIT
     start_redis "$scratch/redis" "$redis_port"
     start_postgres "$scratch/postgres" "$postgres_port"
+}
+
+stop_scratch_servers() {
+    stop_postgres "$scratch/postgres"
+    stop_redis "$redis_port"
+    rm -rf "$scratch"
 }

@@ -8,6 +8,8 @@
 #   deploy/local.sh tracing-bench   the bus untraced, with tracing off, and on at 100% and 1% (BENCHMARKS.md).
 #   deploy/local.sh demo   with `up` running: demo customers, orders, interactions and knowledge documents.
 #   deploy/local.sh fuzz   libFuzzer over every entry point for a given time (not part of the tests).
+#   deploy/local.sh fresh-machine   `up` and `test` each in a new container with only Debian 12 and the Swift
+#                          toolchain, in a clone of the last commit: what a new contributor meets (README figures).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=deploy/lib.sh
@@ -32,6 +34,8 @@ source "$root/deploy/helm-test.sh"
 source "$root/deploy/docker-engine.sh"
 # shellcheck source=deploy/compose-test.sh
 source "$root/deploy/compose-test.sh"
+# shellcheck source=deploy/fresh-machine.sh
+source "$root/deploy/fresh-machine.sh"
 
 services() {
     # Every folder under Services/ but the CLI's is a service, run as `kinexus <service>`.
@@ -97,8 +101,12 @@ up() {
     wait
 }
 
+# The image `docker compose up --build` makes is built beside the Swift suite and the browser tests, in the
+# background (its release build would otherwise follow the debug build's minutes with as many again); the
+# compose test then finds it in the engine's layer cache.
 test_suite() {
-    local status=0
+    local status=0 image_build
+    need_packages curl unzip python3 python3-venv chromium chromium-driver debootstrap
     start_scratch_servers test 16379 15432
     export KINEXUS_TEST_REDIS_URL="redis://127.0.0.1:$redis_port/0"
     export KINEXUS_TEST_POSTGRES_URL="postgres://kinexus:kinexus@127.0.0.1:$postgres_port/kinexus"
@@ -106,12 +114,23 @@ test_suite() {
         psql -h 127.0.0.1 -p "$postgres_port" -U postgres -d postgres -qtA -c "CREATE DATABASE $database OWNER kinexus" >/dev/null
     done
     $(compose_cli) -f "$root/compose/docker-compose.yml" config -q
+    start_docker
+    compose_image > "$scratch/image.log" 2>&1 &
+    image_build=$!
+    trap 'kill -- "$image_build" 2>/dev/null; stop_docker; stop_scratch_servers' EXIT
     helm_test
     cd "$root"
     swift build --build-tests
     swift test --skip-build "$@" || status=$?
     browser_tests "$(swift build --show-bin-path)" || status=$?
-    compose_test || status=$?
+    if wait "$image_build"; then
+        cat "$scratch/image.log" >&2
+        compose_test || status=$?
+    else
+        echo "the image did not build:" >&2
+        tail -n 60 "$scratch/image.log" >&2
+        status=1
+    fi
     return $status
 }
 
@@ -152,6 +171,7 @@ bench() {
 
 # The bus with and without tracing, on a Redis of its own (BENCHMARKS.md, "Tracing").
 tracing_figures() {
+    need_packages
     start_scratch_servers tracing-bench 26379 25432
     cd "$root"
     swift build -c release --product kinexus
@@ -160,6 +180,7 @@ tracing_figures() {
 }
 
 demo() {
+    need_packages
     [ -f "$root/.local/env" ] || { echo "start the system first: deploy/local.sh up" >&2; exit 1; }
     # shellcheck source=/dev/null
     source "$root/.local/env"
@@ -176,6 +197,7 @@ case "${1:-}" in
     bench) shift; bench "$@" ;;
     tracing-bench) tracing_figures ;;
     fuzz) shift; fuzz "$@" ;;
-    *) echo "usage: deploy/local.sh up | test [swift test options] | compose-test | bench [kinexus bench options] | tracing-bench | demo | fuzz [seconds] [target…]" >&2
+    fresh-machine) fresh_machine ;;
+    *) echo "usage: deploy/local.sh up | test [swift test options] | compose-test | bench [kinexus bench options] | tracing-bench | demo | fuzz [seconds] [target…] | fresh-machine" >&2
        exit 64 ;;
 esac

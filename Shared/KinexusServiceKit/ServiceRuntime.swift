@@ -75,8 +75,9 @@ public final class ServiceRuntime: Sendable {
             migrationFiles: migrations, warmUp: warmUp, consumer: subscriptions.isEmpty ? nil : consumer, startup: startup)
         // Shutdown runs in reverse: the consumer finishes its handlers while Postgres and HTTP still serve, and the
         // spans of all that are exported last.
+        let services: [any Service] = (traceExport.map { [$0] } ?? []) + [postgres, http, trimmer] + background + [work]
         var groupConfiguration = ServiceGroupConfiguration(
-            services: ((traceExport.map { [$0] } ?? []) + [postgres, http, trimmer] + background + [work]).map { .init(service: $0) },
+            services: services.map { .init(service: StoppingEndsWithoutFailure(service: $0, logger: logger)) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // Past the handlers' grace period, a little time for the last acks; then everything is cancelled,
         // so a shutdown while Redis is unreachable still ends (the unacked entries stay pending).
@@ -127,6 +128,23 @@ private struct Listening: Service {
         } catch where ServiceRuntime.cannotListen(error) {
             exitForConfiguration("KINEXUS_HTTP_HOST=\(configuration.httpHost) KINEXUS_HTTP_PORT=\(configuration.httpPort): "
                 + "cannot listen there: \(error)")
+        }
+    }
+}
+
+/// A service told to stop may end in an error on the way (a query cancelled, a connection closed, a warm-up
+/// cut short): that is a stop, not a failure, so the process exits 0. An error before the stop still fails it.
+private struct StoppingEndsWithoutFailure: Service {
+    let service: any Service
+    let logger: Logger
+
+    func run() async throws {
+        do {
+            try await service.run()
+        } catch where Task.isShuttingDownGracefully || Task.isCancelled {
+            logger.notice("stopped while at work", metadata: [
+                "service": "\(type(of: service))", "error": "\(String(reflecting: error))",
+            ])
         }
     }
 }

@@ -116,10 +116,17 @@ def scale(count):
     for n in range(count):
         resolved_ticket(f"{prefix}{n}", f"Scale test ticket {n}")
         if n == count // 3:
-            for service in ("orchestrator", "reviewer"):
-                victim = replicas(service)[0]
-                subprocess.run(["docker", "kill", victim], check=True, capture_output=True)
-                print(f"scale: killed {service} replica {victim[:12]} after {n + 1} tickets")
+            victim = replicas("reviewer")[0]
+            subprocess.run(["docker", "kill", victim], check=True, capture_output=True)
+            print(f"scale: killed reviewer replica {victim[:12]} after {n + 1} tickets")
+            # SIGTERM mid-flow, as `docker compose stop` and Kubernetes do: a stop, not a failure (exit 0, not
+            # 137 from a SIGKILL past the grace period).
+            victim = replicas("orchestrator")[0]
+            subprocess.run(["docker", "stop", victim], check=True, capture_output=True)
+            status = subprocess.run(["docker", "inspect", "-f", "{{.State.ExitCode}}", victim],
+                                    check=True, capture_output=True, text=True).stdout.strip()
+            assert status == "0", f"a stopped orchestrator exited {status}"
+            print(f"scale: stopped orchestrator replica {victim[:12]} after {n + 1} tickets: exit 0")
     counts = f"""SELECT count(DISTINCT d.ticket_key), count(DISTINCT d.document_id), count(r.review_id)
                  FROM docs.documents d LEFT JOIN docs.reviews r ON r.document_id = d.document_id
                  WHERE d.ticket_key LIKE '{prefix}%'"""

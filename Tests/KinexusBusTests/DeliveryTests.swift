@@ -241,7 +241,7 @@ struct DeliveryTests {
         let harness = try BusHarness()
         let recorder = Recorder()
         let group = TestEnvironment.unique("late-ack")
-        let proxy = try await HoldingBackProxy(redisURL: try TestEnvironment.redisURL(), holdingBack: ["XACK", "PEXPIRE"],
+        let proxy = try await HoldingBackProxy(inFrontOf: try TestEnvironment.redisURL(), holdingBack: ["XACK", "PEXPIRE"],
                                                for: .seconds(4))
         let slowAcks = try RedisClient(url: proxy.url)
         let subscription = try Subscription(pattern: harness.pattern) { envelope, context in

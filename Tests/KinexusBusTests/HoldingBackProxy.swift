@@ -1,40 +1,87 @@
+import Foundation
 import KinexusRedis
 import NIOCore
 import NIOPosix
+import Synchronization
+import Testing
 
-/// A TCP proxy in front of the test Redis that holds back, for a while, what a connection sends once it carries
-/// one of the given texts (words of a script's body): that command reaches Redis late, as from a process too
-/// loaded to send it, while the other connections go through at once. What follows on the held connection
-/// waits behind it.
+/// A TCP proxy in front of a test server (Redis or Postgres) that holds traffic back, as a loaded process or a
+/// server that stopped answering would:
+/// - for a while, what a connection sends once it carries one of the given texts (words of a script's body):
+///   that command reaches the server late, while the other connections go through at once, and what follows on
+///   the held connection waits behind it;
+/// - for ever, everything either side sends from `silence()` on (or from the start): the connections stay open
+///   and nothing more reaches the other side. What clients send meanwhile is kept, for `heardWhileSilent`.
 final class HoldingBackProxy: Sendable {
+    /// The URL the proxy was put in front of (user, password, database), through the proxy.
     let url: String
     private let server: any Channel
+    private let quiet: Silence
 
-    init(redisURL: String, holdingBack texts: [String], for delay: Duration) async throws {
-        let target = try RedisConfiguration(url: redisURL)
+    /// In front of the server a `redis://` or `postgres://` URL names.
+    init(inFrontOf url: String, holdingBack texts: [String] = [], for delay: Duration = .zero, silent: Bool = false) async throws {
+        let target = try #require(URLComponents(string: url))
+        let targetHost = try #require(target.host), targetPort = target.port ?? (target.scheme == "redis" ? 6379 : 5432)
         let group = MultiThreadedEventLoopGroup.singleton
         let held = texts.map { Array($0.utf8) }, hold = TimeAmount.milliseconds(delay.milliseconds)
+        let silence = Silence(silent)
         server = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { client in
                 ClientBootstrap(group: client.eventLoop)
-                    .channelInitializer { redis in
-                        redis.eventLoop.makeCompletedFuture {
-                            try redis.pipeline.syncOperations.addHandler(Forwarder(to: client, holding: nil))
+                    .channelInitializer { target in
+                        target.eventLoop.makeCompletedFuture {
+                            try target.pipeline.syncOperations.addHandler(
+                                Forwarder(to: client, holding: nil, silence: silence, fromClient: false))
                         }
                     }
-                    .connect(host: target.host, port: target.port)
-                    .flatMapThrowing { redis in
-                        try client.pipeline.syncOperations.addHandler(Forwarder(to: redis, holding: (held, hold)))
+                    .connect(host: targetHost, port: targetPort)
+                    .flatMapThrowing { target in
+                        try client.pipeline.syncOperations.addHandler(
+                            Forwarder(to: target, holding: (held, hold), silence: silence, fromClient: true))
                     }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        let port = server.localAddress?.port ?? 0
-        url = "redis://127.0.0.1:\(port)/\(target.database)"
+        var proxied = target
+        proxied.host = "127.0.0.1"
+        proxied.port = server.localAddress?.port
+        self.url = try #require(proxied.string)
+        quiet = silence
+    }
+
+    /// From now on nothing passes either way.
+    func silence() {
+        quiet.begin()
+    }
+
+    /// Whether a client sent `text` since the proxy fell silent.
+    func heardWhileSilent(_ text: String) -> Bool {
+        quiet.heard(text)
     }
 
     func close() async {
         try? await server.close()
+    }
+
+    private final class Silence: Sendable {
+        private let state: Mutex<(on: Bool, heard: [UInt8])>
+
+        init(_ on: Bool) { state = Mutex((on, [])) }
+
+        func begin() { state.withLock { $0.on = true } }
+
+        /// Whether the bytes must be dropped; what a client sends is kept.
+        func swallows(_ bytes: ByteBuffer, fromClient: Bool) -> Bool {
+            state.withLock {
+                guard $0.on else { return false }
+                if fromClient { $0.heard += bytes.readableBytesView }
+                return true
+            }
+        }
+
+        func heard(_ text: String) -> Bool {
+            state.withLock { $0.heard.firstRange(of: Array(text.utf8)) != nil }
+        }
     }
 
     /// Writes what one side reads to the other; with `holding`, a read that carries one of the texts, and every
@@ -43,15 +90,20 @@ final class HoldingBackProxy: Sendable {
         typealias InboundIn = ByteBuffer
         private let peer: any Channel
         private let holding: (texts: [[UInt8]], delay: TimeAmount)?
+        private let quiet: Silence
+        private let fromClient: Bool
         private var heldUntil = NIODeadline.uptimeNanoseconds(0)
 
-        init(to peer: any Channel, holding: (texts: [[UInt8]], delay: TimeAmount)?) {
+        init(to peer: any Channel, holding: (texts: [[UInt8]], delay: TimeAmount)?, silence: Silence, fromClient: Bool) {
             self.peer = peer
             self.holding = holding
+            quiet = silence
+            self.fromClient = fromClient
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let bytes = unwrapInboundIn(data)
+            if quiet.swallows(bytes, fromClient: fromClient) { return }
             let now = NIODeadline.now()
             if let holding, holding.texts.contains(where: { bytes.readableBytesView.firstRange(of: $0) != nil }) {
                 heldUntil = max(heldUntil, now) + holding.delay

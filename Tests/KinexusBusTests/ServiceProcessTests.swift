@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import KinexusBus
+import KinexusRedis
 import KinexusTestSupport
 import Testing
 
@@ -17,17 +18,34 @@ struct ServiceProcessTests {
         harness = try BusHarness()
     }
 
-    func service(handlerSeconds: Double, port: Int = freePort()) throws -> (ChildProcess, Int) {
+    /// What a service promises once told to stop (ServiceRuntime): handlers get the grace period, the last acks
+    /// 10 s more, then everything is cancelled; a Redis round trip under way ends within its command timeout. The
+    /// last 10 s are for the process to end on a loaded machine.
+    static let gracePeriod = Duration.seconds(2)
+    static let stopsWithin = gracePeriod + .seconds(10) + RedisConfiguration().commandTimeout + .seconds(10)
+
+    /// The test process consuming the harness's events, with `settings` over the defaults.
+    func service(_ settings: [String: String] = [:], port: Int = freePort()) throws -> (ChildProcess, Int) {
         let process = try ChildProcess(executable: "TestProcess", arguments: ["consume"], environment: [
             "TEST_SERVICE": group, "TEST_PATTERN": harness.pattern, "TEST_RECORD_KEY": records,
-            "TEST_HANDLER_SECONDS": String(handlerSeconds),
             "KINEXUS_REDIS_URL": try TestEnvironment.redisURL(), "KINEXUS_POSTGRES_URL": try TestEnvironment.postgresURL(),
             "KINEXUS_HTTP_PORT": String(port), "KINEXUS_VISIBILITY_TIMEOUT": "1s",
-            "KINEXUS_RETRY_BASE_DELAY": "100ms", "KINEXUS_SHUTDOWN_GRACE_PERIOD": "10s",
+            "KINEXUS_RETRY_BASE_DELAY": "100ms", "KINEXUS_SHUTDOWN_GRACE_PERIOD": "\(Self.gracePeriod.components.seconds)s",
             "KINEXUS_CONSUMER_NAME": TestEnvironment.unique("replica"),
-        ])
+        ].merging(settings) { $1 })
         try process.start()
         return (process, port)
+    }
+
+    func service(handlerSeconds: Double) throws -> (ChildProcess, Int) {
+        try service(["TEST_HANDLER_SECONDS": String(handlerSeconds)])
+    }
+
+    /// SIGTERM, then what a stop is: exit status 0, within the bound the runtime promises, no failure logged.
+    func expectStops(_ process: ChildProcess) async {
+        process.signal(SIGTERM)
+        #expect(await process.exitStatus(within: Self.stopsWithin) == 0, "\(process.output)")
+        #expect(!process.output.contains("service failed"), "\(process.output)")
     }
 
     func get(_ port: Int, _ path: String) async -> (status: Int, body: String)? {
@@ -61,18 +79,17 @@ struct ServiceProcessTests {
         }, "\(survivor.output)")
         #expect(try await eventually { try await harness.pendingCount(group: group) == 0 })
         #expect(try await recorded().filter { $0.hasPrefix("handled") }.count == 1)
-        survivor.signal(SIGTERM)
-        #expect(await survivor.exitStatus(within: .seconds(15)) == 0)
+        await expectStops(survivor)
     }
 
     @Test func sigtermLetsTheHandlerInFlightFinishAndAck() async throws {
-        let (process, port) = try service(handlerSeconds: 2)
+        let (process, port) = try service(["TEST_HANDLER_SECONDS": "2", "KINEXUS_SHUTDOWN_GRACE_PERIOD": "60s"])
         #expect(await waitUntilReady(port), "\(process.output)")
         let event = harness.envelope()
         try await harness.publish(event)
         #expect(try await eventually { try await recorded().contains { $0.hasPrefix("started \(event.id)") } })
         process.signal(SIGTERM)
-        #expect(await process.exitStatus(within: .seconds(15)) == 0, "\(process.output)")
+        #expect(await process.exitStatus(within: .seconds(60)) == 0, "\(process.output)")
         #expect(try await recorded().contains { $0.hasPrefix("handled \(event.id)") })
         #expect(try await harness.pendingCount(group: group) == 0)
     }
@@ -89,8 +106,7 @@ struct ServiceProcessTests {
                 "\(metrics.body)")
         #expect(metrics.body.contains("kinexus_handler_duration_seconds_bucket"))
         // Every log line is JSON and those about the event carry its id and correlation id.
-        process.signal(SIGTERM)
-        #expect(await process.exitStatus(within: .seconds(15)) == 0)
+        await expectStops(process)
         let lines = process.output.split(separator: "\n")
         #expect(!lines.isEmpty)
         for line in lines {
@@ -102,38 +118,78 @@ struct ServiceProcessTests {
     }
 
     @Test func readinessFailsWhilePostgresIsUnreachable() async throws {
-        let port = freePort()
-        let process = try ChildProcess(executable: "TestProcess", arguments: ["consume"], environment: [
-            "TEST_SERVICE": group, "TEST_PATTERN": harness.pattern,
-            "KINEXUS_REDIS_URL": try TestEnvironment.redisURL(),
-            "KINEXUS_POSTGRES_URL": "postgres://kinexus:kinexus@127.0.0.1:\(freePort())/kinexus",
-            "KINEXUS_HTTP_PORT": String(port),
-        ])
-        try process.start()
+        let (process, port) = try service(["KINEXUS_POSTGRES_URL": "postgres://kinexus:kinexus@127.0.0.1:\(freePort())/kinexus"])
         #expect(await eventually(timeout: .seconds(20)) { await get(port, "/health")?.status == 200 }, "\(process.output)")
         let ready = try #require(await get(port, "/ready"))
         #expect(ready.status == 503)
         #expect(ready.body.contains("postgres"))
-        process.signal(SIGTERM)
-        #expect(await process.exitStatus(within: .seconds(15)) != nil, "a service waiting for Postgres still stops")
+        await expectStops(process)
+    }
+
+    @Test func aServiceStopsWhilePostgresDoesNotAnswer() async throws {
+        let postgres = try await HoldingBackProxy(inFrontOf: try TestEnvironment.postgresURL(), silent: true)
+        defer { Task { await postgres.close() } }
+        let (process, port) = try service(["KINEXUS_POSTGRES_URL": postgres.url])
+        #expect(await eventually(timeout: .seconds(20)) { await get(port, "/ready")?.status == 503 }, "\(process.output)")
+        await expectStops(process)
+    }
+
+    @Test func aServiceStopsWhileRedisDoesNotAnswer() async throws {
+        let redis = try await HoldingBackProxy(inFrontOf: try TestEnvironment.redisURL(), silent: true)
+        defer { Task { await redis.close() } }
+        let (process, port) = try service(["KINEXUS_REDIS_URL": redis.url])
+        #expect(await eventually(timeout: .seconds(20)) { await get(port, "/ready")?.status == 503 }, "\(process.output)")
+        #expect(redis.heardWhileSilent("XGROUP"), "the consumer waits for Redis to create its group")
+        await expectStops(process)
+    }
+
+    /// The handler is inside a query when Postgres stops answering: the stop ends it, the event stays pending.
+    @Test func aServiceStopsWhileAHandlerWaitsOnPostgres() async throws {
+        let postgres = try await HoldingBackProxy(inFrontOf: try TestEnvironment.postgresURL())
+        defer { Task { await postgres.close() } }
+        let (process, port) = try service(["KINEXUS_POSTGRES_URL": postgres.url, "TEST_HANDLER_QUERIES_POSTGRES": "1"])
+        #expect(await waitUntilReady(port), "\(process.output)")
+        postgres.silence()
+        let event = harness.envelope()
+        try await harness.publish(event)
+        #expect(await eventually(timeout: .seconds(20)) { postgres.heardWhileSilent("handler_query") }, "\(process.output)")
+        await expectStops(process)
+        #expect(try await harness.pendingCount(group: group) == 1, "the event waits for another replica")
+        #expect(try await !recorded().contains { $0.hasPrefix("handled") })
+    }
+
+    /// The handler is inside a Redis round trip when Redis stops answering: the stop ends it, the event stays pending.
+    @Test func aServiceStopsWhileAHandlerWaitsOnRedis() async throws {
+        let redis = try await HoldingBackProxy(inFrontOf: try TestEnvironment.redisURL())
+        defer { Task { await redis.close() } }
+        let gate = TestEnvironment.unique("gate")
+        let (process, port) = try service(["KINEXUS_REDIS_URL": redis.url, "TEST_HANDLER_GATE": gate])
+        #expect(await waitUntilReady(port), "\(process.output)")
+        let event = harness.envelope()
+        try await harness.publish(event)
+        #expect(try await eventually { try await recorded().contains { $0.hasPrefix("started \(event.id)") } }, "\(process.output)")
+        redis.silence()
+        #expect(await eventually(timeout: .seconds(20)) { redis.heardWhileSilent(gate) }, "\(process.output)")
+        await expectStops(process)
+        #expect(try await harness.pendingCount(group: group) == 1, "the event waits for another replica")
+    }
+
+    @Test func aServiceStopsDuringItsWarmUp() async throws {
+        let (process, port) = try service(["TEST_WARM_UP_SECONDS": "600"])
+        #expect(await eventually(timeout: .seconds(20)) { await get(port, "/health")?.status == 200 }, "\(process.output)")
+        #expect(await get(port, "/ready")?.status == 503)
+        await expectStops(process)
     }
 
     /// What the first request should not wait for (the ingress's embedding index) is done before `/ready`.
     @Test func readinessWaitsForTheWarmUp() async throws {
-        let port = freePort()
-        let process = try ChildProcess(executable: "TestProcess", arguments: ["consume"], environment: [
-            "TEST_SERVICE": group, "TEST_PATTERN": harness.pattern, "TEST_WARM_UP_SECONDS": "3",
-            "KINEXUS_REDIS_URL": try TestEnvironment.redisURL(), "KINEXUS_POSTGRES_URL": try TestEnvironment.postgresURL(),
-            "KINEXUS_HTTP_PORT": String(port),
-        ])
-        try process.start()
+        let (process, port) = try service(["TEST_WARM_UP_SECONDS": "3"])
         let started = ContinuousClock.now
         #expect(await eventually(timeout: .seconds(20)) { await get(port, "/health")?.status == 200 }, "\(process.output)")
         #expect(await get(port, "/ready")?.status == 503)
         #expect(await eventually(timeout: .seconds(20)) { await get(port, "/ready")?.status == 200 })
         #expect(ContinuousClock.now - started >= .seconds(3))
-        process.signal(SIGTERM)
-        #expect(await process.exitStatus(within: .seconds(15)) == 0)
+        await expectStops(process)
     }
 
     /// The pending gauge is Redis's own count at the moment of the scrape, not one read seconds before.
