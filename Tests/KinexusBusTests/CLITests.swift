@@ -54,7 +54,10 @@ struct CLITests {
         let process = try ChildProcess(executable: "kinexus", arguments: ["tap", "--pattern", pattern, "--count", "1"],
                                        environment: ["KINEXUS_REDIS_URL": try TestEnvironment.redisURL()])
         try process.start()
-        try await Task.sleep(for: .milliseconds(500))
+        // Tapping starts at the stream's end when the tap first reads it: publish once it waits in XREAD.
+        #expect(try await eventually(timeout: .seconds(30)) {
+            try await harness.redis.send("CLIENT", "LIST").string?.contains("cmd=xread ") == true
+        }, "\(process.output)")
         let wanted = harness.envelope(detail: .object(["n": 2]))
         try await harness.publish(harness.envelope(detail: .object(["n": 1])), wanted)
         #expect(await process.exitStatus(within: .seconds(10)) == 0, "\(process.output)")
