@@ -105,7 +105,7 @@ up() {
 # background (its release build would otherwise follow the debug build's minutes with as many again); the
 # compose test then finds it in the engine's layer cache.
 test_suite() {
-    local status=0 image_build
+    local status=0
     need_packages curl unzip python3 python3-venv chromium chromium-driver debootstrap
     start_scratch_servers test 16379 15432
     export KINEXUS_TEST_REDIS_URL="redis://127.0.0.1:$redis_port/0"
@@ -116,8 +116,9 @@ test_suite() {
     $(compose_cli) -f "$root/compose/docker-compose.yml" config -q
     start_docker
     compose_image > "$scratch/image.log" 2>&1 &
+    # Global, as the EXIT trap runs after this function's locals are gone.
     image_build=$!
-    trap 'kill -- "$image_build" 2>/dev/null; stop_docker; stop_scratch_servers' EXIT
+    trap 'kill "$image_build" 2>/dev/null; stop_docker; stop_scratch_servers' EXIT
     helm_test
     cd "$root"
     swift build --build-tests
