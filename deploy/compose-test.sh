@@ -12,7 +12,7 @@ compose_test() (
     local compose
     compose="$(compose_cli) -p $project -f $root/compose/docker-compose.yml"
     # shellcheck disable=SC2064
-    trap "$compose down -v --remove-orphans >/dev/null 2>&1; stop_docker" EXIT
+    trap "$compose down -v --remove-orphans >/dev/null 2>&1 || true; stop_docker" EXIT
     $compose down -v --remove-orphans >/dev/null 2>&1 || true
     compose_image
     KINEXUS_PORT=$(free_port 18080)

@@ -86,8 +86,9 @@ CONFIG
     rm -rf "$rootfs" "$rootfs.log"
 }
 
-# The packages swift:6.3-bookworm has, the toolchain this machine builds with, and this machine's git
-# settings (its packages may come from local copies through url.insteadOf).
+# The packages swift:6.3-bookworm has, the toolchain this machine builds with, and what this machine's network
+# asks of every machine on it: its git settings (packages may come from local copies through url.insteadOf) and
+# the certificate authorities it added (an egress proxy's, without which no package registry answers over TLS).
 swift_standin() {
     local toolchain context
     # The toolchain's usr/ folder: swift is usr/bin/swift.
@@ -97,6 +98,8 @@ swift_standin() {
     local settings
     settings=$(git config --get-regexp '^url\.' || true)
     touch "$context/gitconfig"
+    mkdir "$context/authorities"
+    cp /usr/local/share/ca-certificates/*.crt "$context/authorities/" 2>/dev/null || true
     while read -r key value; do
         [ -n "$key" ] && git config --file "$context/gitconfig" --add "$key" "$value"
     done <<< "$settings"
@@ -107,6 +110,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends binutils git gn
         zlib1g-dev ca-certificates libncurses6 \
     && rm -rf /var/lib/apt/lists/*
 COPY gitconfig /etc/gitconfig
+COPY authorities /usr/local/share/ca-certificates/
+RUN update-ca-certificates
 DOCKERFILE
     docker build -q -t kinexus-standin/swift-base "$context" >/dev/null
     # The toolchain and the package copies go in by a container rather than a build context of gigabytes.
