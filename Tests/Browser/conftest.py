@@ -66,13 +66,14 @@ def buttons(text, driver):
     return driver.find_elements(By.XPATH, f"//button[normalize-space()='{text}']")
 
 
+# What finding and reading an element can meet while the event stream replaces the region holding it, or while
+# a form's answer replaces the document: Chromium then reports a node of the old one as a plain WebDriverException.
+REPLACED = (NoSuchElementException, StaleElementReferenceException, WebDriverException)
+
+
 def appears(driver, css, timeout=15):
     """The element once the page showing it has loaded."""
-    return WebDriverWait(driver, timeout).until(lambda d: d.find_elements(By.CSS_SELECTOR, css))[0]
-
-
-# What finding and reading an element can meet while the event stream replaces the region holding it.
-REPLACED = (NoSuchElementException, StaleElementReferenceException, WebDriverException)
+    return WebDriverWait(driver, timeout, ignored_exceptions=REPLACED).until(lambda d: d.find_elements(By.CSS_SELECTOR, css))[0]
 
 
 def shows(driver, css, text, timeout=15):
@@ -90,12 +91,8 @@ def arrives(driver, fragment, timeout=15):
 
 def titled(driver, title, timeout=15):
     """Waits for the page whose heading is `title`: the one a form's answer led to."""
-    def heading(d):
-        try:
-            return d.find_element(By.TAG_NAME, "h1").text == title
-        except (NoSuchElementException, StaleElementReferenceException):
-            return False
-    WebDriverWait(driver, timeout).until(heading)
+    WebDriverWait(driver, timeout, ignored_exceptions=REPLACED).until(
+        lambda d: d.find_element(By.TAG_NAME, "h1").text == title)
 
 
 def live(driver, find, timeout=60):
