@@ -7,8 +7,8 @@ import PostgresNIO
 
 /// `TestProcess consume`: a service whose handler records `started` and `handled` in a Redis list,
 /// sleeping `TEST_HANDLER_SECONDS` between them (then, with `TEST_HANDLER_QUERIES_POSTGRES`, querying the
-/// service's Postgres, and with `TEST_HANDLER_GATE`, asking its Redis until that key exists), after a warm-up of `TEST_WARM_UP_SECONDS`; its first `TEST_FAILURES` attempts at each
-/// event fail after `started`.
+/// service's Postgres, and with `TEST_HANDLER_GATE`, asking its Redis until that key exists), after a warm-up
+/// of `TEST_WARM_UP_SECONDS`; its first `TEST_FAILURES` attempts at each event fail after `started`.
 /// `TestProcess migrate`: applies the migrations in `TEST_MIGRATIONS_DIR` for `TEST_SERVICE` and exits.
 /// Like `kinexus <service>`, an error ends it with status 1 (a bad setting 78), never a trap.
 let environment = ProcessInfo.processInfo.environment
