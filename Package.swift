@@ -13,7 +13,7 @@ let tablesWrittenBy: [String: [String]] = [
     "Approval": ["docs.decisions", "docs.pages", "docs.publications"],
     "KnowledgeBase": ["kb.sources", "kb.chunks", "kb.state", "kb.sync_jobs", "kb.sync_runs"],
     "CustomerContexts": ["support.customers", "support.orders", "support.tickets", "support.feedback"],
-    "Codegen": ["codegen.tasks", "codegen.sessions", "codegen.pull_requests"],
+    "Codegen": ["codegen.tasks", "codegen.sessions", "codegen.pull_requests", "codegen.feedback", "codegen.iterations"],
 ]
 
 /// Every service has the same shape under `Services/<service>/`, one folder per module:
@@ -138,7 +138,10 @@ let package = Package(
         rules("ingress", "StoryRules"),
         .target(
             name: "Ingress",
-            dependencies: ["Atlassian", "ChangeIntake", "KinexusBus", "KinexusEvents", "KinexusJSON", "KinexusSettings", "KinexusServiceKit", hummingbird, crypto],
+            dependencies: [
+                "Atlassian", "ChangeIntake", "TaskQueries", "KinexusBus", "KinexusEvents", "KinexusJSON", "KinexusSettings", "KinexusServiceKit",
+                hummingbird, crypto, postgresNIO,
+            ],
             path: "Services/ingress/Ingress"
         ),
         service("ingress", "Stories", [
@@ -169,7 +172,7 @@ let package = Package(
             resources: [.copy("Templates"), .copy("Assets")]
         ),
         command("ingress", "IngressMain", [
-            "Accounts", "Console", "Ingress", "Stories", "KnowledgeAPI", "DocumentsAPI", "ReviewAPI", "PagesAPI", "SupportAPI", "DocumentQueries",
+            "TaskQueries", "Accounts", "Console", "Ingress", "Stories", "KnowledgeAPI", "DocumentsAPI", "ReviewAPI", "PagesAPI", "SupportAPI", "DocumentQueries",
             "KnowledgeQueries", "SupportQueries", "Atlassian", "DocumentReview", "KinexusRedis", "OutboundHTTP",
         ]),
 
@@ -234,7 +237,7 @@ let package = Package(
             "CodegenRules", "GitHub", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusSettings", "OutboundHTTP",
             .product(name: "NIOPosix", package: "swift-nio"), postgresNIO, tracing,
         ]),
-        queries("codegen", "TaskQueries", ["KinexusJSON", "KinexusPostgres", postgresNIO, logging]),
+        queries("codegen", "TaskQueries", ["KinexusBus", "KinexusJSON", "KinexusPostgres", postgresNIO, logging]),
         command("codegen", "CodegenMain", ["Codegen"]),
 
         // ── The `kinexus` command: every service, and streams, dead letters, replay, the demo loader, benchmarks.
@@ -333,7 +336,7 @@ let package = Package(
             name: "IngressTests",
             dependencies: ["ReviewAPI", "PagesAPI", "DocumentsAPI", "DocumentQueries", 
                 "KinexusJSON", "Ingress", "KinexusTestSupport", "KinexusBus", "Reviewing", "Approval", "Orchestration", "DocumentReview",
-                "Atlassian", "FakeServices", "OutboundHTTP", "KinexusServiceKit",
+                "Atlassian", "FakeServices", "OutboundHTTP", "KinexusServiceKit", "TaskQueries", "KinexusPostgres",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -18,7 +18,7 @@ public struct GitHubClient: Sendable {
         self.repository = repository
     }
 
-    private var base: String { "/repos/\(repository)" }
+    var base: String { "/repos/\(repository)" }
 
     /// One entry of a new tree: a file's new content, or nil content for a deletion.
     public struct TreeEntry: Sendable {

@@ -34,16 +34,34 @@ extension EventContext {
 
 extension EventPublisher {
     /// Publishes a fact that continues `chain`: under its correlation id, from a span in its trace that links
-    /// to the current one (the request of the person who acted).
+    /// to the current one (the request of the person who acted). `id`, as for `publish`, stops repeats.
     @discardableResult
-    public func publish<Detail: EventDetail>(_ detail: Detail, source: EventSource, continuing chain: EventChain) async throws
-        -> EventEnvelope
-    {
+    public func publish<Detail: EventDetail>(_ detail: Detail, source: EventSource, id: String? = nil,
+                                             continuing chain: EventChain) async throws -> EventEnvelope {
+        try await within(chain, publishing: Detail.self) {
+            try await publish(detail, source: source, id: id, correlationID: chain.correlationID)
+        }
+    }
+
+    /// Publishes a fact that continues `chain` unless `key` exists, as `publish(_:source:id:correlationID:onceFor:remembering:)`
+    /// does; answers whether this call published.
+    public func publish<Detail: EventDetail>(
+        _ detail: Detail, source: EventSource, id: String, continuing chain: EventChain, onceFor key: String,
+        remembering lifetime: Duration
+    ) async throws -> Bool {
+        try await within(chain, publishing: Detail.self) {
+            try await publish(detail, source: source, id: id, correlationID: chain.correlationID, onceFor: key, remembering: lifetime)
+        }
+    }
+
+    private func within<Detail: EventDetail, Result: Sendable>(
+        _ chain: EventChain, publishing: Detail.Type, _ body: () async throws -> Result
+    ) async throws -> Result {
         let current = ServiceContext.current
         let parent = traceFields.context(of: chain.traceFields) ?? current ?? .topLevel
         return try await withSpan("publish \(Detail.detailType)", context: parent, ofKind: .producer) { span in
             if let current, span.isRecording { span.addLink(SpanLink(context: current, attributes: [:])) }
-            return try await publish(detail, source: source, correlationID: chain.correlationID)
+            return try await body()
         }
     }
 }

@@ -57,36 +57,42 @@ public struct AcceptanceCriterion: Codable, Sendable, Equatable {
     }
 }
 
+/// A replica took the task's first run, or (with `iteration`) one of its iterations.
 public struct CodegenStarted: EventDetail {
     public static let detailType = "CodegenStarted"
     public var taskID: String
     public var branch: String
     public var consumer: String
+    public var iteration: Int?
 
-    public init(taskID: String, branch: String, consumer: String) {
+    public init(taskID: String, branch: String, consumer: String, iteration: Int? = nil) {
         self.taskID = taskID
         self.branch = branch
         self.consumer = consumer
+        self.iteration = iteration
     }
 
     enum CodingKeys: String, CodingKey {
-        case taskID = "task_id", branch, consumer
+        case taskID = "task_id", branch, consumer, iteration
     }
 }
 
-/// The agent of a running task wrote more of its transcript (kept with the task): for whoever follows it live.
+/// The agent of a running task (or of its iteration `iteration`) wrote more of its transcript, kept with the
+/// task or the iteration: for whoever follows it live.
 public struct CodegenProgressed: EventDetail {
     public static let detailType = "CodegenProgressed"
     public var taskID: String
     public var transcriptBytes: Int
+    public var iteration: Int?
 
-    public init(taskID: String, transcriptBytes: Int) {
+    public init(taskID: String, transcriptBytes: Int, iteration: Int? = nil) {
         self.taskID = taskID
         self.transcriptBytes = transcriptBytes
+        self.iteration = iteration
     }
 
     enum CodingKeys: String, CodingKey {
-        case taskID = "task_id", transcriptBytes = "transcript_bytes"
+        case taskID = "task_id", transcriptBytes = "transcript_bytes", iteration
     }
 }
 

@@ -14,6 +14,8 @@ import PostgresNIO
 struct CodegenHarness {
     let redisDatabase: Int
     let logger = Logger(label: "test")
+    /// The chain a task's request arrived in, for runs started by hand.
+    let chain = EventChain(correlationID: "test-chain", traceparent: nil, tracestate: nil)
     let data = FileManager.default.temporaryDirectory.appendingPathComponent("kinexus-codegen-\(UUID().uuidString)").path
 
     func settings(maxSessions: Int = 5, timeoutSeconds: Int = 60) throws -> CodegenSettings {

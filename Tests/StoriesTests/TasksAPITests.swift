@@ -76,7 +76,8 @@ struct TasksAPITests {
 
             let store = TaskStore(client: postgres, logger: logger)
             let run = UUID()
-            _ = try await store.start(brief(request), repository: "acme/web", run: run, consumer: "codegen-1")
+            _ = try await store.start(brief(request), repository: "acme/web", run: run, consumer: "codegen-1",
+                                    chain: EventChain(correlationID: "c-1", traceparent: nil, tracestate: nil))
             #expect(try await api.send(client, .get, "/api/task/\(taskID)").json["status"] == "processing")
             let health = try await api.send(client, .get, "/api/codegen/health")
             #expect((health.json["active_sessions"]?.intValue ?? 0) >= 1)

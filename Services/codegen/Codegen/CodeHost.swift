@@ -14,6 +14,16 @@ public protocol CodeHost: Sendable {
     /// Publishes `commit` of the workspace as the task's branch and opens its pull request.
     func openPullRequest(_ commit: String, from workspace: Workspace, repository: String, brief: TaskBrief, body: String)
         async throws -> OpenedPullRequest
+    /// Whether the pull request still takes changes.
+    func state(of pullRequest: Int?) async throws -> GitHubClient.PullRequestState
+    /// A review as the host holds it, with all its line comments; nil where reviews live elsewhere.
+    func review(_ id: Int, of pullRequest: Int?) async throws -> GitHubClient.Review?
+    /// Publishes `commit`, made on the branch's head in the workspace, as the branch's next commit, never by
+    /// force; answers the commit as published.
+    func pushOnTop(_ commit: String, from workspace: Workspace, message: String) async throws -> String
+    /// Posts `body` on the pull request unless a comment holding `mark` is there already; answers its address,
+    /// or nil where pull requests take no comments (the answer is kept with the iteration either way).
+    func answer(_ body: String, mark: String, on pullRequest: Int?) async throws -> String?
 }
 
 public struct OpenedPullRequest: Sendable, Equatable {
@@ -78,6 +88,17 @@ public struct LocalRepositories: CodeHost {
         try await workspace.push(commit)
         return OpenedPullRequest(number: nil, url: nil)
     }
+
+    public func state(of pullRequest: Int?) async throws -> GitHubClient.PullRequestState { .open }
+
+    public func review(_ id: Int, of pullRequest: Int?) async throws -> GitHubClient.Review? { nil }
+
+    public func pushOnTop(_ commit: String, from workspace: Workspace, message: String) async throws -> String {
+        try await workspace.pushOnTop(commit)
+        return commit
+    }
+
+    public func answer(_ body: String, mark: String, on pullRequest: Int?) async throws -> String? { nil }
 }
 
 /// GitHub: the workspace is cloned over HTTPS with the token; the branch is created through the REST API
@@ -106,20 +127,56 @@ public struct GitHubRepository: CodeHost {
     public func openPullRequest(_ commit: String, from workspace: Workspace, repository: String, brief: TaskBrief, body: String)
         async throws -> OpenedPullRequest
     {
-        let changes = try await workspace.changes(in: commit)
-        let root = workspace.path
-        let entries = try await BlockingIO.run {
-            try changes.map { change in
-                GitHubClient.TreeEntry(path: change.path, mode: change.mode ?? "100644",
-                                       content: change.mode == nil ? nil : try Self.content(of: root + "/" + change.path, mode: change.mode))
-            }
-        }
-        let tree = try await client.createTree(base: workspace.baseTree, entries: entries)
+        let tree = try await client.createTree(base: workspace.baseTree, entries: try await entries(of: commit, in: workspace))
         let commit = try await client.createCommit(message: brief.pullRequestTitle, tree: tree, parents: [workspace.baseCommit])
         try await client.setBranch(brief.branch, to: commit)
         let opened = try await client.openPullRequest(title: brief.pullRequestTitle, body: body, head: brief.branch,
                                                       base: brief.baseBranch)
         return OpenedPullRequest(number: opened.number, url: opened.url)
+    }
+
+    public func state(of pullRequest: Int?) async throws -> GitHubClient.PullRequestState {
+        try await client.state(ofPullRequest: try number(pullRequest))
+    }
+
+    public func review(_ id: Int, of pullRequest: Int?) async throws -> GitHubClient.Review? {
+        try await client.review(id, ofPullRequest: try number(pullRequest))
+    }
+
+    /// The commit is built through the REST API as the first one is, on the branch's head, and the branch
+    /// moved to it only as a fast-forward.
+    public func pushOnTop(_ commit: String, from workspace: Workspace, message: String) async throws -> String {
+        let tree = try await client.createTree(base: workspace.baseTree, entries: try await entries(of: commit, in: workspace))
+        let published = try await client.createCommit(message: message, tree: tree, parents: [workspace.baseCommit])
+        try await client.advanceBranch(workspace.branch, to: published)
+        return published
+    }
+
+    public func answer(_ body: String, mark: String, on pullRequest: Int?) async throws -> String? {
+        let number = try number(pullRequest)
+        if let posted = try await client.comment(containing: mark, onPullRequest: number) { return posted }
+        return try await client.comment(body, onPullRequest: number)
+    }
+
+    struct NoPullRequestNumber: Error, CustomStringConvertible {
+        var description: String { "the task's pull request has no GitHub number" }
+    }
+
+    private func number(_ pullRequest: Int?) throws -> Int {
+        guard let pullRequest else { throw NoPullRequestNumber() }
+        return pullRequest
+    }
+
+    /// The tree entries of what `commit` changes against the workspace's base, file contents read from the workspace.
+    private func entries(of commit: String, in workspace: Workspace) async throws -> [GitHubClient.TreeEntry] {
+        let changes = try await workspace.changes(in: commit)
+        let root = workspace.path
+        return try await BlockingIO.run {
+            try changes.map { change in
+                GitHubClient.TreeEntry(path: change.path, mode: change.mode ?? "100644",
+                                       content: change.mode == nil ? nil : try Self.content(of: root + "/" + change.path, mode: change.mode))
+            }
+        }
     }
 
     /// A file's bytes, or for a symbolic link (mode 120000) the path it points to, as git stores it.

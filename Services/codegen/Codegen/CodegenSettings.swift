@@ -7,6 +7,8 @@ import KinexusSettings
 public struct CodegenSettings: Sendable {
     /// Agents this replica runs at once.
     public var maxSessions: Int
+    /// Iterations a pull request gets from review feedback before a person must take over.
+    public var maxIterations: Int
     /// The agent's command line; nil runs the embedded scaffold agent.
     public var agentCommand: String?
     public var timeout: Duration
@@ -29,6 +31,7 @@ public struct CodegenSettings: Sendable {
     public init(environment: [String: String]) throws {
         let settings = EnvironmentSettings(environment)
         maxSessions = try settings.integer("KINEXUS_CODEGEN_MAX_SESSIONS", default: 5, range: 1...256)
+        maxIterations = try settings.integer("KINEXUS_CODEGEN_MAX_ITERATIONS", default: 5, range: 0...100)
         agentCommand = environment["KINEXUS_CODEGEN_AGENT"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         timeout = .seconds(try settings.integer("KINEXUS_CODEGEN_TIMEOUT", default: 300, range: 1...86_400))
         transcriptLimit = try settings.integer("KINEXUS_CODEGEN_TRANSCRIPT_LIMIT", default: 256 * 1024, range: 1024...(16 << 20))

@@ -12,12 +12,14 @@ import Tracing
 
 /// Handles CodegenRequested: a fresh workspace on the task's branch, TASK.md, the agent under its
 /// timeout, one commit of everything it changed, the pull request, the outcome recorded and announced.
+/// Then the feedback on the pull request and its iterations (`Iterations.swift`).
 ///
 /// The bus bounds the sessions (the subscription's concurrency), extends the lease while the agent runs,
 /// and gives a dead replica's task to another after the visibility timeout; the run id in the task's row
 /// keeps a run that lost its task from recording an outcome.
 public struct CodegenWorker: Sendable {
     let store: TaskStore
+    let iterations: IterationStore
     let host: any CodeHost
     let agent: any CodingAgent
     let settings: CodegenSettings
@@ -32,6 +34,7 @@ public struct CodegenWorker: Sendable {
         maxAttempts: Int, heartbeatInterval: Duration = .seconds(10), logger: Logger
     ) {
         self.store = store
+        iterations = IterationStore(client: store.client, maxIterations: settings.maxIterations, logger: logger)
         self.host = host
         self.agent = agent
         self.settings = settings
@@ -62,10 +65,26 @@ public struct CodegenWorker: Sendable {
         try TaskStore.migrations()
     }
 
+    /// The agent's work — a task's first run, an iteration — in one subscription, so that `maxSessions` bounds
+    /// both together; feedback, which only queues, in another.
     public func subscriptions() throws -> [Subscription] {
-        [try Subscription(CodegenRequested.self, from: [.stories], batchSize: 1, concurrency: settings.maxSessions) {
-            request, context in try await handle(request, context: context)
-        }]
+        let work = #"{"source": ["\#(EventSource.stories.rawValue)", "\#(EventSource.codegen.rawValue)"], "#
+            + #""detail-type": ["\#(CodegenRequested.detailType)", "\#(CodegenIterationRequested.detailType)"]}"#
+        return [
+            try Subscription(pattern: work, batchSize: 1, concurrency: settings.maxSessions) { envelope, context in
+                switch (envelope.source, envelope.detailType) {
+                case (EventSource.stories.rawValue, CodegenRequested.detailType):
+                    try await handle(try envelope.decodeDetail(as: CodegenRequested.self), context: context)
+                case (EventSource.codegen.rawValue, CodegenIterationRequested.detailType):
+                    try await iterate(try envelope.decodeDetail(as: CodegenIterationRequested.self), context: context)
+                default:
+                    context.logger.warning("not codegen's work; acknowledged", metadata: ["source": "\(envelope.source)"])
+                }
+            },
+            try Subscription(CodegenFeedbackSubmitted.self, from: [.github, .console]) { feedback, context in
+                try await receive(feedback, context: context)
+            },
+        ]
     }
 
     /// A request that cannot become a task: its id names the task's directory, so it must be a UUID.
@@ -86,7 +105,7 @@ public struct CodegenWorker: Sendable {
             return logger
         }()
         let run = UUID()
-        switch try await store.start(brief, repository: repository, run: run, consumer: consumer) {
+        switch try await store.start(brief, repository: repository, run: run, consumer: consumer, chain: context.chain) {
         case .finished(let outcome):
             logger.info("task already finished; announcing its outcome again")
             try await announce(outcome, brief: brief, context: context)
@@ -148,7 +167,9 @@ public struct CodegenWorker: Sendable {
         let agentRun = try await withSpan("invoke_agent \(type(of: agent))") { span in
             span.attributes["gen_ai.operation.name"] = "invoke_agent"
             span.attributes["kinexus.task.id"] = brief.taskID
-            let agentRun = try await whileFollowed(brief, run: run, context: context, logger: logger) { progress in
+            let agentRun = try await whileFollowed(context: context, logger: logger, keep: { transcript in
+                try await store.keepTranscript(taskID: brief.taskID, run: run, transcript: transcript)
+            }, announce: { CodegenProgressed(taskID: brief.taskID, transcriptBytes: $0) }) { progress in
                 try await agent.work(on: brief, in: workspace, progress: progress)
             }
             span.attributes["process.exit.code"] = Int(agentRun.status)
@@ -184,10 +205,12 @@ public struct CodegenWorker: Sendable {
         try await store.fail(taskID: brief.taskID, run: run, error: error, transcript: transcript) ? .failed(error: error) : nil
     }
 
-    /// Runs the agent while what it has written so far is kept with the task and announced, at most once a
-    /// second, so that the console's task page follows it. Neither may fail the task: a missed update is logged.
-    private func whileFollowed(
-        _ brief: TaskBrief, run: UUID, context: EventContext, logger: Logger,
+    /// Runs the agent while what it has written so far is kept (`keep` answers false once the run lost its
+    /// work) and announced, at most once a second, so that the console's task page follows it. Neither may fail
+    /// the work: a missed update is logged.
+    func whileFollowed(
+        context: EventContext, logger: Logger, keep: @escaping @Sendable (String) async throws -> Bool,
+        announce: @escaping @Sendable (Int) -> CodegenProgressed,
         _ body: @escaping @Sendable (@escaping @Sendable (String) -> Void) async throws -> AgentRun
     ) async throws -> AgentRun {
         let latest = LatestTranscript()
@@ -197,9 +220,8 @@ public struct CodegenWorker: Sendable {
                     try? await Task.sleep(for: .seconds(1))
                     guard let transcript = latest.take() else { continue }
                     do {
-                        guard try await store.keepTranscript(taskID: brief.taskID, run: run, transcript: transcript) else { continue }
-                        try await context.publish(CodegenProgressed(taskID: brief.taskID, transcriptBytes: transcript.utf8.count),
-                                                  source: .codegen)
+                        guard try await keep(transcript) else { continue }
+                        try await context.publish(announce(transcript.utf8.count), source: .codegen)
                     } catch {
                         logger.warning("cannot keep the agent's transcript so far", metadata: ["error": "\(error)"])
                     }
@@ -216,7 +238,7 @@ public struct CodegenWorker: Sendable {
     }
 
     /// Runs `body` while refreshing the run's session, so the API counts it as active.
-    private func whileAlive<Result: Sendable>(_ run: UUID, _ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
+    func whileAlive<Result: Sendable>(_ run: UUID, _ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
         try await withThrowingTaskGroup(of: Result?.self) { group in
             group.addTask {
                 while !Task.isCancelled {

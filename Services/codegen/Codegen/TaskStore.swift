@@ -1,5 +1,6 @@
 import CodegenRules
 import Foundation
+import KinexusBus
 import KinexusPostgres
 import Logging
 import PostgresNIO
@@ -31,14 +32,17 @@ struct TaskStore: Sendable {
         case failed(error: String)
     }
 
-    /// Takes the task for `run`, creating it on its first delivery; a task already completed or failed
-    /// is left as it is and its outcome answered.
-    func start(_ brief: TaskBrief, repository: String, run: UUID, consumer: String) async throws -> Start {
-        try await client.transaction(logger: logger) { connection in
+    /// Takes the task for `run`, creating it on its first delivery with its brief and the request's chain,
+    /// which its iterations continue; a task already completed or failed is left as it is and its outcome answered.
+    func start(_ brief: TaskBrief, repository: String, run: UUID, consumer: String, chain: EventChain) async throws -> Start {
+        let tests = String(decoding: try JSONEncoder().encode(brief.acceptanceTests), as: UTF8.self)
+        return try await client.transaction(logger: logger) { connection in
             let rows = try await connection.tracedQuery("""
-                INSERT INTO codegen.tasks (task_id, story_id, title, repository, base_branch, branch, status, attempts, run_id, consumer)
+                INSERT INTO codegen.tasks (task_id, story_id, title, repository, base_branch, branch, status, attempts, run_id, consumer,
+                                           prompt, acceptance_tests, correlation_id, traceparent, tracestate)
                 VALUES (\(brief.taskID), \(brief.storyID), \(brief.title), \(repository), \(brief.baseBranch), \(brief.branch),
-                        'processing', 1, \(run), \(consumer))
+                        'processing', 1, \(run), \(consumer), \(brief.objective), \(tests)::jsonb, \(chain.correlationID),
+                        \(chain.traceparent), \(chain.tracestate))
                 ON CONFLICT (task_id) DO UPDATE SET
                     attempts = codegen.tasks.attempts + 1, run_id = excluded.run_id, consumer = excluded.consumer,
                     started_at = now(), updated_at = now()

@@ -11,9 +11,10 @@ public struct Workspace: Sendable {
     public let baseTree: String
     let git: Git
 
-    /// Clones `baseBranch` of `source` into `taskDirectory/run` and starts `branch`; the workspaces of the
-    /// task's earlier runs go first. A local source (a path) is cloned sharing its objects, read-only; a
-    /// remote one (a URL) only to depth 1.
+    /// Clones `baseBranch` of `source` into `taskDirectory/run` and starts `branch` on it, unless `branch` is
+    /// the branch cloned (an iteration works on the task's branch as it stands); the workspaces of the task's
+    /// earlier runs go first. A local source (a path) is cloned sharing its objects, read-only; a remote one
+    /// (a URL) only to depth 2, enough to read what the branch's last commit changed.
     public static func create(
         in taskDirectory: String, run: UUID, source: String, baseBranch: String, branch: String,
         authorizationHeader: String? = nil
@@ -23,11 +24,11 @@ public struct Workspace: Sendable {
             try? FileManager.default.removeItem(atPath: parent)
             try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         }
-        let sharing = source.hasPrefix("/") ? ["--shared"] : ["--depth", "1"]
+        let sharing = source.hasPrefix("/") ? ["--shared"] : ["--depth", "2"]
         try await Git(directory: parent, authorizationHeader: authorizationHeader)
             .run(["clone", "--quiet"] + sharing + ["--single-branch", "--branch", baseBranch, "--", source, path])
         let git = Git(directory: path, authorizationHeader: authorizationHeader)
-        try await git.run("checkout", "--quiet", "-b", branch)
+        if branch != baseBranch { try await git.run("checkout", "--quiet", "-b", branch) }
         let base = try await git.run("rev-parse", "HEAD", "HEAD^{tree}").split(separator: "\n").map(String.init)
         guard base.count == 2 else { throw Git.Failure(command: "rev-parse", status: 0, standardError: "no commit and tree for HEAD") }
         return Workspace(path: path, branch: branch, baseCommit: base[0], baseTree: base[1], git: git)
@@ -68,6 +69,23 @@ public struct Workspace: Sendable {
     /// may have pushed before its replica died.
     public func push(_ commit: String) async throws {
         try await git.run("push", "--quiet", "--force", "origin", "\(commit):refs/heads/\(branch)")
+    }
+
+    /// What the commit the workspace starts from changed against its parent.
+    public func lastCommitStat() async throws -> DiffStat {
+        DiffStat(numstat: try await git.run("diff", "--numstat", "--no-renames", baseCommit + "^", baseCommit))
+    }
+
+    /// Pushes `commit`, made on the branch's head, as the branch: a fast-forward, never by force, so that
+    /// nothing anyone pushed meanwhile is lost.
+    public func pushOnTop(_ commit: String) async throws {
+        try await git.run("push", "--quiet", "origin", "\(commit):refs/heads/\(branch)")
+    }
+
+    /// The message of the commit the workspace starts from: an iteration finds there whether an earlier run
+    /// of it already pushed its commit.
+    public func baseMessage() async throws -> String {
+        try await git.run("log", "-1", "--format=%B", baseCommit)
     }
 
     /// Removes this run's clone, and the task's directory once no other run's is in it.

@@ -11,6 +11,9 @@ public struct TaskBrief: Sendable, Equatable {
     public let branch: String
     public let baseBranch: String
     public let timeout: Duration
+    /// Set for an iteration: its number, and the feedback it answers, on the branch as it stands.
+    public let iteration: Int?
+    public let feedback: [CodeFeedback]
 
     public init(request: CodegenRequested, baseBranch: String, timeout: Duration) {
         taskID = request.taskID
@@ -21,6 +24,23 @@ public struct TaskBrief: Sendable, Equatable {
         branch = Self.branch(request)
         self.baseBranch = baseBranch
         self.timeout = timeout
+        iteration = nil
+        feedback = []
+    }
+
+    /// An iteration of a task on its existing branch.
+    public init(iteration: Int, feedback: [CodeFeedback], taskID: String, storyID: String?, title: String, objective: String,
+                acceptanceTests: [AcceptanceCriterion], branch: String, baseBranch: String, timeout: Duration) {
+        self.taskID = taskID
+        self.storyID = storyID
+        self.title = title
+        self.objective = objective
+        self.acceptanceTests = acceptanceTests
+        self.branch = branch
+        self.baseBranch = baseBranch
+        self.timeout = timeout
+        self.iteration = iteration
+        self.feedback = feedback
     }
 
     /// `kinexus/story-<short id>` for a story's task, `kinexus/task-<short id>` for any other: the first eight
@@ -38,7 +58,8 @@ public struct TaskBrief: Sendable, Equatable {
         return trimmed.count > 72 ? String(trimmed.prefix(71)) + "…" : trimmed
     }
 
-    /// TASK.md: objective, acceptance criteria as Given/When/Then, constraints.
+    /// TASK.md: objective, acceptance criteria as Given/When/Then, for an iteration the feedback to answer,
+    /// constraints.
     public var markdown: String {
         var lines = ["# \(title)", "", "## Objective", "", objective.trimmingCharacters(in: .whitespacesAndNewlines), ""]
         lines += ["## Acceptance criteria", ""]
@@ -51,10 +72,17 @@ public struct TaskBrief: Sendable, Equatable {
                 + test.then.map { "- **Then** \($0)" }
             lines.append("")
         }
+        if let iteration {
+            lines += ["## Review feedback (iteration \(iteration))", "",
+                      "The pull request on this branch was reviewed. Change the code so that it answers every point below;",
+                      "what the branch already holds is the earlier work.", ""]
+            lines += feedback.flatMap(Self.section)
+        }
         lines += [
             "## Constraints", "",
             "- Work only inside this repository, on branch `\(branch)` (from `\(baseBranch)`).",
-            "- Kinexus commits everything you change and opens the pull request; this file is not committed.",
+            iteration == nil ? "- Kinexus commits everything you change and opens the pull request; this file is not committed."
+                : "- Kinexus commits everything you change on top of the branch and answers the reviewers; this file is not committed.",
             "- Every acceptance criterion above gets an automated test.",
             "- You have \(Int(timeout.components.seconds)) seconds; then every process you started is stopped.",
             "",
@@ -63,4 +91,23 @@ public struct TaskBrief: Sendable, Equatable {
     }
 
     public var pullRequestTitle: String { storyID == nil ? title : "Story: \(title)" }
+
+    /// One person's feedback: who and where, their words, then each line comment with the lines it is about.
+    static func section(_ feedback: CodeFeedback) -> [String] {
+        let kind = feedback.state == "changes_requested" ? "requested changes" : feedback.origin == "console" ? "asked in the console" : "commented"
+        var lines = ["### \(feedback.author) \(kind)" + (feedback.url.map { " (\($0))" } ?? ""), ""]
+        let body = feedback.body.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !body.isEmpty { lines += body.split(separator: "\n", omittingEmptySubsequences: false).map { "> \($0)" } + [""] }
+        for comment in feedback.comments {
+            let place = [comment.path.map { "`\($0)`" }, comment.line.map { "line \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            lines += ["- \(comment.author) on \(place.isEmpty ? "the change" : place):", ""]
+            lines += comment.body.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n", omittingEmptySubsequences: false)
+                .map { "  > \($0)" }
+            if let hunk = comment.diffHunk, !hunk.isEmpty {
+                lines += ["", "  ```diff"] + hunk.split(separator: "\n", omittingEmptySubsequences: false).map { "  \($0)" } + ["  ```"]
+            }
+            lines.append("")
+        }
+        return lines
+    }
 }

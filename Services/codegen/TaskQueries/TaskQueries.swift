@@ -1,4 +1,5 @@
 import Foundation
+import KinexusBus
 import KinexusJSON
 import KinexusPostgres
 import Logging
@@ -74,6 +75,31 @@ public struct TaskQueries: Sendable {
                                          attempts: attempts, startedAt: started, finishedAt: finished, pullRequestURL: url)
         }
         return summaries
+    }
+
+    /// The task whose pull request GitHub numbers `number` in `repository` (compared as GitHub does, ignoring
+    /// case), with the chain its request arrived in; nil when no task opened it.
+    public func task(openedAs number: Int, in repository: String) async throws -> (taskID: String, chain: EventChain)? {
+        guard let rows = try await client.queryIfTablesExist("""
+            SELECT t.task_id, coalesce(t.correlation_id, t.task_id), t.traceparent, t.tracestate
+            FROM codegen.pull_requests p JOIN codegen.tasks t ON t.task_id = p.task_id
+            WHERE p.external_number = \(number) AND lower(p.repository) = lower(\(repository))
+            """, logger: logger) else { return nil }
+        for try await (taskID, correlationID, traceparent, tracestate) in rows.decode((String, String, String?, String?).self) {
+            return (taskID, EventChain(correlationID: correlationID, traceparent: traceparent, tracestate: tracestate))
+        }
+        return nil
+    }
+
+    /// The chain a task's request arrived in, which feedback on it continues; nil for a task codegen has not taken.
+    public func chain(of taskID: UUID) async throws -> EventChain? {
+        guard let rows = try await client.queryIfTablesExist("""
+            SELECT coalesce(correlation_id, task_id), traceparent, tracestate FROM codegen.tasks WHERE task_id = \(taskID.uuidString.lowercased())
+            """, logger: logger) else { return nil }
+        for try await (correlationID, traceparent, tracestate) in rows.decode((String, String?, String?).self) {
+            return EventChain(correlationID: correlationID, traceparent: traceparent, tracestate: tracestate)
+        }
+        return nil
     }
 
     /// A pull request recorded by codegen (the address of a local one points here).

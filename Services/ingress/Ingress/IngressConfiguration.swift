@@ -11,6 +11,8 @@ public struct IngressConfiguration: Sendable {
     /// Every mutating API call must carry `Authorization: Bearer <token>`; without one they are refused.
     public var apiToken: String?
     public var filter: ChangeFilter
+    /// Which reviews and comments on a task's pull request ask Kinexus for changes.
+    public var codeReview: GitHubCodeReview.Rules
     /// How long a delivery id is remembered to answer a repeat without publishing again.
     public var deliveryMemory: Duration
     public var maximumBodyBytes: Int
@@ -46,6 +48,13 @@ public struct IngressConfiguration: Sendable {
             filter.maximumAge = days * 86_400
         }
         self.filter = filter
+        let mention = settings.string("KINEXUS_GITHUB_MENTION", default: "@kinexus")
+        guard mention.hasPrefix("@"), mention.count > 1, mention.dropFirst().allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_/".contains($0)) })
+        else {
+            throw InvalidSetting("KINEXUS_GITHUB_MENTION", value: mention, expected: "a GitHub handle such as @kinexus")
+        }
+        codeReview = GitHubCodeReview.Rules(mention: mention, users: list("KINEXUS_GITHUB_ALLOWED_USERS") ?? [],
+                                            ownLogin: settings.optional("KINEXUS_GITHUB_LOGIN"))
         deliveryMemory = .seconds(7 * 86_400)
         maximumBodyBytes = 1024 * 1024
         switch environment["KINEXUS_PUBLIC_PAGES"]?.lowercased() {

@@ -60,5 +60,19 @@ struct WebhookGate: Sendable {
                                            onceFor: key(delivery), remembering: duration)
     }
 
+    /// Publishes `detail` for this delivery once, continuing `chain`; answers false when the delivery was
+    /// received before.
+    func publishOnce<Detail: EventDetail>(
+        _ detail: Detail, source: EventSource, id: String, continuing chain: EventChain, headers: [String: String],
+        publisher: EventPublisher
+    ) async throws -> Bool {
+        guard let delivery = delivery(headers) else {
+            try await publisher.publish(detail, source: source, id: id, continuing: chain)
+            return true
+        }
+        return try await publisher.publish(detail, source: source, id: id, continuing: chain, onceFor: key(delivery),
+                                           remembering: duration)
+    }
+
     private func key(_ delivery: String) -> String { "kinexus:webhook:\(provider):\(delivery)" }
 }

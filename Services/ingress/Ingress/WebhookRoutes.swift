@@ -4,6 +4,7 @@ import KinexusBus
 import KinexusRedis
 import KinexusServiceKit
 import Logging
+import TaskQueries
 
 /// The webhooks Jira and GitHub deliver to the ingress, each checked by its provider's signature.
 public struct WebhookRoutes: Sendable {
@@ -11,9 +12,10 @@ public struct WebhookRoutes: Sendable {
     let github: GitHubWebhookIntake
     let maximumBodyBytes: Int
 
-    /// `jiraClient` looks up the issues of comments Jira Server and Data Center send without one.
+    /// `jiraClient` looks up the issues of comments Jira Server and Data Center send without one; `tasks`
+    /// finds the task that opened a pull request someone reviews.
     public init(configuration: IngressConfiguration, redis: RedisClient, publisher: EventPublisher, jiraClient: JiraClient?,
-                logger: Logger) {
+                tasks: TaskQueries, logger: Logger) {
         func gate(_ provider: String, _ secret: String?, signature: String, delivery: String) -> WebhookGate {
             WebhookGate(redis: redis, provider: provider, secret: secret, signatureHeader: signature, deliveryHeader: delivery,
                         duration: configuration.deliveryMemory)
@@ -26,7 +28,7 @@ public struct WebhookRoutes: Sendable {
         github = GitHubWebhookIntake(
             configuration: configuration,
             gate: gate("github", configuration.githubWebhookSecret, signature: "X-Hub-Signature-256", delivery: "X-GitHub-Delivery"),
-            publisher: publisher, logger: logger)
+            publisher: publisher, tasks: tasks, logger: logger)
         maximumBodyBytes = configuration.maximumBodyBytes
     }
 

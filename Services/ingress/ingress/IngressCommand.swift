@@ -17,6 +17,7 @@ import ReviewAPI
 import Stories
 import SupportAPI
 import SupportQueries
+import TaskQueries
 
 /// The ingress service, one process: `kinexus ingress`.
 public struct IngressCommand: AsyncParsableCommand {
@@ -33,7 +34,8 @@ public struct IngressCommand: AsyncParsableCommand {
         let jira = configured { try AtlassianSettings(environment: environment) }.jira.map {
             JiraClient(settings: $0, http: RetryingHTTPClient(service: "Jira", logger: logger))
         }
-        let webhooks = WebhookRoutes(configuration: configuration, redis: redis, publisher: publisher, jiraClient: jira, logger: logger)
+        let webhooks = WebhookRoutes(configuration: configuration, redis: redis, publisher: publisher, jiraClient: jira,
+                                     tasks: TaskQueries(client: postgres, logger: logger), logger: logger)
         let reviews = ReviewAPI(postgres: postgres, publisher: publisher, links: DiffLink(environment: environment) {
             try await SharedSecret.read(DiffLink.sharedSecretKey, redis: redis)
         }, longestWait: runtime.configuration.longestWait, logger: logger)
