@@ -46,10 +46,10 @@ struct CodegenFlowTests {
             let tree = try await harness.inRepository("ls-tree", "-r", "--name-only", branch)
             #expect(!tree.contains("TASK.md"))
             #expect(try await harness.inRepository("rev-parse", "\(branch)~1") == (try await harness.inRepository("rev-parse", "main")))
-            let completed = try await published(CodegenCompleted.self, redis) { $0.taskID == request.taskID }
+            let completed = try await harness.published(CodegenCompleted.self, redis) { $0.taskID == request.taskID }
             #expect(completed?.branch == branch)
             #expect(completed?.filesChanged == 3)
-            #expect(try await published(CodegenStarted.self, redis) { $0.taskID == request.taskID } != nil)
+            #expect(try await harness.published(CodegenStarted.self, redis) { $0.taskID == request.taskID } != nil)
         }
     }
 
@@ -69,7 +69,7 @@ struct CodegenFlowTests {
             }
             #expect(kept, "the transcript so far is kept while the agent runs")
             #expect(try await harness.task(request.taskID, postgres)?.status == "processing")
-            let progressed = try await published(CodegenProgressed.self, redis) { $0.taskID == request.taskID }
+            let progressed = try await harness.published(CodegenProgressed.self, redis) { $0.taskID == request.taskID }
             #expect(progressed?.transcriptBytes == "reading the repository\n".utf8.count)
             #expect(FileManager.default.createFile(atPath: harness.data + "/seen", contents: nil))
             let task = try #require(try await harness.finished(request.taskID, postgres))
@@ -104,7 +104,7 @@ struct CodegenFlowTests {
             #expect(task.error == "the agent exited with status 127: cargo: command not found")
             #expect(task.transcript == "partial work\n")
             #expect(try await harness.pullRequest(of: request.taskID, postgres) == nil)
-            let failed = try await published(CodegenFailed.self, redis) { $0.taskID == request.taskID }
+            let failed = try await harness.published(CodegenFailed.self, redis) { $0.taskID == request.taskID }
             #expect(failed?.error == task.error)
         }
     }
@@ -239,19 +239,5 @@ struct CodegenFlowTests {
             // Finished: a redelivery runs nothing and learns the outcome.
             #expect(try await store.start(brief, repository: "kinexus/workspace", run: UUID(), consumer: "c", chain: harness.chain) == .finished(.failed(error: "real")))
         }
-    }
-
-    /// The first event of the type that `matches`, once it is published (the outcome is recorded first).
-    func published<Detail: EventDetail>(
-        _ type: Detail.Type, _ redis: RedisClient, _ matches: @escaping (Detail) -> Bool
-    ) async throws -> Detail? {
-        let stream = Topic(source: "kinexus.codegen", detailType: Detail.detailType).streamKey
-        var found: Detail?
-        _ = try await eventually(timeout: .seconds(10)) {
-            found = StreamEntry.parseEntries(try await redis.send("XRANGE", stream, "-", "+"), stream: stream)
-                .compactMap { try? $0.envelope().decodeDetail(as: Detail.self) }.first(where: matches)
-            return found != nil
-        }
-        return found
     }
 }

@@ -17,10 +17,13 @@ struct CodegenHarness {
     /// The chain a task's request arrived in, for runs started by hand.
     let chain = EventChain(correlationID: "test-chain", traceparent: nil, tracestate: nil)
     let data = FileManager.default.temporaryDirectory.appendingPathComponent("kinexus-codegen-\(UUID().uuidString)").path
+    /// The workers' consumer group: each test's own.
+    let group = TestEnvironment.unique("codegen")
 
-    func settings(maxSessions: Int = 5, timeoutSeconds: Int = 60) throws -> CodegenSettings {
+    func settings(maxSessions: Int = 5, timeoutSeconds: Int = 60, maxIterations: Int = 5) throws -> CodegenSettings {
         try CodegenSettings(environment: ["KINEXUS_DATA_DIR": data, "KINEXUS_CODEGEN_MAX_SESSIONS": "\(maxSessions)",
-                                          "KINEXUS_CODEGEN_TIMEOUT": "\(timeoutSeconds)", "KINEXUS_PUBLIC_URL": "http://kinexus.test"])
+                                          "KINEXUS_CODEGEN_TIMEOUT": "\(timeoutSeconds)", "KINEXUS_PUBLIC_URL": "http://kinexus.test",
+                                          "KINEXUS_CODEGEN_MAX_ITERATIONS": "\(maxIterations)"])
     }
 
     /// An agent running `script` with `/bin/sh`, with `DATA` set to the data directory.
@@ -30,17 +33,16 @@ struct CodegenHarness {
     }
 
     func withCodegen(
-        agent: any CodingAgent, host: (any CodeHost)? = nil, maxSessions: Int = 5, timeoutSeconds: Int = 60, replicas: Int = 1,
-        _ body: @Sendable (EventPublisher, PostgresClient, RedisClient) async throws -> Void
+        agent: any CodingAgent, host: (any CodeHost)? = nil, maxSessions: Int = 5, timeoutSeconds: Int = 60, maxIterations: Int = 5,
+        replicas: Int = 1, _ body: @Sendable (EventPublisher, PostgresClient, RedisClient) async throws -> Void
     ) async throws {
         let redis = try RedisClient(url: try TestEnvironment.redisURL(database: redisDatabase))
         let postgres = PostgresClient(configuration: try PostgresSettings.configuration(url: try TestEnvironment.postgresURL()),
                                       backgroundLogger: logger)
-        let settings = try settings(maxSessions: maxSessions, timeoutSeconds: timeoutSeconds)
+        let settings = try settings(maxSessions: maxSessions, timeoutSeconds: timeoutSeconds, maxIterations: maxIterations)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await postgres.run() }
             try await MigrationRunner(client: postgres, logger: logger).run(try TaskStore.migrations())
-            let group = TestEnvironment.unique("codegen")
             let consumers = try (0..<replicas).map { replica in
                 var configuration = BusConfiguration(group: group, consumer: "\(group)-\(replica)")
                 configuration.readBlock = .milliseconds(100)
@@ -113,8 +115,86 @@ struct CodegenHarness {
         return try await git.run(arguments)
     }
 
+    /// The first event of the type from `source` that `matches`, once it is published.
+    func published<Detail: EventDetail>(
+        _ type: Detail.Type, _ redis: RedisClient, from source: EventSource = .codegen, _ matches: @escaping (Detail) -> Bool
+    ) async throws -> Detail? {
+        let stream = Topic(source: source.rawValue, detailType: Detail.detailType).streamKey
+        var found: Detail?
+        _ = try await eventually(timeout: .seconds(10)) {
+            found = StreamEntry.parseEntries(try await redis.send("XRANGE", stream, "-", "+"), stream: stream)
+                .compactMap { try? $0.envelope().decodeDetail(as: Detail.self) }.first(where: matches)
+            return found != nil
+        }
+        return found
+    }
+
     func request(_ prompt: String = "Add a greeting.", storyID: String? = nil, tests: [AcceptanceCriterion] = []) -> CodegenRequested {
         CodegenRequested(taskID: UUID().uuidString.lowercased(), prompt: prompt, storyID: storyID,
                          title: storyID == nil ? nil : "Greet the user", acceptanceTests: tests)
+    }
+}
+
+extension CodegenHarness {
+    struct IterationRow: Sendable {
+        let status: String
+        let commit: String?
+        let answer: String?
+        let answerURL: String?
+        let transcript: String?
+        let reason: String?
+        let feedback: [CodeFeedback]
+    }
+
+    func iteration(_ task: String, _ number: Int, _ postgres: PostgresClient) async throws -> IterationRow? {
+        let rows = try await postgres.query("""
+            SELECT status, commit, answer, answer_url, transcript, reason, feedback::text FROM codegen.iterations
+            WHERE task_id = \(task) AND number = \(number)
+            """, logger: logger)
+        for try await (status, commit, answer, url, transcript, reason, feedback)
+            in rows.decode((String, String?, String?, String?, String?, String?, String).self)
+        {
+            return IterationRow(status: status, commit: commit, answer: answer, answerURL: url, transcript: transcript, reason: reason,
+                                feedback: try JSONDecoder().decode([CodeFeedback].self, from: Data(feedback.utf8)))
+        }
+        return nil
+    }
+
+    /// Waits until the iteration has ended.
+    func iterated(_ task: String, _ number: Int, _ postgres: PostgresClient) async throws -> IterationRow? {
+        var row: IterationRow?
+        _ = try await eventually(timeout: .seconds(60), every: .milliseconds(50)) {
+            row = try await iteration(task, number, postgres)
+            return row.map { !["queued", "processing"].contains($0.status) } ?? false
+        }
+        return row
+    }
+
+    func count(_ sql: String, _ task: String, _ postgres: PostgresClient) async throws -> Int {
+        let rows = try await postgres.query(PostgresQuery(unsafeSQL: sql, binds: {
+            var binds = PostgresBindings()
+            binds.append(task)
+            return binds
+        }()), logger: logger)
+        for try await value in rows.decode(Int.self) { return value }
+        return 0
+    }
+
+    /// The workers have read all of `stream` and acknowledged all they read.
+    func handled(_ stream: String, _ redis: RedisClient) async -> Bool {
+        await eventually(timeout: .seconds(30)) {
+            guard case .array(let groups)? = try? await redis.send("XINFO", "GROUPS", stream) else { return false }
+            return groups.contains { group in
+                guard case .array(let fields) = group else { return false }
+                let values = Dictionary(stride(from: 0, to: fields.count - 1, by: 2).map { (fields[$0].string ?? "", fields[$0 + 1]) },
+                                        uniquingKeysWith: { first, _ in first })
+                return values["name"]?.string == self.group && values["pending"]?.integer == 0 && values["lag"]?.integer == 0
+            }
+        }
+    }
+
+    /// The feedback of one person, as the console or a webhook gives it.
+    func feedback(_ body: String, by author: String = "ana", origin: String = "console") -> CodeFeedback {
+        CodeFeedback(origin: origin, author: author, body: body)
     }
 }

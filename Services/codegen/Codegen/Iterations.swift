@@ -150,6 +150,8 @@ extension CodegenWorker {
         }
         try Task.checkCancellation()
         logger.info("agent finished", metadata: ["status": "\(agentRun.status)", "timed_out": "\(agentRun.timedOut)"])
+        // Kept before anything is pushed, so that a run finishing for this one after it died still has it.
+        _ = try await iterations.keepTranscript(brief.taskID, number: number, run: run, transcript: agentRun.transcript)
         guard agentRun.succeeded else {
             let error = agentRun.timedOut
                 ? "the agent ran past its timeout of \(brief.timeout.components.seconds) s; its process group was killed"
