@@ -193,6 +193,23 @@ extension CodegenHarness {
         }
     }
 
+    /// The first run writes first.txt; an iteration copies the feedback TASK.md gives it into review-<n>.md,
+    /// unless `$DATA/hold` exists, until `$DATA/release` does. Every run is counted in `$DATA/runs`.
+    var iteratingAgent: CommandAgent {
+        scripted("""
+            echo run >> "$DATA/runs"
+            if grep -q '^## Review feedback' TASK.md; then
+              while [ -f "$DATA/hold" ] && [ ! -f "$DATA/release" ]; do sleep 0.05; done
+              n=$(sed -n 's/^## Review feedback (iteration \\([0-9]*\\))$/\\1/p' TASK.md)
+              sed -n '/^## Review feedback/,/^## Constraints/p' TASK.md | grep -v '^## Constraints' > "review-$n.md"
+              echo "answered iteration $n"
+            else
+              echo first > first.txt
+              echo "first run"
+            fi
+            """)
+    }
+
     /// The feedback of one person, as the console or a webhook gives it.
     func feedback(_ body: String, by author: String = "ana", origin: String = "console") -> CodeFeedback {
         CodeFeedback(origin: origin, author: author, body: body)

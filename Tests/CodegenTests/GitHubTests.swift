@@ -4,8 +4,11 @@ import FakeServices
 import Foundation
 import GitHub
 import KinexusEvents
+import KinexusBus
+import KinexusTestSupport
 import Logging
 import OutboundHTTP
+import PostgresNIO
 import Testing
 
 /// The GitHub code host against a local fake of GitHub's REST API: the branch is built as blobs, a tree on
@@ -16,11 +19,13 @@ struct GitHubTests {
     static let token = "ghp_test"
 
     func withGitHub(_ body: @Sendable (FakeGitHub, GitHubRepository, String) async throws -> Void) async throws {
-        let fake = FakeGitHub(token: Self.token, repository: "acme/web")
+        // The clone comes from a local bare repository standing in for github.com's, where the fake's Git
+        // database writes what Kinexus builds through the API.
+        let local = LocalRepositories(root: harness.data + "/github")
+        let bare = try await local.cloneSource(repository: "acme/web")
+        let fake = FakeGitHub(token: Self.token, repository: "acme/web", gitDirectory: bare)
         try await withFakeServer({ await fake.handle($0) }) { url in
-            // The clone comes from a local bare repository standing in for github.com.
-            let local = LocalRepositories(root: harness.data + "/github")
-            let cloneURL = "file://" + (try await local.cloneSource(repository: "acme/web"))
+            let cloneURL = "file://" + bare
             let client = GitHubClient(apiURL: url, token: Self.token, repository: "acme/web",
                                       http: RetryingHTTPClient(service: "GitHub", logger: Logger(label: "test")))
             try await body(fake, GitHubRepository(client: client, cloneURL: cloneURL, token: Self.token), cloneURL)
@@ -124,6 +129,110 @@ struct GitHubTests {
             let client = GitHubClient(apiURL: url, token: "wrong", repository: "acme/web",
                                       http: RetryingHTTPClient(service: "GitHub", logger: Logger(label: "test")))
             await #expect(throws: UnexpectedStatus.self) { try await client.createBlob(Data("x".utf8)) }
+        }
+    }
+
+    /// A task's pull request opened on the fake, with the agent that answers feedback into review-<n>.md.
+    func withPullRequest(
+        host wrap: @escaping @Sendable (GitHubRepository) -> any CodeHost = { $0 }, maxIterations: Int = 5,
+        _ body: @Sendable (FakeGitHub, _ task: String, _ branch: String, EventPublisher, PostgresClient) async throws -> Void
+    ) async throws {
+        try await withGitHub { fake, host, _ in
+            try await harness.withCodegen(agent: harness.iteratingAgent, host: wrap(host), maxIterations: maxIterations) {
+                publisher, postgres, _ in
+                let request = CodegenRequested(taskID: UUID().uuidString.lowercased(), prompt: "Add a first file.", repository: "acme/web")
+                try await publisher.publish(request, source: .stories)
+                #expect(try await harness.finished(request.taskID, postgres)?.status == "completed")
+                try await body(fake, request.taskID, "kinexus/task-\(request.taskID.prefix(8))", publisher, postgres)
+                #expect(await fake.violations == [])
+            }
+        }
+    }
+
+    static let review = FakeGitHub.Review(id: 77, pullRequest: 1, author: "ana", state: "changes_requested", body: "Two things.", comments: [
+        .init(id: 501, path: "first.txt", line: 1, body: "Say hello here.", diffHunk: "@@ -0,0 +1 @@\n+first"),
+        .init(id: 502, path: "README.md", line: 3, body: "And thank the reader.", diffHunk: "@@ -1,3 +1,3 @@\n # Repository"),
+    ])
+
+    /// What the ingress publishes for the review's webhook: the review, or one of its line comments.
+    static func feedback(on task: String, comment: Bool = false) -> CodegenFeedbackSubmitted {
+        CodegenFeedbackSubmitted(taskID: task, feedback: CodeFeedback(
+            origin: "github", author: "ana", body: comment ? "" : "Two things.", reviewID: 77, state: comment ? nil : "changes_requested",
+            comments: comment ? [LineComment(id: 501, body: "Say hello here.", author: "ana", path: "first.txt", line: 1)] : []))
+    }
+
+    @Test func aReviewBecomesACommitOnThePullRequestsBranchAndOneAnswer() async throws {
+        try await withPullRequest { fake, task, branch, publisher, postgres in
+            let first = try #require(await fake.refs["refs/heads/\(branch)"])
+            await fake.submit(Self.review)
+            // The line comment's webhook came first: the review's comments are read from GitHub all the same.
+            try await publisher.publish(Self.feedback(on: task, comment: true), source: .github)
+            let iteration = try #require(try await harness.iterated(task, 1, postgres))
+            #expect(iteration.status == "pushed", "\(iteration.reason ?? "")")
+            #expect(iteration.feedback.first?.comments.map(\.body) == ["Say hello here.", "And thank the reader."])
+            #expect(iteration.feedback.first?.body == "Two things." && iteration.feedback.first?.state == "changes_requested")
+            let head = try #require(await fake.refs["refs/heads/\(branch)"])
+            #expect(head == iteration.commit)
+            #expect(await fake.commits[head]?.parents == [first], "a commit on top, the branch moved forward")
+            #expect(await fake.requests.contains("PATCH /repos/acme/web/git/refs/heads/\(branch)"))
+            let bare = LocalRepositories(root: harness.data + "/github").path(of: "acme/web")
+            let review = try await Git(directory: bare).run("show", "\(head):review-1.md")
+            #expect(review.contains("### ana requested changes (https://github.test/acme/web/pull/1#pullrequestreview-77)"))
+            #expect(review.contains("> Two things."))
+            #expect(review.contains("- ana on `first.txt`, line 1:\n\n  > Say hello here.\n\n  ```diff\n  @@ -0,0 +1 @@\n  +first\n  ```"))
+            #expect(review.contains("- ana on `README.md`, line 3:\n\n  > And thank the reader."))
+            let comments = await fake.comments
+            #expect(comments.count == 1)
+            #expect(comments.first?.body.hasPrefix("<!-- kinexus:task/\(task)/iteration/1 -->") == true)
+            #expect(comments.first?.body.contains("Pushed `\(head.prefix(12))` on `\(branch)`: 1 file changed, ") == true)
+            #expect(comments.first?.body.contains("http://kinexus.test/console/tasks/\(task)") == true)
+            #expect(iteration.answerURL == "https://github.test/acme/web/pull/1#issuecomment-9000")
+        }
+    }
+
+    @Test func aRunThatDiesAfterAnsweringIsFinishedWithoutASecondCommitOrComment() async throws {
+        try await withPullRequest(host: { DyingHost($0, after: .answer) }) { fake, task, branch, publisher, postgres in
+            let first = try #require(await fake.refs["refs/heads/\(branch)"])
+            await fake.submit(Self.review)
+            try await publisher.publish(Self.feedback(on: task), source: .github)
+            let iteration = try #require(try await harness.iterated(task, 1, postgres))
+            #expect(iteration.status == "pushed", "\(iteration.reason ?? "")")
+            let head = try #require(await fake.refs["refs/heads/\(branch)"])
+            #expect(await fake.commits[head]?.parents == [first])
+            #expect(await fake.comments.count == 1)
+            #expect(iteration.answerURL == "https://github.test/acme/web/pull/1#issuecomment-9000")
+        }
+    }
+
+    @Test func aPullRequestMergedMeanwhileDropsTheIteration() async throws {
+        try await withPullRequest { fake, task, branch, publisher, postgres in
+            let first = try #require(await fake.refs["refs/heads/\(branch)"])
+            await fake.submit(Self.review)
+            await fake.close(1, merged: true)
+            try await publisher.publish(Self.feedback(on: task), source: .github)
+            let iteration = try #require(try await harness.iterated(task, 1, postgres))
+            #expect(iteration.status == "dropped")
+            #expect(iteration.reason == "the pull request was merged first")
+            #expect(await fake.refs["refs/heads/\(branch)"] == first)
+            #expect(await fake.comments.isEmpty)
+        }
+    }
+
+    @Test func pastTheLimitThePullRequestIsToldOnceThatAPersonTakesOver() async throws {
+        try await withPullRequest(maxIterations: 0) { fake, task, _, publisher, postgres in
+            await fake.submit(Self.review)
+            try await publisher.publish(Self.feedback(on: task), source: .github)
+            try await publisher.publish(CodegenFeedbackSubmitted(taskID: task, feedback: harness.feedback("And this?")), source: .console)
+            #expect(try await eventually(timeout: .seconds(30)) {
+                try await harness.count("SELECT count(*)::int FROM codegen.feedback WHERE task_id = $1 AND status = 'refused'", task, postgres) == 2
+            })
+            #expect(try await eventually(timeout: .seconds(30)) {
+                try await harness.count("SELECT count(*)::int FROM codegen.tasks WHERE task_id = $1 AND hand_over_answered", task, postgres) == 1
+            })
+            let comments = await fake.comments
+            #expect(comments.count == 1)
+            #expect(comments.first?.body.contains("a person takes over from here") == true)
+            #expect(try await harness.count("SELECT count(*)::int FROM codegen.iterations WHERE task_id = $1", task, postgres) == 0)
         }
     }
 }

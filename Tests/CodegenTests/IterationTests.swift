@@ -16,22 +16,7 @@ import Testing
 struct IterationTests {
     let harness = CodegenHarness(redisDatabase: 9)
 
-    /// The first run writes first.txt; an iteration copies the feedback TASK.md gives it into review-<n>.md,
-    /// unless `$DATA/hold` exists, until `$DATA/release` does. Every run is counted in `$DATA/runs`.
-    var agent: CommandAgent {
-        harness.scripted("""
-            echo run >> "$DATA/runs"
-            if grep -q '^## Review feedback' TASK.md; then
-              while [ -f "$DATA/hold" ] && [ ! -f "$DATA/release" ]; do sleep 0.05; done
-              n=$(sed -n 's/^## Review feedback (iteration \\([0-9]*\\))$/\\1/p' TASK.md)
-              sed -n '/^## Review feedback/,/^## Constraints/p' TASK.md | grep -v '^## Constraints' > "review-$n.md"
-              echo "answered iteration $n"
-            else
-              echo first > first.txt
-              echo "first run"
-            fi
-            """)
-    }
+    var agent: CommandAgent { harness.iteratingAgent }
 
     /// A completed task of the agent's first run, and its branch.
     func completedTask(_ publisher: EventPublisher, _ postgres: PostgresClient) async throws -> (id: String, branch: String) {
@@ -159,7 +144,7 @@ struct IterationTests {
 
     @Test func aRunThatDiesAfterPushingIsFinishedWithoutASecondCommit() async throws {
         let local = LocalRepositories(root: try harness.settings().repositories)
-        try await harness.withCodegen(agent: agent, host: DyingAfterPush(local)) { publisher, postgres, _ in
+        try await harness.withCodegen(agent: agent, host: DyingHost(local, after: .push)) { publisher, postgres, _ in
             let (task, branch) = try await completedTask(publisher, postgres)
             try await ask("Once only.", on: task, publisher)
             let iteration = try #require(try await harness.iterated(task, 1, postgres))
@@ -190,8 +175,11 @@ struct IterationTests {
     }
 }
 
-/// A code host whose replica dies right after its first push: the push is done, nothing after it is.
-struct DyingAfterPush: CodeHost {
+/// A code host whose replica dies once, right after its first push or its first answer: that step is done,
+/// nothing after it is.
+struct DyingHost: CodeHost {
+    enum Step: Sendable { case push, answer }
+
     final class Death: Sendable {
         let happened = Mutex(false)
 
@@ -199,10 +187,14 @@ struct DyingAfterPush: CodeHost {
         func comes() -> Bool { happened.withLock { happened in defer { happened = true }; return !happened } }
     }
 
-    let host: LocalRepositories
+    let host: any CodeHost
+    let step: Step
     let death = Death()
 
-    init(_ host: LocalRepositories) { self.host = host }
+    init(_ host: any CodeHost, after step: Step) {
+        self.host = host
+        self.step = step
+    }
 
     struct Died: Error {}
 
@@ -216,13 +208,16 @@ struct DyingAfterPush: CodeHost {
     }
     func state(of pullRequest: Int?) async throws -> GitHubClient.PullRequestState { try await host.state(of: pullRequest) }
     func review(_ id: Int, of pullRequest: Int?) async throws -> GitHubClient.Review? { try await host.review(id, of: pullRequest) }
-    func answer(_ body: String, mark: String, on pullRequest: Int?) async throws -> String? {
-        try await host.answer(body, mark: mark, on: pullRequest)
-    }
 
     func pushOnTop(_ commit: String, from workspace: Workspace, message: String) async throws -> String {
         let pushed = try await host.pushOnTop(commit, from: workspace, message: message)
-        if death.comes() { throw Died() }
+        if step == .push, death.comes() { throw Died() }
         return pushed
+    }
+
+    func answer(_ body: String, mark: String, on pullRequest: Int?) async throws -> String? {
+        let posted = try await host.answer(body, mark: mark, on: pullRequest)
+        if step == .answer, death.comes() { throw Died() }
+        return posted
     }
 }

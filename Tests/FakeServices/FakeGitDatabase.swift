@@ -14,15 +14,13 @@ struct FakeGitDatabase: Sendable {
         let index = FileManager.default.temporaryDirectory.appendingPathComponent("fake-github-index-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: index) }
         let environment = ["GIT_INDEX_FILE": index]
-        if let base {
-            guard await git(["read-tree", base], environment: environment) != nil else { return nil }
-        } else {
-            guard await git(["read-tree", "--empty"], environment: environment) != nil else { return nil }
+        guard await git(["read-tree", base ?? "--empty"], environment: environment) != nil else { return nil }
+        // A bare repository has no work tree for `--force-remove`: mode 0 removes an entry.
+        let entries = files.sorted { $0.key < $1.key }.map { path, file in
+            file.blob.map { "\(file.mode) \($0)\t\(path)\n" } ?? "0 \(String(repeating: "0", count: 40))\t\(path)\n"
         }
-        for (path, file) in files.sorted(by: { $0.key < $1.key }) {
-            let arguments = file.blob.map { ["update-index", "--add", "--cacheinfo", "\(file.mode),\($0),\(path)"] }
-                ?? ["update-index", "--force-remove", path]
-            guard await git(arguments, environment: environment) != nil else { return nil }
+        guard await git(["update-index", "--index-info"], input: Data(entries.joined().utf8), environment: environment) != nil else {
+            return nil
         }
         return await git(["write-tree"], environment: environment)
     }

@@ -176,7 +176,7 @@ public actor FakeGitHub {
         }
         let id: String
         if let git {
-            guard let written = await git.tree(base: base, files) else { return refuse("tree", 422, "base_tree \(base ?? "") does not exist") }
+            guard let written = await git.tree(base: base, files) else { return refuse("tree", 422, "base_tree or a blob does not exist") }
             id = written
         } else {
             id = sha("tree", base ?? "", body.jsonText)
