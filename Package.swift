@@ -271,7 +271,7 @@ let package = Package(
         .target(
             name: "KinexusTestSupport",
             dependencies: [
-                "KinexusRedis", "KinexusPostgres", "KinexusBus",
+                "KinexusJSON", "KinexusRedis", "KinexusPostgres", "KinexusBus",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/KinexusTestSupport"
@@ -329,14 +329,14 @@ let package = Package(
         ),
         .testTarget(
             name: "ChangeIntakeTests",
-            dependencies: ["KinexusJSON", "ChangeIntake", "KinexusEvents"],
+            dependencies: ["KinexusJSON", "ChangeIntake", "KinexusEvents", "KinexusTestSupport"],
             path: "Tests/ChangeIntakeTests"
         ),
         .testTarget(
             name: "IngressTests",
             dependencies: ["ReviewAPI", "PagesAPI", "DocumentsAPI", "DocumentQueries", 
                 "KinexusJSON", "Ingress", "KinexusTestSupport", "KinexusBus", "Reviewing", "Approval", "Orchestration", "DocumentReview",
-                "Atlassian", "FakeServices", "OutboundHTTP", "KinexusServiceKit", "TaskQueries", "KinexusPostgres",
+                "Atlassian", "FakeServices", "OutboundHTTP", "KinexusServiceKit", "TaskQueries", "KinexusPostgres", "Codegen",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
