@@ -160,7 +160,7 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: [
-                "Accounts", "DocumentQueries", "DocumentReview", "KnowledgeAPI", "PageQueries", "ReviewAPI", "ReviewQueries", "Stories",
+                "Accounts", "DocumentQueries", "DocumentReview", "KnowledgeAPI", "PageQueries", "ReviewAPI", "ReviewQueries", "Stories", "TaskQueries",
                 "StoryRules", "SupportAPI", "SupportQueries", "MarkdownRendering", "KinexusBus", "KinexusEvents",
                 "KinexusPostgres", "KinexusRedis", "KinexusSettings", "KinexusServiceKit", hummingbird, hummingbirdAuth, postgresNIO,
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -237,7 +237,7 @@ let package = Package(
             "CodegenRules", "GitHub", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusSettings", "OutboundHTTP",
             .product(name: "NIOPosix", package: "swift-nio"), postgresNIO, tracing,
         ]),
-        queries("codegen", "TaskQueries", ["KinexusBus", "KinexusJSON", "KinexusPostgres", postgresNIO, logging]),
+        queries("codegen", "TaskQueries", ["KinexusBus", "KinexusEvents", "KinexusJSON", "KinexusPostgres", postgresNIO, logging]),
         command("codegen", "CodegenMain", ["Codegen"]),
 
         // ── The `kinexus` command: every service, and streams, dead letters, replay, the demo loader, benchmarks.
@@ -441,7 +441,7 @@ let package = Package(
             dependencies: [
                 "Accounts", "Console", "ReviewAPI", "Stories", "StoryRules", "SupportAPI", "SupportQueries", "CustomerContexts",
                 "KnowledgeQueries", "KnowledgeAPI", "DocumentReview", "Orchestration", "Reviewing", "Approval", "KinexusBus", "KinexusEvents",
-                "KinexusPostgres", "KinexusRedis", "KinexusServiceKit", "KinexusTestSupport",
+                "KinexusPostgres", "KinexusRedis", "KinexusServiceKit", "KinexusTestSupport", "Codegen",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,4 +1,5 @@
 import Accounts
+import Codegen
 import Console
 import Foundation
 import HTTPTypes
@@ -58,7 +59,8 @@ struct ConsoleHarness {
             tasks.addTask { await postgres.run() }
             try await MigrationRunner(client: postgres, logger: logger)
                 .run(try Orchestrator.migrations() + Reviewer.migrations() + Approver.migrations() + Accounts.migrations()
-                     + StoriesService.migrations() + CustomerContextService.migrations() + KnowledgeAPI.migrations())
+                     + StoriesService.migrations() + CustomerContextService.migrations() + KnowledgeAPI.migrations()
+                     + CodegenWorker.migrations())
             let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local")
             let decisions = ReviewAPI(postgres: postgres, publisher: publisher, links: DiffLink(secret: "s", baseURL: Self.origin),
                                       longestWait: .seconds(1), logger: logger)

@@ -1,5 +1,6 @@
 import Foundation
 import KinexusBus
+import KinexusEvents
 import KinexusJSON
 import KinexusPostgres
 import Logging
@@ -75,6 +76,75 @@ public struct TaskQueries: Sendable {
                                          attempts: attempts, startedAt: started, finishedAt: finished, pullRequestURL: url)
         }
         return summaries
+    }
+
+    /// One iteration of a task, as the API and the console show it.
+    public struct Iteration: Sendable, Encodable {
+        public let number: Int
+        /// `queued`, `processing`, `pushed`, `unchanged`, `failed` or `dropped`.
+        public let status: String
+        public let feedback: [CodeFeedback]
+        public let commit: String?
+        public let diffStat: JSONValue?
+        /// What Kinexus answered on the pull request, and where.
+        public let answer: String?
+        public let answerURL: String?
+        public let transcript: String?
+        /// Why it failed or was dropped.
+        public let reason: String?
+        public let attempts: Int
+        public let requestedAt: Date
+        public let startedAt: Date?
+        public let finishedAt: Date?
+
+        enum CodingKeys: String, CodingKey {
+            case number, status, feedback, commit, diffStat = "diff_stat", answer, answerURL = "answer_url", transcript, reason, attempts
+            case requestedAt = "requested_at", startedAt = "started_at", finishedAt = "finished_at"
+        }
+    }
+
+    /// A task's iterations, in order.
+    public func iterations(of taskID: UUID) async throws -> [Iteration] {
+        guard let rows = try await client.queryIfTablesExist("""
+            SELECT number, status, feedback::text, commit, diff_stat::text, answer, answer_url, transcript, reason, attempts,
+                   requested_at, started_at, finished_at
+            FROM codegen.iterations WHERE task_id = \(taskID.uuidString.lowercased()) ORDER BY number
+            """, logger: logger) else { return [] }
+        var iterations: [Iteration] = []
+        for try await (number, status, feedback, commit, stat, answer, answerURL, transcript, reason, attempts, requested, started, finished)
+            in rows.decode((Int, String, String, String?, String?, String?, String?, String?, String?, Int, Date, Date?, Date?).self)
+        {
+            iterations.append(Iteration(
+                number: number, status: status, feedback: try JSONDecoder().decode([CodeFeedback].self, from: Data(feedback.utf8)),
+                commit: commit, diffStat: try stat.map { try JSONValue(parsing: Array($0.utf8)) }, answer: answer, answerURL: answerURL,
+                transcript: transcript, reason: reason, attempts: attempts, requestedAt: requested, startedAt: started, finishedAt: finished))
+        }
+        return iterations
+    }
+
+    /// Feedback no iteration has taken: `queued` for the next one, or `refused` with the reason.
+    public struct UntakenFeedback: Sendable, Encodable {
+        public let feedback: CodeFeedback
+        public let status: String
+        public let reason: String?
+        public let receivedAt: Date
+
+        enum CodingKeys: String, CodingKey {
+            case feedback, status, reason, receivedAt = "received_at"
+        }
+    }
+
+    public func untakenFeedback(of taskID: UUID) async throws -> [UntakenFeedback] {
+        guard let rows = try await client.queryIfTablesExist("""
+            SELECT feedback::text, status, reason, received_at FROM codegen.feedback
+            WHERE task_id = \(taskID.uuidString.lowercased()) AND status IN ('queued', 'refused') ORDER BY received_at, event_id
+            """, logger: logger) else { return [] }
+        var untaken: [UntakenFeedback] = []
+        for try await (feedback, status, reason, received) in rows.decode((String, String, String?, Date).self) {
+            untaken.append(UntakenFeedback(feedback: try JSONDecoder().decode(CodeFeedback.self, from: Data(feedback.utf8)), status: status,
+                                           reason: reason, receivedAt: received))
+        }
+        return untaken
     }
 
     /// The task whose pull request GitHub numbers `number` in `repository` (compared as GitHub does, ignoring

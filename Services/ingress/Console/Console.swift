@@ -108,6 +108,7 @@ public struct Console: Sendable {
         authors.post("/console/stories/:id") { request, context in try await stories.save(request, context: context) }
         authors.post("/console/stories/:id/tests") { request, context in try await stories.addTest(request, context: context) }
         authors.post("/console/stories/:id/generate") { request, context in try await stories.generate(request, context: context) }
+        authors.post("/console/tasks/:id/changes") { request, context in try await tasks.askForChanges(request, context: context) }
         let agents = signedIn.group().add(middleware: Self.requiring(.agent))
         agents.post("/console/support/:id/feedback") { request, context in try await tickets.feedback(request, context: context) }
         agents.post("/console/knowledge/upload") { request, context in try await knowledge.upload(request, context: context) }

@@ -6,7 +6,8 @@ enum FeedTopics {
     /// The events the console follows.
     static let detailTypes: Set<String> = [
         "ReviewRequested", "ReviewDecisionSubmitted", "RevisionRequested", "DocumentationPublished", "DocumentRejected",
-        "CodegenRequested", "CodegenStarted", "CodegenProgressed", "CodegenCompleted", "CodegenFailed", "TicketReceived", "TicketContextReady",
+        "CodegenRequested", "CodegenStarted", "CodegenProgressed", "CodegenCompleted", "CodegenFailed", "CodegenFeedbackSubmitted",
+        "CodegenIterationRequested", "CodegenIterationFinished", "TicketReceived", "TicketContextReady",
         "KbSyncCompleted",
     ]
 
@@ -21,8 +22,10 @@ enum FeedTopics {
             return ["reviews"] + named("review", "review_id")
         case "RevisionRequested", "DocumentationPublished", "DocumentRejected":
             return ["pages"] + named("document", "document_id") + named("review", "review_id")
-        case "CodegenProgressed":
+        case "CodegenProgressed", "CodegenFeedbackSubmitted", "CodegenIterationRequested":
             return named("task", "task_id")
+        case "CodegenIterationFinished":
+            return ["tasks"] + named("task", "task_id")
         case "CodegenRequested", "CodegenStarted", "CodegenCompleted", "CodegenFailed":
             return ["tasks"] + named("task", "task_id")
         case "TicketReceived", "TicketContextReady":

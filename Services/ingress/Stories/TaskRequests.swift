@@ -52,11 +52,15 @@ public struct TaskRequests: Sendable {
         public internal(set) var completedAt: Date?
         /// In lists, where the result is not read; not part of the API's JSON (no coding key).
         public internal(set) var pullRequestURL: String?
+        /// What feedback on the pull request became, in order; read for one task only.
+        public internal(set) var iterations: [TaskQueries.Iteration] = []
+        /// Feedback waiting for the next iteration, or refused.
+        public internal(set) var feedback: [TaskQueries.UntakenFeedback] = []
 
         enum CodingKeys: String, CodingKey {
             case taskID = "task_id", status, message, sessionID = "session_id", storyID = "story_id", repository
             case baseBranch = "base_branch", branch, result, error, transcript, attempts, createdAt = "created_at"
-            case startedAt = "started_at", completedAt = "completed_at"
+            case startedAt = "started_at", completedAt = "completed_at", iterations, feedback
         }
     }
 
@@ -81,6 +85,8 @@ public struct TaskRequests: Sendable {
         task.attempts = run.attempts
         task.startedAt = run.startedAt
         task.completedAt = run.finishedAt
+        task.iterations = try await codegen.iterations(of: taskID)
+        task.feedback = try await codegen.untakenFeedback(of: taskID)
         return task
     }
 

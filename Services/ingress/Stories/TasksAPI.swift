@@ -9,8 +9,9 @@ import KinexusServiceKit
 import Logging
 
 /// The Kiro-compatible task API over the codegen service: `POST /api/chat`, `GET /api/task/{id}`,
-/// `POST /api/stories/{id}/generate` (the "Generate Code & PR" button), `GET /api/codegen/health`, and
-/// `GET /api/codegen/pulls/{number}` for the pull requests of local repositories.
+/// `POST /api/stories/{id}/generate` (the "Generate Code & PR" button), `POST /api/task/{id}/changes` (the
+/// "Ask for changes" button), `GET /api/codegen/health`, and `GET /api/codegen/pulls/{number}` for the pull
+/// requests of local repositories.
 public struct TasksAPI: Sendable {
     let tasks: TaskRequests
     let stories: StoryStore
@@ -37,6 +38,12 @@ public struct TasksAPI: Sendable {
         routes.post("/api/stories/:id/generate") { request, context in
             try await generate(request, storyID: context.parameters.get("id") ?? "")
         }
+        routes.post("/api/task/:id/changes") { request, context in
+            let input = try await decodeBody(ChangesInput.self, request)
+            let submitted = try await askForChanges(onTask: context.parameters.get("id") ?? "", comment: input.comment,
+                                                    author: input.author ?? "API")
+            return EditedResponse(status: .accepted, response: Asked(taskID: submitted.taskID))
+        }
         routes.get("/api/codegen/health") { _, _ in try await health() }
         routes.get("/api/codegen/pulls/:number") { _, context in try await pullRequest(context.parameters.get("number") ?? "") }
         return routes
@@ -59,6 +66,20 @@ public struct TasksAPI: Sendable {
 
         enum CodingKeys: String, CodingKey {
             case repository, baseBranch = "base_branch"
+        }
+    }
+
+    struct ChangesInput: Decodable {
+        let comment: String
+        let author: String?
+    }
+
+    struct Asked: ResponseEncodable {
+        let taskID: String
+        let status = "queued"
+
+        enum CodingKeys: String, CodingKey {
+            case taskID = "task_id", status
         }
     }
 
@@ -111,6 +132,25 @@ public struct TasksAPI: Sendable {
             taskID: UUID().lowercased, prompt: prompt, storyID: id.lowercased, title: story.title,
             acceptanceTests: StoryPrompt.criteria(tests), repository: target.repository, baseBranch: target.baseBranch),
             storyID: id, target: target)
+    }
+
+    /// A comment's limit in bytes: what a GitHub comment may hold, and well within the event.
+    static let longestComment = 65_536
+
+    /// The "Ask for changes" button: the same feedback a review on the pull request gives, for a task whose
+    /// first run opened its pull request, continuing the task's chain; codegen makes it the next iteration.
+    public func askForChanges(onTask id: String, comment: String, author: String) async throws -> CodegenFeedbackSubmitted {
+        guard let uuid = UUID(uuidString: id), let task = try await tasks.status(uuid) else { throw APIError.notFound("no task \(id)") }
+        let text = comment.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw invalid("comment", "is empty: say what to change") }
+        guard text.utf8.count <= Self.longestComment else { throw invalid("comment", "is over \(Self.longestComment) bytes") }
+        guard task.status == "completed", let chain = try await tasks.codegen.chain(of: uuid) else {
+            throw APIError(.conflict, code: "no_pull_request", "task \(task.taskID) has no pull request to change (it is \(task.status))")
+        }
+        let submitted = CodegenFeedbackSubmitted(taskID: task.taskID, feedback: CodeFeedback(origin: "console", author: author, body: text))
+        try await publisher.publish(submitted, source: .console, id: EventID.random(), continuing: chain)
+        logger.info("changes asked for", metadata: ["task_id": "\(task.taskID)", "author": "\(author)"])
+        return submitted
     }
 
     /// The tasks, newest first, of one story when `storyID` is given.
