@@ -405,7 +405,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "KinexusJSON", "KinexusTestSupport", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusRedis", "kinexus",
-                "FakeServices", "TestProcess",
+                "FakeServices", "TestProcess", "Codegen",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/EndToEndTests"

@@ -9,7 +9,7 @@ import Logging
 import PostgresNIO
 
 /// The codegen worker on the test Redis and Postgres, with a data directory of its own: local bare
-/// repositories, real git. Each suite has a Redis database of its own (5 the flow, 8 GitHub): a worker in
+/// repositories, real git. Each suite has a Redis database of its own (5 the flow, 8 GitHub, 11 iterations): a worker in
 /// one would otherwise also run the other's tasks.
 struct CodegenHarness {
     let redisDatabase: Int
@@ -182,15 +182,7 @@ extension CodegenHarness {
 
     /// The workers have read all of `stream` and acknowledged all they read.
     func handled(_ stream: String, _ redis: RedisClient) async -> Bool {
-        await eventually(timeout: .seconds(30)) {
-            guard case .array(let groups)? = try? await redis.send("XINFO", "GROUPS", stream) else { return false }
-            return groups.contains { group in
-                guard case .array(let fields) = group else { return false }
-                let values = Dictionary(stride(from: 0, to: fields.count - 1, by: 2).map { (fields[$0].string ?? "", fields[$0 + 1]) },
-                                        uniquingKeysWith: { first, _ in first })
-                return values["name"]?.string == self.group && values["pending"]?.integer == 0 && values["lag"]?.integer == 0
-            }
-        }
+        await KinexusTestSupport.handled(stream, by: group, redis)
     }
 
     /// The first run writes first.txt; an iteration copies the feedback TASK.md gives it into review-<n>.md,

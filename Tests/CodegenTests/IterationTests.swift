@@ -14,7 +14,7 @@ import Testing
 /// in a local bare repository, real git, scripted agents.
 @Suite(.serialized)
 struct IterationTests {
-    let harness = CodegenHarness(redisDatabase: 9)
+    let harness = CodegenHarness(redisDatabase: 11)
 
     var agent: CommandAgent { harness.iteratingAgent }
 

@@ -110,6 +110,7 @@ struct HelmChartTests {
         #expect(Set(metadata.keys).isSubset(of: Self.postgresqlMetadata))
         #expect(metadata["connectionFromEnv"] == "KINEXUS_POSTGRES_URL")
         #expect(metadata["query"]?.stringValue?.contains("codegen.tasks") == true)
+        #expect(metadata["query"]?.stringValue?.contains("codegen.iterations") == true, "iterations are agents' work too")
     }
 
     @Test func theIngressScalesOnCPUAndATLSIngressIsOptional() throws {

@@ -1,4 +1,5 @@
 import KinexusBus
+import KinexusRedis
 import Logging
 import ServiceLifecycle
 
@@ -19,5 +20,19 @@ public func whileConsuming(
         }
         await services.triggerGracefulShutdown()
         try await running.waitForAll()
+    }
+}
+
+/// Waits until consumer group `group` has read all of `stream` and acknowledged all it read: whatever was
+/// published there has been handled.
+public func handled(_ stream: String, by group: String, _ redis: RedisClient, within timeout: Duration = .seconds(30)) async -> Bool {
+    await eventually(timeout: timeout) {
+        guard case .array(let groups)? = try? await redis.send("XINFO", "GROUPS", stream) else { return false }
+        return groups.contains { entry in
+            guard case .array(let fields) = entry else { return false }
+            let values = Dictionary(stride(from: 0, to: fields.count - 1, by: 2).map { (fields[$0].string ?? "", fields[$0 + 1]) },
+                                    uniquingKeysWith: { first, _ in first })
+            return values["name"]?.string == group && values["pending"]?.integer == 0 && values["lag"]?.integer == 0
+        }
     }
 }

@@ -148,12 +148,14 @@ public struct TaskQueries: Sendable {
     }
 
     /// The task whose pull request GitHub numbers `number` in `repository` (compared as GitHub does, ignoring
-    /// case), with the chain its request arrived in; nil when no task opened it.
+    /// case; the newest, should a repository have been made anew), with the chain its request arrived in; nil
+    /// when no task opened it.
     public func task(openedAs number: Int, in repository: String) async throws -> (taskID: String, chain: EventChain)? {
         guard let rows = try await client.queryIfTablesExist("""
             SELECT t.task_id, coalesce(t.correlation_id, t.task_id), t.traceparent, t.tracestate
             FROM codegen.pull_requests p JOIN codegen.tasks t ON t.task_id = p.task_id
             WHERE p.external_number = \(number) AND lower(p.repository) = lower(\(repository))
+            ORDER BY p.created_at DESC LIMIT 1
             """, logger: logger) else { return nil }
         for try await (taskID, correlationID, traceparent, tracestate) in rows.decode((String, String, String?, String?).self) {
             return (taskID, EventChain(correlationID: correlationID, traceparent: traceparent, tracestate: tracestate))

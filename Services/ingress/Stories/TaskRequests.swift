@@ -135,15 +135,18 @@ public struct TaskRequests: Sendable {
         return tasks
     }
 
-    /// Agents running now, and tasks waiting for one: requests codegen has not finished and runs no live
-    /// session for, counted in one query over both services' tables.
+    /// Agents running now, and work waiting for one: requests codegen has not finished and iterations not
+    /// finished, either with no live session, counted in one query over both services' tables.
     func load() async throws -> (active: Int, queued: Int) {
         let rows = try await client.queryIfTablesExist("""
             SELECT (SELECT count(*) FROM codegen.sessions WHERE heartbeat_at > now() - \(TaskQueries.liveSession)::interval)::int,
-                   (SELECT count(*) FROM stories.task_requests r WHERE NOT EXISTS (
+                   ((SELECT count(*) FROM stories.task_requests r WHERE NOT EXISTS (
                         SELECT 1 FROM codegen.tasks t WHERE t.task_id = r.task_id::text AND (t.status <> 'processing' OR EXISTS (
                             SELECT 1 FROM codegen.sessions s
-                            WHERE s.task_id = t.task_id AND s.heartbeat_at > now() - \(TaskQueries.liveSession)::interval))))::int
+                            WHERE s.task_id = t.task_id AND s.heartbeat_at > now() - \(TaskQueries.liveSession)::interval))))
+                    + (SELECT count(*) FROM codegen.iterations i WHERE i.status IN ('queued', 'processing') AND NOT EXISTS (
+                        SELECT 1 FROM codegen.sessions s
+                        WHERE s.task_id = i.task_id AND s.heartbeat_at > now() - \(TaskQueries.liveSession)::interval)))::int
             """, logger: logger)
         guard let rows else {
             let waiting = try await client.tracedQuery("SELECT count(*)::int FROM stories.task_requests", logger: logger)
