@@ -26,8 +26,11 @@ browser_tests() {
     export KINEXUS_POSTGRES_URL="postgres://kinexus:kinexus@127.0.0.1:$postgres_port/kinexus_console"
     export KINEXUS_API_TOKEN=browser-tests KINEXUS_PUBLIC_URL=$base KINEXUS_LOG_LEVEL=notice KINEXUS_HTTP_HOST=127.0.0.1
     export KINEXUS_ADMIN_PASSWORD=admin-password-for-browser-tests KINEXUS_RETRY_BASE_DELAY=100ms KINEXUS_DATA_DIR="$logs/data"
-    # An agent that takes a few seconds and says what it does, so the task page can be seen following it.
-    export KINEXUS_CODEGEN_AGENT='echo "planning the change"; sleep 3; echo "search: done" > SEARCH.md; echo "wrote SEARCH.md"; sleep 1'
+    # An agent that takes a few seconds and says what it does, so the task page can be seen following it; asked
+    # for changes, it writes down the feedback TASK.md gives it.
+    export KINEXUS_CODEGEN_AGENT='if grep -q "^## Review feedback" TASK.md; then echo "reading the feedback"; sleep 2;
+        sed -n "/^## Review feedback/,/^## Constraints/p" TASK.md > REVIEW.md; echo "answered the review";
+        else echo "planning the change"; sleep 3; echo "search: done" > SEARCH.md; echo "wrote SEARCH.md"; sleep 1; fi'
     service_port=$port
     for service in $(services); do
         # The ingress on the console's address; the others on the next free ports.

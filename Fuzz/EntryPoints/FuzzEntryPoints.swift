@@ -41,9 +41,17 @@ public enum FuzzEntryPoints {
         fitsOneEvent(ChangeContext.changeDetected(from: webhook, changeID: "fuzz", storyPointsField: filter.storyPointsField))
     }
 
+    /// What `/webhooks/github` does before anything reaches Redis: a pull request, and a review or comment
+    /// read as each of the review webhooks, whose feedback fits one event however long its texts.
     public static func gitHubWebhook(_ bytes: [UInt8]) {
-        guard let json = try? JSONValue(parsing: bytes), json.pathOfNUL == nil,
-              let pullRequest = try? GitHubPullRequest(json: json) else { return }
+        guard let json = try? JSONValue(parsing: bytes), json.pathOfNUL == nil else { return }
+        for kind in GitHubCodeReview.Kind.allCases {
+            guard let review = try? GitHubCodeReview(event: kind, json: json) else { continue }
+            _ = review.decide(GitHubCodeReview.Rules()).reason
+            _ = review.key
+            encode(CodegenFeedbackSubmitted(taskID: "fuzz", feedback: review.feedback.bounded(within: 64 * 1024)))
+        }
+        guard let pullRequest = try? GitHubPullRequest(json: json) else { return }
         _ = pullRequest.decide(ChangeFilter()).reason
         fitsOneEvent(pullRequest.changeDetected(changeID: "fuzz"))
     }

@@ -8,7 +8,7 @@ import uuid
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from conftest import CONSOLE, appears, button, eventually, field, follow, live, shows, sign_in, titled
+from conftest import CONSOLE, appears, arrives, button, eventually, field, follow, live, shows, sign_in, titled
 
 
 def api(method, path, body):
@@ -56,6 +56,29 @@ def test_an_author_accepts_invest_warnings_adds_a_test_and_gets_a_pull_request(b
     assert live(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#task-pull-request a")), "the pull request"
     browser.find_element(By.LINK_TEXT, "the story").click()
     assert "completed" in browser.find_element(By.XPATH, "//h2[text()='Tasks']/..").text
+
+
+def test_an_author_asks_for_changes_and_the_agent_answers_on_the_same_branch(browser):
+    story = api("POST", "/api/stories", {"title": f"Order history {uuid.uuid4().hex[:6]}", "as_a": "shopper",
+                                         "i_want": "to see my past orders", "so_that": "I can order again", "story_points": 2})
+    task = api("POST", f"/api/stories/{story['story']['id']}/generate", {})
+    sign_in(browser, "otto", "author-password-12")
+    browser.get(CONSOLE + "/console/tasks/" + task["task_id"])
+    live(browser, lambda: browser.find_element(By.ID, "task-status").text == "completed", timeout=120)
+    assert "No feedback on the pull request" in browser.find_element(By.ID, "iterations").text
+
+    field("What should change", browser).send_keys("Also list the order dates, newest first.")
+    button("Ask for changes", browser).click()
+    arrives(browser, "asked=1")
+    # The iteration's transcript arrives in the page as the agent writes it (textContent: it folds away once done).
+    live(browser, lambda: "reading the feedback" in browser.find_element(
+        By.CSS_SELECTOR, "#iteration-1 pre.transcript").get_attribute("textContent"), timeout=120)
+    live(browser, lambda: browser.find_element(By.CSS_SELECTOR, "#iteration-1 .status").text == "pushed", timeout=120)
+    iteration = browser.find_element(By.ID, "iteration-1").text
+    assert "otto asked in the console" in iteration
+    assert "Also list the order dates, newest first." in iteration
+    assert "Commit" in iteration and "1 file changed" in iteration
+    assert "Pushed" in browser.find_element(By.CSS_SELECTOR, "#iteration-1 .answer").text
 
 
 def test_an_agent_opens_a_ticket_and_sees_the_customers_churn_risk_and_a_suggestion(browser):
