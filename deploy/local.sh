@@ -6,6 +6,7 @@
 #                          engine is started when none answers).
 #   deploy/local.sh bench  the benchmarks of BENCHMARKS.md, on a Redis and a Postgres of its own.
 #   deploy/local.sh tracing-bench   the bus untraced, with tracing off, and on at 100% and 1% (BENCHMARKS.md).
+#   deploy/local.sh review-bench    review webhook → iteration started (BENCHMARKS.md; bench runs it too).
 #   deploy/local.sh demo   with `up` running: demo customers, orders, interactions and knowledge documents.
 #   deploy/local.sh fuzz   libFuzzer over every entry point for a given time (not part of the tests).
 #   deploy/local.sh fresh-machine   `up` and `test` each in a new container with only Debian 12 and the Swift
@@ -18,6 +19,8 @@ source "$root/deploy/lib.sh"
 source "$root/deploy/webhook-bench.sh"
 # shellcheck source=deploy/codegen-bench.sh
 source "$root/deploy/codegen-bench.sh"
+# shellcheck source=deploy/review-bench.sh
+source "$root/deploy/review-bench.sh"
 # shellcheck source=deploy/support-bench.sh
 source "$root/deploy/support-bench.sh"
 # shellcheck source=deploy/fuzz.sh
@@ -166,9 +169,20 @@ bench() {
 
     webhook_bench "$bin"
     codegen_bench "$bin"
+    review_bench "$bin"
     support_bench "$bin"
     console_bench "$bin"
     "$bin/kinexus" bench-diff
+}
+
+# Review webhook → iteration started alone (BENCHMARKS.md, "Code review reaches the agent"); bench runs it too.
+review_figures() {
+    need_packages curl
+    start_scratch_servers review-bench 26379 25432
+    cd "$root"
+    swift build -c release --product kinexus
+    export KINEXUS_POSTGRES_URL="postgres://kinexus:kinexus@127.0.0.1:$postgres_port/kinexus"
+    review_bench "$(swift build -c release --show-bin-path)"
 }
 
 # The bus with and without tracing, on a Redis of its own (BENCHMARKS.md, "Tracing").
@@ -198,8 +212,9 @@ case "${1:-}" in
     compose-test) compose_test ;;
     bench) shift; bench "$@" ;;
     tracing-bench) tracing_figures ;;
+    review-bench) review_figures ;;
     fuzz) shift; fuzz "$@" ;;
     fresh-machine) fresh_machine ;;
-    *) echo "usage: deploy/local.sh up | test [swift test options] | compose-test | bench [kinexus bench options] | tracing-bench | demo | fuzz [seconds] [target…] | fresh-machine" >&2
+    *) echo "usage: deploy/local.sh up | test [swift test options] | compose-test | bench [kinexus bench options] | tracing-bench | review-bench | demo | fuzz [seconds] [target…] | fresh-machine" >&2
        exit 64 ;;
 esac

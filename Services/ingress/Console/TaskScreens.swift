@@ -58,6 +58,8 @@ struct TaskScreens: Sendable {
         let anyRefused: Bool
         /// The author may ask for changes: the task has its pull request.
         let canAsk: Bool
+        /// The author's request was just sent.
+        let asked: Bool
         let askError: String?
         let comment: String
     }
@@ -149,7 +151,7 @@ struct TaskScreens: Sendable {
             running: task.status == "pending" || task.status == "processing", iterations: task.iterations.map(IterationView.init),
             waiting: waiting, refused: refused, anyWaiting: !waiting.isEmpty, anyRefused: !refused.isEmpty,
             canAsk: task.status == "completed" && context.identity?.roles.contains(.author) == true,
-            askError: askError, comment: comment), status: status)
+            asked: request.uri.queryParameters.get("asked") != nil, askError: askError, comment: comment), status: status)
     }
 
     struct ChangesForm: Decodable {
