@@ -158,6 +158,24 @@ struct IterationTests {
         }
     }
 
+    @Test func aRedeliveredIterationAnnouncesTheNextOneItsDeadRunDidNot() async throws {
+        try await harness.withCodegen(agent: agent) { publisher, postgres, _ in
+            let (task, branch) = try await completedTask(publisher, postgres)
+            try await ask("First.", on: task, publisher)
+            #expect(try await harness.iterated(task, 1, postgres)?.status == "pushed")
+            // Iteration 2 recorded as queued, as by a run that died before publishing it; then iteration 1 delivered again.
+            let feedback = String(decoding: try JSONEncoder().encode([harness.feedback("Second.")]), as: UTF8.self)
+            try await postgres.query("""
+                INSERT INTO codegen.iterations (task_id, number, status, feedback) VALUES (\(task), 2, 'queued', \(feedback)::jsonb)
+                """, logger: harness.logger)
+            let again = try publisher.envelope(CodegenIterationRequested(taskID: task, iteration: 1, feedback: []), source: .codegen)
+            _ = try await publisher.publish([.init(envelope: again)])
+            let second = try #require(try await harness.iterated(task, 2, postgres))
+            #expect(second.status == "pushed" && second.feedback.map(\.body) == ["Second."])
+            #expect(try await harness.inRepository("show", "\(branch):review-2.md").contains("> Second."))
+        }
+    }
+
     @Test func feedbackOnATaskWithoutAPullRequestIsRefused() async throws {
         try await harness.withCodegen(agent: harness.scripted("exit 1")) { publisher, postgres, _ in
             let request = harness.request()

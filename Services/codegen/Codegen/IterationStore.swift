@@ -47,6 +47,15 @@ struct IterationStore: Sendable {
         }
     }
 
+    /// What the queue asks for now, as it stands: for a redelivery of an iteration that had ended, whose run
+    /// may have died before announcing the next one.
+    func next(_ taskID: String) async throws -> Next {
+        try await client.transaction(logger: logger) { connection in
+            _ = try await lockTask(taskID, on: connection)
+            return try await next(taskID, on: connection)
+        }
+    }
+
     /// The task's status, its row locked; nil for an unknown task.
     private func lockTask(_ taskID: String, on connection: PostgresConnection) async throws -> String? {
         let rows = try await connection.tracedQuery("SELECT status FROM codegen.tasks WHERE task_id = \(taskID) FOR UPDATE",

@@ -65,8 +65,9 @@ extension CodegenWorker {
         switch try await iterations.start(request.taskID, number: request.iteration, run: run, consumer: consumer,
                                           timeout: settings.timeout) {
         case .finished(let outcome):
-            logger.info("iteration already finished; announcing its outcome again")
+            logger.info("iteration already finished; announcing its outcome and what follows again")
             try await announce(outcome, of: request, context: context)
+            try await follow(try await iterations.next(request.taskID), taskID: request.taskID, context: context)
             return
         case .started(let started):
             iteration = started
