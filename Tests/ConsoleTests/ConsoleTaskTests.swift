@@ -66,7 +66,7 @@ struct ConsoleTaskTests {
             let page = try await author.get(path)
             #expect(page.status == .ok)
             for shown in ["Iteration 1", "pushed", "requested changes on GitHub", "Two things.", "greeting.txt, line 3", "Say hello here.",
-                          "<code>0123456789ab</code>: 1 file changed, +4 −1", "**Kinexus, iteration 1** — pushed.", "the agent says hello",
+                          "<code>0123456789ab</code>: 1 file changed, +4 −1", "<strong>Kinexus, iteration 1</strong> — pushed.", "the agent says hello",
                           "1 min 5 s", "Waiting for the next iteration", "Also a farewell.", "Not given to the agent", "the limit is reached",
                           #"<a href="https://github.test/pull/1#issuecomment-1">the pull request</a>"#, "Ask for changes"] {
                 #expect(page.body.contains(shown), "\(shown)")

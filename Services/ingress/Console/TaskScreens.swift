@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import KinexusEvents
 import KinexusServiceKit
+import MarkdownRendering
 import Stories
 import TaskQueries
 
@@ -72,7 +73,8 @@ struct TaskScreens: Sendable {
         let feedback: [FeedbackView]
         let commit: String?
         let diffStat: String?
-        let answer: String?
+        /// The answer as GitHub shows it: its markdown rendered (raw HTML dropped).
+        let answerHTML: String?
         let answerURL: String?
         let reason: String?
         let transcript: String
@@ -88,7 +90,7 @@ struct TaskScreens: Sendable {
                 guard let files = stat["files_changed"]?.intValue else { return nil }
                 return "\(files) file\(files == 1 ? "" : "s") changed, +\(stat["insertions"]?.intValue ?? 0) −\(stat["deletions"]?.intValue ?? 0)"
             }
-            answer = iteration.answer.map(Self.visible)
+            answerHTML = iteration.answer.map { MarkdownHTML.render(Self.visible($0)) }
             answerURL = iteration.answerURL
             reason = iteration.reason
             transcript = iteration.transcript ?? ""
