@@ -109,6 +109,34 @@ struct TasksAPITests {
         }
     }
 
+    @Test func changesAreAskedForOnATaskWithItsPullRequestInTheTasksChain() async throws {
+        try await withAPI { client, postgres, redis in
+            let submitted = try await api.send(client, .post, "/api/chat", ["message": "Add a health endpoint"])
+            let taskID = try #require(submitted.json["task_id"]?.stringValue)
+            #expect(try await api.send(client, .post, "/api/task/\(taskID)/changes", ["comment": "Rename it."]).status == .conflict,
+                    "no pull request yet")
+            let request = try #require(try await published(taskID, redis))
+            let store = TaskStore(client: postgres, logger: logger)
+            let run = UUID(), chain = EventChain(correlationID: "chain-\(taskID)", traceparent: nil, tracestate: nil)
+            _ = try await store.start(brief(request), repository: "acme/web", run: run, consumer: "codegen-1", chain: chain)
+            _ = try await store.complete(
+                brief(request), run: run,
+                pullRequest: .init(repository: "acme/web", title: "t", body: "b", url: nil, externalNumber: nil,
+                                   diffStat: DiffStat(numstat: "1\t0\ta.txt\n")),
+                localURL: { "http://kinexus.test/api/codegen/pulls/\($0)" }, transcript: "done")
+            #expect(try await api.send(client, .post, "/api/task/\(taskID)/changes", ["comment": "  "]).status == .badRequest)
+            #expect(try await api.send(client, .post, "/api/task/\(UUID())/changes", ["comment": "x"]).status == .notFound)
+            let asked = try await api.send(client, .post, "/api/task/\(taskID)/changes", ["comment": "Rename it.", "author": "ana"])
+            #expect(asked.status == .accepted && asked.json["status"] == "queued")
+            let stream = Topic(source: "kinexus.console", detailType: CodegenFeedbackSubmitted.detailType).streamKey
+            let entry = try #require(StreamEntry.parseEntries(try await redis.send("XREVRANGE", stream, "+", "-", "COUNT", "200"), stream: stream)
+                .first { (try? $0.envelope().decodeDetail(as: CodegenFeedbackSubmitted.self).taskID) == taskID })
+            #expect(try entry.envelope().decodeDetail(as: CodegenFeedbackSubmitted.self).feedback
+                == CodeFeedback(origin: "console", author: "ana", body: "Rename it."))
+            #expect(entry.correlationID == chain.correlationID)
+        }
+    }
+
     @Test func generatingAStorySendsTheStoryItsTestsAndTheTarget() async throws {
         try await withAPI { client, _, redis in
             let story = try await api.send(client, .post, "/api/stories", api.good("Export orders \(UUID().uuidString.prefix(6))"))
