@@ -69,7 +69,8 @@ extension GitHubClient {
         let (status, answer) = try await requests.send(
             "PATCH", "\(base)/git/refs/heads/\(branch)", body: ["sha": .string(commit), "force": false], accepting: [200, 422])
         guard status == 200 else {
-            throw UnexpectedAnswer(service: "GitHub", problem: "\(branch) cannot move to \(commit): \(answer["message"]?.stringValue ?? answer.jsonText)")
+            let refusal = answer["message"]?.stringValue ?? answer.jsonText
+            throw UnexpectedAnswer(service: "GitHub", problem: "\(branch) cannot move to \(commit): \(refusal)")
         }
     }
 

@@ -31,14 +31,16 @@ struct GitHubCodeReviewTests {
 
     @Test func theFixturesReadAsGitHubSendsThem() throws {
         let review = try review()
-        #expect((review.repository, review.pullRequest, review.reviewID, review.reviewState) == ("Codertocat/Hello-World", 2, 237895671, "commented"))
+        #expect((review.repository, review.pullRequest, review.reviewID, review.reviewState)
+            == ("Codertocat/Hello-World", 2, 237895671, "commented"))
         #expect((review.author, review.association, review.body, review.pullRequestState) == ("Codertocat", "OWNER", "", "open"))
         let line = try lineComment()
         #expect(line.reviewID == 237895671 && line.commentID == 284312630)
         #expect(line.lineComment == LineComment(id: 284312630, body: "Maybe you should use more emojji on this line.", author: "Codertocat",
                                                 path: "README.md", line: 265, diffHunk: "@@ -1 +1 @@\n-# Hello-World"))
         let comment = try comment()
-        #expect((comment.pullRequest, comment.commentID, comment.body) == (1, 492700400, "You are totally right! I'll get this fixed right away."))
+        #expect((comment.pullRequest, comment.commentID, comment.body)
+            == (1, 492700400, "You are totally right! I'll get this fixed right away."))
         #expect(try self.comment(onIssue: true).pullRequest == nil)
     }
 

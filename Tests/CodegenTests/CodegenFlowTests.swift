@@ -214,7 +214,8 @@ struct CodegenFlowTests {
             // The dead run's row, its session and a workspace it left half written.
             let brief = TaskBrief(request: request, baseBranch: "main", timeout: .seconds(60))
             let store = TaskStore(client: postgres, logger: harness.logger)
-            #expect(try await store.start(brief, repository: settings.repository, run: UUID(), consumer: "dead", chain: harness.chain) == .started(attempt: 1))
+            #expect(try await store.start(brief, repository: settings.repository, run: UUID(), consumer: "dead", chain: harness.chain)
+                == .started(attempt: 1))
             try FileManager.default.createDirectory(atPath: "\(settings.workspaces)/\(request.taskID)", withIntermediateDirectories: true)
             try Data("junk".utf8).write(to: URL(fileURLWithPath: "\(settings.workspaces)/\(request.taskID)/leftover.txt"))
             try await publisher.publish(request, source: .stories)
@@ -233,11 +234,13 @@ struct CodegenFlowTests {
             let brief = TaskBrief(request: harness.request(), baseBranch: "main", timeout: .seconds(60))
             let (stalled, current) = (UUID(), UUID())
             _ = try await store.start(brief, repository: "kinexus/workspace", run: stalled, consumer: "a", chain: harness.chain)
-            #expect(try await store.start(brief, repository: "kinexus/workspace", run: current, consumer: "b", chain: harness.chain) == .started(attempt: 2))
+            #expect(try await store.start(brief, repository: "kinexus/workspace", run: current, consumer: "b", chain: harness.chain)
+                == .started(attempt: 2))
             #expect(try await store.fail(taskID: brief.taskID, run: stalled, error: "late", transcript: "") == false)
             #expect(try await store.fail(taskID: brief.taskID, run: current, error: "real", transcript: "") == true)
             // Finished: a redelivery runs nothing and learns the outcome.
-            #expect(try await store.start(brief, repository: "kinexus/workspace", run: UUID(), consumer: "c", chain: harness.chain) == .finished(.failed(error: "real")))
+            #expect(try await store.start(brief, repository: "kinexus/workspace", run: UUID(), consumer: "c", chain: harness.chain)
+                == .finished(.failed(error: "real")))
         }
     }
 }

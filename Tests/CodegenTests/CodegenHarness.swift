@@ -202,6 +202,11 @@ extension CodegenHarness {
             """)
     }
 
+    /// How much of the task's feedback is in `status`.
+    func feedback(of task: String, _ status: String, _ postgres: PostgresClient) async throws -> Int {
+        try await count("SELECT count(*)::int FROM codegen.feedback WHERE task_id = $1 AND status = '\(status)'", task, postgres)
+    }
+
     /// The feedback of one person, as the console or a webhook gives it.
     func feedback(_ body: String, by author: String = "ana", origin: String = "console") -> CodeFeedback {
         CodeFeedback(origin: origin, author: author, body: body)

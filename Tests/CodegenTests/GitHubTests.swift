@@ -224,7 +224,7 @@ struct GitHubTests {
             try await publisher.publish(Self.feedback(on: task), source: .github)
             try await publisher.publish(CodegenFeedbackSubmitted(taskID: task, feedback: harness.feedback("And this?")), source: .console)
             #expect(try await eventually(timeout: .seconds(30)) {
-                try await harness.count("SELECT count(*)::int FROM codegen.feedback WHERE task_id = $1 AND status = 'refused'", task, postgres) == 2
+                try await harness.feedback(of: task, "refused", postgres) == 2
             })
             #expect(try await eventually(timeout: .seconds(30)) {
                 try await harness.count("SELECT count(*)::int FROM codegen.tasks WHERE task_id = $1 AND hand_over_answered", task, postgres) == 1

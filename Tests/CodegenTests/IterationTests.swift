@@ -83,7 +83,7 @@ struct IterationTests {
             try await ask("Second point.", on: task, publisher)
             try await ask("Third point.", on: task, publisher)
             #expect(try await eventually(timeout: .seconds(30)) {
-                try await harness.count("SELECT count(*)::int FROM codegen.feedback WHERE task_id = $1 AND status = 'queued'", task, postgres) == 2
+                try await harness.feedback(of: task, "queued", postgres) == 2
             })
             #expect(FileManager.default.createFile(atPath: harness.data + "/release", contents: nil))
             #expect(try await harness.iterated(task, 1, postgres)?.feedback.map(\.body) == ["First point."])
@@ -110,7 +110,7 @@ struct IterationTests {
             })
             try await ask("Three.", on: task, publisher)
             #expect(try await eventually(timeout: .seconds(30)) {
-                try await harness.count("SELECT count(*)::int FROM codegen.feedback WHERE task_id = $1 AND status = 'refused'", task, postgres) == 2
+                try await harness.feedback(of: task, "refused", postgres) == 2
             })
             #expect(try await harness.count("SELECT count(*)::int FROM codegen.iterations WHERE task_id = $1", task, postgres) == 1)
             #expect(try await harness.inRepository("rev-list", "--count", branch).trimmingCharacters(in: .whitespacesAndNewlines) == "3")

@@ -45,7 +45,8 @@ struct ConsoleTaskTests {
             INSERT INTO codegen.iterations (task_id, number, status, feedback, commit, diff_stat, answer, answer_url, transcript,
                                             started_at, finished_at)
             VALUES (\(id), 1, 'pushed', \(feedback)::jsonb, '0123456789abcdef0123', '{"files_changed": 1, "insertions": 4, "deletions": 1}',
-                    \("<!-- kinexus:task/\(id)/iteration/1 -->\n**Kinexus, iteration 1** — pushed."), 'https://github.test/pull/1#issuecomment-1',
+                    \("<!-- kinexus:task/\(id)/iteration/1 -->\n**Kinexus, iteration 1** — pushed."),
+                    'https://github.test/pull/1#issuecomment-1',
                     'the agent says hello', now() - interval '65 seconds', now())
             """, logger: logger)
         for (status, body, reason) in [("queued", "Also a farewell.", nil), ("refused", "And more.", "the limit is reached")] {
@@ -66,7 +67,8 @@ struct ConsoleTaskTests {
             let page = try await author.get(path)
             #expect(page.status == .ok)
             for shown in ["Iteration 1", "pushed", "requested changes on GitHub", "Two things.", "greeting.txt, line 3", "Say hello here.",
-                          "<code>0123456789ab</code>: 1 file changed, +4 −1", "<strong>Kinexus, iteration 1</strong> — pushed.", "the agent says hello",
+                          "<code>0123456789ab</code>: 1 file changed, +4 −1", "<strong>Kinexus, iteration 1</strong> — pushed.",
+                          "the agent says hello",
                           "1 min 5 s", "Waiting for the next iteration", "Also a farewell.", "Not given to the agent", "the limit is reached",
                           #"<a href="https://github.test/pull/1#issuecomment-1">the pull request</a>"#, "Ask for changes"] {
                 #expect(page.body.contains(shown), "\(shown)")

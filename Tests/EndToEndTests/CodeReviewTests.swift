@@ -113,7 +113,8 @@ extension CodeGenerationTests {
     ])
 
     func deliver(_ review: Review, delivery: String = UUID().uuidString) async throws -> JSONValue {
-        let answer = try #require(await request(review.ingress + "/webhooks/github", method: "POST", body: try Self.reviewWebhook(on: review.repository), headers: [
+        let body = try Self.reviewWebhook(on: review.repository)
+        let answer = try #require(await request(review.ingress + "/webhooks/github", method: "POST", body: body, headers: [
             "Content-Type": "application/json", "X-GitHub-Event": "pull_request_review", "X-GitHub-Delivery": delivery,
         ]))
         #expect(answer.status == 200, "\(answer.body)")
@@ -176,7 +177,8 @@ extension CodeGenerationTests {
     @Test func codegenKilledDuringAnIterationIsFinishedOnceByAnother() async throws {
         let hang = FileManager.default.temporaryDirectory.appendingPathComponent("kinexus-e2e-hang-\(UUID().uuidString)").path
         defer {
-            if let group = try? String(contentsOfFile: hang, encoding: .utf8), let pid = Int32(group.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            if let group = try? String(contentsOfFile: hang, encoding: .utf8),
+               let pid = Int32(group.trimmingCharacters(in: .whitespacesAndNewlines)) {
                 kill(-pid, SIGKILL)
             }
             try? FileManager.default.removeItem(atPath: hang)

@@ -129,7 +129,8 @@ struct GitHubReviewWebhookTests {
             #expect(try await reason(GitHubFixtures.review, Self.changesRequested + [(["pull_request", "state"], "closed"),
                                                                                       (["pull_request", "merged_at"], "2026-12-01T00:00:00Z")],
                                      review) == "the pull request is merged")
-            #expect(try await reason(GitHubFixtures.comment, [(["comment", "body"], "@kinexus thanks"), (["comment", "user", "login"], "kinexus-bot")],
+            #expect(try await reason(GitHubFixtures.comment,
+                                     [(["comment", "body"], "@kinexus thanks"), (["comment", "user", "login"], "kinexus-bot")],
                                      "issue_comment") == "Kinexus's own comment")
             #expect(try await reason(GitHubFixtures.review, [(["action"], "dismissed")], review)
                 == "pull_request_review action 'dismissed' is not evaluated")

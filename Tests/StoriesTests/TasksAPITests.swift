@@ -129,7 +129,8 @@ struct TasksAPITests {
             let asked = try await api.send(client, .post, "/api/task/\(taskID)/changes", ["comment": "Rename it.", "author": "ana"])
             #expect(asked.status == .accepted && asked.json["status"] == "queued")
             let stream = Topic(source: "kinexus.console", detailType: CodegenFeedbackSubmitted.detailType).streamKey
-            let entry = try #require(StreamEntry.parseEntries(try await redis.send("XREVRANGE", stream, "+", "-", "COUNT", "200"), stream: stream)
+            let entries = StreamEntry.parseEntries(try await redis.send("XREVRANGE", stream, "+", "-", "COUNT", "200"), stream: stream)
+            let entry = try #require(entries
                 .first { (try? $0.envelope().decodeDetail(as: CodegenFeedbackSubmitted.self).taskID) == taskID })
             #expect(try entry.envelope().decodeDetail(as: CodegenFeedbackSubmitted.self).feedback
                 == CodeFeedback(origin: "console", author: "ana", body: "Rename it."))

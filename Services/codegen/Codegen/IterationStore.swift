@@ -246,7 +246,8 @@ struct IterationStore: Sendable {
             let owned = try await connection.tracedQuery("""
                 UPDATE codegen.iterations SET status = \(finished.outcome.status), commit = \(finished.outcome.commit),
                     reason = \(finished.outcome.reason), diff_stat = \(stat)::jsonb, answer = \(finished.answer),
-                    answer_url = \(finished.answerURL), transcript = coalesce(\(finished.transcript), transcript), finished_at = now(), updated_at = now()
+                    answer_url = \(finished.answerURL), transcript = coalesce(\(finished.transcript), transcript),
+                    finished_at = now(), updated_at = now()
                 WHERE task_id = \(taskID) AND number = \(number) AND run_id = \(run) AND status = 'processing' RETURNING 1
                 """, logger: logger)
             var mine = false

@@ -94,7 +94,8 @@ public struct TaskBrief: Sendable, Equatable {
 
     /// One person's feedback: who and where, their words, then each line comment with the lines it is about.
     static func section(_ feedback: CodeFeedback) -> [String] {
-        let kind = feedback.state == "changes_requested" ? "requested changes" : feedback.origin == "console" ? "asked in the console" : "commented"
+        let kind = feedback.state == "changes_requested" ? "requested changes"
+            : feedback.origin == "console" ? "asked in the console" : "commented"
         var lines = ["### \(feedback.author) \(kind)" + (feedback.url.map { " (\($0))" } ?? ""), ""]
         let body = feedback.body.trimmingCharacters(in: .whitespacesAndNewlines)
         if !body.isEmpty { lines += body.split(separator: "\n", omittingEmptySubsequences: false).map { "> \($0)" } + [""] }

@@ -166,7 +166,8 @@ public struct TaskQueries: Sendable {
     /// The chain a task's request arrived in, which feedback on it continues; nil for a task codegen has not taken.
     public func chain(of taskID: UUID) async throws -> EventChain? {
         guard let rows = try await client.queryIfTablesExist("""
-            SELECT coalesce(correlation_id, task_id), traceparent, tracestate FROM codegen.tasks WHERE task_id = \(taskID.uuidString.lowercased())
+            SELECT coalesce(correlation_id, task_id), traceparent, tracestate FROM codegen.tasks
+            WHERE task_id = \(taskID.uuidString.lowercased())
             """, logger: logger) else { return nil }
         for try await (correlationID, traceparent, tracestate) in rows.decode((String, String?, String?).self) {
             return EventChain(correlationID: correlationID, traceparent: traceparent, tracestate: tracestate)

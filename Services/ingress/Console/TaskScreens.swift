@@ -88,7 +88,8 @@ struct TaskScreens: Sendable {
             commit = iteration.commit.map { String($0.prefix(12)) }
             diffStat = iteration.diffStat.flatMap { stat in
                 guard let files = stat["files_changed"]?.intValue else { return nil }
-                return "\(files) file\(files == 1 ? "" : "s") changed, +\(stat["insertions"]?.intValue ?? 0) −\(stat["deletions"]?.intValue ?? 0)"
+                let (added, removed) = (stat["insertions"]?.intValue ?? 0, stat["deletions"]?.intValue ?? 0)
+                return "\(files) file\(files == 1 ? "" : "s") changed, +\(added) −\(removed)"
             }
             answerHTML = iteration.answer.map { MarkdownHTML.render(Self.visible($0)) }
             answerURL = iteration.answerURL

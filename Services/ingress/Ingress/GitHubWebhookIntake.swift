@@ -50,8 +50,8 @@ struct GitHubWebhookIntake: Sendable {
             return try await gate.answer(.decision(accepted: false, reason: decision.reason, changeID: nil), headers: headers)
         }
         guard let task = try await tasks.task(openedAs: number, in: review.repository) else {
-            return try await gate.answer(.decision(accepted: false, reason: "\(review.repository)#\(number) is not a pull request a Kinexus task opened",
-                                                   changeID: nil), headers: headers)
+            let reason = "\(review.repository)#\(number) is not a pull request a Kinexus task opened"
+            return try await gate.answer(.decision(accepted: false, reason: reason, changeID: nil), headers: headers)
         }
         let id = EventID.derived(from: review.key)
         let submitted = CodegenFeedbackSubmitted(taskID: task.taskID, feedback: review.feedback.bounded(within: Self.feedbackBytes))

@@ -49,7 +49,8 @@ public struct IngressConfiguration: Sendable {
         }
         self.filter = filter
         let mention = settings.string("KINEXUS_GITHUB_MENTION", default: "@kinexus")
-        guard mention.hasPrefix("@"), mention.count > 1, mention.dropFirst().allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_/".contains($0)) })
+        guard mention.hasPrefix("@"), mention.count > 1,
+              mention.dropFirst().allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_/".contains($0)) })
         else {
             throw InvalidSetting("KINEXUS_GITHUB_MENTION", value: mention, expected: "a GitHub handle such as @kinexus")
         }
