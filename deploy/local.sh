@@ -140,9 +140,9 @@ test_suite() {
 }
 
 # The figures of BENCHMARKS.md: `kinexus bench` beside redis-benchmark, a service's start-up and memory,
-# then the ingress under wrk and webhook-to-review latency, codegen, support, and the reviewer's line diff.
+# then the ingress under wrk and webhook-to-review latency, codegen, review → iteration, support, and the reviewer's line diff.
 bench() {
-    need_packages curl wrk
+    need_packages curl wrk python3
     local http_port bin
     start_scratch_servers bench 26379 25432
     cd "$root"
@@ -177,7 +177,7 @@ bench() {
 
 # Review webhook → iteration started alone (BENCHMARKS.md, "Code review reaches the agent"); bench runs it too.
 review_figures() {
-    need_packages curl
+    need_packages curl python3
     start_scratch_servers review-bench 26379 25432
     cd "$root"
     swift build -c release --product kinexus
