@@ -140,7 +140,8 @@ test_suite() {
 }
 
 # The figures of BENCHMARKS.md: `kinexus bench` beside redis-benchmark, a service's start-up and memory,
-# then the ingress under wrk and webhook-to-review latency, codegen, review → iteration, support, and the reviewer's line diff.
+# then the ingress under wrk and webhook-to-review latency, codegen, review → iteration, support, and the
+# reviewer's line diff.
 bench() {
     need_packages curl wrk python3
     local http_port bin
