@@ -218,6 +218,21 @@ struct GitHubTests {
         }
     }
 
+    @Test func aReviewForATaskCodegenNeverRanIsADeadLetterAtOnce() async throws {
+        try await withGitHub { fake, host, _ in
+            try await harness.withCodegen(agent: harness.iteratingAgent, host: host) { publisher, _, redis in
+                try await publisher.publish(Self.feedback(on: UUID().uuidString.lowercased()), source: .github)
+                var letters: [DeadLetters.Letter] = []
+                #expect(try await eventually(timeout: .seconds(30)) {
+                    letters = try await DeadLetters(redis: redis, group: harness.group).list()
+                    return !letters.isEmpty
+                })
+                #expect(letters.first?.errorCode == "unknown_task" && letters.first?.attempts == 1, "\(letters)")
+                #expect(await fake.requests.isEmpty, "GitHub is not asked about a review of no task's pull request")
+            }
+        }
+    }
+
     @Test func pastTheLimitThePullRequestIsToldOnceThatAPersonTakesOver() async throws {
         try await withPullRequest(maxIterations: 0) { fake, task, _, publisher, postgres in
             await fake.submit(Self.review)

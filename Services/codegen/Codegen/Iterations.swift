@@ -14,8 +14,9 @@ import Tracing
 extension CodegenWorker {
     func receive(_ submitted: CodegenFeedbackSubmitted, context: EventContext) async throws {
         var feedback = submitted.feedback
-        if let reviewID = feedback.reviewID,
-           let review = try await host.review(reviewID, of: try await iterations.pullRequest(of: submitted.taskID))
+        // A task codegen does not know has no pull request: its feedback goes on to be refused as such.
+        if let reviewID = feedback.reviewID, let number = try await iterations.pullRequest(of: submitted.taskID),
+           let review = try await host.review(reviewID, of: number)
         {
             feedback.author = review.author.isEmpty ? feedback.author : review.author
             feedback.body = review.body
