@@ -89,8 +89,14 @@ extension CodeGenerationTests {
                 ])
                 let task = try await post("/api/stories/\(try #require(story["story"]?["id"]?.stringValue))/generate", [:])
                 let taskID = try #require(task["task_id"]?.stringValue)
-                #expect(await eventually(timeout: .seconds(60), every: .milliseconds(100)) { await fake.pullRequests.count == 1 },
-                        "no pull request: \(first.output)")
+                // Completed: the pull request is on GitHub and in codegen's record, where the ingress finds its task.
+                let completed = await eventually(timeout: .seconds(60), every: .milliseconds(100)) {
+                    guard let answer = await request("\(ingress)/api/task/\(taskID)", headers: authorized),
+                          let json = try? JSONValue(parsing: Array(answer.body.utf8)) else { return false }
+                    return json["status"] == "completed"
+                }
+                let opened = await fake.pullRequests.count
+                #expect(completed && opened == 1, "no pull request: \(first.output)")
                 let review = Review(fake: fake, bare: bare, ingress: ingress, taskID: taskID, branch: "kinexus/story-\(taskID.prefix(8))",
                                     repository: repository, environment: environment, processes: started,
                                     collector: collector)
@@ -186,7 +192,7 @@ extension CodeGenerationTests {
         try await withReviewedPullRequest(extra: ["HANG_ONCE": hang]) { review, codegen, startCodegen in
             let first = try #require(await review.fake.refs["refs/heads/\(review.branch)"])
             await review.fake.submit(Self.review)
-            _ = try await deliver(review)
+            #expect(try await deliver(review)["accepted"] == true)
             #expect(await eventually(timeout: .seconds(30)) { FileManager.default.fileExists(atPath: hang) }, "the iteration never started")
             // The replica dies with its agent; another takes the iteration over.
             codegen.signal(SIGKILL)
