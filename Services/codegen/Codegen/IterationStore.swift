@@ -31,16 +31,17 @@ struct IterationStore: Sendable {
         var description: String { "no task \(taskID): feedback is for the tasks codegen ran" }
     }
 
-    /// Records `feedback` once (keyed on its event) and answers what follows. Feedback for a task without a
-    /// pull request is kept, refused.
-    func receive(_ feedback: CodeFeedback, eventID: String, taskID: String) async throws -> Next {
+    /// Records `feedback` once (keyed on its event, ordered by its stream entry `arrival`) and answers what
+    /// follows. Feedback for a task without a pull request is kept, refused.
+    func receive(_ feedback: CodeFeedback, eventID: String, arrival: StreamPosition, taskID: String) async throws -> Next {
         let json = String(decoding: try JSONEncoder().encode(feedback), as: UTF8.self)
         return try await client.transaction(logger: logger) { connection in
             guard let status = try await lockTask(taskID, on: connection) else { throw UnknownTask(taskID: taskID) }
             let refusal = status == "completed" ? nil : "the task has no pull request (it is \(status))"
             try await connection.tracedQuery("""
-                INSERT INTO codegen.feedback (event_id, task_id, feedback, status, reason)
-                VALUES (\(eventID), \(taskID), \(json)::jsonb, \(refusal == nil ? "queued" : "refused"), \(refusal))
+                INSERT INTO codegen.feedback (event_id, task_id, feedback, status, reason, arrived_ms, arrived_seq)
+                VALUES (\(eventID), \(taskID), \(json)::jsonb, \(refusal == nil ? "queued" : "refused"), \(refusal),
+                        \(arrival.milliseconds), \(arrival.sequence))
                 ON CONFLICT (event_id) DO NOTHING
                 """, logger: logger)
             return try await next(taskID, on: connection)
@@ -78,7 +79,7 @@ struct IterationStore: Sendable {
         }
         let queued = try await connection.tracedQuery("""
             SELECT event_id, feedback::text FROM codegen.feedback WHERE task_id = \(taskID) AND status = 'queued'
-            ORDER BY received_at, event_id
+            ORDER BY arrived_ms, arrived_seq, event_id
             """, logger: logger)
         var events: [String] = [], feedback: [CodeFeedback] = []
         for try await (event, text) in queued.decode((String, String).self) {
@@ -263,5 +264,18 @@ struct IterationStore: Sendable {
             }
             return try await next(taskID, on: connection)
         }
+    }
+}
+
+/// Where an entry stands in its stream: its id, `<milliseconds>-<sequence>`, Redis's order for every stream.
+struct StreamPosition: Sendable, Equatable {
+    let milliseconds: Int64
+    let sequence: Int64
+
+    /// An id that is not one (none reaches a handler) orders first.
+    init(entryID: String) {
+        let parts = entryID.split(separator: "-", maxSplits: 1)
+        milliseconds = parts.first.flatMap { Int64($0) } ?? 0
+        sequence = parts.count == 2 ? Int64(parts[1]) ?? 0 : 0
     }
 }

@@ -28,7 +28,8 @@ extension CodegenWorker {
                 }
             }
         }
-        let next = try await iterations.receive(feedback, eventID: context.eventID, taskID: submitted.taskID)
+        let next = try await iterations.receive(feedback, eventID: context.eventID, arrival: StreamPosition(entryID: context.entryID),
+                                                taskID: submitted.taskID)
         context.logger.info("feedback received", metadata: [
             "task_id": "\(submitted.taskID)", "author": "\(feedback.author)", "comments": "\(feedback.comments.count)",
         ])

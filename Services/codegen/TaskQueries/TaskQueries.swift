@@ -137,7 +137,8 @@ public struct TaskQueries: Sendable {
     public func untakenFeedback(of taskID: UUID) async throws -> [UntakenFeedback] {
         guard let rows = try await client.queryIfTablesExist("""
             SELECT feedback::text, status, reason, received_at FROM codegen.feedback
-            WHERE task_id = \(taskID.uuidString.lowercased()) AND status IN ('queued', 'refused') ORDER BY received_at, event_id
+            WHERE task_id = \(taskID.uuidString.lowercased()) AND status IN ('queued', 'refused')
+            ORDER BY arrived_ms, arrived_seq, event_id
             """, logger: logger) else { return [] }
         var untaken: [UntakenFeedback] = []
         for try await (feedback, status, reason, received) in rows.decode((String, String, String?, Date).self) {
