@@ -19,6 +19,7 @@ public enum EventCatalog {
         CodegenIterationFinished.self,
         TicketReceived.self,
         TicketFeedbackSubmitted.self,
+        TicketResolved.self,
         TicketContextReady.self,
         KnowledgeObjectChanged.self,
         KbSyncRequested.self,

@@ -33,6 +33,25 @@ public struct TicketReceived: EventDetail {
     }
 }
 
+/// An agent recorded how a ticket was answered: the answer given to the customer, and who gave it. The
+/// latest resolution of a ticket stands.
+public struct TicketResolved: EventDetail {
+    public static let detailType = "TicketResolved"
+    public var ticketID: String
+    public var answer: String
+    public var resolvedBy: String
+
+    public init(ticketID: String, answer: String, resolvedBy: String) {
+        self.ticketID = ticketID
+        self.answer = answer
+        self.resolvedBy = resolvedBy
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case ticketID = "ticket_id", answer, resolvedBy = "resolved_by"
+    }
+}
+
 public struct TicketFeedbackSubmitted: EventDetail {
     public static let detailType = "TicketFeedbackSubmitted"
     public var ticketID: String

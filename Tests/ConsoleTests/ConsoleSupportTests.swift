@@ -74,4 +74,37 @@ import Testing
             #expect(try await viewer.get("/console/support/no-such-ticket").status == .notFound)
         }
     }
+
+    @Test func anAgentRecordsTheAnswerGivenAndThePageShowsIt() async throws {
+        try await harness.run { world in
+            let ticket = try await seedTicket(world.postgres, subject: "Export fails")
+            let (agent, name) = try await world.signedIn([.agent])
+            let page = try await agent.get("/console/support/\(ticket)")
+            #expect(page.body.contains("Answer given") && page.body.contains(">Resolve</button>"))
+            #expect(try await agent.post("/console/support/\(ticket)/resolution", [("csrf", page.csrf ?? ""), ("answer", " ")]).status
+                == .badRequest)
+            let resolved = try await agent.post("/console/support/\(ticket)/resolution", [
+                ("csrf", page.csrf ?? ""), ("answer", "Reset the export token under Settings, then export again."),
+            ])
+            #expect(resolved.status == .seeOther && resolved.headers[.location] == "/console/support/\(ticket)?resolved=1")
+            let stream = Topic(source: "kinexus.support", detailType: TicketResolved.detailType).streamKey
+            let entries = StreamEntry.parseEntries(try await world.redis.send("XREVRANGE", stream, "+", "-", "COUNT", "50"), stream: stream)
+            let answer = try #require(entries.compactMap { try? $0.envelope().decodeDetail(as: TicketResolved.self) }.first { $0.ticketID == ticket })
+            #expect(answer == TicketResolved(ticketID: ticket, answer: "Reset the export token under Settings, then export again.", resolvedBy: name))
+
+            // As customer-context records it, the page shows it.
+            try await world.postgres.query("""
+                UPDATE support.tickets SET status = 'resolved', resolution = 'Reset the token.', resolved_by = \(name), resolved_at = now()
+                WHERE ticket_id = \(ticket)
+                """, logger: harness.logger)
+            let shown = try await agent.get("/console/support/\(ticket)")
+            #expect(shown.body.contains("Answered by <strong>\(name)</strong>") && shown.body.contains("Reset the token."))
+
+            let viewer = try await world.signedIn([.viewer]).0
+            let seen = try await viewer.get("/console/support/\(ticket)")
+            #expect(seen.body.contains("Reset the token.") && !seen.body.contains(">Resolve</button>"))
+            #expect(try await viewer.post("/console/support/\(ticket)/resolution", [("csrf", seen.csrf ?? ""), ("answer", "Forged.")]).status
+                == .forbidden)
+        }
+    }
 }

@@ -48,9 +48,9 @@ struct EventEnvelopeTests {
     @Test func everyDetailTypeInTheCatalogIsDistinct() {
         let names = EventCatalog.detailTypes.map { $0.detailType }
         #expect(Set(names).count == names.count)
-        // DESIGN's seventeen, CodegenProgressed, which the console follows a running agent by, and the three of
-        // code review's iterations.
-        #expect(names.count == 21)
+        // DESIGN's seventeen, CodegenProgressed, which the console follows a running agent by, the three of
+        // code review's iterations, and TicketResolved.
+        #expect(names.count == 22)
     }
 
     @Test func topicsRoundTripThroughStreamKeys() {

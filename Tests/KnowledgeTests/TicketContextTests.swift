@@ -196,6 +196,41 @@ extension KnowledgeBaseTests {
         }
     }
 
+    @Test func anAgentsAnswerIsKeptWithTheTicketAndTheLatestStands() async throws {
+        try await withCustomerContext { publisher, postgres, _, _, client in
+            let customer = try await customer(postgres, tier: "pro", lifetimeValue: 500, orders: 1)
+            let received = ticket(customer, subject: "How do I export my invoices?")
+            try await publisher.publish(received, source: .support)
+            _ = try #require(try await response(received.ticketID, postgres))
+            func resolve(_ ticketID: String, _ body: JSONValue) async throws -> HTTPResponse.Status {
+                try await client.execute(uri: "/tickets/\(ticketID)/resolution", method: .post,
+                                         headers: [.contentType: "application/json", .authorization: "Bearer \(KnowledgeService.token)"],
+                                         body: ByteBuffer(string: body.jsonText)) { $0.status }
+            }
+            #expect(try await resolve(received.ticketID, ["answer": "  "]) == .badRequest)
+            #expect(try await resolve(received.ticketID, ["answer": .string(String(repeating: "a", count: 20_001))]) == .badRequest)
+            #expect(try await resolve("no-such-ticket", ["answer": "Anything."]) == .notFound)
+            #expect(try await resolve(received.ticketID, ["answer": "Settings → Billing → Export, as CSV.", "resolved_by": "ada"]) == .accepted)
+            let records = SupportRecords(client: postgres, logger: logger)
+            var resolved: SupportRecords.Ticket?
+            #expect(try await eventually {
+                resolved = try await records.ticket(received.ticketID)
+                return resolved?.resolution != nil
+            })
+            #expect(resolved?.resolution?.answer == "Settings → Billing → Export, as CSV.")
+            #expect(resolved?.resolution?.resolvedBy == "ada" && resolved?.summary.status == "resolved")
+
+            // A resolution given earlier, delivered late, leaves the later one standing; a newer one replaces it.
+            var late = try publisher.envelope(TicketResolved(ticketID: received.ticketID, answer: "Old answer.", resolvedBy: "bo"),
+                                              source: .support)
+            late.time = Date(timeIntervalSinceNow: -3600)
+            _ = try await publisher.publish([.init(envelope: late)])
+            try await publisher.publish(TicketResolved(ticketID: received.ticketID, answer: "Newer answer.", resolvedBy: "cy"), source: .support)
+            #expect(try await eventually { try await records.ticket(received.ticketID)?.resolution?.answer == "Newer answer." })
+            #expect(try await records.ticket(received.ticketID)?.resolution?.resolvedBy == "cy")
+        }
+    }
+
     @Test func contextsAreCachedUntilAnyReplicaChangesTheCustomer() async throws {
         try await withCustomerContext { _, postgres, redis, contexts in
             let customer = try await customer(postgres, tier: "basic", lifetimeValue: 100, orders: 2)

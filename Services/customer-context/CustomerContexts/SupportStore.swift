@@ -66,6 +66,21 @@ struct SupportStore: Sendable {
             """, logger: logger)
     }
 
+    /// Resolves the ticket with `answer` as of `time`, unless a later resolution is recorded already (a
+    /// redelivery writes the same again); answers false for a ticket never received.
+    func resolve(_ ticketID: String, answer: String, by agent: String, at time: Date) async throws -> Bool {
+        let rows = try await client.tracedQuery("""
+            UPDATE support.tickets SET
+                status = CASE WHEN resolved_at IS NULL OR resolved_at <= \(time) THEN 'resolved' ELSE status END,
+                resolution = CASE WHEN resolved_at IS NULL OR resolved_at <= \(time) THEN \(answer) ELSE resolution END,
+                resolved_by = CASE WHEN resolved_at IS NULL OR resolved_at <= \(time) THEN \(agent) ELSE resolved_by END,
+                resolved_at = greatest(resolved_at, \(time))
+            WHERE ticket_id = \(ticketID) RETURNING 1
+            """, logger: logger)
+        for try await _ in rows { return true }
+        return false
+    }
+
     /// Records feedback once per event; answers false for a redelivery.
     func recordFeedback(_ feedback: (ticketID: String, rating: Int, helpful: Bool, comment: String?, source: String?), eventID: String)
         async throws -> Bool

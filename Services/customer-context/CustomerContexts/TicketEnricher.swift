@@ -25,6 +25,7 @@ public struct TicketEnricher: Sendable {
             try Subscription(TicketFeedbackSubmitted.self, from: [.support]) { feedback, context in
                 try await record(feedback, context: context)
             },
+            try Subscription(TicketResolved.self, from: [.support]) { resolved, context in try await record(resolved, context: context) },
         ]
     }
 
@@ -82,6 +83,13 @@ public struct TicketEnricher: Sendable {
         try await contexts.invalidate(customer)
         _ = try await store.recordFeedback((feedback.ticketID, feedback.rating, feedback.helpful, feedback.comment, feedback.suggestionSource),
                                            eventID: context.eventID)
+    }
+
+    /// The answer an agent gave, kept with the ticket as of the event's time.
+    func record(_ resolved: TicketResolved, context: EventContext) async throws {
+        guard try await store.resolve(resolved.ticketID, answer: resolved.answer, by: resolved.resolvedBy, at: context.eventTime) else {
+            throw InvalidTicket(problem: "a resolution of ticket \(resolved.ticketID), which was never received")
+        }
     }
 
     static let encoder: JSONEncoder = {

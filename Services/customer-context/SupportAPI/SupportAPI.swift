@@ -10,7 +10,8 @@ import SupportRules
 
 /// Support through the ingress: `POST /tickets` (TicketReceived; with `Prefer: wait=N` the full response
 /// once customer-context has built it), `GET /tickets/{id}`, `GET /customers/{external_id}/context`,
-/// `GET /tickets/{id}/context` and `POST /tickets/{id}/feedback` (TicketFeedbackSubmitted).
+/// `GET /tickets/{id}/context`, `POST /tickets/{id}/feedback` (TicketFeedbackSubmitted) and
+/// `POST /tickets/{id}/resolution` (TicketResolved).
 public struct SupportAPI: Sendable {
     let records: SupportRecords
     let contexts: CustomerContexts
@@ -31,6 +32,9 @@ public struct SupportAPI: Sendable {
         routes.get("/tickets/:id/context") { _, context in try await ticketContext(context.parameters.get("id") ?? "") }
         routes.post("/tickets/:id/feedback") { request, context in
             try await feedback(request, ticketID: context.parameters.get("id") ?? "")
+        }
+        routes.post("/tickets/:id/resolution") { request, context in
+            try await resolution(request, ticketID: context.parameters.get("id") ?? "")
         }
         routes.get("/customers/:id/context") { _, context in try await customerContext(context.parameters.get("id") ?? "") }
         return routes
@@ -128,6 +132,47 @@ public struct SupportAPI: Sendable {
         }
         guard try await records.customer(ofTicket: feedback.ticketID) != nil else { throw notFound("ticket", feedback.ticketID) }
         try await publisher.publish(feedback, source: .support)
+    }
+
+    struct ResolutionInput: Decodable {
+        let answer: String
+        let resolvedBy: String?
+
+        enum CodingKeys: String, CodingKey {
+            case answer, resolvedBy = "resolved_by"
+        }
+    }
+
+    func resolution(_ request: Request, ticketID: String) async throws -> EditedResponse<[String: String]> {
+        let bytes = try await request.body.collect(upTo: 64 * 1024)
+        try refuseNULCharacters(inJSON: bytes)
+        let input: ResolutionInput
+        do {
+            input = try JSONDecoder().decode(ResolutionInput.self, from: Data(buffer: bytes))
+        } catch {
+            throw APIError.badRequest(code: "invalid_body", "invalid body: \(describeDecodingProblem(error))")
+        }
+        try await resolve(TicketResolved(ticketID: ticketID, answer: input.answer, resolvedBy: input.resolvedBy ?? "API"))
+        return EditedResponse(status: .accepted, response: ["ticket_id": ticketID, "status": "resolved"])
+    }
+
+    /// The longest answer a resolution keeps: what a support reply holds, well within the event.
+    static let longestAnswer = 20_000
+
+    /// How an agent answered the ticket: 400 for an empty answer or one over 20,000 characters, or a name over
+    /// 200; 404 for an unknown ticket. The latest resolution of a ticket stands.
+    public func resolve(_ resolved: TicketResolved) async throws {
+        let answer = resolved.answer.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !answer.isEmpty else { throw APIError.badRequest(code: "invalid_field", "'answer' is empty: say how the ticket was answered") }
+        guard answer.count <= Self.longestAnswer else {
+            throw APIError.badRequest(code: "invalid_field", "'answer' is longer than \(Self.longestAnswer) characters")
+        }
+        guard (1...200).contains(resolved.resolvedBy.count) else {
+            throw APIError.badRequest(code: "invalid_field", "'resolved_by' must have 1 to 200 characters")
+        }
+        guard try await records.customer(ofTicket: resolved.ticketID) != nil else { throw notFound("ticket", resolved.ticketID) }
+        try await publisher.publish(TicketResolved(ticketID: resolved.ticketID, answer: answer, resolvedBy: resolved.resolvedBy),
+                                    source: .support)
     }
 
     private func notFound(_ kind: String, _ id: String) -> APIError {

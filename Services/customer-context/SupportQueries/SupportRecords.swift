@@ -106,22 +106,35 @@ public struct SupportRecords: Sendable {
         public let channel: String
         public let customerExternalID: String
         public let response: TicketResponse?
+        public let resolution: Resolution?
+    }
+
+    /// How the ticket was answered, as an agent recorded it.
+    public struct Resolution: Sendable, Equatable {
+        public let answer: String
+        public let resolvedBy: String
+        public let resolvedAt: Date
     }
 
     public func ticket(_ id: String) async throws -> Ticket? {
         guard let rows = try await client.queryIfTablesExist("""
             SELECT t.ticket_id, t.subject, coalesce(c.name, t.customer_external_id), t.priority, t.status, t.received_at,
-                   t.response->'customer_context'->>'churn_risk', t.description, t.channel, t.customer_external_id, t.response::text
+                   t.response->'customer_context'->>'churn_risk', t.description, t.channel, t.customer_external_id, t.response::text,
+                   t.resolution, t.resolved_by, t.resolved_at
             FROM support.tickets t LEFT JOIN support.customers c ON c.external_id = t.customer_external_id
             WHERE t.ticket_id = \(id)
             """, logger: logger) else { return nil }
-        for try await (id, subject, customer, priority, status, received, churn, description, channel, external, response)
-            in rows.decode((String, String, String, String, String, Date, String?, String, String, String, String?).self) {
+        for try await (id, subject, customer, priority, status, received, churn, description, channel, external, response, answer, by, at)
+            in rows.decode((String, String, String, String, String, Date, String?, String, String, String, String?, String?, String?,
+                            Date?).self) {
             return Ticket(
                 summary: TicketSummary(ticketID: id, subject: subject, customer: customer, priority: priority, status: status,
                                        receivedAt: received, churnRisk: churn),
                 description: description, channel: channel, customerExternalID: external,
-                response: try response.map { try TicketResponse.decoder.decode(TicketResponse.self, from: Data($0.utf8)) })
+                response: try response.map { try TicketResponse.decoder.decode(TicketResponse.self, from: Data($0.utf8)) },
+                resolution: answer.flatMap { answer in
+                    at.map { Resolution(answer: answer, resolvedBy: by ?? "", resolvedAt: $0) }
+                })
         }
         return nil
     }

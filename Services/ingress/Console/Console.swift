@@ -111,6 +111,7 @@ public struct Console: Sendable {
         authors.post("/console/tasks/:id/changes") { request, context in try await tasks.askForChanges(request, context: context) }
         let agents = signedIn.group().add(middleware: Self.requiring(.agent))
         agents.post("/console/support/:id/feedback") { request, context in try await tickets.feedback(request, context: context) }
+        agents.post("/console/support/:id/resolution") { request, context in try await tickets.resolve(request, context: context) }
         agents.post("/console/knowledge/upload") { request, context in try await knowledge.upload(request, context: context) }
         agents.post("/console/knowledge/delete") { request, context in try await knowledge.delete(request, context: context) }
         let admins = signedIn.group().add(middleware: Self.requiring(.admin))

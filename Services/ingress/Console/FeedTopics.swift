@@ -7,7 +7,7 @@ enum FeedTopics {
     static let detailTypes: Set<String> = [
         "ReviewRequested", "ReviewDecisionSubmitted", "RevisionRequested", "DocumentationPublished", "DocumentRejected",
         "CodegenRequested", "CodegenStarted", "CodegenProgressed", "CodegenCompleted", "CodegenFailed", "CodegenFeedbackSubmitted",
-        "CodegenIterationRequested", "CodegenIterationFinished", "TicketReceived", "TicketContextReady",
+        "CodegenIterationRequested", "CodegenIterationFinished", "TicketReceived", "TicketContextReady", "TicketResolved",
         "KbSyncCompleted",
     ]
 
@@ -28,7 +28,7 @@ enum FeedTopics {
             return ["tasks"] + named("task", "task_id")
         case "CodegenRequested", "CodegenStarted", "CodegenCompleted", "CodegenFailed":
             return ["tasks"] + named("task", "task_id")
-        case "TicketReceived", "TicketContextReady":
+        case "TicketReceived", "TicketContextReady", "TicketResolved":
             return ["tickets"] + named("ticket", "ticket_id")
         case "KbSyncCompleted":
             return ["knowledge"]

@@ -90,6 +90,15 @@ struct SupportScreens: Sendable {
         let suggestions: [SuggestionRow]
         let agent: Bool
         let thanks: Bool
+        let resolution: ResolutionView?
+        /// The agent's resolution was just sent.
+        let resolved: Bool
+    }
+
+    struct ResolutionView {
+        let answer: String
+        let resolvedBy: String
+        let resolvedAt: String
     }
 
     func page(_ request: Request, context: KinexusRequestContext) async throws -> Response {
@@ -99,7 +108,23 @@ struct SupportScreens: Sendable {
             chrome: Chrome(context), id: id, ticket: Row(ticket.summary), description: ticket.description, channel: ticket.channel,
             processed: ticket.response != nil, customer: ticket.response?.customerContext.map(CustomerView.init),
             suggestions: (ticket.response?.kbSuggestions ?? []).map(SuggestionRow.init),
-            agent: context.identity?.roles.contains(.agent) == true, thanks: request.uri.queryParameters.get("rated") != nil))
+            agent: context.identity?.roles.contains(.agent) == true, thanks: request.uri.queryParameters.get("rated") != nil,
+            resolution: ticket.resolution.map { ResolutionView(answer: $0.answer, resolvedBy: $0.resolvedBy, resolvedAt: shown($0.resolvedAt)) },
+            resolved: request.uri.queryParameters.get("resolved") != nil))
+    }
+
+    struct ResolutionForm: Decodable {
+        let answer: String?
+    }
+
+    /// "Resolve": the answer the agent gave the customer, recorded as theirs.
+    func resolve(_ request: Request, context: KinexusRequestContext) async throws -> Response {
+        guard let user = context.identity else { throw ConsoleRefusal.forbidden }
+        let id = context.pathParameter("id")
+        let answer = (try await decodeForm(ResolutionForm.self, request).answer ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !answer.isEmpty else { throw ConsoleRefusal(.badRequest, "Say how the ticket was answered: the answer is required.") }
+        try await support.resolve(TicketResolved(ticketID: id, answer: answer, resolvedBy: user.name))
+        return .redirect(to: Row.path(id) + "?resolved=1")
     }
 
     struct FeedbackForm: Decodable {
