@@ -53,6 +53,7 @@ kb-sync:
 customer-context:
   - kinexus:ev:kinexus.support:TicketFeedbackSubmitted
   - kinexus:ev:kinexus.support:TicketReceived
+  - kinexus:ev:kinexus.support:TicketResolved
 {{- end -}}
 
 {{/* KEDA's redis-streams address (host:port) and database: from autoscaling, else from redis.url. */}}
