@@ -73,7 +73,7 @@ struct TaskScreens: Sendable {
         let feedback: [FeedbackView]
         let commit: String?
         let diffStat: String?
-        /// The answer as GitHub shows it: its markdown rendered (raw HTML dropped).
+        /// The answer as GitHub shows it: its markdown rendered, raw HTML (the hidden mark among it) dropped.
         let answerHTML: String?
         let answerURL: String?
         let reason: String?
@@ -91,17 +91,11 @@ struct TaskScreens: Sendable {
                 let (added, removed) = (stat["insertions"]?.intValue ?? 0, stat["deletions"]?.intValue ?? 0)
                 return "\(files) file\(files == 1 ? "" : "s") changed, +\(added) −\(removed)"
             }
-            answerHTML = iteration.answer.map { MarkdownHTML.render(Self.visible($0)) }
+            answerHTML = iteration.answer.map(MarkdownHTML.render)
             answerURL = iteration.answerURL
             reason = iteration.reason
             transcript = iteration.transcript ?? ""
             duration = iteration.startedAt.map { elapsed(from: $0, to: iteration.finishedAt ?? .now) }
-        }
-
-        /// The answer as a person reads it: without the hidden mark that keeps it from being posted twice.
-        static func visible(_ answer: String) -> String {
-            answer.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix(CodeFeedback.kinexusMark) }
-                .joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         }
     }
 
