@@ -92,7 +92,7 @@ def test_an_agent_opens_a_ticket_and_sees_the_customers_churn_risk_and_a_suggest
     follow(browser, lambda: browser.find_elements(By.LINK_TEXT, subject))
     assert ticket["ticket_id"] in browser.current_url
     assert live(browser, lambda: browser.find_element(By.ID, "churn-risk").text) == "high"
-    assert "score" in live(browser, lambda: browser.find_element(By.CSS_SELECTOR, "article.suggestion").text)
+    assert "relevance" in live(browser, lambda: browser.find_element(By.CSS_SELECTOR, "article.suggestion").text)
     Select(field("Rating", browser)).select_by_visible_text("4")
     button("Send feedback", browser).click()
     shows(browser, "p.followed", "your rating was recorded")

@@ -72,7 +72,7 @@ struct ConsoleHarness {
                                      publisher: publisher, longestWait: .seconds(1))
             let knowledge = KnowledgeAPI(
                 postgres: postgres, retriever: try KnowledgeRetriever.composed(postgres: postgres, environment: [:], logger: logger),
-                publisher: publisher, minimumScore: 0.1, logger: logger)
+                publisher: publisher, minimumRelevance: 0.1, logger: logger)
             let console = Console(postgres: postgres, redis: redis, publisher: publisher, decisions: decisions, stories: stories, support: support,
                                   knowledge: knowledge, feed: ConsoleFeed(redis: redis.configuration, logger: logger),
                                   settings: try ConsoleSettings(environment: ["KINEXUS_PUBLIC_URL": Self.origin].merging(environment) { $1 }),

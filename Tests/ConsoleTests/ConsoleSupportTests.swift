@@ -23,7 +23,7 @@ import Testing
             customerID: UUID().uuidString, externalID: customer, name: "Ada Lovelace", email: nil, company: "Analytical Engines",
             tier: "enterprise", lifetimeValue: 25_000, totalOrders: 0, recentOrders: [], openTickets: 1, avgSentiment: -0.5,
             lastInteraction: nil, isHighValue: true, churnRisk: .high)
-        let hit = KnowledgeRetriever.Hit(content: "Reset the export token under Settings.", score: 0.87, source: "demo/export.md",
+        let hit = KnowledgeRetriever.Hit(content: "Reset the export token under Settings.", score: 0.87, relevance: 0.46, source: "demo/export.md",
                                          metadata: .init(title: "Export troubleshooting", heading: "Tokens", kind: "bucket", chunkID: 1))
         let response = TicketResponse(ticketID: ticket, status: "processed", customerContext: context, kbSuggestions: [hit],
                                       processingTimeMs: 12, correlationID: "c")
@@ -49,7 +49,7 @@ import Testing
             #expect(page.status == .ok)
             #expect(page.body.contains(#"<dd class="risk-high" id="churn-risk">high</dd>"#))
             #expect(page.body.contains("Export troubleshooting"))
-            #expect(page.body.contains("score 0.87"))
+            #expect(page.body.contains("relevance 0.46"))
             #expect(page.body.contains("Ada Lovelace"))
 
             let rated = try await agent.post("/console/support/\(ticket)/feedback", [

@@ -64,4 +64,12 @@ struct KnowledgeIndexingTests {
     @Test func contentHashIsSHA256() {
         #expect(ContentHash.of("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
+
+    @Test func relevanceIsTheMeanOfCoverageAndSimilarityWithinZeroAndOne() {
+        #expect(Relevance.of(coverage: 0.5, similarity: 0.25) == 0.375)
+        #expect(Relevance.of(coverage: 1, similarity: 1) == 1)
+        #expect(Relevance.of(coverage: 0.4, similarity: -0.3) == 0.2)
+        #expect(Relevance.of(coverage: 2, similarity: 3) == 1)
+        #expect(Relevance.of(coverage: .nan, similarity: .infinity) == 0)
+    }
 }

@@ -48,7 +48,7 @@ struct KnowledgeService {
             let knowledge = KnowledgeAPI(
                 postgres: postgres, retriever: retriever,
                 publisher: EventPublisher(redis: redis, account: "000000000000", region: "local"),
-                minimumScore: 0, logger: logger)
+                minimumRelevance: 0, logger: logger)
             router.group().add(middleware: APITokenAuthentication(apiToken: token)).addRoutes(knowledge.routes)
             try await whileConsuming(consumers, logger: logger) {
                 try await Application(router: router).test(.router) { client in

@@ -22,8 +22,8 @@ import Testing
 /// knowledge suite, which owns the `kb` tables the suggestions come from.
 extension KnowledgeBaseTests {
     static let supportDatabase = 10
-    /// customer-context's settings in these tests: a small cache, and knowledge hits from a fused score of 0.3.
-    static let supportSettings = ["KINEXUS_CONTEXT_CACHE_SIZE": "100", "KINEXUS_CONTEXT_CACHE_TTL": "60", "KINEXUS_KB_MIN_SCORE": "0.3"]
+    /// customer-context's settings in these tests: a small cache, and the default relevance floor.
+    static let supportSettings = ["KINEXUS_CONTEXT_CACHE_SIZE": "100", "KINEXUS_CONTEXT_CACHE_TTL": "60"]
 
     func withCustomerContext(
         _ body: @Sendable (EventPublisher, PostgresClient, RedisClient, CustomerContexts) async throws -> Void

@@ -21,7 +21,7 @@ public struct CustomerContextService: Sendable {
             records: SupportRecords(client: postgres, logger: logger), store: store,
             interactions: InteractionLog(redis: redis, timeToLive: settings.interactionTTL),
             retriever: try .composed(postgres: postgres, environment: environment, logger: logger),
-            minimumScore: settings.minimumScore, logger: logger)
+            minimumRelevance: settings.minimumRelevance, logger: logger)
     }
 
     public static func migrations() throws -> [Migration] {

@@ -16,7 +16,7 @@ public struct TicketEnricher: Sendable {
     let store: SupportStore
     let interactions: InteractionLog
     let retriever: KnowledgeRetriever
-    let minimumScore: Double
+    let minimumRelevance: Double
     let logger: Logger
 
     public func subscriptions() throws -> [Subscription] {
@@ -52,7 +52,7 @@ public struct TicketEnricher: Sendable {
             try await announce(response, customer: ticket.customerExternalID, context: context)
             return
         }
-        async let suggestions = retriever.search(ticket.subject + "\n" + ticket.description, count: 3, minimumScore: minimumScore)
+        async let suggestions = retriever.search(ticket.subject + "\n" + ticket.description, count: 3, minimumRelevance: minimumRelevance)
         let customer = try await contexts.context(for: ticket.customerExternalID)
         let response = TicketResponse(
             ticketID: ticket.ticketID, status: "processed", customerContext: customer, kbSuggestions: try await suggestions,

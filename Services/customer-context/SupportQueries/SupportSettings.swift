@@ -1,19 +1,24 @@
 import KinexusSettings
 
 /// `KINEXUS_INTERACTION_TTL_DAYS` (90), `KINEXUS_CONTEXT_CACHE_SIZE` (10,000 customers),
-/// `KINEXUS_CONTEXT_CACHE_TTL` (5 minutes) and `KINEXUS_KB_MIN_SCORE`: the fused score a knowledge hit
-/// needs, 0.5 by default, which a chunk reaches by leading one ranking or by standing fairly high in both.
+/// `KINEXUS_CONTEXT_CACHE_TTL` (5 minutes) and `KINEXUS_KB_MIN_RELEVANCE`: the relevance a knowledge hit
+/// needs to be suggested, 0.24 by default, between what the demo knowledge base's answers reach and what
+/// questions it does not answer get (docs/relevance.md).
 public struct SupportSettings: Sendable {
     public let interactionTTL: Duration
     public let cacheSize: Int
     public let cacheTTL: Duration
-    public let minimumScore: Double
+    public let minimumRelevance: Double
 
     public init(environment: [String: String]) throws {
         let settings = EnvironmentSettings(environment)
         interactionTTL = .seconds(try settings.integer("KINEXUS_INTERACTION_TTL_DAYS", default: 90, range: 1...3650) * 86_400)
         cacheSize = try settings.integer("KINEXUS_CONTEXT_CACHE_SIZE", default: 10_000, range: 1...1_000_000)
         cacheTTL = try settings.duration("KINEXUS_CONTEXT_CACHE_TTL", default: .seconds(300))
-        minimumScore = try settings.decimal("KINEXUS_KB_MIN_SCORE", default: 0.5, range: 0...1)
+        // A fused score's floor would mean something else as a relevance's: refused rather than misread.
+        guard settings.optional("KINEXUS_KB_MIN_SCORE") == nil else {
+            throw InvalidSetting("KINEXUS_KB_MIN_SCORE", problem: "was replaced by KINEXUS_KB_MIN_RELEVANCE, an absolute relevance from 0 to 1: unset it")
+        }
+        minimumRelevance = try settings.decimal("KINEXUS_KB_MIN_RELEVANCE", default: 0.24, range: 0...1)
     }
 }

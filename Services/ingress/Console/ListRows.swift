@@ -91,7 +91,7 @@ extension SuggestionRow: MustacheParent {
         switch name {
         case "title": title
         case "source": source
-        case "score": score
+        case "relevance": relevance
         case "content": content
         default: nil
         }

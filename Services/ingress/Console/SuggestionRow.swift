@@ -5,13 +5,14 @@ import KnowledgeQueries
 struct SuggestionRow {
     let title: String
     let source: String
-    let score: String
+    /// Absent on suggestions stored before relevance was measured.
+    let relevance: String?
     let content: String
 
     init(_ hit: KnowledgeRetriever.Hit) {
         title = hit.metadata.title
         source = hit.source
-        score = String(format: "%.2f", hit.score)
+        relevance = hit.relevance.map { String(format: "%.2f", $0) }
         content = hit.content
     }
 }

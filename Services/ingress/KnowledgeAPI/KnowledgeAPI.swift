@@ -15,18 +15,18 @@ public struct KnowledgeAPI: Sendable {
     let bucket: KnowledgeBucket
     let retriever: KnowledgeRetriever
     let publisher: EventPublisher
-    let minimumScore: Double
+    let minimumRelevance: Double
     let postgres: PostgresClient
     let logger: Logger
 
     static let largestObject = 5 * 1024 * 1024
     static let textTypes = ["text/markdown", "text/x-markdown", "text/plain"]
 
-    public init(postgres: PostgresClient, retriever: KnowledgeRetriever, publisher: EventPublisher, minimumScore: Double, logger: Logger) {
+    public init(postgres: PostgresClient, retriever: KnowledgeRetriever, publisher: EventPublisher, minimumRelevance: Double, logger: Logger) {
         bucket = KnowledgeBucket(client: postgres, logger: logger)
         self.retriever = retriever
         self.publisher = publisher
-        self.minimumScore = minimumScore
+        self.minimumRelevance = minimumRelevance
         self.postgres = postgres
         self.logger = logger
     }
@@ -148,7 +148,7 @@ public struct KnowledgeAPI: Sendable {
 
     /// The knowledge a query finds, as tickets find it.
     public func search(_ query: String, count: Int = 3) async throws -> [KnowledgeRetriever.Hit] {
-        try await retriever.search(query, count: count, minimumScore: minimumScore)
+        try await retriever.search(query, count: count, minimumRelevance: minimumRelevance)
     }
 
     func search(_ request: Request) async throws -> SearchAnswer {

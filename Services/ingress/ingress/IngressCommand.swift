@@ -45,7 +45,7 @@ public struct IngressCommand: AsyncParsableCommand {
         }
         let support = configured { try SupportSettings(environment: environment) }
         let retriever = configured { try KnowledgeRetriever.composed(postgres: postgres, environment: environment, logger: logger) }
-        let knowledge = KnowledgeAPI(postgres: postgres, retriever: retriever, publisher: publisher, minimumScore: support.minimumScore,
+        let knowledge = KnowledgeAPI(postgres: postgres, retriever: retriever, publisher: publisher, minimumRelevance: support.minimumRelevance,
                                      logger: logger)
         let tickets = SupportAPI(records: SupportRecords(client: postgres, logger: logger),
                                  contexts: .composed(postgres: postgres, redis: redis, settings: support, logger: logger),

@@ -5,11 +5,14 @@ import Logging
 import PostgresNIO
 
 /// Hybrid retrieval: full-text rank (Postgres, GIN) and embedding cosine (in memory), fused by reciprocal
-/// rank fusion into scores in (0, 1]; each hit with its source and heading.
+/// rank fusion into the order and scores in (0, 1]; each hit with its absolute `Relevance`, its source and heading.
 public struct KnowledgeRetriever: Sendable {
     public struct Hit: Sendable, Equatable, Codable {
         public let content: String
+        /// Fusion's: the order, not whether the chunk answers the query.
         public let score: Double
+        /// Whether it answers the query (`Relevance`); nil in suggestions stored before relevance was measured.
+        public let relevance: Double?
         /// The object key or the page's address.
         public let source: String
         public let metadata: Metadata
@@ -50,19 +53,22 @@ public struct KnowledgeRetriever: Sendable {
                            index: EmbeddingIndex(client: postgres, logger: logger), logger: logger)
     }
 
-    public func search(_ query: String, count: Int, minimumScore: Double = 0) async throws -> [Hit] {
+    /// The `count` best hits in fusion's order among those whose relevance reaches `minimumRelevance`.
+    public func search(_ query: String, count: Int, minimumRelevance: Double = 0) async throws -> [Hit] {
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, count > 0 else { return [] }
         async let lexical = fullText(query)
         let vector = try await embedder.embed([query]).first ?? []
         let semantic = try await index.nearest(to: vector, count: Self.depth).map(\.id)
-        let fused = RankFusion.fuse([try await lexical, semantic]).filter { $0.score >= minimumScore }.prefix(count)
-        let rows = try await chunks(fused.map(\.id))
-        return fused.compactMap { ranked in
+        let fused = RankFusion.fuse([try await lexical, semantic])
+        let rows = try await chunks(fused.map(\.id), query: query)
+        let hits = fused.compactMap { ranked in
             rows[ranked.id].map { row in
-                Hit(content: row.content, score: (ranked.score * 1000).rounded() / 1000, source: row.location,
+                Hit(content: row.content, score: (ranked.score * 1000).rounded() / 1000,
+                    relevance: Relevance.of(coverage: row.coverage, similarity: cosine(vector, row.embedding)), source: row.location,
                     metadata: .init(title: row.title, heading: row.heading, kind: row.kind, chunkID: ranked.id))
             }
         }
+        return Array(hits.filter { ($0.relevance ?? 0) >= minimumRelevance }.prefix(count))
     }
 
     /// Chunks with every word of the query rank first, then chunks with some. Postgres ranks only what the GIN
@@ -96,17 +102,26 @@ public struct KnowledgeRetriever: Sendable {
         let title: String
         let location: String
         let kind: String
+        let embedding: [Float]
+        /// The share of the query's lexemes the chunk holds.
+        let coverage: Double
     }
 
-    private func chunks(_ ids: [Int64]) async throws -> [Int64: Row] {
+    private func chunks(_ ids: [Int64], query: String) async throws -> [Int64: Row] {
         guard !ids.isEmpty else { return [:] }
         var found: [Int64: Row] = [:]
         let rows = try await client.tracedQuery("""
-            SELECT c.chunk_id, c.content, c.heading, s.title, s.location, s.kind
-            FROM kb.chunks c JOIN kb.sources s USING (source_id) WHERE c.chunk_id = ANY(\(ids))
+            WITH q AS (SELECT tsvector_to_array(to_tsvector('english', \(query))) AS lexemes)
+            SELECT c.chunk_id, c.content, c.heading, s.title, s.location, s.kind, c.embedding,
+                   (SELECT count(*) FROM unnest(q.lexemes) lexeme WHERE lexeme = ANY(tsvector_to_array(c.search)))::float8
+                       / greatest(cardinality(q.lexemes), 1)
+            FROM kb.chunks c JOIN kb.sources s USING (source_id), q WHERE c.chunk_id = ANY(\(ids))
             """, logger: logger)
-        for try await (id, content, heading, title, location, kind) in rows.decode((Int64, String, String, String, String, String).self) {
-            found[id] = Row(content: content, heading: heading, title: title, location: location, kind: kind)
+        for try await (id, content, heading, title, location, kind, embedding, coverage)
+            in rows.decode((Int64, String, String, String, String, String, [Float], Double).self)
+        {
+            found[id] = Row(content: content, heading: heading, title: title, location: location, kind: kind, embedding: embedding,
+                            coverage: coverage)
         }
         return found
     }
