@@ -56,6 +56,6 @@ struct EmbedderTests {
             try EmbedderConfiguration.embedder(environment: ["KINEXUS_EMBEDDINGS_BASE_URL": "http://localhost:11434/v1"],
                                                logger: Logger(label: "test"))
         }
-        #expect(try EmbedderConfiguration.embedder(environment: [:], logger: Logger(label: "test")).name == "feature-hashing-256")
+        #expect(try EmbedderConfiguration.embedder(environment: [:], logger: Logger(label: "test")).name == "feature-hashing-v2-256")
     }
 }

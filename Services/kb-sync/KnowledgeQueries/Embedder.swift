@@ -8,7 +8,7 @@ public protocol Embedder: Sendable {
 }
 
 extension FeatureHashingEmbedder: Embedder {
-    public var name: String { "feature-hashing-\(dimensions)" }
+    public var name: String { "feature-hashing-v2-\(dimensions)" }
 
     public func embed(_ texts: [String]) async throws -> [[Float]] {
         texts.map { embed($0) }
