@@ -12,7 +12,9 @@ let tablesWrittenBy: [String: [String]] = [
     "Reviewing": ["docs.reviews"],
     "Approval": ["docs.decisions", "docs.pages", "docs.publications"],
     "KnowledgeBase": ["kb.sources", "kb.chunks", "kb.state", "kb.sync_jobs", "kb.sync_runs"],
-    "CustomerContexts": ["support.customers", "support.orders", "support.tickets", "support.feedback"],
+    "CustomerContexts": [
+        "support.customers", "support.orders", "support.tickets", "support.feedback", "support.knowledge_gaps", "support.gap_tickets",
+    ],
     "Codegen": ["codegen.tasks", "codegen.sessions", "codegen.pull_requests", "codegen.feedback", "codegen.iterations"],
 ]
 
@@ -219,7 +221,7 @@ let package = Package(
         // ── customer-context: TicketReceived → the customer's context and knowledge hits → TicketContextReady.
         rules("customer-context", "SupportRules", ["KinexusEvents", "KinexusJSON"]),
         service("customer-context", "CustomerContexts", [
-            "SupportRules", "SupportQueries", "KnowledgeQueries", "KinexusBus", "KinexusEvents", "KinexusJSON", "KinexusPostgres",
+            "SupportRules", "SupportQueries", "KnowledgeQueries", "KnowledgeIndexing", "KinexusBus", "KinexusEvents", "KinexusJSON", "KinexusPostgres",
             "KinexusRedis", "KinexusSettings", postgresNIO,
         ]),
         queries("customer-context", "SupportQueries", [

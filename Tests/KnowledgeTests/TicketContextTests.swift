@@ -35,6 +35,24 @@ extension KnowledgeBaseTests {
     func withCustomerContext(
         _ body: @Sendable (EventPublisher, PostgresClient, RedisClient, CustomerContexts, any TestClientProtocol) async throws -> Void
     ) async throws {
+        try await withSupport { try await body($0.publisher, $0.postgres, $0.redis, $0.contexts, $0.client) }
+    }
+
+    /// What a support test works with: customer-context's replicas consuming as one group, and the API.
+    struct Support: Sendable {
+        let publisher: EventPublisher
+        let postgres: PostgresClient
+        let redis: RedisClient
+        let contexts: CustomerContexts
+        let client: any TestClientProtocol
+        let group: String
+        let records: SupportRecords
+        let service: CustomerContextService
+    }
+
+    /// `replicas` customer-context replicas of one consumer group, each composed as its `main` composes it,
+    /// the knowledge gaps emptied first.
+    func withSupport(replicas: Int = 1, _ body: @Sendable (Support) async throws -> Void) async throws {
         let postgres = PostgresClient(configuration: try PostgresSettings.configuration(url: try TestEnvironment.postgresURL()),
                                       backgroundLogger: logger)
         let redis = try RedisClient(url: try TestEnvironment.redisURL(database: Self.supportDatabase))
@@ -42,21 +60,28 @@ extension KnowledgeBaseTests {
             tasks.addTask { await postgres.run() }
             try await Self.prepare(postgres, logger: logger)
             try await MigrationRunner(client: postgres, logger: logger).run(try CustomerContextService.migrations())
-            let service = try CustomerContextService(postgres: postgres, redis: redis, environment: Self.supportSettings, logger: logger)
-            let contexts = service.enricher.contexts
-            var configuration = BusConfiguration(group: TestEnvironment.unique("customer-context"))
-            configuration.readBlock = .milliseconds(100)
-            configuration.retryBaseDelay = .milliseconds(100)
-            let consumer = try EventConsumer(redis: redis, configuration: configuration, subscriptions: try service.subscriptions(),
-                                             logger: logger)
+            try await postgres.query("DELETE FROM support.gap_tickets", logger: logger)
+            try await postgres.query("DELETE FROM support.knowledge_gaps", logger: logger)
+            let group = TestEnvironment.unique("customer-context")
+            let services = try (0..<replicas).map { _ in
+                try CustomerContextService(postgres: postgres, redis: redis, environment: Self.supportSettings, logger: logger)
+            }
+            let consumers = try services.enumerated().map { replica, service in
+                var configuration = BusConfiguration(group: group, consumer: "\(group)-\(replica)")
+                configuration.readBlock = .milliseconds(100)
+                configuration.retryBaseDelay = .milliseconds(100)
+                return try EventConsumer(redis: redis, configuration: configuration, subscriptions: try service.subscriptions(), logger: logger)
+            }
+            let contexts = services[0].enricher.contexts
             let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local")
+            let records = SupportRecords(client: postgres, logger: logger)
             let router = ServiceRuntime.router(logger: logger)
             router.group().add(middleware: APITokenAuthentication(apiToken: KnowledgeService.token)).addRoutes(
-                SupportAPI(records: SupportRecords(client: postgres, logger: logger), contexts: contexts, publisher: publisher,
-                           longestWait: .seconds(10)).routes)
-            try await whileConsuming([consumer], logger: logger) {
+                SupportAPI(records: records, contexts: contexts, publisher: publisher, longestWait: .seconds(10)).routes)
+            try await whileConsuming(consumers, logger: logger) {
                 try await Application(router: router).test(.router) { client in
-                    try await body(publisher, postgres, redis, contexts, client)
+                    try await body(Support(publisher: publisher, postgres: postgres, redis: redis, contexts: contexts, client: client,
+                                           group: group, records: records, service: services[0]))
                 }
             }
             tasks.cancelAll()

@@ -21,7 +21,8 @@ public struct CustomerContextService: Sendable {
             records: SupportRecords(client: postgres, logger: logger), store: store,
             interactions: InteractionLog(redis: redis, timeToLive: settings.interactionTTL),
             retriever: try .composed(postgres: postgres, environment: environment, logger: logger),
-            minimumRelevance: settings.minimumRelevance, logger: logger)
+            gaps: GapLedger(client: postgres, index: GapIndex(), similarityBound: settings.gapSimilarity, logger: logger),
+            minimumRelevance: settings.minimumRelevance, gapScore: settings.gapScore, logger: logger)
     }
 
     public static func migrations() throws -> [Migration] {

@@ -8,15 +8,19 @@ import SupportQueries
 import SupportRules
 
 /// customer-context's handlers: a received ticket is stored, enriched with its customer's context and
-/// knowledge-base suggestions (for every ticket, known customer or not), and announced; feedback becomes
-/// an interaction whose sentiment comes from the rating.
+/// knowledge-base suggestions (for every ticket, known customer or not), placed in a knowledge gap when the
+/// knowledge base does not answer it, and announced; feedback becomes an interaction whose sentiment comes
+/// from the rating, and a ticket whose every suggestion was rated unhelpful a knowledge gap's too.
 public struct TicketEnricher: Sendable {
     let contexts: CustomerContexts
     let records: SupportRecords
     let store: SupportStore
     let interactions: InteractionLog
     let retriever: KnowledgeRetriever
+    let gaps: GapLedger
     let minimumRelevance: Double
+    /// Below it, a ticket's best knowledge hit does not answer it.
+    let gapScore: Double
     let logger: Logger
 
     public func subscriptions() throws -> [Subscription] {
@@ -52,10 +56,17 @@ public struct TicketEnricher: Sendable {
             try await announce(response, customer: ticket.customerExternalID, context: context)
             return
         }
-        async let suggestions = retriever.search(ticket.subject + "\n" + ticket.description, count: 3, minimumRelevance: minimumRelevance)
+        let question = ticket.subject + "\n" + ticket.description
+        async let retrieval = retriever.retrieve(question, count: 3, minimumRelevance: minimumRelevance)
         let customer = try await contexts.context(for: ticket.customerExternalID)
+        let found = try await retrieval
+        // Placed before the response is stored: a redelivery finds no response and places it again, once.
+        if KnowledgeGapRules.isUnanswered(bestRelevance: found.bestRelevance, gapScore: gapScore) {
+            try await place(ticket.ticketID, question: question, embedding: found.embedding, reason: .lowRelevance,
+                            bestRelevance: found.bestRelevance ?? 0, seenAt: ticket.createdAt)
+        }
         let response = TicketResponse(
-            ticketID: ticket.ticketID, status: "processed", customerContext: customer, kbSuggestions: try await suggestions,
+            ticketID: ticket.ticketID, status: "processed", customerContext: customer, kbSuggestions: found.hits,
             processingTimeMs: Int((ContinuousClock.now - started).milliseconds),
             correlationID: context.correlationID)
         try await store.storeResponse(ticketID: ticket.ticketID, response: String(decoding: try Self.encoder.encode(response), as: UTF8.self),
@@ -83,6 +94,24 @@ public struct TicketEnricher: Sendable {
         try await contexts.invalidate(customer)
         _ = try await store.recordFeedback((feedback.ticketID, feedback.rating, feedback.helpful, feedback.comment, feedback.suggestionSource),
                                            eventID: context.eventID)
+        // Asked again on a redelivery: a placement is kept once.
+        guard !feedback.helpful, let ticket = try await records.ticket(feedback.ticketID), let response = ticket.response,
+              KnowledgeGapRules.everySuggestionRatedUnhelpful(suggested: response.kbSuggestions.map(\.source),
+                                                              ratings: try await records.ratings(ofTicket: feedback.ticketID))
+        else { return }
+        let question = ticket.summary.subject + "\n" + ticket.description
+        try await place(feedback.ticketID, question: question, embedding: try await retriever.embedding(of: question),
+                        reason: .ratedUnhelpful, bestRelevance: response.kbSuggestions.compactMap(\.relevance).max() ?? 0,
+                        seenAt: ticket.summary.receivedAt)
+    }
+
+    private func place(_ ticketID: String, question: String, embedding: [Float], reason: GapReason, bestRelevance: Double,
+                       seenAt: Date) async throws {
+        let placement = try await gaps.place(.init(ticketID: ticketID, question: question, embedding: embedding, reason: reason,
+                                                   bestRelevance: bestRelevance, seenAt: seenAt))
+        logger.info("ticket placed in a knowledge gap", metadata: [
+            "ticket": "\(ticketID)", "gap": "\(placement.gap)", "placement": "\(placement)", "reason": "\(reason.rawValue)",
+        ])
     }
 
     /// The answer an agent gave, kept with the ticket as of the event's time.

@@ -154,4 +154,13 @@ public struct SupportRecords: Sendable {
         for try await customer in rows.decode(String.self) { return customer }
         return nil
     }
+
+    /// Every rating of the ticket: which suggestion it named, if any, and whether it helped.
+    public func ratings(ofTicket ticketID: String) async throws -> [(source: String?, helpful: Bool)] {
+        guard let rows = try await client.queryIfTablesExist(
+            "SELECT suggestion_source, helpful FROM support.feedback WHERE ticket_id = \(ticketID)", logger: logger) else { return [] }
+        var ratings: [(source: String?, helpful: Bool)] = []
+        for try await rating in rows.decode((String?, Bool).self) { ratings.append(rating) }
+        return ratings
+    }
 }

@@ -3,12 +3,16 @@ import KinexusSettings
 /// `KINEXUS_INTERACTION_TTL_DAYS` (90), `KINEXUS_CONTEXT_CACHE_SIZE` (10,000 customers),
 /// `KINEXUS_CONTEXT_CACHE_TTL` (5 minutes) and `KINEXUS_KB_MIN_RELEVANCE`: the relevance a knowledge hit
 /// needs to be suggested, 0.24 by default, between what the demo knowledge base's answers reach and what
-/// questions it does not answer get (docs/relevance.md).
+/// questions it does not answer get (docs/relevance.md); `KINEXUS_KB_GAP_SCORE` (0.24), below which a ticket's
+/// best hit does not answer it, and `KINEXUS_KB_GAP_SIMILARITY` (0.3), how alike two tickets must be to share
+/// a knowledge gap.
 public struct SupportSettings: Sendable {
     public let interactionTTL: Duration
     public let cacheSize: Int
     public let cacheTTL: Duration
     public let minimumRelevance: Double
+    public let gapScore: Double
+    public let gapSimilarity: Float
 
     public init(environment: [String: String]) throws {
         let settings = EnvironmentSettings(environment)
@@ -20,5 +24,7 @@ public struct SupportSettings: Sendable {
             throw InvalidSetting("KINEXUS_KB_MIN_SCORE", problem: "was replaced by KINEXUS_KB_MIN_RELEVANCE, an absolute relevance from 0 to 1: unset it")
         }
         minimumRelevance = try settings.decimal("KINEXUS_KB_MIN_RELEVANCE", default: 0.24, range: 0...1)
+        gapScore = try settings.decimal("KINEXUS_KB_GAP_SCORE", default: 0.24, range: 0...1)
+        gapSimilarity = Float(try settings.decimal("KINEXUS_KB_GAP_SIMILARITY", default: 0.3, range: 0...1))
     }
 }

@@ -53,11 +53,25 @@ public struct KnowledgeRetriever: Sendable {
                            index: EmbeddingIndex(client: postgres, logger: logger), logger: logger)
     }
 
+    /// What one search found: the hits kept, the query's embedding, and the best relevance among every
+    /// candidate, kept or not.
+    public struct Retrieval: Sendable {
+        public let hits: [Hit]
+        public let embedding: [Float]
+        public let bestRelevance: Double?
+    }
+
     /// The `count` best hits in fusion's order among those whose relevance reaches `minimumRelevance`.
     public func search(_ query: String, count: Int, minimumRelevance: Double = 0) async throws -> [Hit] {
-        guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, count > 0 else { return [] }
+        try await retrieve(query, count: count, minimumRelevance: minimumRelevance).hits
+    }
+
+    public func retrieve(_ query: String, count: Int, minimumRelevance: Double = 0) async throws -> Retrieval {
+        guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, count > 0 else {
+            return Retrieval(hits: [], embedding: [], bestRelevance: nil)
+        }
         async let lexical = fullText(query)
-        let vector = try await embedder.embed([query]).first ?? []
+        let vector = try await embedding(of: query)
         let semantic = try await index.nearest(to: vector, count: Self.depth).map(\.id)
         let fused = RankFusion.fuse([try await lexical, semantic])
         let rows = try await chunks(fused.map(\.id), query: query)
@@ -68,7 +82,13 @@ public struct KnowledgeRetriever: Sendable {
                     metadata: .init(title: row.title, heading: row.heading, kind: row.kind, chunkID: ranked.id))
             }
         }
-        return Array(hits.filter { ($0.relevance ?? 0) >= minimumRelevance }.prefix(count))
+        return Retrieval(hits: Array(hits.filter { ($0.relevance ?? 0) >= minimumRelevance }.prefix(count)), embedding: vector,
+                         bestRelevance: hits.compactMap(\.relevance).max())
+    }
+
+    /// The text's embedding, as retrieval computes it for a query.
+    public func embedding(of text: String) async throws -> [Float] {
+        try await embedder.embed([text]).first ?? []
     }
 
     /// Chunks with every word of the query rank first, then chunks with some. Postgres ranks only what the GIN

@@ -1,0 +1,88 @@
+import Foundation
+import KinexusPostgres
+import Logging
+import PostgresNIO
+
+/// customer-context's knowledge gaps, read-only: the console's list and a gap's page.
+extension SupportRecords {
+    /// A gap as the list shows it.
+    public struct GapSummary: Sendable, Equatable {
+        public let gapID: UUID
+        public let status: String
+        public let question: String
+        public let ticketCount: Int
+        public let customers: Int
+        /// The customers' tiers, each once, alphabetically; unknown customers have none.
+        public let tiers: [String]
+        public let firstSeen: Date
+        public let lastSeen: Date
+    }
+
+    /// A ticket of a gap, with the answer an agent recorded for it.
+    public struct GapTicket: Sendable, Equatable {
+        public let ticketID: String
+        public let subject: String
+        public let description: String
+        public let customer: String
+        public let tier: String?
+        public let reason: String
+        public let bestRelevance: Double
+        public let answer: String?
+    }
+
+    public struct Gap: Sendable, Equatable {
+        public let summary: GapSummary
+        /// In the order they were placed.
+        public let tickets: [GapTicket]
+    }
+
+    /// The gaps, largest first: `limit` of them from `offset`.
+    public func gaps(offset: Int, limit: Int) async throws -> [GapSummary] {
+        guard let rows = try await client.queryIfTablesExist("""
+            SELECT \(unescaped: Self.summaryColumns) FROM support.gap_summaries
+            ORDER BY ticket_count DESC, last_seen DESC, gap_id LIMIT \(limit) OFFSET \(offset)
+            """, logger: logger) else { return [] }
+        return try await Self.summaries(rows)
+    }
+
+    public func gap(_ id: UUID) async throws -> Gap? {
+        guard let summaries = try await client.queryIfTablesExist(
+                "SELECT \(unescaped: Self.summaryColumns) FROM support.gap_summaries WHERE gap_id = \(id)", logger: logger),
+              let summary = try await Self.summaries(summaries).first,
+              let rows = try await client.queryIfTablesExist("""
+                SELECT t.ticket_id, t.subject, t.description, coalesce(c.name, t.customer_external_id), c.tier, g.reason,
+                       g.best_relevance, t.resolution
+                FROM support.gap_tickets g JOIN support.tickets t USING (ticket_id)
+                LEFT JOIN support.customers c ON c.external_id = t.customer_external_id
+                WHERE g.gap_id = \(id) ORDER BY g.entry_id
+                """, logger: logger)
+        else { return nil }
+        var tickets: [GapTicket] = []
+        for try await (ticket, subject, description, customer, tier, reason, relevance, answer)
+            in rows.decode((String, String, String, String, String?, String, Double, String?).self) {
+            tickets.append(GapTicket(ticketID: ticket, subject: subject, description: description, customer: customer, tier: tier,
+                                     reason: reason, bestRelevance: relevance, answer: answer))
+        }
+        return Gap(summary: summary, tickets: tickets)
+    }
+
+    /// The gap a ticket was placed in, if any.
+    public func gap(ofTicket ticketID: String) async throws -> UUID? {
+        guard let rows = try await client.queryIfTablesExist(
+            "SELECT gap_id FROM support.gap_tickets WHERE ticket_id = \(ticketID)", logger: logger) else { return nil }
+        for try await gap in rows.decode(UUID.self) { return gap }
+        return nil
+    }
+
+    private static let summaryColumns = "gap_id, status, question, ticket_count, customers, tiers, first_seen, last_seen"
+
+    private static func summaries(_ rows: PostgresRowSequence) async throws -> [GapSummary] {
+        var gaps: [GapSummary] = []
+        for try await (id, status, question, count, customers, tiers, first, last)
+            in rows.decode((UUID, String, String, Int, Int, [String], Date, Date).self) {
+            gaps.append(GapSummary(gapID: id, status: status, question: question, ticketCount: count, customers: customers, tiers: tiers,
+                                   firstSeen: first, lastSeen: last))
+        }
+        return gaps
+    }
+}

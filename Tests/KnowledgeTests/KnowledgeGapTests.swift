@@ -1,0 +1,169 @@
+@testable import CustomerContexts
+import Foundation
+import KinexusBus
+import KinexusEvents
+import KinexusJSON
+import KnowledgeIndexing
+import KinexusTestSupport
+@testable import KnowledgeBase
+import PostgresNIO
+import SupportQueries
+import SupportRules
+import Testing
+
+/// Knowledge gaps against the demo knowledge base: tickets it does not answer, grouped by topic
+/// (`Tests/Fixtures/knowledge-gaps.json`).
+extension KnowledgeBaseTests {
+    struct GapTopics: Decodable {
+        struct Topic: Decodable {
+            let topic: String
+            let tickets: [Calibration.Ticket]
+        }
+
+        let topics: [Topic]
+
+        static func load() throws -> [Topic] {
+            let url = corpus.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Tests/Fixtures/knowledge-gaps.json")
+            return try JSONDecoder().decode(GapTopics.self, from: Data(contentsOf: url)).topics
+        }
+    }
+
+    static let ticketsReceived = Topic(source: "kinexus.support", detailType: TicketReceived.detailType).streamKey
+
+    func received(_ ticket: Calibration.Ticket, from customer: String) -> TicketReceived {
+        TicketReceived(ticketID: TestEnvironment.unique("T"), customerExternalID: customer, subject: ticket.subject,
+                       description: ticket.description, channel: "email", priority: "medium", createdAt: "2026-12-06T09:00:00Z")
+    }
+
+    @Test func unansweredTicketsOfATopicMakeOneGapAndEveryOtherTopicItsOwn() async throws {
+        try await withSupport { support in
+            _ = try await indexDemoKnowledge(KnowledgeStore(client: support.postgres, logger: logger))
+            let enterprise = try await customer(support.postgres, tier: "enterprise", lifetimeValue: 20_000, orders: 2)
+            let pro = try await customer(support.postgres, tier: "pro", lifetimeValue: 900, orders: 1)
+            let topics = try GapTopics.load()
+            var ticketsOfTopic: [[TicketReceived]] = []
+            for topic in topics {
+                ticketsOfTopic.append(topic.tickets.enumerated().map { index, ticket in received(ticket, from: index == 1 ? pro : enterprise) })
+            }
+            let answered = received(Calibration.Ticket(subject: "Cancel subscription", description: "How do I cancel our subscription?",
+                                                       answer: "cancellation.md"), from: pro)
+            for ticket in ticketsOfTopic.joined() + [answered] { try await support.publisher.publish(ticket, source: .support) }
+            #expect(await handled(Self.ticketsReceived, by: support.group, support.redis))
+
+            #expect(try await support.records.gap(ofTicket: answered.ticketID) == nil)
+            var gapOfTopic: [UUID] = []
+            for (topic, tickets) in zip(topics, ticketsOfTopic) {
+                let gaps = try await tickets.asyncMap { try await support.records.gap(ofTicket: $0.ticketID) }
+                #expect(Set(gaps).count == 1 && gaps.first != nil, "\(topic.topic): \(gaps)")
+                let gapID = try #require(gaps.first ?? nil)
+                let gap = try #require(try await support.records.gap(gapID))
+                #expect(gap.summary.ticketCount == 3 && gap.summary.customers == 2 && gap.summary.tiers == ["enterprise", "pro"])
+                #expect(gap.summary.status == "open")
+                // Handled concurrently: whichever ticket came first opened the gap, and asks its question.
+                #expect(tickets.contains { gap.summary.question == $0.subject + "\n" + $0.description })
+                #expect(Set(gap.tickets.map(\.ticketID)) == Set(tickets.map(\.ticketID)))
+                #expect(gap.tickets.allSatisfy { $0.reason == "low_relevance" && $0.bestRelevance < 0.24 })
+                gapOfTopic.append(gap.summary.gapID)
+            }
+            #expect(Set(gapOfTopic).count == topics.count)
+            #expect(try await support.records.gaps(offset: 0, limit: 10).count == topics.count)
+
+            // The same ticket again — sent twice by a client, or its event redelivered after the placement — counts once.
+            let first = ticketsOfTopic[0][0]
+            try await support.publisher.publish(first, source: .support)
+            #expect(await handled(Self.ticketsReceived, by: support.group, support.redis))
+            let again = try await support.service.enricher.gaps.place(.init(
+                ticketID: first.ticketID, question: "anything", embedding: [1], reason: .lowRelevance, bestRelevance: 0, seenAt: Date()))
+            #expect(again == .alreadyPlaced(gapOfTopic[0]))
+            #expect(try await support.records.gap(gapOfTopic[0])?.summary.ticketCount == 3)
+        }
+    }
+
+    @Test func tenSimilarTicketsHandledAtOnceByTwoReplicasMakeOneGap() async throws {
+        try await withSupport(replicas: 2) { support in
+            _ = try await indexDemoKnowledge(KnowledgeStore(client: support.postgres, logger: logger))
+            let question = try #require(try GapTopics.load().first { $0.topic == "dark mode" }?.tickets)
+            let tickets = (0..<10).map { number in
+                received(question[number % question.count], from: "customer-\(number % 4)")
+            }
+            try await withThrowingTaskGroup(of: Void.self) { publishing in
+                for ticket in tickets { publishing.addTask { try await support.publisher.publish(ticket, source: .support) } }
+                try await publishing.waitForAll()
+            }
+            #expect(await handled(Self.ticketsReceived, by: support.group, support.redis))
+            let gaps = try await support.records.gaps(offset: 0, limit: 10)
+            #expect(gaps.count == 1)
+            #expect(gaps.first?.ticketCount == 10 && gaps.first?.customers == 4)
+            let gapID = try #require(gaps.first?.gapID)
+            #expect(try await support.records.gap(gapID)?.tickets.count == 10)
+        }
+    }
+
+    @Test func placementsRacingOnTwoReplicasLedgersMakeOneGap() async throws {
+        try await withSupport { support in
+            let ledgers = (0..<2).map { _ in
+                GapLedger(client: support.postgres, index: GapIndex(), similarityBound: 0.3, logger: logger)
+            }
+            let store = SupportStore(client: support.postgres, logger: logger)
+            let tickets = try (0..<20).map { number in
+                try TicketSubmission.parse(try JSONValue(encoding: received(
+                    Calibration.Ticket(subject: "Dark mode \(number)", description: "Is there a dark mode?", answer: nil), from: "c")),
+                    now: Date(), newID: { "" }).get()
+            }
+            for ticket in tickets { _ = try await store.recordTicket(ticket) }
+            let placements = try await withThrowingTaskGroup(of: GapLedger.Placement.self) { placing in
+                for (number, ticket) in tickets.enumerated() {
+                    placing.addTask {
+                        try await ledgers[number % 2].place(.init(
+                            ticketID: ticket.ticketID, question: ticket.subject, embedding: FeatureHashingEmbedder().embed("dark mode"),
+                            reason: .lowRelevance, bestRelevance: 0, seenAt: Date()))
+                    }
+                }
+                return try await placing.reduce(into: []) { $0.append($1) }
+            }
+            #expect(Set(placements.map(\.gap)).count == 1)
+            #expect(placements.filter { if case .opened = $0 { true } else { false } }.count == 1)
+            #expect(try await support.records.gaps(offset: 0, limit: 10).map(\.ticketCount) == [20])
+        }
+    }
+
+    @Test func aTicketWhoseEverySuggestionWasRatedUnhelpfulJoinsAGap() async throws {
+        try await withSupport { support in
+            _ = try await indexDemoKnowledge(KnowledgeStore(client: support.postgres, logger: logger))
+            let answered = received(Calibration.Ticket(subject: "Cancel subscription", description: "How do I cancel our subscription?",
+                                                       answer: "cancellation.md"), from: "customer-1")
+            let liked = received(Calibration.Ticket(subject: "Cancel my plan", description: "How do I cancel my subscription plan?",
+                                                    answer: "cancellation.md"), from: "customer-2")
+            for ticket in [answered, liked] { try await support.publisher.publish(ticket, source: .support) }
+            #expect(await handled(Self.ticketsReceived, by: support.group, support.redis))
+            let suggestions = try #require(try await support.records.ticket(answered.ticketID)?.response?.kbSuggestions)
+            #expect(!suggestions.isEmpty)
+            #expect(try await support.records.gap(ofTicket: answered.ticketID) == nil)
+
+            for suggestion in suggestions {
+                try await support.publisher.publish(
+                    TicketFeedbackSubmitted(ticketID: answered.ticketID, rating: 1, helpful: false, suggestionSource: suggestion.source),
+                    source: .support)
+            }
+            try await support.publisher.publish(TicketFeedbackSubmitted(ticketID: liked.ticketID, rating: 2, helpful: false), source: .support)
+            try await support.publisher.publish(TicketFeedbackSubmitted(ticketID: liked.ticketID, rating: 5, helpful: true), source: .support)
+            let feedback = Topic(source: "kinexus.support", detailType: TicketFeedbackSubmitted.detailType).streamKey
+            #expect(await handled(feedback, by: support.group, support.redis))
+
+            let gapID = try #require(try await support.records.gap(ofTicket: answered.ticketID))
+            let gap = try #require(try await support.records.gap(gapID))
+            #expect(gap.tickets.map(\.reason) == ["rated_unhelpful"])
+            #expect(gap.tickets.first?.bestRelevance ?? 0 >= 0.24)
+            #expect(try await support.records.gap(ofTicket: liked.ticketID) == nil)
+        }
+    }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var mapped: [T] = []
+        for element in self { mapped.append(try await transform(element)) }
+        return mapped
+    }
+}
