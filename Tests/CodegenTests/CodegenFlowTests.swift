@@ -214,17 +214,22 @@ struct CodegenFlowTests {
             // The dead run's row, its session and a workspace it left half written.
             let brief = TaskBrief(request: request, baseBranch: "main", timeout: .seconds(60))
             let store = TaskStore(client: postgres, logger: harness.logger)
-            #expect(try await store.start(brief, repository: settings.repository, run: UUID(), consumer: "dead", chain: harness.chain)
+            let deadRun = UUID()
+            #expect(try await store.start(brief, repository: settings.repository, run: deadRun, consumer: "dead", chain: harness.chain)
                 == .started(attempt: 1))
-            try FileManager.default.createDirectory(atPath: "\(settings.workspaces)/\(request.taskID)", withIntermediateDirectories: true)
-            try Data("junk".utf8).write(to: URL(fileURLWithPath: "\(settings.workspaces)/\(request.taskID)/leftover.txt"))
+            let deadWorkspace = "\(settings.workspaces)/\(request.taskID)-\(deadRun.uuidString.lowercased())"
+            try FileManager.default.createDirectory(atPath: deadWorkspace, withIntermediateDirectories: true)
+            try Data("junk".utf8).write(to: URL(fileURLWithPath: "\(deadWorkspace)/leftover.txt"))
             try await publisher.publish(request, source: .stories)
             let task = try #require(try await harness.finished(request.taskID, postgres))
             #expect(task.status == "completed", "\(task.error ?? "")")
             #expect(task.attempts == 2)
             #expect(try await harness.pullRequest(of: request.taskID, postgres)?.files == ["fresh.txt"])
             // The workspace goes once the outcome is recorded.
-            #expect(await eventually { !FileManager.default.fileExists(atPath: "\(settings.workspaces)/\(request.taskID)") })
+            #expect(await eventually {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: settings.workspaces)) ?? []
+                return !names.contains { $0.hasPrefix(request.taskID) }
+            })
         }
     }
 

@@ -10,7 +10,7 @@ struct CommandAgentTests {
 
     func workspace() async throws -> Workspace {
         let repositories = LocalRepositories(root: harness.data + "/repositories")
-        return try await Workspace.create(in: harness.data + "/workspaces/t", run: UUID(),
+        return try await Workspace.create(in: harness.data + "/workspaces", task: "t", run: UUID(),
                                           source: try await repositories.cloneSource(repository: "kinexus/agents"),
                                           baseBranch: "main", branch: "kinexus/task-agents")
     }

@@ -42,7 +42,7 @@ struct GitHubTests {
     @Test func aBranchIsOneCommitOfTheChangedFilesOnTheBase() async throws {
         try await withGitHub { fake, host, cloneURL in
             let brief = brief()
-            let workspace = try await Workspace.create(in: harness.data + "/ws", run: UUID(), source: cloneURL, baseBranch: "main",
+            let workspace = try await Workspace.create(in: harness.data + "/ws", task: "t", run: UUID(), source: cloneURL, baseBranch: "main",
                                                        branch: brief.branch)
             try Data("#!/bin/sh\necho hi\n".utf8).write(to: URL(fileURLWithPath: workspace.path + "/run.sh"))
             #expect(chmod(workspace.path + "/run.sh", 0o755) == 0)
@@ -73,7 +73,7 @@ struct GitHubTests {
         try await withGitHub { fake, host, cloneURL in
             let brief = brief()
             for attempt in 1...2 {
-                let workspace = try await Workspace.create(in: harness.data + "/ws", run: UUID(), source: cloneURL, baseBranch: "main",
+                let workspace = try await Workspace.create(in: harness.data + "/ws", task: "t", run: UUID(), source: cloneURL, baseBranch: "main",
                                                            branch: brief.branch)
                 try Data("attempt \(attempt)\n".utf8).write(to: URL(fileURLWithPath: workspace.path + "/notes.txt"))
                 let commit = try #require(try await workspace.commitAll(message: "Scripts"))

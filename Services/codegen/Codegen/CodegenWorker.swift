@@ -148,7 +148,7 @@ public struct CodegenWorker: Sendable {
             return try await fail(brief, run: run, error: refusal, transcript: "")
         }
         let workspace = try await Workspace.create(
-            in: "\(settings.workspaces)/\(brief.taskID)", run: run, source: try await host.cloneSource(repository: repository),
+            in: settings.workspaces, task: brief.taskID, run: run, source: try await host.cloneSource(repository: repository),
             baseBranch: brief.baseBranch, branch: brief.branch, authorizationHeader: host.gitAuthorization)
         do {
             let outcome = try await work(brief, in: workspace, repository: repository, run: run, context: context, logger: logger)

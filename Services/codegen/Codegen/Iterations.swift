@@ -114,7 +114,7 @@ extension CodegenWorker {
                          transcript: nil)
         }
         let workspace = try await Workspace.create(
-            in: "\(settings.workspaces)/\(brief.taskID)", run: run, source: try await host.cloneSource(repository: iteration.repository),
+            in: settings.workspaces, task: brief.taskID, run: run, source: try await host.cloneSource(repository: iteration.repository),
             baseBranch: brief.branch, branch: brief.branch, authorizationHeader: host.gitAuthorization)
         do {
             let finished = try await work(on: iteration, in: workspace, run: run, context: context, logger: logger)

@@ -11,21 +11,24 @@ public struct Workspace: Sendable {
     public let baseTree: String
     let git: Git
 
-    /// Clones `baseBranch` of `source` into `taskDirectory/run` and starts `branch` on it, unless `branch` is
+    /// Clones `baseBranch` of `source` into `workspaces/task-run` and starts `branch` on it, unless `branch` is
     /// the branch cloned (an iteration works on the task's branch as it stands); the workspaces of the task's
-    /// earlier runs go first. A local source (a path) is cloned sharing its objects, read-only; a remote one
+    /// earlier runs go first. Runs share no directory, so a run cleaning up never removes what the next one
+    /// is cloning into. A local source (a path) is cloned sharing its objects, read-only; a remote one
     /// (a URL) only to depth 2, enough to read what the branch's last commit changed.
     public static func create(
-        in taskDirectory: String, run: UUID, source: String, baseBranch: String, branch: String,
+        in workspaces: String, task: String, run: UUID, source: String, baseBranch: String, branch: String,
         authorizationHeader: String? = nil
     ) async throws -> Workspace {
-        let parent = taskDirectory, path = "\(taskDirectory)/\(run.uuidString.lowercased())"
+        let earlierRuns = "\(task)-", path = "\(workspaces)/\(earlierRuns)\(run.uuidString.lowercased())"
         try await BlockingIO.run {
-            try? FileManager.default.removeItem(atPath: parent)
-            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: workspaces, withIntermediateDirectories: true)
+            for name in try FileManager.default.contentsOfDirectory(atPath: workspaces) where name.hasPrefix(earlierRuns) {
+                try? FileManager.default.removeItem(atPath: "\(workspaces)/\(name)")
+            }
         }
         let sharing = source.hasPrefix("/") ? ["--shared"] : ["--depth", "2"]
-        try await Git(directory: parent, authorizationHeader: authorizationHeader)
+        try await Git(directory: workspaces, authorizationHeader: authorizationHeader)
             .run(["clone", "--quiet"] + sharing + ["--single-branch", "--branch", baseBranch, "--", source, path])
         let git = Git(directory: path, authorizationHeader: authorizationHeader)
         if branch != baseBranch { try await git.run("checkout", "--quiet", "-b", branch) }
@@ -88,13 +91,10 @@ public struct Workspace: Sendable {
         try await git.run("log", "-1", "--format=%B", baseCommit)
     }
 
-    /// Removes this run's clone, and the task's directory once no other run's is in it.
+    /// Removes this run's clone.
     public func remove() async {
         let path = self.path
-        _ = try? await BlockingIO.run {
-            try FileManager.default.removeItem(atPath: path)
-            rmdir(URL(fileURLWithPath: path).deletingLastPathComponent().path)
-        }
+        _ = try? await BlockingIO.run { try FileManager.default.removeItem(atPath: path) }
     }
 }
 
