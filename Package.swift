@@ -222,7 +222,7 @@ let package = Package(
         rules("customer-context", "SupportRules", ["KinexusEvents", "KinexusJSON"]),
         service("customer-context", "CustomerContexts", [
             "SupportRules", "SupportQueries", "KnowledgeQueries", "KnowledgeIndexing", "KinexusBus", "KinexusEvents", "KinexusJSON", "KinexusPostgres",
-            "KinexusRedis", "KinexusSettings", postgresNIO,
+            "KinexusRedis", "KinexusSettings", postgresNIO, .product(name: "Metrics", package: "swift-metrics"),
         ]),
         queries("customer-context", "SupportQueries", [
             "SupportRules", "KnowledgeQueries", "KinexusJSON", "KinexusRedis", "KinexusPostgres", "KinexusSettings", postgresNIO, logging,
@@ -435,6 +435,7 @@ let package = Package(
                 "KinexusPostgres", "KinexusRedis", "KinexusTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             path: "Tests/KnowledgeTests"
         ),

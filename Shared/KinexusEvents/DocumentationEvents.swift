@@ -60,17 +60,21 @@ public struct DocumentGenerated: EventDetail {
     public var changeID: String?
     public var title: String
     public var ticketKey: String?
+    /// What the document is written from: `jira` or `github` for a change, `knowledge_gap` for a knowledge
+    /// article (its ticket key the gap's id); nil in events of versions before it was carried.
+    public var origin: String?
 
-    public init(documentID: String, version: Int, changeID: String?, title: String, ticketKey: String? = nil) {
+    public init(documentID: String, version: Int, changeID: String?, title: String, ticketKey: String? = nil, origin: String? = nil) {
         self.documentID = documentID
         self.version = version
         self.changeID = changeID
         self.title = title
         self.ticketKey = ticketKey
+        self.origin = origin
     }
 
     enum CodingKeys: String, CodingKey {
-        case documentID = "document_id", version, changeID = "change_id", title, ticketKey = "ticket_key"
+        case documentID = "document_id", version, changeID = "change_id", title, ticketKey = "ticket_key", origin
     }
 }
 

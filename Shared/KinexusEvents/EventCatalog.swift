@@ -21,6 +21,8 @@ public enum EventCatalog {
         TicketFeedbackSubmitted.self,
         TicketResolved.self,
         TicketContextReady.self,
+        KnowledgeGapDraftRequested.self,
+        KnowledgeArticleRequested.self,
         KnowledgeObjectChanged.self,
         KbSyncRequested.self,
         KbSyncCompleted.self,

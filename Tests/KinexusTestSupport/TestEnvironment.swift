@@ -72,3 +72,16 @@ public func eventually(
     }
     return try await condition()
 }
+
+/// Polls `produce` until it answers a value or `timeout` passes; answers the value, nil when none came.
+public func eventually<Value>(
+    timeout: Duration = .seconds(10), every interval: Duration = .milliseconds(20),
+    _ produce: () async throws -> Value?
+) async rethrows -> Value? {
+    var value: Value?
+    _ = try await eventually(timeout: timeout, every: interval) {
+        value = try await produce()
+        return value != nil
+    }
+    return value
+}

@@ -3,6 +3,7 @@ import Foundation
 import KinexusBus
 import KinexusEvents
 import KinexusJSON
+import KinexusRedis
 import KnowledgeIndexing
 import KinexusTestSupport
 @testable import KnowledgeBase
@@ -57,9 +58,9 @@ extension KnowledgeBaseTests {
                 let gaps = try await tickets.asyncMap { try await support.records.gap(ofTicket: $0.ticketID) }
                 #expect(Set(gaps).count == 1 && gaps.first != nil, "\(topic.topic): \(gaps)")
                 let gapID = try #require(gaps.first ?? nil)
-                let gap = try #require(try await support.records.gap(gapID))
+                let gap = try #require(try await support.records.gap(gapID, ticketLimit: 100))
                 #expect(gap.summary.ticketCount == 3 && gap.summary.customers == 2 && gap.summary.tiers == ["enterprise", "pro"])
-                #expect(gap.summary.status == "open")
+                #expect(gap.summary.status == "drafting", "three tickets from two customers draft the article")
                 // Handled concurrently: whichever ticket came first opened the gap, and asks its question.
                 #expect(tickets.contains { gap.summary.question == $0.subject + "\n" + $0.description })
                 #expect(Set(gap.tickets.map(\.ticketID)) == Set(tickets.map(\.ticketID)))
@@ -76,8 +77,17 @@ extension KnowledgeBaseTests {
             let again = try await support.service.enricher.gaps.place(.init(
                 ticketID: first.ticketID, question: "anything", embedding: [1], reason: .lowRelevance, bestRelevance: 0, seenAt: Date()))
             #expect(again == .alreadyPlaced(gapOfTopic[0]))
-            #expect(try await support.records.gap(gapOfTopic[0])?.summary.ticketCount == 3)
+            #expect(try await support.records.gap(gapOfTopic[0], ticketLimit: 100)?.summary.ticketCount == 3)
+            let requested = try await articleRequests(support.redis).filter { gapOfTopic.contains(UUID(uuidString: $0.gapID) ?? UUID()) }
+            #expect(requested.count == topics.count && Set(requested.map(\.gapID)).count == topics.count)
+            #expect(requested.allSatisfy { $0.draft == 1 && $0.tickets.count == 3 && $0.requestedBy == "threshold" })
         }
+    }
+
+    func articleRequests(_ redis: RedisClient) async throws -> [KnowledgeArticleRequested] {
+        let stream = Topic(source: "kinexus.support", detailType: KnowledgeArticleRequested.detailType).streamKey
+        return try StreamEntry.parseEntries(try await redis.send("XRANGE", stream, "-", "+"), stream: stream)
+            .compactMap { try? $0.envelope().decodeDetail(as: KnowledgeArticleRequested.self) }
     }
 
     @Test func tenSimilarTicketsHandledAtOnceByTwoReplicasMakeOneGap() async throws {
@@ -96,7 +106,7 @@ extension KnowledgeBaseTests {
             #expect(gaps.count == 1)
             #expect(gaps.first?.ticketCount == 10 && gaps.first?.customers == 4)
             let gapID = try #require(gaps.first?.gapID)
-            #expect(try await support.records.gap(gapID)?.tickets.count == 10)
+            #expect(try await support.records.gap(gapID, ticketLimit: 100)?.tickets.count == 10)
         }
     }
 
@@ -152,7 +162,7 @@ extension KnowledgeBaseTests {
             #expect(await handled(feedback, by: support.group, support.redis))
 
             let gapID = try #require(try await support.records.gap(ofTicket: answered.ticketID))
-            let gap = try #require(try await support.records.gap(gapID))
+            let gap = try #require(try await support.records.gap(gapID, ticketLimit: 100))
             #expect(gap.tickets.map(\.reason) == ["rated_unhelpful"])
             #expect(gap.tickets.first?.bestRelevance ?? 0 >= 0.24)
             #expect(try await support.records.gap(ofTicket: liked.ticketID) == nil)

@@ -171,3 +171,29 @@ struct RelatedPageDecisionTests {
         #expect(try await decide("7").0?.title == "Public API rate limits")
     }
 }
+
+@Suite("A knowledge article from a language model")
+struct ModelArticleTests {
+    @Test("the tickets and their answers go out; the Sources section is Kinexus's own, whatever the model wrote")
+    func article() async throws {
+        let provider = ScriptedProvider([chatAnswer("# Dark mode\n\nUse Settings → Appearance (ticket T-1).\n\n## Sources\n- made up")])
+        let request = KnowledgeArticleRequested(
+            gapID: "g", draft: 1, question: "Dark mode",
+            tickets: [.init(ticketID: "T-1", subject: "Dark mode", description: "Is there a dark mode?", customerTier: "pro",
+                            answer: "Settings → Appearance."),
+                      .init(ticketID: "T-2", subject: "Too bright", description: "Too bright at night.", customerTier: nil, answer: nil)],
+            requestedBy: "ana")
+        let page = try await withFakeServer({ await provider.handle($0) }) { base in
+            let writer = try writer(["KINEXUS_LLM_PROVIDER": "openai", "KINEXUS_LLM_MODEL": "m"], base: base)
+            return try await writer.article(for: request, previous: nil)
+        }
+        let prompt = try #require(await provider.bodies.first?["messages"]?.arrayValue?.last?["content"]?.stringValue)
+        #expect(prompt.contains("Write a knowledge-base article titled \"Dark mode\""))
+        #expect(prompt.contains("Ticket T-1 (pro customer)\nSubject: Dark mode"))
+        #expect(prompt.contains("Agent's answer:\nSettings → Appearance."))
+        #expect(prompt.contains("Agent's answer:\nnone recorded"))
+        #expect(page.contains("Use Settings → Appearance (ticket T-1)."))
+        #expect(!page.contains("made up"))
+        #expect(page.hasSuffix("## Sources\n\n- Ticket T-1 (pro customer): Dark mode — answered\n- Ticket T-2: Too bright\n"))
+    }
+}

@@ -41,10 +41,10 @@ extension OrchestratorTests {
         try await withOrchestrators { _, postgres in
             let store = DocumentStore(client: postgres, logger: logger)
             let change = change(TestEnvironment.unique("DOC"), summary: "Raced \(UUID().uuidString.prefix(6))")
-            let first = try await store.writeVersion(for: change, eventID: EventID.random(), title: change.summary, basedOn: 0,
+            let first = try await store.writeVersion(for: try .init(change), eventID: EventID.random(), title: change.summary, basedOn: 0,
                                                      markdown: "# one\n")
             await #expect(throws: DocumentStore.StoreError.movedOn(first.documentID.uuidString, expected: 0, found: 1)) {
-                try await store.writeVersion(for: change, eventID: EventID.random(), title: change.summary, basedOn: 0,
+                try await store.writeVersion(for: try .init(change), eventID: EventID.random(), title: change.summary, basedOn: 0,
                                              markdown: "# stale\n")
             }
             let second = try await store.writeRevision(of: first.documentID, eventID: EventID.random(), feedback: "more",

@@ -4,6 +4,7 @@ import KinexusPostgres
 import KinexusRedis
 import KnowledgeQueries
 import Logging
+import Metrics
 import PostgresNIO
 import SupportQueries
 
@@ -13,7 +14,9 @@ public struct CustomerContextService: Sendable {
     let enricher: TicketEnricher
     let store: SupportStore
 
-    public init(postgres: PostgresClient, redis: RedisClient, environment: [String: String], logger: Logger) throws {
+    /// `metrics` is the process's metrics system unless a test reads them.
+    public init(postgres: PostgresClient, redis: RedisClient, environment: [String: String], logger: Logger,
+                metrics: any MetricsFactory = MetricsSystem.factory) throws {
         let settings = try SupportSettings(environment: environment)
         store = SupportStore(client: postgres, logger: logger)
         enricher = TicketEnricher(
@@ -22,6 +25,8 @@ public struct CustomerContextService: Sendable {
             interactions: InteractionLog(redis: redis, timeToLive: settings.interactionTTL),
             retriever: try .composed(postgres: postgres, environment: environment, logger: logger),
             gaps: GapLedger(client: postgres, index: GapIndex(), similarityBound: settings.gapSimilarity, logger: logger),
+            drafts: GapDrafts(client: postgres, records: SupportRecords(client: postgres, logger: logger),
+                              minimumTickets: settings.gapMinimumTickets, metrics: GapMetrics(factory: metrics), logger: logger),
             minimumRelevance: settings.minimumRelevance, gapScore: settings.gapScore, logger: logger)
     }
 

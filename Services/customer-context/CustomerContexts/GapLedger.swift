@@ -66,7 +66,8 @@ struct GapLedger: Sendable {
                     let rows = try await connection.tracedQuery("""
                         UPDATE support.knowledge_gaps g SET ticket_count = g.ticket_count + 1,
                             first_seen = least(g.first_seen, \(ticket.seenAt)), last_seen = greatest(g.last_seen, \(ticket.seenAt)),
-                            status = CASE WHEN g.status = 'closed' THEN 'reopened' ELSE g.status END
+                            status = CASE WHEN g.status = 'closed' THEN 'reopened' ELSE g.status END,
+                            reopened_at = CASE WHEN g.status = 'closed' THEN now() ELSE g.reopened_at END
                         FROM support.knowledge_gaps before WHERE g.gap_id = \(gap) AND before.gap_id = g.gap_id
                         RETURNING g.ticket_count, before.status = 'closed'
                         """, logger: logger)

@@ -10,7 +10,8 @@ import SupportRules
 /// customer-context's handlers: a received ticket is stored, enriched with its customer's context and
 /// knowledge-base suggestions (for every ticket, known customer or not), placed in a knowledge gap when the
 /// knowledge base does not answer it, and announced; feedback becomes an interaction whose sentiment comes
-/// from the rating, and a ticket whose every suggestion was rated unhelpful a knowledge gap's too.
+/// from the rating, and a ticket whose every suggestion was rated unhelpful a knowledge gap's too; a gap's
+/// article follows its request, review and publication.
 public struct TicketEnricher: Sendable {
     let contexts: CustomerContexts
     let records: SupportRecords
@@ -18,6 +19,7 @@ public struct TicketEnricher: Sendable {
     let interactions: InteractionLog
     let retriever: KnowledgeRetriever
     let gaps: GapLedger
+    let drafts: GapDrafts
     let minimumRelevance: Double
     /// Below it, a ticket's best knowledge hit does not answer it.
     let gapScore: Double
@@ -30,6 +32,12 @@ public struct TicketEnricher: Sendable {
                 try await record(feedback, context: context)
             },
             try Subscription(TicketResolved.self, from: [.support]) { resolved, context in try await record(resolved, context: context) },
+            try Subscription(KnowledgeGapDraftRequested.self, from: [.support]) { requested, context in
+                try await draft(requested, context: context)
+            },
+            try Subscription(DocumentGenerated.self, from: [.orchestrator]) { generated, _ in try await drafts.written(generated) },
+            try Subscription(DocumentRejected.self, from: [.approval]) { rejected, _ in try await drafts.rejected(rejected) },
+            try Subscription(DocumentationPublished.self, from: [.approval]) { published, _ in try await drafts.published(published) },
         ]
     }
 
@@ -63,7 +71,7 @@ public struct TicketEnricher: Sendable {
         // Placed before the response is stored: a redelivery finds no response and places it again, once.
         if KnowledgeGapRules.isUnanswered(bestRelevance: found.bestRelevance, gapScore: gapScore) {
             try await place(ticket.ticketID, question: question, embedding: found.embedding, reason: .lowRelevance,
-                            bestRelevance: found.bestRelevance ?? 0, seenAt: ticket.createdAt)
+                            bestRelevance: found.bestRelevance ?? 0, seenAt: ticket.createdAt, context: context)
         }
         let response = TicketResponse(
             ticketID: ticket.ticketID, status: "processed", customerContext: customer, kbSuggestions: found.hits,
@@ -102,16 +110,32 @@ public struct TicketEnricher: Sendable {
         let question = ticket.summary.subject + "\n" + ticket.description
         try await place(feedback.ticketID, question: question, embedding: try await retriever.embedding(of: question),
                         reason: .ratedUnhelpful, bestRelevance: response.kbSuggestions.compactMap(\.relevance).max() ?? 0,
-                        seenAt: ticket.summary.receivedAt)
+                        seenAt: ticket.summary.receivedAt, context: context)
     }
 
     private func place(_ ticketID: String, question: String, embedding: [Float], reason: GapReason, bestRelevance: Double,
-                       seenAt: Date) async throws {
+                       seenAt: Date, context: EventContext) async throws {
         let placement = try await gaps.place(.init(ticketID: ticketID, question: question, embedding: embedding, reason: reason,
                                                    bestRelevance: bestRelevance, seenAt: seenAt))
         logger.info("ticket placed in a knowledge gap", metadata: [
             "ticket": "\(ticketID)", "gap": "\(placement.gap)", "placement": "\(placement)", "reason": "\(reason.rawValue)",
         ])
+        switch placement {
+        case .opened:
+            try await drafts.countOpenGaps()
+        case .joined(let gap, _, let reopened):
+            if reopened { try await drafts.countOpenGaps() }
+            try await drafts.start(gap, by: .ticket(ticketID), context: context)
+        case .alreadyPlaced(let gap):
+            try await drafts.start(gap, by: .ticket(ticketID), context: context)
+        }
+    }
+
+    func draft(_ requested: KnowledgeGapDraftRequested, context: EventContext) async throws {
+        guard let gap = UUID(uuidString: requested.gapID) else {
+            throw InvalidTicket(problem: "a draft asked for gap '\(requested.gapID)', which is not a gap id")
+        }
+        try await drafts.start(gap, by: .agent(name: requested.requestedBy, eventID: context.eventID), context: context)
     }
 
     /// The answer an agent gave, kept with the ticket as of the event's time.

@@ -16,6 +16,9 @@ extension SupportRecords {
         public let tiers: [String]
         public let firstSeen: Date
         public let lastSeen: Date
+        /// The article's document once written, and its page once published.
+        public let documentID: UUID?
+        public let pageURL: String?
     }
 
     /// A ticket of a gap, with the answer an agent recorded for it.
@@ -45,7 +48,8 @@ extension SupportRecords {
         return try await Self.summaries(rows)
     }
 
-    public func gap(_ id: UUID) async throws -> Gap? {
+    /// The gap with `ticketLimit` of its tickets: those an agent answered first, then the newest.
+    public func gap(_ id: UUID, ticketLimit: Int) async throws -> Gap? {
         guard let summaries = try await client.queryIfTablesExist(
                 "SELECT \(unescaped: Self.summaryColumns) FROM support.gap_summaries WHERE gap_id = \(id)", logger: logger),
               let summary = try await Self.summaries(summaries).first,
@@ -54,7 +58,7 @@ extension SupportRecords {
                        g.best_relevance, t.resolution
                 FROM support.gap_tickets g JOIN support.tickets t USING (ticket_id)
                 LEFT JOIN support.customers c ON c.external_id = t.customer_external_id
-                WHERE g.gap_id = \(id) ORDER BY g.entry_id
+                WHERE g.gap_id = \(id) ORDER BY t.resolution IS NULL, g.entry_id DESC LIMIT \(ticketLimit)
                 """, logger: logger)
         else { return nil }
         var tickets: [GapTicket] = []
@@ -74,14 +78,14 @@ extension SupportRecords {
         return nil
     }
 
-    private static let summaryColumns = "gap_id, status, question, ticket_count, customers, tiers, first_seen, last_seen"
+    private static let summaryColumns = "gap_id, status, question, ticket_count, customers, tiers, first_seen, last_seen, document_id, page_url"
 
     private static func summaries(_ rows: PostgresRowSequence) async throws -> [GapSummary] {
         var gaps: [GapSummary] = []
-        for try await (id, status, question, count, customers, tiers, first, last)
-            in rows.decode((UUID, String, String, Int, Int, [String], Date, Date).self) {
+        for try await (id, status, question, count, customers, tiers, first, last, document, page)
+            in rows.decode((UUID, String, String, Int, Int, [String], Date, Date, UUID?, String?).self) {
             gaps.append(GapSummary(gapID: id, status: status, question: question, ticketCount: count, customers: customers, tiers: tiers,
-                                   firstSeen: first, lastSeen: last))
+                                   firstSeen: first, lastSeen: last, documentID: document, pageURL: page))
         }
         return gaps
     }

@@ -4,8 +4,9 @@ import KinexusSettings
 /// `KINEXUS_CONTEXT_CACHE_TTL` (5 minutes) and `KINEXUS_KB_MIN_RELEVANCE`: the relevance a knowledge hit
 /// needs to be suggested, 0.24 by default, between what the demo knowledge base's answers reach and what
 /// questions it does not answer get (docs/relevance.md); `KINEXUS_KB_GAP_SCORE` (0.24), below which a ticket's
-/// best hit does not answer it, and `KINEXUS_KB_GAP_SIMILARITY` (0.3), how alike two tickets must be to share
-/// a knowledge gap.
+/// best hit does not answer it, `KINEXUS_KB_GAP_SIMILARITY` (0.3), how alike two tickets must be to share
+/// a knowledge gap, and `KINEXUS_KB_GAP_MIN_TICKETS` (3), the tickets (from two customers at least) a gap
+/// holds when its article is drafted by itself.
 public struct SupportSettings: Sendable {
     public let interactionTTL: Duration
     public let cacheSize: Int
@@ -13,6 +14,7 @@ public struct SupportSettings: Sendable {
     public let minimumRelevance: Double
     public let gapScore: Double
     public let gapSimilarity: Float
+    public let gapMinimumTickets: Int
 
     public init(environment: [String: String]) throws {
         let settings = EnvironmentSettings(environment)
@@ -26,5 +28,6 @@ public struct SupportSettings: Sendable {
         minimumRelevance = try settings.decimal("KINEXUS_KB_MIN_RELEVANCE", default: 0.24, range: 0...1)
         gapScore = try settings.decimal("KINEXUS_KB_GAP_SCORE", default: 0.24, range: 0...1)
         gapSimilarity = Float(try settings.decimal("KINEXUS_KB_GAP_SIMILARITY", default: 0.3, range: 0...1))
+        gapMinimumTickets = try settings.integer("KINEXUS_KB_GAP_MIN_TICKETS", default: 3, range: 2...10_000)
     }
 }

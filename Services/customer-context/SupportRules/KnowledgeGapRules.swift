@@ -34,4 +34,15 @@ public enum KnowledgeGapRules {
         guard let nearest, nearest.similarity.isFinite, nearest.similarity >= bound else { return .open }
         return .join(nearest.gap)
     }
+
+    /// The statuses from which a gap's article may be drafted: no draft of it is under way.
+    public static func isDraftable(status: String) -> Bool {
+        status == "open" || status == "reopened"
+    }
+
+    /// A gap grown enough to draft its article by itself: `minimumTickets` tickets since it opened (or
+    /// reopened), from at least two customers, so one customer's repeated ticket does not write an article.
+    public static func hasGrownEnough(tickets: Int, customers: Int, minimumTickets: Int) -> Bool {
+        tickets >= minimumTickets && customers >= 2
+    }
 }

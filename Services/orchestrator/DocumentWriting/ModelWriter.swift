@@ -55,6 +55,39 @@ public struct ModelWriter: TextGenerator {
             """)
     }
 
+    /// The model writes the article from the tickets and their answers, citing them; the Sources section is
+    /// Kinexus's own, so every ticket the request carried is listed whatever the model cited.
+    public func article(for request: KnowledgeArticleRequested, previous: String?) async throws -> String {
+        let title = KnowledgeArticleSources.oneLine(request.question)
+        let tickets = request.tickets.map { ticket in
+            "Ticket \(ticket.ticketID)" + (ticket.customerTier.map { " (\($0) customer)" } ?? "") + "\nSubject: \(ticket.subject)\n"
+                + "Description:\n\(bounded(ticket.description, to: 1_500))\n"
+                + "Agent's answer:\n\(ticket.answer.map { bounded($0, to: 2_000) } ?? "none recorded")"
+        }.joined(separator: "\n\n")
+        let task = previous.map { """
+            Customers asked again what the knowledge-base article below should answer. Update it for the \
+            tickets that follow, keeping its title and whatever the tickets do not concern.
+
+            The article:
+            \(bounded($0, to: promptLimit / 3))
+            """ } ?? """
+            Write a knowledge-base article titled "\(title)" that answers the question customers asked in the \
+            support tickets below. Start with "# \(title)". Answer from the agents' answers only; where no \
+            ticket has one, write a line starting "> **For the author:**" where the answer belongs instead of \
+            inventing one.
+            """
+        let written = try await write(title: title, prompt: """
+            \(task)
+            Cite every ticket you draw on as (ticket ID). Do not write a Sources section: one is added.
+
+            The tickets:
+            \(bounded(tickets, to: promptLimit / 2))
+            """)
+        var page = MarkdownSections(written)
+        page.set(KnowledgeArticleSources.heading, to: KnowledgeArticleSources.section(request.tickets))
+        return page.markdown
+    }
+
     /// Asks the model which page to update; an answer that names no listed page falls back to keyword overlap.
     public func relatedPage(for change: ChangeDetected, among candidates: [RelatedPage]) async throws -> RelatedPage? {
         guard !candidates.isEmpty else { return nil }

@@ -89,3 +89,34 @@ public struct TemplateWriter: TextGenerator {
         ]
     }
 }
+
+extension TemplateWriter {
+    /// The article as the tickets give it: their question, the answers agents recorded (each cited), how
+    /// customers put it, and the sources; with no answer recorded, a marked place for the author to write it.
+    public func article(for request: KnowledgeArticleRequested, previous: String?) async throws -> String {
+        var page = MarkdownSections(previous ?? "# \(KnowledgeArticleSources.oneLine(request.question))\n")
+        let tiers = Set(request.tickets.compactMap(\.customerTier)).sorted()
+        let asked = request.tickets.first.map { $0.description.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+        page.set("Question", to: [asked.isEmpty ? KnowledgeArticleSources.oneLine(request.question) : asked,
+                                  "Asked in \(request.tickets.count) ticket\(request.tickets.count == 1 ? "" : "s")"
+                                      + (tiers.isEmpty ? "." : " by \(tiers.joined(separator: ", ")) customers.")]
+            .joined(separator: "\n\n"))
+        var answers: [(answer: String, tickets: [String])] = []
+        for ticket in request.tickets {
+            guard let answer = ticket.answer?.trimmingCharacters(in: .whitespacesAndNewlines), !answer.isEmpty else { continue }
+            if let same = answers.firstIndex(where: { $0.answer == answer }) {
+                answers[same].tickets.append(ticket.ticketID)
+            } else {
+                answers.append((answer, [ticket.ticketID]))
+            }
+        }
+        page.set("Answer", to: answers.isEmpty
+            ? "> **For the author:** no agent has recorded an answer to these tickets yet. Write the answer here before approving."
+            : answers.map { "\($0.answer)\n\n(As answered in ticket\($0.tickets.count == 1 ? "" : "s") \($0.tickets.joined(separator: ", ")).)" }
+                .joined(separator: "\n\n"))
+        page.set("How customers put it", to: request.tickets.map { "- \(KnowledgeArticleSources.oneLine($0.subject))" }
+            .joined(separator: "\n"))
+        page.set(KnowledgeArticleSources.heading, to: KnowledgeArticleSources.section(request.tickets))
+        return page.markdown
+    }
+}

@@ -9,6 +9,9 @@ public protocol TextGenerator: Sendable {
     func updatedDocument(_ previous: String, for change: ChangeDetected, title: String) async throws -> String
     /// The next version of `previous`, answering a reviewer's feedback.
     func revisedDocument(_ previous: String, feedback: String, reviewer: String) async throws -> String
+    /// A knowledge gap's article: its question answered from the answers agents recorded, citing the tickets
+    /// it draws on in a Sources section; `previous` is the article as published when the gap reopened.
+    func article(for request: KnowledgeArticleRequested, previous: String?) async throws -> String
     /// The page among `candidates` that the change should update, or nil to write a new page.
     func relatedPage(for change: ChangeDetected, among candidates: [RelatedPage]) async throws -> RelatedPage?
 }

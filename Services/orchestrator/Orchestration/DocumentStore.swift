@@ -12,8 +12,27 @@ struct DocumentStore: Sendable {
         let documentID: UUID
         let version: Int
         let title: String
+        let origin: String
         let ticketKey: String
         let changeID: String?
+    }
+
+    /// What a document is written from: a change to a ticket, or a knowledge gap's request for its article;
+    /// kept whole in `docs.changes`.
+    struct Source: Sendable {
+        let changeID: String
+        let origin: String
+        let ticketKey: String
+        let detail: JSONValue
+
+        init(_ change: ChangeDetected) throws {
+            (changeID, origin, ticketKey, detail) = (change.changeID, change.origin, change.ticketKey, try JSONValue(encoding: change))
+        }
+
+        init(_ request: KnowledgeArticleRequested, eventID: String) throws {
+            (changeID, origin, ticketKey, detail) = (eventID, KnowledgeArticleRequested.documentOrigin, request.gapID,
+                                                      try JSONValue(encoding: request))
+        }
     }
 
     let client: PostgresClient
@@ -61,12 +80,12 @@ struct DocumentStore: Sendable {
 
     private func version(writtenBy eventID: String, on connection: PostgresConnection) async throws -> Version? {
         let rows = try await connection.tracedQuery("""
-            SELECT v.document_id, v.version, d.title, d.ticket_key, v.change_id
+            SELECT v.document_id, v.version, d.title, d.origin, d.ticket_key, v.change_id
             FROM docs.document_versions v JOIN docs.documents d USING (document_id)
             WHERE v.event_id = \(eventID)
             """, logger: logger)
-        for try await (id, version, title, key, change) in rows.decode((UUID, Int, String, String, String?).self) {
-            return Version(documentID: id, version: version, title: title, ticketKey: key, changeID: change)
+        for try await (id, version, title, origin, key, change) in rows.decode((UUID, Int, String, String, String, String?).self) {
+            return Version(documentID: id, version: version, title: title, origin: origin, ticketKey: key, changeID: change)
         }
         return nil
     }
@@ -97,32 +116,32 @@ struct DocumentStore: Sendable {
         return nil
     }
 
-    /// Stores `markdown` as the version after `basedOn` (0 for a new document) of the ticket's document,
+    /// Stores `markdown` as the version after `basedOn` (0 for a new document) of the source's document,
     /// or answers the version this event already wrote; `base` is the published page a new document updates.
     /// The text is written before this is called, outside any transaction: a model may take a minute, and no
     /// row stays locked meanwhile.
     func writeVersion(
-        for change: ChangeDetected, eventID: String, title: String, basedOn expected: Int, markdown: String,
+        for source: Source, eventID: String, title: String, basedOn expected: Int, markdown: String,
         startingFrom base: String? = nil
     ) async throws -> Version {
         try await client.transaction(logger: logger) { connection in
             if let existing = try await claim(eventID, on: connection) { return existing }
             try await connection.tracedQuery("""
                 INSERT INTO docs.changes (change_id, origin, ticket_key, detail)
-                VALUES (\(change.changeID), \(change.origin), \(change.ticketKey), \(try JSONValue(encoding: change).jsonText)::jsonb)
+                VALUES (\(source.changeID), \(source.origin), \(source.ticketKey), \(source.detail.jsonText)::jsonb)
                 ON CONFLICT (change_id) DO NOTHING
                 """, logger: logger)
             let documentRows = try await connection.tracedQuery("""
                 INSERT INTO docs.documents (origin, ticket_key, title, status, base_markdown)
-                VALUES (\(change.origin), \(change.ticketKey), \(title), 'generating', \(base))
+                VALUES (\(source.origin), \(source.ticketKey), \(title), 'generating', \(base))
                 ON CONFLICT (origin, ticket_key) DO UPDATE SET updated_at = now()
                 RETURNING document_id
                 """, logger: logger)
             var documentID: UUID?
             for try await id in documentRows.decode(UUID.self) { documentID = id }
-            guard let documentID else { throw StoreError.noDocument(change.ticketKey) }
+            guard let documentID else { throw StoreError.noDocument(source.ticketKey) }
             return try await appendVersion(markdown, to: documentID, basedOn: expected, eventID: eventID,
-                                           changeID: change.changeID, feedback: nil, on: connection)
+                                           changeID: source.changeID, feedback: nil, on: connection)
         }
     }
 
@@ -144,11 +163,11 @@ struct DocumentStore: Sendable {
         feedback: String?, on connection: PostgresConnection
     ) async throws -> Version {
         let rows = try await connection.tracedQuery("""
-            SELECT current_version, title, ticket_key FROM docs.documents WHERE document_id = \(documentID) FOR UPDATE
+            SELECT current_version, title, origin, ticket_key FROM docs.documents WHERE document_id = \(documentID) FOR UPDATE
             """, logger: logger)
-        var found: (Int, String, String)?
-        for try await row in rows.decode((Int, String, String).self) { found = row }
-        guard let (current, title, ticketKey) = found else { throw StoreError.noDocument(documentID.uuidString) }
+        var found: (Int, String, String, String)?
+        for try await row in rows.decode((Int, String, String, String).self) { found = row }
+        guard let (current, title, origin, ticketKey) = found else { throw StoreError.noDocument(documentID.uuidString) }
         guard current == expected else { throw StoreError.movedOn(documentID.uuidString, expected: expected, found: current) }
         let next = current + 1
         try await connection.tracedQuery("""
@@ -159,7 +178,7 @@ struct DocumentStore: Sendable {
             UPDATE docs.documents SET current_version = \(next), status = 'generated', updated_at = now()
             WHERE document_id = \(documentID)
             """, logger: logger)
-        return Version(documentID: documentID, version: next, title: title, ticketKey: ticketKey, changeID: changeID)
+        return Version(documentID: documentID, version: next, title: title, origin: origin, ticketKey: ticketKey, changeID: changeID)
     }
 
     enum StoreError: Error, Equatable, CustomStringConvertible, CodedError {

@@ -8,7 +8,8 @@ import Logging
 import PostgresNIO
 
 /// ChangeDetected → the ticket's document, a related published page brought up to date, or a new page →
-/// the next version → DocumentGenerated; RevisionRequested → a version answering the reviewer. Changes to
+/// the next version → DocumentGenerated; KnowledgeArticleRequested → the knowledge gap's article (its next
+/// version when the gap reopened) → DocumentGenerated; RevisionRequested → a version answering the reviewer. Changes to
 /// one document are applied one after another, under the document's lock; a change that leaves the text
 /// as it is adds no version.
 public struct Orchestrator: Sendable {
@@ -39,6 +40,9 @@ public struct Orchestrator: Sendable {
             try Subscription(ChangeDetected.self, from: [.jira, .github]) { change, context in
                 try await document(change, context: context)
             },
+            try Subscription(KnowledgeArticleRequested.self, from: [.support]) { request, context in
+                try await article(request, context: context)
+            },
             try Subscription(RevisionRequested.self, from: [.approval]) { revision, context in
                 try await revise(revision, context: context)
             },
@@ -63,19 +67,38 @@ public struct Orchestrator: Sendable {
         if let current = try await store.current(origin: change.origin, ticketKey: change.ticketKey) {
             let markdown = try await writer.updatedDocument(current.markdown, for: change, title: current.title)
             guard markdown != current.markdown else { return nil }
-            return try await store.writeVersion(for: change, eventID: context.eventID, title: current.title,
+            return try await store.writeVersion(for: try .init(change), eventID: context.eventID, title: current.title,
                                                 basedOn: current.version, markdown: markdown)
         }
         if let page = try await writer.relatedPage(for: change, among: try await pages.candidates(for: change)) {
             context.logger.info("the change updates a related page", metadata: ["page_title": "\(page.title)"])
             let markdown = try await writer.updatedDocument(page.markdown, for: change, title: page.title)
-            return try await store.writeVersion(for: change, eventID: context.eventID, title: page.title, basedOn: 0,
+            return try await store.writeVersion(for: try .init(change), eventID: context.eventID, title: page.title, basedOn: 0,
                                                 markdown: markdown, startingFrom: page.markdown)
         }
         // The original titled every Jira document "Documentation"; the ticket's summary says what it is.
         let markdown = try await writer.newDocument(for: change, title: change.summary)
-        return try await store.writeVersion(for: change, eventID: context.eventID, title: change.summary,
+        return try await store.writeVersion(for: try .init(change), eventID: context.eventID, title: change.summary,
                                             basedOn: 0, markdown: markdown)
+    }
+
+    /// The gap's article, written from its tickets and their answers; a gap drafted again (it reopened) gets
+    /// the article's next version. Reviewed and published like any document.
+    func article(_ request: KnowledgeArticleRequested, context: EventContext) async throws {
+        let origin = KnowledgeArticleRequested.documentOrigin
+        let version = try await store.whileHoldingDocument(origin: origin, ticketKey: request.gapID) {
+            if let written = try await store.version(writtenBy: context.eventID) { return Optional(written) }
+            let current = try await store.current(origin: origin, ticketKey: request.gapID)
+            let markdown = try await writer.article(for: request, previous: current?.markdown)
+            if let current, markdown == current.markdown { return nil }
+            return try await store.writeVersion(for: try .init(request, eventID: context.eventID), eventID: context.eventID,
+                                                title: current?.title ?? request.question, basedOn: current?.version ?? 0,
+                                                markdown: markdown)
+        }
+        guard let version else {
+            return context.logger.info("the gap's tickets leave its article as it is: no new version", metadata: ["gap_id": "\(request.gapID)"])
+        }
+        try await announce(version, context: context)
     }
 
     func revise(_ revision: RevisionRequested, context: EventContext) async throws {
@@ -100,7 +123,7 @@ public struct Orchestrator: Sendable {
     private func announce(_ version: DocumentStore.Version, context: EventContext) async throws {
         let generated = DocumentGenerated(
             documentID: version.documentID.uuidString.lowercased(), version: version.version,
-            changeID: version.changeID, title: version.title, ticketKey: version.ticketKey)
+            changeID: version.changeID, title: version.title, ticketKey: version.ticketKey, origin: version.origin)
         try await context.publish(generated, source: .orchestrator, id: EventID.derived(from: "generated:" + context.eventID))
         context.logger.info("document version written", metadata: [
             "document_id": "\(generated.documentID)", "version": "\(version.version)",

@@ -7,8 +7,20 @@ CREATE TABLE support.knowledge_gaps (
     ticket_count integer NOT NULL,
     first_seen timestamptz NOT NULL,
     last_seen timestamptz NOT NULL,
-    detected_at timestamptz NOT NULL DEFAULT now()
+    detected_at timestamptz NOT NULL DEFAULT now(),
+    -- When a ticket joined it after its article was published: drafting again counts the tickets since.
+    reopened_at timestamptz,
+    -- Drafts asked for, and what asked for the latest (a ticket that crossed the threshold, or an agent's
+    -- request event): its redelivery asks again under the same event id.
+    drafts integer NOT NULL DEFAULT 0,
+    draft_trigger text,
+    -- The article's document once the orchestrator wrote it, and its page once published.
+    document_id uuid,
+    page_url text,
+    published_at timestamptz
 );
+
+CREATE INDEX knowledge_gaps_by_document ON support.knowledge_gaps (document_id);
 
 -- The console's list: the largest first.
 CREATE INDEX knowledge_gaps_by_size ON support.knowledge_gaps (ticket_count DESC, last_seen DESC, gap_id);
@@ -31,7 +43,8 @@ CREATE INDEX gap_tickets_by_gap ON support.gap_tickets (gap_id, entry_id);
 
 -- A gap as lists show it: with how many customers its tickets came from, and their tiers.
 CREATE VIEW support.gap_summaries AS
-SELECT k.gap_id, k.status, k.question, k.ticket_count, k.first_seen, k.last_seen, k.detected_at,
+SELECT k.gap_id, k.status, k.question, k.ticket_count, k.first_seen, k.last_seen, k.detected_at, k.document_id, k.page_url,
+       k.published_at,
        (SELECT count(DISTINCT t.customer_external_id) FROM support.gap_tickets g JOIN support.tickets t USING (ticket_id)
         WHERE g.gap_id = k.gap_id)::int AS customers,
        coalesce((SELECT array_agg(DISTINCT c.tier ORDER BY c.tier) FROM support.gap_tickets g JOIN support.tickets t USING (ticket_id)

@@ -41,6 +41,7 @@ orchestrator:
   - kinexus:ev:kinexus.approval:RevisionRequested
   - kinexus:ev:kinexus.github:ChangeDetected
   - kinexus:ev:kinexus.jira:ChangeDetected
+  - kinexus:ev:kinexus.support:KnowledgeArticleRequested
 reviewer:
   - kinexus:ev:kinexus.orchestrator:DocumentGenerated
 approver:
@@ -51,6 +52,10 @@ kb-sync:
   - kinexus:ev:kinexus.kb:KbSyncRequested
   - kinexus:ev:kinexus.kb:KnowledgeObjectChanged
 customer-context:
+  - kinexus:ev:kinexus.approval:DocumentRejected
+  - kinexus:ev:kinexus.approval:DocumentationPublished
+  - kinexus:ev:kinexus.orchestrator:DocumentGenerated
+  - kinexus:ev:kinexus.support:KnowledgeGapDraftRequested
   - kinexus:ev:kinexus.support:TicketFeedbackSubmitted
   - kinexus:ev:kinexus.support:TicketReceived
   - kinexus:ev:kinexus.support:TicketResolved
