@@ -127,7 +127,17 @@ def test_an_admin_finds_a_dead_letter_and_redrives_it(browser):
 def test_the_console_is_usable_at_390_pixels(browser):
     browser.set_window_size(390, 844)
     sign_in(browser, "rita", "reviewer-password-1")
-    for path in ["/", "/console/reviews", "/console/stories", "/console/tasks", "/console/support", "/console/knowledge"]:
+    for path in ["/", "/console/reviews", "/console/stories", "/console/tasks", "/console/support", "/console/knowledge-gaps",
+                 "/console/knowledge"]:
         browser.get(CONSOLE + path)
         width = browser.execute_script("return document.documentElement.scrollWidth")
         assert width <= 390, f"{path} scrolls sideways: {width} px"
+    # The support lists' rows read as cards, each value beside its column's name, never squeezed into a column
+    # that breaks "Customer" into "Cust omer".
+    for path in ["/console/support", "/console/knowledge-gaps"]:
+        browser.get(CONSOLE + path)
+        cells = browser.find_elements(By.CSS_SELECTOR, "table.stacked td")
+        assert cells, f"{path} lists nothing"
+        assert all(cell.rect["width"] > 300 for cell in cells), f"{path} squeezes its cells"
+        assert not browser.find_element(By.CSS_SELECTOR, "table.stacked thead").is_displayed() or \
+            browser.find_element(By.CSS_SELECTOR, "table.stacked thead").rect["width"] <= 1

@@ -17,7 +17,11 @@ struct ConsoleFeedTests {
         let published = try JSONValue(parsing: Array(#"{"document_id": "d1"}"#.utf8))
         #expect(FeedTopics.topics(detailType: "DocumentationPublished", detail: published) == ["pages", "document:d1"])
         let ticket = try JSONValue(parsing: Array(#"{"ticket_id": "T-1"}"#.utf8))
-        #expect(FeedTopics.topics(detailType: "TicketContextReady", detail: ticket) == ["tickets", "ticket:T-1"])
+        #expect(FeedTopics.topics(detailType: "TicketContextReady", detail: ticket) == ["tickets", "gaps", "ticket:T-1"])
+        let article = try JSONValue(parsing: Array(#"{"document_id": "d1", "ticket_key": "g1", "origin": "knowledge_gap"}"#.utf8))
+        #expect(FeedTopics.topics(detailType: "DocumentGenerated", detail: article) == ["gaps", "gap:g1"])
+        let document = try JSONValue(parsing: Array(#"{"document_id": "d1", "ticket_key": "DOC-1", "origin": "jira"}"#.utf8))
+        #expect(FeedTopics.topics(detailType: "DocumentGenerated", detail: document).isEmpty, "a review follows it")
         #expect(FeedTopics.topics(detailType: "ChangeDetected", detail: ticket).isEmpty, "not shown live")
         #expect(FeedTopics.topics(detailType: "CodegenCompleted", detail: .null) == ["tasks"], "a detail without its id")
     }
@@ -41,7 +45,7 @@ struct ConsoleFeedTests {
                     heard = topics
                     break
                 }
-                #expect(heard == ["tickets", "ticket:after"])
+                #expect(heard == ["tickets", "gaps", "ticket:after"])
             }
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()

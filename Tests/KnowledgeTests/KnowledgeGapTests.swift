@@ -1,5 +1,9 @@
 @testable import CustomerContexts
 import Foundation
+import NIOCore
+import KinexusServiceKit
+import HummingbirdTesting
+import HTTPTypes
 import KinexusBus
 import KinexusEvents
 import KinexusJSON
@@ -81,6 +85,64 @@ extension KnowledgeBaseTests {
             let requested = try await articleRequests(support.redis).filter { gapOfTopic.contains(UUID(uuidString: $0.gapID) ?? UUID()) }
             #expect(requested.count == topics.count && Set(requested.map(\.gapID)).count == topics.count)
             #expect(requested.allSatisfy { $0.draft == 1 && $0.tickets.count == 3 && $0.requestedBy == "threshold" })
+        }
+    }
+
+    /// One customer's three tickets on a topic make a gap but draft nothing; an agent asks through the API,
+    /// once; the gap then follows its article: in review, open again when rejected, closed when published.
+    @Test func theGapAPIShowsGapsAndAnAgentsRequestDraftsTheArticleOnce() async throws {
+        try await withSupport { support in
+            _ = try await indexDemoKnowledge(KnowledgeStore(client: support.postgres, logger: logger))
+            func send(_ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil) async throws -> (status: HTTPResponse.Status, json: JSONValue) {
+                let headers: HTTPFields = [.contentType: "application/json", .authorization: "Bearer \(KnowledgeService.token)"]
+                return try await support.client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) {
+                    ($0.status, (try? JSONValue(parsing: Array(buffer: $0.body))) ?? .null)
+                }
+            }
+            let tickets = try GapTopics.load()[3].tickets.map { received($0, from: "one-customer") }
+            for ticket in tickets { try await support.publisher.publish(ticket, source: .support) }
+            #expect(await handled(Self.ticketsReceived, by: support.group, support.redis))
+            let listed = try await send(.get, "/knowledge-gaps")
+            let gaps = try #require(listed.json["gaps"]?.arrayValue)
+            #expect(gaps.count == 1 && gaps.first?["ticket_count"] == 3 && gaps.first?["customers"] == 1)
+            #expect(gaps.first?["status"] == "open", "one customer's tickets do not draft an article by themselves")
+            let gap = try #require(gaps.first?["gap_id"]?.stringValue)
+            let shown = try await send(.get, "/knowledge-gaps/\(gap)")
+            let questions: [String] = tickets.map { $0.subject + "\n" + $0.description }
+            #expect(questions.contains(shown.json["gap"]?["question"]?.stringValue ?? ""))
+            let gapTickets = shown.json["tickets"]?.arrayValue ?? []
+            #expect(gapTickets.count == 3 && gapTickets.allSatisfy { $0["reason"] == "low_relevance" })
+            #expect(try await send(.get, "/knowledge-gaps/\(UUID())").status == .notFound)
+            #expect(try await send(.get, "/knowledge-gaps/not-a-gap").status == .notFound)
+            #expect(try await send(.post, "/knowledge-gaps/\(gap)/draft", #"{"requested_by": "a\u0000"}"#).status == .badRequest)
+            #expect(try await send(.post, "/knowledge-gaps/\(UUID())/draft").status == .notFound)
+
+            #expect(try await send(.post, "/knowledge-gaps/\(gap)/draft", #"{"requested_by": "ana"}"#).status == .accepted)
+            let drafting = Topic(source: "kinexus.support", detailType: KnowledgeGapDraftRequested.detailType).streamKey
+            #expect(await handled(drafting, by: support.group, support.redis))
+            let requested = try await articleRequests(support.redis).filter { $0.gapID == gap }
+            #expect(requested.count == 1 && requested.first?.requestedBy == "ana" && requested.first?.draft == 1)
+            let again = try await send(.post, "/knowledge-gaps/\(gap)/draft", #"{"requested_by": "ana"}"#)
+            #expect(again.status == .conflict && again.json["error"] == "the gap's article is already drafting")
+
+            let document = UUID().uuidString.lowercased()
+            let generated = DocumentGenerated(documentID: document, version: 1, changeID: nil, title: "Audit log", ticketKey: gap,
+                                              origin: "knowledge_gap")
+            try await support.publisher.publish(generated, source: .orchestrator)
+            #expect(try await eventually { try await send(.get, "/knowledge-gaps/\(gap)").json["gap"]?["status"] == "in_review" })
+            try await support.publisher.publish(DocumentRejected(documentID: document, reviewID: "r", reason: "wrong", reviewer: "rui"),
+                                                source: .approval)
+            #expect(try await eventually { try await send(.get, "/knowledge-gaps/\(gap)").json["gap"]?["status"] == "open" })
+            try await support.publisher.publish(KnowledgeGapDraftRequested(gapID: gap, requestedBy: "ana"), source: .support)
+            #expect(try await eventually { try await articleRequests(support.redis).filter { $0.gapID == gap }.map(\.draft) == [1, 2] })
+            try await support.publisher.publish(DocumentGenerated(documentID: document, version: 2, changeID: nil, title: "Audit log",
+                                                                  ticketKey: gap, origin: "knowledge_gap"), source: .orchestrator)
+            try await support.publisher.publish(DocumentationPublished(documentID: document, version: 2, title: "Audit log", pageID: "p",
+                                                                       pageURL: "http://kinexus.test/pages/audit-log"), source: .approval)
+            #expect(try await eventually { try await send(.get, "/knowledge-gaps/\(gap)").json["gap"]?["status"] == "closed" })
+            #expect(try await send(.get, "/knowledge-gaps/\(gap)").json["gap"]?["page_url"] == "http://kinexus.test/pages/audit-log")
+            let closed = try await send(.post, "/knowledge-gaps/\(gap)/draft", #"{"requested_by": "ana"}"#)
+            #expect(closed.status == .conflict)
         }
     }
 

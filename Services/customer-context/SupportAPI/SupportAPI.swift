@@ -10,8 +10,9 @@ import SupportRules
 
 /// Support through the ingress: `POST /tickets` (TicketReceived; with `Prefer: wait=N` the full response
 /// once customer-context has built it), `GET /tickets/{id}`, `GET /customers/{external_id}/context`,
-/// `GET /tickets/{id}/context`, `POST /tickets/{id}/feedback` (TicketFeedbackSubmitted) and
-/// `POST /tickets/{id}/resolution` (TicketResolved).
+/// `GET /tickets/{id}/context`, `POST /tickets/{id}/feedback` (TicketFeedbackSubmitted),
+/// `POST /tickets/{id}/resolution` (TicketResolved), and the knowledge gaps: `GET /knowledge-gaps` (the largest
+/// 100), `GET /knowledge-gaps/{id}` and `POST /knowledge-gaps/{id}/draft` (KnowledgeGapDraftRequested).
 public struct SupportAPI: Sendable {
     let records: SupportRecords
     let contexts: CustomerContexts
@@ -37,6 +38,11 @@ public struct SupportAPI: Sendable {
             try await resolution(request, ticketID: context.parameters.get("id") ?? "")
         }
         routes.get("/customers/:id/context") { _, context in try await customerContext(context.parameters.get("id") ?? "") }
+        routes.get("/knowledge-gaps") { _, _ in JSONBody(["gaps": try await records.gaps(offset: 0, limit: 100)]) }
+        routes.get("/knowledge-gaps/:id") { _, context in try await gap(context.parameters.get("id") ?? "") }
+        routes.post("/knowledge-gaps/:id/draft") { request, context in
+            try await draft(request, gapID: context.parameters.get("id") ?? "")
+        }
         return routes
     }
 
@@ -172,6 +178,48 @@ public struct SupportAPI: Sendable {
         }
         guard try await records.customer(ofTicket: resolved.ticketID) != nil else { throw notFound("ticket", resolved.ticketID) }
         try await publisher.publish(TicketResolved(ticketID: resolved.ticketID, answer: answer, resolvedBy: resolved.resolvedBy),
+                                    source: .support)
+    }
+
+    func gap(_ id: String) async throws -> JSONBody<SupportRecords.Gap> {
+        guard let uuid = UUID(uuidString: id), let gap = try await records.gap(uuid, ticketLimit: 100) else { throw notFound("knowledge gap", id) }
+        return JSONBody(gap)
+    }
+
+    struct DraftInput: Decodable {
+        let requestedBy: String?
+
+        enum CodingKeys: String, CodingKey { case requestedBy = "requested_by" }
+    }
+
+    func draft(_ request: Request, gapID: String) async throws -> EditedResponse<[String: String]> {
+        let bytes = try await request.body.collect(upTo: 64 * 1024)
+        try refuseNULCharacters(inJSON: bytes)
+        let input: DraftInput
+        do {
+            input = bytes.readableBytes == 0 ? DraftInput(requestedBy: nil) : try JSONDecoder().decode(DraftInput.self, from: Data(buffer: bytes))
+        } catch {
+            throw APIError.badRequest(code: "invalid_body", "invalid body: \(describeDecodingProblem(error))")
+        }
+        try await requestDraft(KnowledgeGapDraftRequested(gapID: gapID, requestedBy: input.requestedBy ?? "API"))
+        return EditedResponse(status: .accepted, response: ["gap_id": gapID, "status": "draft_requested"])
+    }
+
+    /// An agent's request for a gap's article: 404 for an unknown gap, 409 while its article is drafting or in
+    /// review, or once published (a later unanswered ticket reopens it), 400 for a name over 200 characters.
+    public func requestDraft(_ requested: KnowledgeGapDraftRequested) async throws {
+        guard (1...200).contains(requested.requestedBy.count) else {
+            throw APIError.badRequest(code: "invalid_field", "'requested_by' must have 1 to 200 characters")
+        }
+        guard let id = UUID(uuidString: requested.gapID), let gap = try await records.gap(id, ticketLimit: 0) else {
+            throw notFound("knowledge gap", requested.gapID)
+        }
+        guard gap.summary.isDraftable else {
+            throw APIError(.conflict, code: "not_draftable", gap.summary.status == "closed"
+                ? "the gap is closed: its article was published, and a later unanswered ticket reopens it"
+                : "the gap's article is already \(gap.summary.status.replacingOccurrences(of: "_", with: " "))")
+        }
+        try await publisher.publish(KnowledgeGapDraftRequested(gapID: id.uuidString.lowercased(), requestedBy: requested.requestedBy),
                                     source: .support)
     }
 

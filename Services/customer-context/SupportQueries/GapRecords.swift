@@ -2,11 +2,12 @@ import Foundation
 import KinexusPostgres
 import Logging
 import PostgresNIO
+import SupportRules
 
 /// customer-context's knowledge gaps, read-only: the console's list and a gap's page.
 extension SupportRecords {
     /// A gap as the list shows it.
-    public struct GapSummary: Sendable, Equatable {
+    public struct GapSummary: Sendable, Equatable, Encodable {
         public let gapID: UUID
         public let status: String
         public let question: String
@@ -19,10 +20,33 @@ extension SupportRecords {
         /// The article's document once written, and its page once published.
         public let documentID: UUID?
         public let pageURL: String?
+
+        /// Whether an agent may ask for its article now: no draft of it is under way.
+        public var isDraftable: Bool { KnowledgeGapRules.isDraftable(status: status) }
+
+        enum CodingKeys: String, CodingKey {
+            case gapID = "gap_id", status, question, ticketCount = "ticket_count", customers, tiers, firstSeen = "first_seen"
+            case lastSeen = "last_seen", documentID = "document_id", pageURL = "page_url"
+        }
+
+        /// Ids in lower case, as every other id Kinexus answers (Foundation would write them upper case).
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(gapID.uuidString.lowercased(), forKey: .gapID)
+            try container.encode(status, forKey: .status)
+            try container.encode(question, forKey: .question)
+            try container.encode(ticketCount, forKey: .ticketCount)
+            try container.encode(customers, forKey: .customers)
+            try container.encode(tiers, forKey: .tiers)
+            try container.encode(firstSeen, forKey: .firstSeen)
+            try container.encode(lastSeen, forKey: .lastSeen)
+            try container.encode(documentID?.uuidString.lowercased(), forKey: .documentID)
+            try container.encode(pageURL, forKey: .pageURL)
+        }
     }
 
     /// A ticket of a gap, with the answer an agent recorded for it.
-    public struct GapTicket: Sendable, Equatable {
+    public struct GapTicket: Sendable, Equatable, Encodable {
         public let ticketID: String
         public let subject: String
         public let description: String
@@ -31,12 +55,18 @@ extension SupportRecords {
         public let reason: String
         public let bestRelevance: Double
         public let answer: String?
+
+        enum CodingKeys: String, CodingKey {
+            case ticketID = "ticket_id", subject, description, customer, tier, reason, bestRelevance = "best_relevance", answer
+        }
     }
 
-    public struct Gap: Sendable, Equatable {
+    public struct Gap: Sendable, Equatable, Encodable {
         public let summary: GapSummary
         /// In the order they were placed.
         public let tickets: [GapTicket]
+
+        enum CodingKeys: String, CodingKey { case summary = "gap", tickets }
     }
 
     /// The gaps, largest first: `limit` of them from `offset`.

@@ -30,6 +30,7 @@ public struct Console: Sendable {
     let stories: StoryScreens
     let tasks: TaskScreens
     let tickets: SupportScreens
+    let gaps: KnowledgeGapScreens
     let operations: OperationScreens
     let users: UserScreens
     let knowledge: KnowledgeScreens
@@ -52,12 +53,14 @@ public struct Console: Sendable {
         let records = SupportRecords(client: postgres, logger: logger)
         home = HomeScreen(reviews: reviewQueries, pages: pageQueries, editor: stories.editor, tasks: stories.tasks, tickets: records,
                           redis: redis, templates: templates)
-        reviews = ReviewScreens(reviews: reviewQueries, documents: DocumentQueries(client: postgres, logger: logger),
+        reviews = ReviewScreens(reviews: reviewQueries, documents: DocumentQueries(client: postgres, logger: logger), gaps: records,
                                 decisions: decisions, settings: settings, templates: templates)
         pages = PageScreens(pages: pageQueries, templates: templates)
         self.stories = StoryScreens(editor: stories.editor, tasks: stories.tasks, templates: templates)
         tasks = TaskScreens(tasks: stories.tasks, templates: templates)
         tickets = SupportScreens(records: records, support: support, templates: templates)
+        gaps = KnowledgeGapScreens(records: records, documents: DocumentQueries(client: postgres, logger: logger), support: support,
+                                   templates: templates)
         operations = OperationScreens(redis: redis, publisher: publisher, templates: templates)
         users = UserScreens(accounts: accounts, templates: templates)
         self.knowledge = KnowledgeScreens(knowledge: knowledge, templates: templates)
@@ -99,6 +102,8 @@ public struct Console: Sendable {
         signedIn.get("/console/tasks/:id") { request, context in try await tasks.page(request, context: context) }
         signedIn.get("/console/support") { request, context in try await tickets.list(request, context: context) }
         signedIn.get("/console/support/:id") { request, context in try await tickets.page(request, context: context) }
+        signedIn.get("/console/knowledge-gaps") { request, context in try await gaps.list(request, context: context) }
+        signedIn.get("/console/knowledge-gaps/:id") { request, context in try await gaps.page(request, context: context) }
         signedIn.get("/console/knowledge") { request, context in try await knowledge.page(request, context: context) }
 
         signedIn.group().add(middleware: Self.requiring(.reviewer))
@@ -112,6 +117,7 @@ public struct Console: Sendable {
         let agents = signedIn.group().add(middleware: Self.requiring(.agent))
         agents.post("/console/support/:id/feedback") { request, context in try await tickets.feedback(request, context: context) }
         agents.post("/console/support/:id/resolution") { request, context in try await tickets.resolve(request, context: context) }
+        agents.post("/console/knowledge-gaps/:id/draft") { request, context in try await gaps.draft(request, context: context) }
         agents.post("/console/knowledge/upload") { request, context in try await knowledge.upload(request, context: context) }
         agents.post("/console/knowledge/delete") { request, context in try await knowledge.delete(request, context: context) }
         let admins = signedIn.group().add(middleware: Self.requiring(.admin))

@@ -6,12 +6,14 @@ import KinexusServiceKit
 import MarkdownRendering
 import ReviewAPI
 import ReviewQueries
+import SupportQueries
 
 /// The review queue, a review's page (the proposed version as it will be published, the side-by-side diff,
 /// what caused it, its history) and the reviewer's decision.
 struct ReviewScreens: Sendable {
     let reviews: ReviewQueries
     let documents: DocumentQueries
+    let gaps: SupportRecords
     let decisions: ReviewAPI
     let settings: ConsoleSettings
     let templates: ConsoleTemplates
@@ -83,6 +85,24 @@ struct ReviewScreens: Sendable {
         let submitted: Bool
         let error: String?
         let comment: String
+        /// Set when the document is a knowledge gap's article: the gap and the tickets behind it.
+        let article: ArticleView?
+    }
+
+    struct ArticleView {
+        let gapURL: String
+        let question: String
+        let ticketCount: Int
+        let tickets: [KnowledgeGapScreens.TicketRow]
+    }
+
+    /// The gap behind a knowledge article, with the tickets its request carried.
+    func article(of documentID: UUID, gapKey: String?) async throws -> ArticleView? {
+        guard try await documents.documents(id: documentID).first?.origin == "knowledge_gap",
+              let gapID = gapKey.flatMap(UUID.init(uuidString:)),
+              let gap = try await gaps.gap(gapID, ticketLimit: 25) else { return nil }
+        return ArticleView(gapURL: KnowledgeGapScreens.Row.path(gapID), question: KnowledgeGapScreens.Row(gap.summary).question,
+                           ticketCount: gap.summary.ticketCount, tickets: gap.tickets.map(KnowledgeGapScreens.TicketRow.init))
     }
 
     func page(_ request: Request, context: KinexusRequestContext, error: String? = nil, comment: String = "",
@@ -95,8 +115,10 @@ struct ReviewScreens: Sendable {
         let predecessor = try await documents.predecessor(of: documentID, version: review.version)
         let history = try await reviews.decisions(ofDocument: documentID)
         let aftermath = try await reviews.aftermath(of: review)
+        let article = try await article(of: documentID, gapKey: review.ticketKey)
         let view = ReviewView(
-            chrome: Chrome(context), review: review, ticketURL: review.ticketKey.flatMap { key in settings.jiraBrowseURL.map { $0 + key } },
+            chrome: Chrome(context), review: review,
+            ticketURL: article == nil ? review.ticketKey.flatMap { key in settings.jiraBrowseURL.map { $0 + key } } : nil,
             waiting: waited(since: review.createdAt), proposedHTML: MarkdownHTML.render(proposed),
             comparedWith: Self.describe(predecessor), diff: Self.rows(LineDiff(from: predecessor.markdown, to: proposed)),
             history: history.map(HistoryRow.init),
@@ -104,7 +126,7 @@ struct ReviewScreens: Sendable {
             decided: history.first { $0.reviewID == review.reviewID }.map(HistoryRow.init),
             publishedURL: aftermath.publication.map { publication in publication.slug.map { "/console/pages/" + pathSegment($0) } ?? publication.url },
             revisionURL: aftermath.revisionReviewID.map { "/console/reviews/\($0)" },
-            submitted: request.uri.queryParameters.get("submitted") != nil, error: error, comment: comment)
+            submitted: request.uri.queryParameters.get("submitted") != nil, error: error, comment: comment, article: article)
         return try templates.page("review", view, status: status)
     }
 
