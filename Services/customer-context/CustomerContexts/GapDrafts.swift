@@ -44,7 +44,13 @@ struct GapDrafts: Sendable {
     /// Starts the gap's next draft when `trigger` may, and publishes its request; the same trigger again
     /// (a redelivery) publishes the same request under the same id while the draft has not been written.
     func start(_ gap: UUID, by trigger: Trigger, context: EventContext) async throws {
-        guard let draft = try await claimDraft(gap, by: trigger) else { return }
+        guard let draft = try await claimDraft(gap, by: trigger) else {
+            if case .agent(let name, _) = trigger {
+                logger.notice("no draft started: the gap is unknown, or its article is drafting, in review or published",
+                              metadata: ["gap": "\(gap)", "requested_by": "\(name)"])
+            }
+            return
+        }
         guard let found = try await records.gap(gap, ticketLimit: Self.ticketsPerRequest) else { return }
         let tickets: [KnowledgeArticleRequested.Ticket] = found.tickets.map { ticket in
             let answer: String? = ticket.answer.map { String($0.prefix(4_000)) }
