@@ -140,8 +140,8 @@ test_suite() {
 }
 
 # The figures of BENCHMARKS.md: `kinexus bench` beside redis-benchmark, a service's start-up and memory,
-# then the ingress under wrk and webhook-to-review latency, codegen, review → iteration, support, and the
-# reviewer's line diff.
+# then the ingress under wrk and webhook-to-review latency, codegen, review → iteration, support, the ticket →
+# knowledge-gap decision among 10,000 gaps, and the reviewer's line diff.
 bench() {
     need_packages curl wrk python3
     local http_port bin
@@ -172,6 +172,7 @@ bench() {
     codegen_bench "$bin"
     review_bench "$bin"
     support_bench "$bin"
+    "$bin/kinexus" bench-gaps
     console_bench "$bin"
     "$bin/kinexus" bench-diff
 }

@@ -25,9 +25,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "kinexus.demo")
         let redis = try CommandEnvironment.redis()
-        let postgres = PostgresClient(
-            configuration: try PostgresSettings.configuration(url: environment["KINEXUS_POSTGRES_URL"] ?? PostgresSettings.defaultURL),
-            backgroundLogger: logger)
+        let postgres = try CommandEnvironment.postgres(logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await postgres.run() }
             try await MigrationRunner(client: postgres, logger: logger)

@@ -5,9 +5,12 @@ import CustomerContextMain
 import Foundation
 import IngressMain
 import KinexusEvents
+import KinexusPostgres
 import KinexusRedis
 import KnowledgeSyncMain
+import Logging
 import OrchestratorMain
+import PostgresNIO
 import ReviewerMain
 
 /// `kinexus`: run a service, and operate the bus as `aws events` operates EventBridge.
@@ -18,7 +21,8 @@ public struct KinexusCommand: AsyncParsableCommand {
         discussion: "Connects to KINEXUS_REDIS_URL (default \(RedisConfiguration.defaultURL)).",
         subcommands: services + [
             PutEventsCommand.self, TapCommand.self, TestEventPatternCommand.self, DeadLetterCommand.self,
-            ReplayCommand.self, StreamsCommand.self, TraceCommand.self, BenchCommand.self, KnowledgeBenchCommand.self, DiffBenchCommand.self,
+            ReplayCommand.self, StreamsCommand.self, TraceCommand.self, BenchCommand.self, KnowledgeBenchCommand.self, GapBenchCommand.self,
+            DiffBenchCommand.self,
             DemoCommand.self, UsersCommand.self,
         ])
 
@@ -55,6 +59,12 @@ enum CommandEnvironment {
         } catch {
             throw CommandFailure("KINEXUS_REDIS_URL: \(error)")
         }
+    }
+
+    /// The Postgres of KINEXUS_POSTGRES_URL, not yet running.
+    static func postgres(logger: Logger) throws -> PostgresClient {
+        let url = ProcessInfo.processInfo.environment["KINEXUS_POSTGRES_URL"] ?? PostgresSettings.defaultURL
+        return PostgresClient(configuration: try PostgresSettings.configuration(url: url), backgroundLogger: logger)
     }
 
     static var account: String { ProcessInfo.processInfo.environment["KINEXUS_ACCOUNT"] ?? "000000000000" }

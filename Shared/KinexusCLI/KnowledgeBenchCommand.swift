@@ -19,8 +19,7 @@ struct KnowledgeBenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger(label: "kinexus.bench")
-        let url = ProcessInfo.processInfo.environment["KINEXUS_POSTGRES_URL"] ?? PostgresSettings.defaultURL
-        let postgres = PostgresClient(configuration: try PostgresSettings.configuration(url: url), backgroundLogger: logger)
+        let postgres = try CommandEnvironment.postgres(logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await postgres.run() }
             try await MigrationRunner(client: postgres, logger: logger).run(try KnowledgeSync.migrations())

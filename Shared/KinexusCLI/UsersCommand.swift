@@ -80,8 +80,7 @@ struct UsersCommand: AsyncParsableCommand {
 /// Runs `body` on the accounts, their table created first if the ingress has not started yet.
 private func withAccounts<Result: Sendable>(_ body: @escaping @Sendable (Accounts) async throws -> Result) async throws -> Result {
     let logger = Logger(label: "kinexus.users")
-    let url = ProcessInfo.processInfo.environment["KINEXUS_POSTGRES_URL"] ?? PostgresSettings.defaultURL
-    let postgres = PostgresClient(configuration: try PostgresSettings.configuration(url: url), backgroundLogger: logger)
+    let postgres = try CommandEnvironment.postgres(logger: logger)
     return try await withThrowingTaskGroup(of: Result?.self) { tasks in
         tasks.addTask {
             await postgres.run()

@@ -13,7 +13,8 @@ import Testing
 @Suite(.serialized) struct ConsoleKnowledgeGapTests {
     let harness = ConsoleHarness()
 
-    /// A gap of `tickets` tickets, the first answered, from customers on the tiers given, as customer-context keeps it.
+    /// A gap of `tickets` tickets, the first answered, from customers on the tiers given, as customer-context keeps it;
+    /// received two days ago, so that they are not among the home page's tickets of today another suite counts.
     func seedGap(_ postgres: PostgresClient, question: String, tiers: [String], status: String = "open",
                  document: UUID? = nil) async throws -> UUID {
         let gap = UUID()
@@ -27,8 +28,10 @@ import Testing
                 INSERT INTO support.customers (external_id, name, tier, lifetime_value) VALUES (\(customer), \("Customer \(index)"), \(tier), 100)
                 """, logger: harness.logger)
             try await postgres.query("""
-                INSERT INTO support.tickets (ticket_id, customer_external_id, subject, description, channel, priority, created_at, resolution)
-                VALUES (\(ticket), \(customer), \("\(question) \(index)"), 'Asked again.', 'email', 'medium', now(),
+                INSERT INTO support.tickets (ticket_id, customer_external_id, subject, description, channel, priority, created_at,
+                                             received_at, resolution)
+                VALUES (\(ticket), \(customer), \("\(question) \(index)"), 'Asked again.', 'email', 'medium', now() - interval '2 days',
+                        now() - interval '2 days',
                         \(index == 0 ? "Use Settings → Appearance." : nil))
                 """, logger: harness.logger)
             try await postgres.query("""

@@ -18,51 +18,14 @@ import SupportQueries
 import Testing
 
 extension KnowledgeBaseTests {
-    /// Every service of the loop as its `main` composes it, on Redis database 11 and this test's Postgres.
-    func withGapLoop(
-        metrics: TestMetrics, _ body: @Sendable (EventPublisher, PostgresClient, RedisClient, SupportRecords) async throws -> Void
-    ) async throws {
-        let redis = try RedisClient(url: try TestEnvironment.redisURL(database: Self.pipelineDatabase))
-        let postgres = PostgresClient(configuration: try PostgresSettings.configuration(url: try TestEnvironment.postgresURL()),
-                                      backgroundLogger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { await postgres.run() }
-            try await Self.prepare(postgres, logger: logger)
-            try await MigrationRunner(client: postgres, logger: logger).run(try Reviewer.migrations() + CustomerContextService.migrations())
-            try await postgres.query("DELETE FROM support.gap_tickets", logger: logger)
-            try await postgres.query("DELETE FROM support.knowledge_gaps", logger: logger)
-            _ = try await indexDemoKnowledge(KnowledgeStore(client: postgres, logger: logger))
-            let site = ["KINEXUS_PUBLIC_URL": "http://kinexus.test", "KINEXUS_LINK_SECRET": "t"]
-            let subscriptions: [(String, [Subscription])] = [
-                ("orchestrator", try Orchestrator.composed(postgres: postgres, environment: [:], logger: logger).subscriptions()),
-                ("reviewer", try Reviewer.composed(postgres: postgres, redis: redis, environment: site, logger: logger).subscriptions()),
-                ("approver", try Approver.composed(postgres: postgres, environment: site, logger: logger).subscriptions()),
-                ("kb-sync", try KnowledgeSync.composed(postgres: postgres, consumer: "kb", environment: [:], logger: logger).subscriptions()),
-                ("customer-context", try CustomerContextService(postgres: postgres, redis: redis, environment: Self.supportSettings,
-                                                                logger: logger, metrics: metrics).subscriptions()),
-            ]
-            let consumers = try subscriptions.map { name, subscriptions in
-                var configuration = BusConfiguration(group: TestEnvironment.unique(name))
-                configuration.readBlock = .milliseconds(100)
-                configuration.retryBaseDelay = .milliseconds(100)
-                return try EventConsumer(redis: redis, configuration: configuration, subscriptions: subscriptions, logger: logger)
-            }
-            try await whileConsuming(consumers, logger: logger) {
-                try await body(EventPublisher(redis: redis, account: "000000000000", region: "local"), postgres, redis,
-                               SupportRecords(client: postgres, logger: logger))
-            }
-            tasks.cancelAll()
-        }
-        await redis.shutdown()
-    }
-
     /// The loop as a support team lives it: three customers' tickets the knowledge base does not answer make a
     /// gap, one of them answered by an agent; the gap drafts its article, a reviewer asks for a revision and
     /// approves it; the published article closes the gap and answers the next ticket on the topic, and when
     /// agents find it unhelpful there, the gap reopens with that ticket.
     @Test func aGapBecomesAReviewedArticleThatAnswersTheNextTicket() async throws {
         let metrics = TestMetrics()
-        try await withGapLoop(metrics: metrics) { publisher, postgres, redis, records in
+        try await withPipeline(metrics: metrics) { publisher, postgres, redis, records in
+            _ = try await indexDemoKnowledge(KnowledgeStore(client: postgres, logger: logger))
             let darkMode = try GapTopics.load()[0].tickets
             let tickets = [received(darkMode[0], from: "gap-loop-a"), received(darkMode[1], from: "gap-loop-b"),
                            received(darkMode[2], from: "gap-loop-a")]

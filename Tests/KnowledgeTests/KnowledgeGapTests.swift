@@ -218,9 +218,11 @@ extension KnowledgeBaseTests {
                     TicketFeedbackSubmitted(ticketID: answered.ticketID, rating: 1, helpful: false, suggestionSource: suggestion.source),
                     source: .support)
             }
-            try await support.publisher.publish(TicketFeedbackSubmitted(ticketID: liked.ticketID, rating: 2, helpful: false), source: .support)
+            // Handled concurrently, feedback is placed as it stands when each rating arrives: the helpful one first.
             try await support.publisher.publish(TicketFeedbackSubmitted(ticketID: liked.ticketID, rating: 5, helpful: true), source: .support)
             let feedback = Topic(source: "kinexus.support", detailType: TicketFeedbackSubmitted.detailType).streamKey
+            #expect(await handled(feedback, by: support.group, support.redis))
+            try await support.publisher.publish(TicketFeedbackSubmitted(ticketID: liked.ticketID, rating: 2, helpful: false), source: .support)
             #expect(await handled(feedback, by: support.group, support.redis))
 
             let gapID = try #require(try await support.records.gap(ofTicket: answered.ticketID))
