@@ -223,6 +223,7 @@ let package = Package(
         service("customer-context", "CustomerContexts", [
             "SupportRules", "SupportQueries", "KnowledgeQueries", "KnowledgeIndexing", "KinexusBus", "KinexusEvents", "KinexusJSON", "KinexusPostgres",
             "KinexusRedis", "KinexusSettings", postgresNIO, .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         queries("customer-context", "SupportQueries", [
             "SupportRules", "KnowledgeQueries", "KinexusJSON", "KinexusRedis", "KinexusPostgres", "KinexusSettings", postgresNIO, logging,

@@ -6,6 +6,7 @@ import KnowledgeQueries
 import Logging
 import Metrics
 import PostgresNIO
+import ServiceLifecycle
 import SupportQueries
 
 /// customer-context wired once, as its `main` runs it, the tests start it and the CLI loads the demo data:
@@ -13,12 +14,16 @@ import SupportQueries
 public struct CustomerContextService: Sendable {
     let enricher: TicketEnricher
     let store: SupportStore
+    /// What runs beside the handlers: the open-gaps gauge.
+    public let background: [any Service]
 
     /// `metrics` is the process's metrics system unless a test reads them.
     public init(postgres: PostgresClient, redis: RedisClient, environment: [String: String], logger: Logger,
                 metrics: any MetricsFactory = MetricsSystem.factory) throws {
         let settings = try SupportSettings(environment: environment)
+        let gapMetrics = GapMetrics(factory: metrics)
         store = SupportStore(client: postgres, logger: logger)
+        background = [OpenGapGauge(client: postgres, metrics: gapMetrics, logger: logger)]
         enricher = TicketEnricher(
             contexts: .composed(postgres: postgres, redis: redis, settings: settings, logger: logger),
             records: SupportRecords(client: postgres, logger: logger), store: store,
@@ -26,7 +31,7 @@ public struct CustomerContextService: Sendable {
             retriever: try .composed(postgres: postgres, environment: environment, logger: logger),
             gaps: GapLedger(client: postgres, index: GapIndex(), similarityBound: settings.gapSimilarity, logger: logger),
             drafts: GapDrafts(client: postgres, records: SupportRecords(client: postgres, logger: logger),
-                              minimumTickets: settings.gapMinimumTickets, metrics: GapMetrics(factory: metrics), logger: logger),
+                              minimumTickets: settings.gapMinimumTickets, metrics: gapMetrics, logger: logger),
             minimumRelevance: settings.minimumRelevance, gapScore: settings.gapScore, logger: logger)
     }
 

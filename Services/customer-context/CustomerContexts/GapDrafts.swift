@@ -130,16 +130,6 @@ struct GapDrafts: Sendable {
             logger.info("knowledge gap closed by its published article", metadata: [
                 "gap": "\(gap)", "page_url": "\(published.pageURL)", "tickets": "\(tickets)",
             ])
-            try await countOpenGaps()
-        }
-    }
-
-    /// Counted when a gap opens, reopens or closes: the statuses between do not change it.
-    func countOpenGaps() async throws {
-        for try await open in try await client.tracedQuery(
-            "SELECT count(*)::int FROM support.knowledge_gaps WHERE status <> 'closed'", logger: logger
-        ).decode(Int.self) {
-            metrics.open.record(open)
         }
     }
 }

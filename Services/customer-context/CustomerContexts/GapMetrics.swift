@@ -1,9 +1,9 @@
 import Foundation
 import Metrics
 
-/// The knowledge gaps' Prometheus series: `kinexus_knowledge_gaps_open` (the gaps not closed, as Postgres
-/// counts them after any change, so every replica reports the same), `kinexus_knowledge_gap_tickets` (the
-/// tickets a gap held when its article was published) and `kinexus_knowledge_gap_detection_to_published_seconds`.
+/// The knowledge gaps' Prometheus series: `kinexus_knowledge_gaps_open` (the gaps not closed, `OpenGapGauge`),
+/// `kinexus_knowledge_gap_tickets` (the tickets a gap held when its article was published) and
+/// `kinexus_knowledge_gap_detection_to_published_seconds`.
 struct GapMetrics: Sendable {
     let open: Gauge
     let ticketsWhenPublished: Recorder

@@ -120,15 +120,9 @@ public struct TicketEnricher: Sendable {
         logger.info("ticket placed in a knowledge gap", metadata: [
             "ticket": "\(ticketID)", "gap": "\(placement.gap)", "placement": "\(placement)", "reason": "\(reason.rawValue)",
         ])
-        switch placement {
-        case .opened:
-            try await drafts.countOpenGaps()
-        case .joined(let gap, _, let reopened):
-            if reopened { try await drafts.countOpenGaps() }
-            try await drafts.start(gap, by: .ticket(ticketID), context: context)
-        case .alreadyPlaced(let gap):
-            try await drafts.start(gap, by: .ticket(ticketID), context: context)
-        }
+        // A gap just opened holds one ticket: too few to draft.
+        if case .opened = placement { return }
+        try await drafts.start(placement.gap, by: .ticket(ticketID), context: context)
     }
 
     func draft(_ requested: KnowledgeGapDraftRequested, context: EventContext) async throws {

@@ -17,6 +17,6 @@ public struct CustomerContextCommand: AsyncParsableCommand {
                                        logger: runtime.logger)
         }
         try await runtime.run(migrations: try CustomerContextService.migrations(), warmUp: service.warmUp,
-                              subscriptions: try service.subscriptions())
+                              subscriptions: try service.subscriptions(), background: service.background)
     }
 }
