@@ -146,6 +146,37 @@ extension KnowledgeBaseTests {
         }
     }
 
+    /// Twenty tickets of the longest description the API takes, in four-byte characters: the request for their
+    /// article still fits in an event, each text cut with a note saying so.
+    @Test func anArticleRequestOfTheLongestTicketsFitsInAnEvent() async throws {
+        try await withSupport { support in
+            let moons = String(repeating: "🌙", count: 49_960), answer = String(repeating: "🌙", count: 20_000)
+            let tickets = (0..<20).map { index in
+                TicketReceived(ticketID: TestEnvironment.unique("T"), customerExternalID: "night-owl", subject: "Dark mode",
+                               description: "Is there a dark mode for the dashboard? " + moons, channel: "email", priority: "medium",
+                               createdAt: "2026-12-06T09:00:00Z")
+            }
+            for ticket in tickets { try await support.publisher.publish(ticket, source: .support) }
+            #expect(await handled(Self.ticketsReceived, by: support.group, support.redis))
+            let gap = try #require(try await support.records.gap(ofTicket: tickets[0].ticketID))
+            #expect(try await support.records.gap(gap, ticketLimit: 100)?.summary.ticketCount == 20)
+            for ticket in tickets {
+                try await support.publisher.publish(TicketResolved(ticketID: ticket.ticketID, answer: answer, resolvedBy: "ana"), source: .support)
+            }
+            let resolved = Topic(source: "kinexus.support", detailType: TicketResolved.detailType).streamKey
+            #expect(await handled(resolved, by: support.group, support.redis))
+            try await support.publisher.publish(KnowledgeGapDraftRequested(gapID: gap.uuidString.lowercased(), requestedBy: "ana"),
+                                                source: .support)
+            let request = try #require(try await eventually(timeout: .seconds(20)) {
+                try await articleRequests(support.redis).first { $0.gapID == gap.uuidString.lowercased() }
+            })
+            #expect(request.tickets.count == 20)
+            #expect(request.tickets.allSatisfy { $0.description.hasSuffix("[… Kinexus cut this description: it was 50000 characters]") })
+            #expect(request.tickets.allSatisfy { $0.answer?.hasSuffix("[… Kinexus cut this answer: it was 20000 characters]") == true })
+            #expect(try EncodedLength.of(JSONValue(encoding: request).jsonText) < EventEnvelope.maximumSize - 4_096)
+        }
+    }
+
     func articleRequests(_ redis: RedisClient) async throws -> [KnowledgeArticleRequested] {
         let stream = Topic(source: "kinexus.support", detailType: KnowledgeArticleRequested.detailType).streamKey
         return try StreamEntry.parseEntries(try await redis.send("XRANGE", stream, "-", "+"), stream: stream)

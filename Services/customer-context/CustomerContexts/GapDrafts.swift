@@ -17,8 +17,9 @@ struct GapDrafts: Sendable {
     let metrics: GapMetrics
     let logger: Logger
 
-    /// The tickets a request carries: the answered first, then the newest, so the event stays small.
-    static let ticketsPerRequest = 25
+    /// The tickets a request carries, the answered first, then the newest; each cut to what keeps the event
+    /// within its 256 KB however its text is written (at most 20 × 9 KB).
+    static let ticketsPerRequest = 20
 
     enum Trigger: Sendable, Equatable {
         /// The ticket whose placement may have grown the gap enough.
@@ -53,8 +54,9 @@ struct GapDrafts: Sendable {
         }
         guard let found = try await records.gap(gap, ticketLimit: Self.ticketsPerRequest) else { return }
         let tickets: [KnowledgeArticleRequested.Ticket] = found.tickets.map { ticket in
-            let answer: String? = ticket.answer.map { String($0.prefix(4_000)) }
-            return .init(ticketID: ticket.ticketID, subject: ticket.subject, description: String(ticket.description.prefix(4_000)),
+            let answer: String? = ticket.answer.map { EncodedLength.cut($0, within: 6_000, what: "answer") }
+            return .init(ticketID: ticket.ticketID, subject: EncodedLength.cut(ticket.subject, within: 1_000, what: "subject"),
+                         description: EncodedLength.cut(ticket.description, within: 2_000, what: "description"),
                          customerTier: ticket.tier, answer: answer)
         }
         let question = found.summary.question.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
