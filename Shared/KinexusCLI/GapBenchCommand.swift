@@ -58,8 +58,7 @@ struct GapBenchCommand: AsyncParsableCommand {
         // Words drawn evenly from the 5,000, not by Zipf's law: tickets that share common words would mostly join
         // a few gaps, and the gaps would never reach their count.
         func words(_ count: Int) -> String {
-            (0..<count).map { _ in SyntheticText.words[min(Int(text.unit() * Double(SyntheticText.words.count)), SyntheticText.words.count - 1)] }
-                .joined(separator: " ")
+            (0..<count).map { _ in text.evenWord() }.joined(separator: " ")
         }
         func ticket() -> TicketReceived {
             TicketReceived(ticketID: "bench-gap-\(UUID().uuidString.lowercased())", customerExternalID: "bench-\(words(1))",

@@ -138,6 +138,12 @@ struct SyntheticText {
         return Self.words[low]
     }
 
+    /// A word drawn evenly from the 5,000: text of such words shares few of them.
+    mutating func evenWord() -> String {
+        _ = unit()
+        return Self.words[Int(state >> 33) % Self.words.count]
+    }
+
     mutating func phrase(_ count: Int) -> String {
         (0..<count).map { _ in word() }.joined(separator: " ")
     }

@@ -88,14 +88,17 @@ struct KnowledgeGapScreens: Sendable {
         guard let uuid = UUID(uuidString: id), let gap = try await records.gap(uuid, ticketLimit: Self.ticketsShown) else {
             throw ConsoleRefusal.notFound("knowledge gap \(id)")
         }
-        let latestReview = try await gap.summary.documentID.asyncFlatMap { try await documents.reviews(of: $0).last }
+        var reviewURL: String?
+        if let document = gap.summary.documentID, let review = try await documents.reviews(of: document).last {
+            reviewURL = "/console/reviews/\(review.reviewID)"
+        }
         let question = gap.summary.question.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
         return try templates.page("gap", GapView(
             chrome: Chrome(context), gapID: uuid.uuidString.lowercased(), gap: Row(gap.summary), description: question.count > 1 ? String(question[1]) : "",
             tickets: gap.tickets.map(TicketRow.init),
             shownOf: gap.summary.ticketCount > gap.tickets.count
                 ? "The \(gap.tickets.count) answered first, then the newest, of \(gap.summary.ticketCount)." : nil,
-            reviewURL: latestReview.map { "/console/reviews/\($0.reviewID)" }, pageURL: gap.summary.pageURL,
+            reviewURL: reviewURL, pageURL: gap.summary.pageURL,
             canDraft: gap.summary.isDraftable && context.identity?.roles.contains(.agent) == true,
             requested: request.uri.queryParameters.get("requested") != nil))
     }
@@ -106,12 +109,5 @@ struct KnowledgeGapScreens: Sendable {
         let id = context.pathParameter("id")
         try await support.requestDraft(KnowledgeGapDraftRequested(gapID: id, requestedBy: user.name))
         return .redirect(to: "/console/knowledge-gaps/\(pathSegment(id))?requested=1")
-    }
-}
-
-extension Optional {
-    func asyncFlatMap<Mapped>(_ transform: (Wrapped) async throws -> Mapped?) async rethrows -> Mapped? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }

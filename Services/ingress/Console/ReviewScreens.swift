@@ -98,8 +98,9 @@ struct ReviewScreens: Sendable {
 
     /// The gap behind a knowledge article, with the tickets its request carried.
     func article(of documentID: UUID, gapKey: String?) async throws -> ArticleView? {
-        guard try await documents.documents(id: documentID).first?.origin == "knowledge_gap",
-              let gapID = gapKey.flatMap(UUID.init(uuidString:)),
+        // A Jira or GitHub key is never a UUID: their reviews read nothing more.
+        guard let gapID = gapKey.flatMap(UUID.init(uuidString:)),
+              try await documents.documents(id: documentID).first?.origin == "knowledge_gap",
               let gap = try await gaps.gap(gapID, ticketLimit: 25) else { return nil }
         return ArticleView(gapURL: KnowledgeGapScreens.Row.path(gapID), question: KnowledgeGapScreens.Row(gap.summary).question,
                            ticketCount: gap.summary.ticketCount, tickets: gap.tickets.map(KnowledgeGapScreens.TicketRow.init))
