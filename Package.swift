@@ -138,6 +138,8 @@ let package = Package(
         // bucket and the console's accounts.
         rules("ingress", "ChangeIntake", ["KinexusJSON", "KinexusEvents"]),
         rules("ingress", "StoryRules"),
+        rules("ingress", "EventBridgeRules", ["KinexusEvents", "KinexusJSON", "KinexusSettings", crypto]),
+        api("ingress", "EventBridgeAPI", ["EventBridgeRules", "EventPatterns", "KinexusBus", "KinexusEvents", "KinexusJSON"]),
         .target(
             name: "Ingress",
             dependencies: [
@@ -174,7 +176,7 @@ let package = Package(
             resources: [.copy("Templates"), .copy("Assets")]
         ),
         command("ingress", "IngressMain", [
-            "TaskQueries", "Accounts", "Console", "Ingress", "Stories", "KnowledgeAPI", "DocumentsAPI", "ReviewAPI", "PagesAPI", "SupportAPI", "DocumentQueries",
+            "EventBridgeAPI", "EventBridgeRules", "TaskQueries", "Accounts", "Console", "Ingress", "Stories", "KnowledgeAPI", "DocumentsAPI", "ReviewAPI", "PagesAPI", "SupportAPI", "DocumentQueries",
             "KnowledgeQueries", "SupportQueries", "Atlassian", "DocumentReview", "KinexusRedis", "OutboundHTTP",
         ]),
 
@@ -247,7 +249,7 @@ let package = Package(
         .target(
             name: "KinexusCLI",
             dependencies: [
-                "Accounts", "KinexusServiceKit", "KinexusBus", "CustomerContexts", "DocumentReview", "KnowledgeBase", "KnowledgeQueries", "KnowledgeIndexing", "KinexusJSON",
+                "Accounts", "EventBridgeRules", "KinexusServiceKit", "KinexusBus", "CustomerContexts", "DocumentReview", "KnowledgeBase", "KnowledgeQueries", "KnowledgeIndexing", "KinexusJSON",
                 "KinexusPostgres", "OutboundHTTP", postgresNIO, argumentParser,
                 "IngressMain", "OrchestratorMain", "ReviewerMain", "ApproverMain", "CodegenMain", "KnowledgeSyncMain", "CustomerContextMain",
                 .product(name: "NIOPosix", package: "swift-nio"), tracing,
@@ -393,6 +395,14 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/StoriesTests"
+        ),
+        .testTarget(
+            name: "EventBridgeTests",
+            dependencies: [
+                "EventBridgeRules", "EventBridgeAPI", "EventPatterns", "KinexusBus", "KinexusEvents", "KinexusJSON", "KinexusServiceKit",
+                "KinexusTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/EventBridgeTests"
         ),
         .testTarget(
             name: "StoryRulesTests",

@@ -55,7 +55,7 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     /// `redis` or `postgres` when the error says that server could not be reached; nil for anything else.
-    static func unavailableDependency(_ error: any Error) -> String? {
+    public static func unavailableDependency(_ error: any Error) -> String? {
         switch error {
         case RedisError.connection, RedisError.shutDown: return "redis"
         case let error as PSQLError:

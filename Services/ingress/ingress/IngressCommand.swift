@@ -5,6 +5,8 @@ import Console
 import DocumentQueries
 import DocumentReview
 import DocumentsAPI
+import EventBridgeAPI
+import EventBridgeRules
 import Foundation
 import Ingress
 import KinexusRedis
@@ -56,6 +58,8 @@ public struct IngressCommand: AsyncParsableCommand {
                               knowledge: knowledge, feed: feed,
                               settings: configured { try ConsoleSettings(environment: environment) },
                               templates: try await ConsoleTemplates.load(), logger: logger)
+        let aws = EventBridgeAPI(credentials: configured { try AWSCredentials(environment: environment) }, publisher: publisher,
+                                 logger: logger)
         let authenticated = APITokenAuthentication<KinexusRequestContext>(apiToken: configuration.apiToken)
         try await runtime.run(migrations: try StoriesService.migrations() + KnowledgeAPI.migrations() + Accounts.migrations(), warmUp: {
             try await retriever.index.load()
@@ -64,6 +68,7 @@ public struct IngressCommand: AsyncParsableCommand {
             router.addRoutes(console.routes)
             router.addRoutes(webhooks.routes)
             router.addRoutes(reviews.linkRoutes)
+            router.addRoutes(aws.routes)
             if configuration.publicPages { router.addRoutes(pages) }
             let api = router.group().add(middleware: authenticated)
             if !configuration.publicPages { api.addRoutes(pages) }
