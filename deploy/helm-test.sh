@@ -1,4 +1,4 @@
-# The Helm chart checked without a cluster, sourced by deploy/local.sh (after browser-tests.sh, whose Python
+# The Helm chart checked without a cluster, sourced by deploy/local.sh (after client-tests.sh, whose Python
 # environment it shares): `helm lint --strict`, and `helm template` through `kubernetes-validate --strict`,
 # for the default values and for ci/all-options-values.yaml; values the schema refuses must fail. Both
 # renderings are left as JSON in .build/helm/ for the Swift tests that hold the chart to the services

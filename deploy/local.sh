@@ -25,8 +25,8 @@ source "$root/deploy/review-bench.sh"
 source "$root/deploy/support-bench.sh"
 # shellcheck source=deploy/fuzz.sh
 source "$root/deploy/fuzz.sh"
-# shellcheck source=deploy/browser-tests.sh
-source "$root/deploy/browser-tests.sh"
+# shellcheck source=deploy/client-tests.sh
+source "$root/deploy/client-tests.sh"
 # shellcheck source=deploy/console-bench.sh
 source "$root/deploy/console-bench.sh"
 # shellcheck source=deploy/tracing-bench.sh
@@ -67,12 +67,19 @@ up() {
         KINEXUS_ADMIN_PASSWORD=$(cat "$state/admin-password")
     fi
     export KINEXUS_ADMIN_PASSWORD
+    # A key pair for the AWS endpoint (/aws/events), made on first start and kept like the token.
+    if [ -z "${KINEXUS_AWS_CREDENTIALS:-}" ]; then
+        [ -s "$state/aws-credentials" ] || (umask 077 && printf 'KX%s:%s' "$(od -An -N9 -tx1 /dev/urandom | tr -d ' \n' | tr a-f A-F)" \
+            "$(od -An -N30 -tx1 /dev/urandom | tr -d ' \n')" > "$state/aws-credentials")
+        KINEXUS_AWS_CREDENTIALS=$(cat "$state/aws-credentials")
+    fi
+    export KINEXUS_AWS_CREDENTIALS
     # Only this machine reaches the services unless KINEXUS_HTTP_HOST says otherwise (0.0.0.0: every interface).
     export KINEXUS_HTTP_HOST="${KINEXUS_HTTP_HOST:-127.0.0.1}"
     export KINEXUS_DATA_DIR="${KINEXUS_DATA_DIR:-$state/data}"
     # For `deploy/local.sh demo` and for anyone who wants the same servers from another shell.
-    printf 'export KINEXUS_REDIS_URL=%q KINEXUS_POSTGRES_URL=%q KINEXUS_API_TOKEN=%q\n' \
-        "$KINEXUS_REDIS_URL" "$KINEXUS_POSTGRES_URL" "$KINEXUS_API_TOKEN" > "$state/env"
+    printf 'export KINEXUS_REDIS_URL=%q KINEXUS_POSTGRES_URL=%q KINEXUS_API_TOKEN=%q KINEXUS_AWS_CREDENTIALS=%q\n' \
+        "$KINEXUS_REDIS_URL" "$KINEXUS_POSTGRES_URL" "$KINEXUS_API_TOKEN" "$KINEXUS_AWS_CREDENTIALS" > "$state/env"
     pids=()
     stop_all() {
         trap - INT TERM EXIT
@@ -99,6 +106,9 @@ up() {
     echo "API token (Authorization: Bearer …): $KINEXUS_API_TOKEN — also in $state/api-token" >&2
     echo "Console: http://localhost:${KINEXUS_HTTP_PORT:-8080}/ — sign in as admin with $KINEXUS_ADMIN_PASSWORD" \
         "(made on the first start; after \`kinexus users reset-password admin\` the new one)" >&2
+    local aws_pair=${KINEXUS_AWS_CREDENTIALS%%,*}
+    echo "AWS EventBridge API: --endpoint-url http://localhost:${KINEXUS_HTTP_PORT:-8080}/aws/events with" \
+        "AWS_ACCESS_KEY_ID=${aws_pair%%:*} AWS_SECRET_ACCESS_KEY=${aws_pair#*:} — also in $state/aws-credentials" >&2
     echo "listening on $KINEXUS_HTTP_HOST (KINEXUS_HTTP_HOST=0.0.0.0 for every interface)" >&2
     echo "services: $(services | tr '\n' ' ')— Ctrl-C stops everything" >&2
     wait
@@ -127,7 +137,7 @@ test_suite() {
     cd "$root"
     swift build --build-tests
     swift test --skip-build "$@" || status=$?
-    browser_tests "$(swift build --show-bin-path)" || status=$?
+    client_tests "$(swift build --show-bin-path)" || status=$?
     if wait "$image_build"; then
         cat "$scratch/image.log" >&2
         compose_test || status=$?

@@ -1,18 +1,20 @@
-# The console in a real browser (issue 12), sourced by deploy/local.sh after the Swift suite: every service
-# on the test Redis and a Postgres database of its own, users made with `kinexus users`, then pytest with
-# Selenium driving Debian's chromium headless. Expects redis_port and postgres_port, and the debug binaries.
+# Kinexus through real clients, sourced by deploy/local.sh after the Swift suite: every service on the test Redis
+# and a Postgres database of its own, users made with `kinexus users`, then pytest twice: the console with Selenium
+# driving Debian's chromium headless (Tests/Browser), and the AWS endpoint with the AWS CLI and boto3
+# (Tests/AWSClients). Expects redis_port and postgres_port, and the debug binaries.
 # shellcheck shell=bash
 
-# The repository's own Python environment with the browser tests' packages, made on first use.
+# The repository's own Python environment with the client tests' packages, made on first use.
 python_environment() {
     local venv="$root/.venv"
     if [ ! -x "$venv/bin/python" ]; then
         python3 -m venv "$venv"
     fi
-    "$venv/bin/pip" install -q --disable-pip-version-check -r "$root/Tests/Browser/requirements.txt"
+    "$venv/bin/pip" install -q --disable-pip-version-check -r "$root/Tests/Browser/requirements.txt" \
+        -r "$root/Tests/AWSClients/requirements.txt"
 }
 
-browser_tests() {
+client_tests() {
     local bin=$1 status=0 pids=() port service_port base logs
     need_packages chromium chromium-driver python3-venv
     python_environment
@@ -26,6 +28,7 @@ browser_tests() {
     export KINEXUS_POSTGRES_URL="postgres://kinexus:kinexus@127.0.0.1:$postgres_port/kinexus_console"
     export KINEXUS_API_TOKEN=browser-tests KINEXUS_PUBLIC_URL=$base KINEXUS_LOG_LEVEL=notice KINEXUS_HTTP_HOST=127.0.0.1
     export KINEXUS_ADMIN_PASSWORD=admin-password-for-browser-tests KINEXUS_RETRY_BASE_DELAY=100ms KINEXUS_DATA_DIR="$logs/data"
+    export KINEXUS_AWS_CREDENTIALS="KXCLIENTTESTS:client-tests/secret+key"
     # An agent that takes a few seconds and says what it does, so the task page can be seen following it; asked
     # for changes, it writes down the feedback TASK.md gives it.
     export KINEXUS_CODEGEN_AGENT='if grep -q "^## Review feedback" TASK.md; then echo "reading the feedback"; sleep 2;
@@ -48,9 +51,11 @@ browser_tests() {
         (cd "$root" && "$bin/kinexus" demo --ingress "$base" --knowledge deploy/demo/knowledge) >/dev/null
         KINEXUS_CONSOLE_URL=$base KINEXUS_BIN=$bin KINEXUS_SCREENSHOTS="$root/.local/screenshots" \
             "$root/.venv/bin/python" -m pytest -q -p no:cacheprovider "$root/Tests/Browser" || status=$?
+        KINEXUS_INGRESS_URL=$base KINEXUS_BIN=$bin \
+            "$root/.venv/bin/python" -m pytest -q -p no:cacheprovider "$root/Tests/AWSClients" || status=$?
     fi
     kill -TERM "${pids[@]}" 2>/dev/null || true
     wait "${pids[@]}" 2>/dev/null || true
-    [ $status -eq 0 ] || echo "browser tests failed; service logs in $logs, screenshots in $root/.local/screenshots" >&2
+    [ $status -eq 0 ] || echo "client tests failed; service logs in $logs, screenshots in $root/.local/screenshots" >&2
     return $status
 }
