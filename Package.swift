@@ -15,6 +15,7 @@ let tablesWrittenBy: [String: [String]] = [
     "CustomerContexts": [
         "support.customers", "support.orders", "support.tickets", "support.feedback", "support.knowledge_gaps", "support.gap_tickets",
     ],
+    "EventRules": ["rules.connections", "rules.api_destinations", "rules.rules", "rules.targets", "rules.revision"],
     "Codegen": ["codegen.tasks", "codegen.sessions", "codegen.pull_requests", "codegen.feedback", "codegen.iterations"],
 ]
 
@@ -139,7 +140,11 @@ let package = Package(
         rules("ingress", "ChangeIntake", ["KinexusJSON", "KinexusEvents"]),
         rules("ingress", "StoryRules"),
         rules("ingress", "EventBridgeRules", ["KinexusEvents", "KinexusJSON", "KinexusSettings", crypto]),
-        api("ingress", "EventBridgeAPI", ["EventBridgeRules", "EventPatterns", "KinexusBus", "KinexusEvents", "KinexusJSON"]),
+        service("ingress", "EventRules", ["EventBridgeRules", "RuleQueries", "KinexusJSON", "KinexusPostgres", postgresNIO, logging]),
+        queries("ingress", "RuleQueries", ["EventBridgeRules", "KinexusJSON", "KinexusPostgres", postgresNIO, logging]),
+        api("ingress", "EventBridgeAPI", [
+            "EventBridgeRules", "EventRules", "RuleQueries", "EventPatterns", "KinexusBus", "KinexusEvents", "KinexusJSON", "KinexusRedis", postgresNIO,
+        ]),
         .target(
             name: "Ingress",
             dependencies: [
@@ -176,7 +181,7 @@ let package = Package(
             resources: [.copy("Templates"), .copy("Assets")]
         ),
         command("ingress", "IngressMain", [
-            "EventBridgeAPI", "EventBridgeRules", "TaskQueries", "Accounts", "Console", "Ingress", "Stories", "KnowledgeAPI", "DocumentsAPI", "ReviewAPI", "PagesAPI", "SupportAPI", "DocumentQueries",
+            "EventBridgeAPI", "EventBridgeRules", "EventRules", "TaskQueries", "Accounts", "Console", "Ingress", "Stories", "KnowledgeAPI", "DocumentsAPI", "ReviewAPI", "PagesAPI", "SupportAPI", "DocumentQueries",
             "KnowledgeQueries", "SupportQueries", "Atlassian", "DocumentReview", "KinexusRedis", "OutboundHTTP",
         ]),
 
@@ -399,8 +404,9 @@ let package = Package(
         .testTarget(
             name: "EventBridgeTests",
             dependencies: [
-                "EventBridgeRules", "EventBridgeAPI", "EventPatterns", "KinexusBus", "KinexusEvents", "KinexusJSON", "KinexusServiceKit",
-                "KinexusTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "EventBridgeRules", "EventBridgeAPI", "EventRules", "RuleQueries", "EventPatterns", "KinexusBus", "KinexusEvents", "KinexusJSON",
+                "KinexusPostgres", "KinexusServiceKit", "KinexusTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/EventBridgeTests"
         ),

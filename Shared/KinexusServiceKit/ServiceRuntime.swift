@@ -72,7 +72,15 @@ public final class ServiceRuntime: Sendable {
         }, logger: logger)
         let work = StartupThenConsume(
             migrations: MigrationRunner(client: postgres, logger: logger),
-            migrationFiles: migrations, warmUp: warmUp, consumer: subscriptions.isEmpty ? nil : consumer, startup: startup)
+            migrationFiles: migrations, warmUp: warmUp, consumer: subscriptions.isEmpty ? nil : consumer, startup: startup,
+            register: { [redis, logger, group = configuration.bus.group] in
+                do {
+                    try await SubscriptionRegistry.register(subscriptions, group: group, redis: redis)
+                } catch {
+                    logger.warning("cannot register this service's subscriptions: the AWS endpoint's ListRules misses them until it restarts",
+                                   metadata: ["error": "\(error)"])
+                }
+            })
         // Shutdown runs in reverse: the consumer finishes its handlers while Postgres and HTTP still serve, and the
         // spans of all that are exported last.
         let services: [any Service] = (traceExport.map { [$0] } ?? []) + [postgres, http, trimmer] + background + [work]
@@ -156,6 +164,8 @@ private struct StartupThenConsume: Service {
     let warmUp: @Sendable () async throws -> Void
     let consumer: EventConsumer?
     let startup: StartupState
+    /// Writes the subscriptions to `SubscriptionRegistry` once Redis has answered.
+    let register: @Sendable () async -> Void
 
     func run() async throws {
         // Waiting for Postgres or Redis at start-up must not hold up a shutdown.
@@ -163,6 +173,7 @@ private struct StartupThenConsume: Service {
             try await migrations.run(migrationFiles)
             try await warmUp()
             try await consumer?.prepare()
+            if consumer != nil { await register() }
         }
         startup.markDone()
         guard let consumer else {

@@ -11,19 +11,33 @@ import KinexusRedis
 import KinexusServiceKit
 import KinexusTestSupport
 import Logging
+import EventRules
+import KinexusPostgres
+import PostgresNIO
 import Testing
 
 /// `POST /aws/events` over HTTP, on the test Redis: signed requests in AWS's JSON protocol.
 struct EventBridgeAPITests {
     static let key = ("KXTESTKEY", "test/secret+key")
 
-    /// The ingress's router with the AWS endpoint alone, served on a real port.
-    static func withEndpoint(redis: RedisClient, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    static let secretsKey = Array(repeating: UInt8(7), count: 32)
+
+    /// The ingress's router with the AWS endpoint alone, served on a real port, its tables migrated.
+    static func withEndpoint(redis: RedisClient, secrets: SecretBox = SecretBox(key: secretsKey),
+                             _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let logger = Logger(label: "test")
+        let postgres = PostgresClient(configuration: try PostgresSettings.configuration(url: try TestEnvironment.postgresURL()),
+                                      backgroundLogger: logger)
         let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local")
-        let router = ServiceRuntime.router(logger: Logger(label: "test"))
-        router.addRoutes(EventBridgeAPI(credentials: AWSCredentials(secrets: [key.0: key.1]), publisher: publisher,
-                                        logger: Logger(label: "test")).routes)
-        try await Application(router: router).test(.live, body)
+        let router = ServiceRuntime.router(logger: logger)
+        router.addRoutes(EventBridgeAPI(credentials: AWSCredentials(secrets: [key.0: key.1]), secrets: secrets, publisher: publisher,
+                                        redis: redis, postgres: postgres, logger: logger).routes)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await postgres.run() }
+            try await MigrationRunner(client: postgres, logger: logger).run(try RuleStore.migrations())
+            try await Application(router: router).test(.live, body)
+            group.cancelAll()
+        }
     }
 
     /// Calls `operation` signed as an SDK signs it, with `key` (the test's own by default) and the time `signedAt`.

@@ -5,8 +5,12 @@ import Hummingbird
 import KinexusBus
 import KinexusEvents
 import KinexusJSON
+import KinexusRedis
 import KinexusServiceKit
 import Logging
+import PostgresNIO
+import EventRules
+import RuleQueries
 
 /// EventBridge's API on Kinexus's bus, at `POST /aws/events`: AWS's JSON 1.1 protocol (`X-Amz-Target:
 /// AWSEvents.<Operation>`), every request signed with Signature Version 4 by a key of `KINEXUS_AWS_CREDENTIALS`,
@@ -16,14 +20,23 @@ public struct EventBridgeAPI: Sendable {
     static let maximumBody = 1024 * 1024
 
     let signature: SignatureV4
+    let secrets: SecretBox
     let bus: EventBus
     let publisher: EventPublisher
+    let redis: RedisClient
+    let rules: RuleStore
+    let queries: RuleQueries
     let logger: Logger
 
-    public init(credentials: AWSCredentials, publisher: EventPublisher, logger: Logger) {
+    public init(credentials: AWSCredentials, secrets: SecretBox, publisher: EventPublisher, redis: RedisClient, postgres: PostgresClient,
+                logger: Logger) {
         signature = SignatureV4(credentials: credentials, service: "events")
+        self.secrets = secrets
         bus = EventBus(account: publisher.account, region: publisher.region)
         self.publisher = publisher
+        self.redis = redis
+        rules = RuleStore(client: postgres, logger: logger)
+        queries = RuleQueries(client: postgres, logger: logger)
         self.logger = logger
         if credentials.isEmpty {
             logger.warning("the AWS endpoint /aws/events refuses every request: \(AWSCredentials.variable) names no key pair")
@@ -56,13 +69,33 @@ public struct EventBridgeAPI: Sendable {
             throw AWSRefusal("SerializationException", "The request body is not JSON: \(error)")
         }
         guard case .object = input else { throw AWSRefusal("SerializationException", "The request body must be a JSON object.") }
-        switch target.dropFirst(prefix.count) {
-        case "PutEvents": return AWSJSON.response(try await putEvents(input))
-        case "TestEventPattern": return AWSJSON.response(try testEventPattern(input))
-        case "DescribeEventBus": return AWSJSON.response(try describeEventBus(input))
-        case "ListEventBuses": return AWSJSON.response(listEventBuses(input))
-        case let operation:
-            throw AWSRefusal("UnknownOperationException", "Kinexus does not support the operation \(operation.prefix(64)).")
+        return AWSJSON.response(try await perform(String(target.dropFirst(prefix.count)), input))
+    }
+
+    func perform(_ operation: String, _ input: JSONValue) async throws -> JSONValue {
+        switch operation {
+        case "PutEvents": try await putEvents(input)
+        case "TestEventPattern": try testEventPattern(input)
+        case "DescribeEventBus": try describeEventBus(input)
+        case "ListEventBuses": listEventBuses(input)
+        case "PutRule": try await putRule(input)
+        case "DescribeRule": try await describeRule(input)
+        case "ListRules": try await listRules(input)
+        case "DeleteRule": try await deleteRule(input)
+        case "EnableRule": try await setRuleState(input, enabled: true)
+        case "DisableRule": try await setRuleState(input, enabled: false)
+        case "PutTargets": try await putTargets(input)
+        case "RemoveTargets": try await removeTargets(input)
+        case "ListTargetsByRule": try await listTargetsByRule(input)
+        case "CreateConnection": try await createConnection(input)
+        case "DescribeConnection": try await describeConnection(input)
+        case "ListConnections": try await listConnections(input)
+        case "DeleteConnection": try await deleteConnection(input)
+        case "CreateApiDestination": try await createApiDestination(input)
+        case "DescribeApiDestination": try await describeApiDestination(input)
+        case "ListApiDestinations": try await listApiDestinations(input)
+        case "DeleteApiDestination": try await deleteApiDestination(input)
+        default: throw AWSRefusal("UnknownOperationException", "Kinexus does not support the operation \(operation.prefix(64)).")
         }
     }
 }

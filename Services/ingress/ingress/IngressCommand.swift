@@ -7,6 +7,7 @@ import DocumentReview
 import DocumentsAPI
 import EventBridgeAPI
 import EventBridgeRules
+import EventRules
 import Foundation
 import Ingress
 import KinexusRedis
@@ -58,10 +59,11 @@ public struct IngressCommand: AsyncParsableCommand {
                               knowledge: knowledge, feed: feed,
                               settings: configured { try ConsoleSettings(environment: environment) },
                               templates: try await ConsoleTemplates.load(), logger: logger)
-        let aws = EventBridgeAPI(credentials: configured { try AWSCredentials(environment: environment) }, publisher: publisher,
-                                 logger: logger)
+        let aws = EventBridgeAPI(credentials: configured { try AWSCredentials(environment: environment) },
+                                 secrets: configured { try SecretBox(environment: environment) }, publisher: publisher, redis: redis,
+                                 postgres: postgres, logger: logger)
         let authenticated = APITokenAuthentication<KinexusRequestContext>(apiToken: configuration.apiToken)
-        try await runtime.run(migrations: try StoriesService.migrations() + KnowledgeAPI.migrations() + Accounts.migrations(), warmUp: {
+        try await runtime.run(migrations: try StoriesService.migrations() + KnowledgeAPI.migrations() + Accounts.migrations() + RuleStore.migrations(), warmUp: {
             try await retriever.index.load()
             try await console.addFirstAdministrator(environment: environment, logger: logger)
         }, background: [feed]) { router in
