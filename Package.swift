@@ -16,6 +16,7 @@ let tablesWrittenBy: [String: [String]] = [
         "support.customers", "support.orders", "support.tickets", "support.feedback", "support.knowledge_gaps", "support.gap_tickets",
     ],
     "EventRules": ["rules.connections", "rules.api_destinations", "rules.rules", "rules.targets", "rules.revision"],
+    "EventRouting": ["routing.deliveries"],
     "Codegen": ["codegen.tasks", "codegen.sessions", "codegen.pull_requests", "codegen.feedback", "codegen.iterations"],
 ]
 
@@ -250,6 +251,14 @@ let package = Package(
         queries("codegen", "TaskQueries", ["KinexusBus", "KinexusEvents", "KinexusJSON", "KinexusPostgres", postgresNIO, logging]),
         command("codegen", "CodegenMain", ["Codegen"]),
 
+        // ── event-router: users' rules (made through the AWS endpoint) → their API destinations, over HTTP.
+        rules("event-router", "RoutingRules", ["EventBridgeRules", "KinexusEvents", "KinexusJSON"]),
+        service("event-router", "EventRouting", [
+            "RoutingRules", "EventBridgeRules", "RuleQueries", "EventPatterns", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusRedis",
+            "OutboundHTTP", postgresNIO, logging, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        command("event-router", "EventRouterMain", ["EventRouting"]),
+
         // ── The `kinexus` command: every service, and streams, dead letters, replay, the demo loader, benchmarks.
         .target(
             name: "KinexusCLI",
@@ -257,6 +266,7 @@ let package = Package(
                 "Accounts", "EventBridgeRules", "KinexusServiceKit", "KinexusBus", "CustomerContexts", "DocumentReview", "KnowledgeBase", "KnowledgeQueries", "KnowledgeIndexing", "KinexusJSON",
                 "KinexusPostgres", "OutboundHTTP", postgresNIO, argumentParser,
                 "IngressMain", "OrchestratorMain", "ReviewerMain", "ApproverMain", "CodegenMain", "KnowledgeSyncMain", "CustomerContextMain",
+                "EventRouterMain",
                 .product(name: "NIOPosix", package: "swift-nio"), tracing,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -409,6 +419,14 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/EventBridgeTests"
+        ),
+        .testTarget(
+            name: "EventRoutingTests",
+            dependencies: [
+                "EventRouting", "EventRules", "EventBridgeRules", "RoutingRules", "FakeServices", "KinexusBus", "KinexusEvents", "KinexusJSON",
+                "KinexusPostgres", "KinexusRedis", "KinexusTestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/EventRoutingTests"
         ),
         .testTarget(
             name: "StoryRulesTests",

@@ -29,6 +29,7 @@ client_tests() {
     export KINEXUS_API_TOKEN=browser-tests KINEXUS_PUBLIC_URL=$base KINEXUS_LOG_LEVEL=notice KINEXUS_HTTP_HOST=127.0.0.1
     export KINEXUS_ADMIN_PASSWORD=admin-password-for-browser-tests KINEXUS_RETRY_BASE_DELAY=100ms KINEXUS_DATA_DIR="$logs/data"
     export KINEXUS_AWS_CREDENTIALS="KXCLIENTTESTS:client-tests/secret+key"
+    export KINEXUS_SECRETS_KEY=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
     # An agent that takes a few seconds and says what it does, so the task page can be seen following it; asked
     # for changes, it writes down the feedback TASK.md gives it.
     export KINEXUS_CODEGEN_AGENT='if grep -q "^## Review feedback" TASK.md; then echo "reading the feedback"; sleep 2;

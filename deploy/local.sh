@@ -74,6 +74,12 @@ up() {
         KINEXUS_AWS_CREDENTIALS=$(cat "$state/aws-credentials")
     fi
     export KINEXUS_AWS_CREDENTIALS
+    # The key that seals connections' secrets, kept like the token: a new one would leave them unreadable.
+    if [ -z "${KINEXUS_SECRETS_KEY:-}" ]; then
+        [ -s "$state/secrets-key" ] || (umask 077 && od -An -N32 -tx1 /dev/urandom | tr -d ' \n' > "$state/secrets-key")
+        KINEXUS_SECRETS_KEY=$(cat "$state/secrets-key")
+    fi
+    export KINEXUS_SECRETS_KEY
     # Only this machine reaches the services unless KINEXUS_HTTP_HOST says otherwise (0.0.0.0: every interface).
     export KINEXUS_HTTP_HOST="${KINEXUS_HTTP_HOST:-127.0.0.1}"
     export KINEXUS_DATA_DIR="${KINEXUS_DATA_DIR:-$state/data}"
@@ -123,7 +129,7 @@ test_suite() {
     start_scratch_servers test 16379 15432
     export KINEXUS_TEST_REDIS_URL="redis://127.0.0.1:$redis_port/0"
     export KINEXUS_TEST_POSTGRES_URL="postgres://kinexus:kinexus@127.0.0.1:$postgres_port/kinexus"
-    for database in kinexus_console_tests kinexus_tracing_tests; do
+    for database in kinexus_console_tests kinexus_tracing_tests kinexus_routing_tests; do
         psql -h 127.0.0.1 -p "$postgres_port" -U postgres -d postgres -qtA -c "CREATE DATABASE $database OWNER kinexus" >/dev/null
     done
     $(compose_cli) -f "$root/compose/docker-compose.yml" config -q

@@ -39,6 +39,12 @@ public struct EventPattern: Sendable, Equatable {
             && exactValues(of: "source") != nil && exactValues(of: "detail-type") != nil
     }
 
+    /// Whether an event on `topic` can match: the pattern's own `source` and `detail-type` (at the top or in an
+    /// `$or` alternative) allow the topic's. What else it asks of an event is left to matching it.
+    public func mayMatch(_ topic: Topic) -> Bool {
+        root.mayMatch(["source": .string(topic.source), "detail-type": .string(topic.detailType)])
+    }
+
     /// The exact string values a top-level field lists, or nil when it filters by anything else.
     /// Subscriptions use them to name the topic streams they read.
     public func exactValues(of field: String) -> [String]? {
@@ -107,6 +113,15 @@ struct ObjectPattern: Sendable, Equatable {
         }
         self.fields = fields
         self.alternatives = alternatives
+    }
+
+    /// Whether the top-level fields of `fields` match where the pattern names them, whatever it says of others.
+    func mayMatch(_ fields: [String: JSONValue]) -> Bool {
+        for field in self.fields {
+            guard let value = fields[field.name], case .leaf(let matchers) = field.pattern else { continue }
+            guard Self.leafMatches(matchers, value) else { return false }
+        }
+        return alternatives.isEmpty || alternatives.contains { $0.mayMatch(fields) }
     }
 
     /// `value` is the event object at this level, or nil when the event has no such field.

@@ -28,6 +28,9 @@ public struct BusConfiguration: Sendable {
     public var consumerExpiry: Duration
     /// How long in-flight handlers may run on after shutdown begins before they are cancelled.
     public var shutdownGracePeriod: Duration
+    /// Where a new group starts on a stream: `$`, its end (a service sees what is published from its start on),
+    /// or an entry id such as `<milliseconds>-0` (a user's rule sees what was published since it was created).
+    public var groupStart = "$"
 
     public init(
         group: String, consumer: String = BusConfiguration.defaultConsumerName(), account: String = "000000000000",

@@ -52,9 +52,15 @@ public final class EventConsumer: Service {
             }
         } onGracefulShutdown: {
             self.logger.info("shutting down: no new reads, finishing in-flight handlers")
-            for worker in self.workers { worker.stop() }
+            self.stop()
         }
         logger.info("consumer stopped")
+    }
+
+    /// Stops reading, as a graceful shutdown does: `run` returns once in-flight handlers have finished (or the
+    /// grace period is over, their entries left pending).
+    public func stop() {
+        for worker in workers { worker.stop() }
     }
 
     /// Creates the consumer group on every stream, waiting for Redis if it is not up yet. `run` does it

@@ -36,6 +36,16 @@ public struct Subscription: Sendable {
         self.handler = handler
     }
 
+    /// A subscription reading the given topics, whatever its pattern names: a user's rule may select topics by
+    /// prefix or by anything-but, so the topics that exist are chosen for it (`EventPattern.mayMatch`).
+    public init(pattern: EventPattern, topics: [Topic], batchSize: Int = 64, concurrency: Int = 16, handler: @escaping Handler) {
+        self.pattern = pattern
+        self.topics = Set(topics).sorted()
+        self.batchSize = max(1, batchSize)
+        self.concurrency = max(1, concurrency)
+        self.handler = handler
+    }
+
     public init(
         pattern: String, batchSize: Int = 64, concurrency: Int = 16, handler: @escaping Handler
     ) throws(EventPatternError) {

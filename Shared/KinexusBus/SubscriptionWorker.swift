@@ -99,10 +99,10 @@ final class SubscriptionWorker: Sendable {
         min(max(configuration.retryBaseDelay / 4, .milliseconds(20)), .seconds(1))
     }
 
-    /// Creates the group on every topic stream, at the stream's end: like a new EventBridge rule, a new
+    /// Creates the group on every topic stream, at the configured start: like a new EventBridge rule, a new
     /// service sees events published from now on.
     func createGroups() async throws {
-        let commands = streams.map { RedisCommand("XGROUP", "CREATE", $0, configuration.group, "$", "MKSTREAM") }
+        let commands = streams.map { RedisCommand("XGROUP", "CREATE", $0, configuration.group, configuration.groupStart, "MKSTREAM") }
         for (command, reply) in zip(commands, try await redis.pipeline(commands)) {
             if case .error(let message) = reply, !message.hasPrefix("BUSYGROUP") {
                 throw RedisError.server(command: command.name, message: message)

@@ -2,6 +2,7 @@ import ApproverMain
 import ArgumentParser
 import CodegenMain
 import CustomerContextMain
+import EventRouterMain
 import Foundation
 import IngressMain
 import KinexusEvents
@@ -29,7 +30,7 @@ public struct KinexusCommand: AsyncParsableCommand {
     /// The services, each run as its own process: `kinexus orchestrator`.
     public static let services: [any ParsableCommand.Type] = [
         IngressCommand.self, OrchestratorCommand.self, ReviewerCommand.self, ApproverCommand.self, CodegenCommand.self,
-        KnowledgeSyncCommand.self, CustomerContextCommand.self,
+        KnowledgeSyncCommand.self, CustomerContextCommand.self, EventRouterCommand.self,
     ]
 
     public init() {}

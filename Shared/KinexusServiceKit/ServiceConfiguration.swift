@@ -26,7 +26,7 @@ public struct ServiceConfiguration: Sendable {
     /// Default HTTP ports, so every service runs side by side on one machine.
     public static let defaultPorts = [
         "ingress": 8080, "orchestrator": 8081, "reviewer": 8082, "approver": 8083, "codegen": 8084,
-        "kb-sync": 8085, "customer-context": 8086,
+        "kb-sync": 8085, "customer-context": 8086, "event-router": 8087,
     ]
 
     public init(service: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {

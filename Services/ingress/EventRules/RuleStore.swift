@@ -30,7 +30,8 @@ public struct RuleStore: Sendable {
             try await connection.tracedQuery("""
                 INSERT INTO rules.rules (name, description, event_pattern, enabled) VALUES (\(name), \(description), \(pattern), \(enabled ?? true))
                 ON CONFLICT (name) DO UPDATE SET description = excluded.description, event_pattern = excluded.event_pattern,
-                    enabled = coalesce(\(enabled), rules.rules.enabled), updated_at = now()
+                    enabled = coalesce(\(enabled), rules.rules.enabled), updated_at = now(),
+                    enabled_since = CASE WHEN \(enabled) AND NOT rules.rules.enabled THEN now() ELSE rules.rules.enabled_since END
                 """, logger: logger)
         }
     }
@@ -48,7 +49,11 @@ public struct RuleStore: Sendable {
     public func setEnabled(name: String, enabled: Bool) async throws {
         try await changing { connection in
             let rows = try await connection.tracedQuery(
-                "UPDATE rules.rules SET enabled = \(enabled), updated_at = now() WHERE name = \(name) RETURNING 1", logger: logger)
+                """
+                UPDATE rules.rules SET enabled = \(enabled), updated_at = now(),
+                    enabled_since = CASE WHEN \(enabled) AND NOT enabled THEN now() ELSE enabled_since END
+                WHERE name = \(name) RETURNING 1
+                """, logger: logger)
             guard try await rows.decode(Int.self).first(where: { _ in true }) != nil else { throw Self.noRule(name) }
         }
     }

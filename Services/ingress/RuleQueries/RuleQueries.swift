@@ -91,19 +91,19 @@ public struct RuleQueries: Sendable {
     public func routingTable() async throws -> RoutingTable {
         let revision = try await revision()
         let rows = try await client.tracedQuery("""
-            SELECT r.name, r.description, r.event_pattern, r.created_at, t.definition::text
+            SELECT r.name, r.description, r.event_pattern, r.created_at, t.definition::text, greatest(r.enabled_since, t.created_at)
             FROM rules.rules r JOIN rules.targets t ON t.rule_name = r.name WHERE r.enabled ORDER BY r.name, t.target_id
             """, logger: logger)
-        var pairs: [(RuleRecord, TargetDefinition)] = []
-        for try await (name, description, pattern, created, definition) in rows.decode((String, String?, String, Date, String).self) {
+        var pairs: [(RuleRecord, TargetDefinition, Date)] = []
+        for try await (name, description, pattern, created, definition, since) in rows.decode((String, String?, String, Date, String, Date).self) {
             guard let target = try? TargetDefinition(json: try JSONValue(parsing: definition)) else { continue }
-            pairs.append((RuleRecord(name: name, description: description, eventPattern: pattern, enabled: true, createdAt: created), target))
+            pairs.append((RuleRecord(name: name, description: description, eventPattern: pattern, enabled: true, createdAt: created), target, since))
         }
         let destinations = Dictionary(try await destinations(limit: nil).map { ($0.name, $0) }) { first, _ in first }
         let connections = Dictionary(try await connections(limit: nil).map { ($0.name, $0) }) { first, _ in first }
-        return RoutingTable(revision: revision, routes: pairs.map { rule, target in
+        return RoutingTable(revision: revision, routes: pairs.map { rule, target, since in
             let destination = destinations[target.destinationName]
-            return RoutingTable.Route(rule: rule, target: target, destination: destination,
+            return RoutingTable.Route(rule: rule, target: target, since: since, destination: destination,
                                       connection: destination.flatMap { connections[$0.connectionName] })
         })
     }

@@ -39,6 +39,8 @@ public struct RoutingTable: Sendable {
     public struct Route: Sendable {
         public let rule: RuleRecord
         public let target: TargetDefinition
+        /// Since when the target receives events: its creation, or its rule's last enabling if later.
+        public let since: Date
         /// nil when the destination was deleted after the target was put: deliveries fail with why.
         public let destination: DestinationRecord?
         public let connection: ConnectionRecord?

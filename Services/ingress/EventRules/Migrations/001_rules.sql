@@ -30,6 +30,8 @@ CREATE TABLE rules.rules (
     description text,
     event_pattern text NOT NULL,
     enabled boolean NOT NULL DEFAULT true,
+    -- When the rule was last enabled: its targets see the events published from then (or from their own creation).
+    enabled_since timestamptz NOT NULL DEFAULT now(),
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now()
 );
