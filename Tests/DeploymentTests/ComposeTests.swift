@@ -24,7 +24,7 @@ struct ComposeTests {
     }
 
     @Test func everyServiceHasAComposeService() throws {
-        #expect(Self.services.count == 7)
+        #expect(Self.services.count == 8)
         let composed = try Self.composeServices()
         #expect(composed.isSuperset(of: ["redis", "postgres", "kinexus"]))
         for service in Self.services {
