@@ -170,7 +170,7 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: [
-                "Accounts", "DocumentQueries", "DocumentReview", "KnowledgeAPI", "PageQueries", "ReviewAPI", "ReviewQueries", "Stories", "TaskQueries",
+                "Accounts", "DeliveryQueries", "RuleQueries", "EventBridgeRules", "DocumentQueries", "DocumentReview", "KnowledgeAPI", "PageQueries", "ReviewAPI", "ReviewQueries", "Stories", "TaskQueries",
                 "StoryRules", "SupportAPI", "SupportQueries", "MarkdownRendering", "KinexusBus", "KinexusEvents",
                 "KinexusPostgres", "KinexusRedis", "KinexusSettings", "KinexusServiceKit", hummingbird, hummingbirdAuth, postgresNIO,
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -257,6 +257,7 @@ let package = Package(
             "RoutingRules", "EventBridgeRules", "RuleQueries", "EventPatterns", "KinexusBus", "KinexusEvents", "KinexusPostgres", "KinexusRedis",
             "OutboundHTTP", postgresNIO, logging, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        queries("event-router", "DeliveryQueries", ["KinexusPostgres", postgresNIO, logging]),
         command("event-router", "EventRouterMain", ["EventRouting"]),
 
         // ── The `kinexus` command: every service, and streams, dead letters, replay, the demo loader, benchmarks.
@@ -479,7 +480,7 @@ let package = Package(
             dependencies: [
                 "Accounts", "Console", "ReviewAPI", "Stories", "StoryRules", "SupportAPI", "SupportQueries", "CustomerContexts",
                 "KnowledgeQueries", "KnowledgeAPI", "DocumentReview", "Orchestration", "Reviewing", "Approval", "KinexusBus", "KinexusEvents",
-                "KinexusPostgres", "KinexusRedis", "KinexusServiceKit", "KinexusTestSupport", "Codegen",
+                "KinexusPostgres", "KinexusRedis", "KinexusServiceKit", "KinexusTestSupport", "Codegen", "EventRules", "EventRouting", "EventBridgeRules",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

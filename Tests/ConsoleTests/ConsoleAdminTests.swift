@@ -1,5 +1,8 @@
 import Accounts
+import EventBridgeRules
+import EventRules
 import Foundation
+import Logging
 import KinexusBus
 import KinexusEvents
 import KinexusRedis
@@ -70,6 +73,38 @@ import Testing
             #expect(unknown.body.contains("&lt;script&gt;") && !unknown.body.contains("<script>x"))
             let (viewer, _) = try await world.signedIn([.reviewer])
             #expect(try await viewer.get("/console/operations/events?id=\(correlationID)").status == .forbidden)
+        }
+    }
+
+    @Test func anAdminSeesUsersRulesWithTheirTargetsDeliveriesAndDeadLetters() async throws {
+        try await harness.run { world in
+            let name = TestEnvironment.unique("orders-chat")
+            let store = RuleStore(client: world.postgres, logger: Logger(label: "test"))
+            let connection = try ConnectionDefinition(type: "NONE", parameters: nil, box: SecretBox(key: nil))
+            _ = try await store.createConnection(name: name, description: nil, definition: connection)
+            _ = try await store.createDestination(.init(name: name, description: nil, connectionName: name, endpoint: "https://chat.example/hooks",
+                                                        method: "POST", rateLimitPerSecond: 10))
+            try await store.putRule(name: name, description: "orders to the team's chat", pattern: #"{"source": ["acme.orders"]}"#, enabled: true)
+            try await store.putTargets(rule: name, targets: [try TargetDefinition(json: [
+                "Id": "chat", "Arn": .string("arn:aws:events:local:000000000000:api-destination/\(name)/x"),
+            ])])
+            try await world.postgres.query("""
+                INSERT INTO routing.deliveries (rule_name, target_id, event_id, attempt, outcome, status_code, error, duration_ms)
+                VALUES (\(name), 'chat', 'ev-1', 1, 'delivered', 200, NULL, 12), (\(name), 'chat', 'ev-2', 1, 'dead_lettered', 400,
+                        'https://chat.example/hooks refused the event with 400', 9)
+                """)
+            _ = try await world.redis.send("XADD", DeadLetters.streamKey(group: "rule.\(name).chat"), "*", "event_id", "ev-2", "error_code", "endpoint_400")
+            let (admin, _) = try await world.signedIn([.admin])
+            let overview = try await admin.get("/console/operations")
+            #expect(overview.body.contains("/console/operations/rules/\(name)"))
+            #expect(overview.body.contains("POST https://chat.example/hooks (10/s)"))
+            let page = try await admin.get("/console/operations/rules/\(name)")
+            #expect(page.status == .ok)
+            #expect(page.body.contains("orders to the team&#39;s chat") || page.body.contains("orders to the team's chat"))
+            #expect(page.body.contains("refused the event with 400"))
+            #expect(page.body.contains("/console/operations/dead-letters/rule.\(name).chat"), "the target's dead letters are a click away")
+            #expect(page.body.contains("/console/operations/events?id=ev-1"))
+            #expect(try await admin.get("/console/operations/rules/no-such-\(name)").status == .notFound)
         }
     }
 

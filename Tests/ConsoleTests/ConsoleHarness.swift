@@ -1,6 +1,8 @@
 import Accounts
 import Codegen
 import Console
+import EventRouting
+import EventRules
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -60,7 +62,7 @@ struct ConsoleHarness {
             try await MigrationRunner(client: postgres, logger: logger)
                 .run(try Orchestrator.migrations() + Reviewer.migrations() + Approver.migrations() + Accounts.migrations()
                      + StoriesService.migrations() + CustomerContextService.migrations() + KnowledgeAPI.migrations()
-                     + CodegenWorker.migrations())
+                     + CodegenWorker.migrations() + RuleStore.migrations() + EventRouter.migrations())
             let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local")
             let decisions = ReviewAPI(postgres: postgres, publisher: publisher, links: DiffLink(secret: "s", baseURL: Self.origin),
                                       longestWait: .seconds(1), logger: logger)

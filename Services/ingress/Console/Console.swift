@@ -1,4 +1,5 @@
 import Accounts
+import DeliveryQueries
 import DocumentQueries
 import Foundation
 import Hummingbird
@@ -12,6 +13,7 @@ import PageQueries
 import PostgresNIO
 import ReviewAPI
 import ReviewQueries
+import RuleQueries
 import Stories
 import SupportAPI
 import SupportQueries
@@ -32,6 +34,7 @@ public struct Console: Sendable {
     let tickets: SupportScreens
     let gaps: KnowledgeGapScreens
     let operations: OperationScreens
+    let rules: RuleScreens
     let users: UserScreens
     let knowledge: KnowledgeScreens
     let events: EventStream
@@ -61,7 +64,9 @@ public struct Console: Sendable {
         tickets = SupportScreens(records: records, support: support, templates: templates)
         gaps = KnowledgeGapScreens(records: records, documents: DocumentQueries(client: postgres, logger: logger), support: support,
                                    templates: templates)
-        operations = OperationScreens(redis: redis, publisher: publisher, templates: templates)
+        rules = RuleScreens(rules: RuleQueries(client: postgres, logger: logger), deliveries: DeliveryQueries(client: postgres, logger: logger),
+                            redis: redis, templates: templates)
+        operations = OperationScreens(redis: redis, publisher: publisher, rules: rules, templates: templates)
         users = UserScreens(accounts: accounts, templates: templates)
         self.knowledge = KnowledgeScreens(knowledge: knowledge, templates: templates)
         events = EventStream(feed: feed, accounts: accounts, redis: redis)
@@ -123,6 +128,7 @@ public struct Console: Sendable {
         let admins = signedIn.group().add(middleware: Self.requiring(.admin))
         admins.get("/console/operations") { request, context in try await operations.overview(request, context: context) }
         admins.get("/console/operations/events") { request, context in try await operations.trail(request, context: context) }
+        admins.get("/console/operations/rules/:name") { request, context in try await rules.page(request, context: context) }
         admins.get("/console/operations/dead-letters/:group") { request, context in try await operations.letters(request, context: context) }
         admins.post("/console/operations/dead-letters/:group/redrive") { request, context in
             try await operations.redrive(request, context: context)

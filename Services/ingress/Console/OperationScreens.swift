@@ -4,11 +4,12 @@ import KinexusBus
 import KinexusRedis
 import KinexusServiceKit
 
-/// For admins: every stream and group with its length, pending entries, lag, consumers and oldest pending
+/// For admins: users' rules (see `RuleScreens`), every stream and group with its length, pending entries, lag, consumers and oldest pending
 /// age; the dead letters of each group with their error, attempts and event; and redriving them.
 struct OperationScreens: Sendable {
     let redis: RedisClient
     let publisher: EventPublisher
+    let rules: RuleScreens
     let templates: ConsoleTemplates
 
     struct GroupRow {
@@ -29,6 +30,7 @@ struct OperationScreens: Sendable {
 
     struct OverviewView {
         let chrome: Chrome?
+        let rules: [RuleScreens.RuleRow]
         let groups: [GroupRow]
         let deadLetters: [DeadLetterGroup]
     }
@@ -39,7 +41,7 @@ struct OperationScreens: Sendable {
             GroupRow(stream: $0.stream, group: $0.group, length: $0.length, pending: $0.pending, lag: $0.lag.map(String.init) ?? "?",
                      consumers: $0.consumers, oldestPending: $0.oldestPendingAgeSeconds.map { String(format: "%.1f s", $0) } ?? "—")
         }
-        return try templates.page("operations", OverviewView(chrome: Chrome(context), groups: groups,
+        return try templates.page("operations", OverviewView(chrome: Chrome(context), rules: try await rules.rows(), groups: groups,
                                                              deadLetters: try await Self.deadLetterGroups(redis)))
     }
 
