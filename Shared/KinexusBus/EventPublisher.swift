@@ -12,10 +12,14 @@ public struct EventPublisher: Sendable {
     public struct Outgoing: Sendable {
         public var envelope: EventEnvelope
         public var correlationID: String
+        /// The W3C `traceparent` of a caller outside Kinexus (PutEvents' `TraceHeader`), continued instead of the
+        /// publisher's own context.
+        public var traceParent: String?
 
-        public init(envelope: EventEnvelope, correlationID: String? = nil) {
+        public init(envelope: EventEnvelope, correlationID: String? = nil, traceParent: String? = nil) {
             self.envelope = envelope
             self.correlationID = correlationID ?? EventID.random()
+            self.traceParent = traceParent
         }
     }
 
@@ -111,7 +115,11 @@ public struct EventPublisher: Sendable {
     /// The envelope, the correlation id, and the trace context the event is published in.
     private func fields(of event: Outgoing) throws -> [String: [UInt8]] {
         var fields = [StreamEntry.envelopeField: try event.envelope.encoded(), StreamEntry.correlationField: Array(event.correlationID.utf8)]
-        traceFields.inject(into: &fields)
+        if let traceParent = event.traceParent {
+            fields[TraceFields.names[0]] = Array(traceParent.utf8)
+        } else {
+            traceFields.inject(into: &fields)
+        }
         return fields
     }
 

@@ -70,7 +70,8 @@ struct EventBridgeAPITests {
         let source = TestEnvironment.unique("acme.orders")
         try await Self.withEndpoint(redis: redis) { client in
             let entries: JSONValue = .array([
-                ["Source": .string(source), "DetailType": "OrderPlaced", "Detail": #"{"order": 1}"#, "Resources": ["arn:order:1"]],
+                ["Source": .string(source), "DetailType": "OrderPlaced", "Detail": #"{"order": 1}"#, "Resources": ["arn:order:1"],
+                 "TraceHeader": "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"],
                 ["Source": .string(source), "DetailType": "OrderPlaced", "Detail": "{broken"],
                 ["Source": .string(source), "DetailType": "OrderPlaced", "Detail": #"{"order": 2}"#, "Time": 1_790_000_000],
             ])
@@ -82,8 +83,10 @@ struct EventBridgeAPITests {
             #expect(answers[1] == ["ErrorCode": "MalformedDetail", "ErrorMessage": "Detail is malformed."])
             let ids = [answers[0]["EventId"]?.stringValue, answers[2]["EventId"]?.stringValue]
             let stream = Topic(source: source, detailType: "OrderPlaced").streamKey
-            let published = StreamEntry.parseEntries(try await redis.send("XRANGE", stream, "-", "+"), stream: stream)
-                .compactMap { try? $0.envelope() }
+            let stored = StreamEntry.parseEntries(try await redis.send("XRANGE", stream, "-", "+"), stream: stream)
+            #expect(stored.first?.fields?["traceparent"] == "00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01",
+                    "the caller's X-Ray trace goes on")
+            let published = stored.compactMap { try? $0.envelope() }
             #expect(published.map(\.id) == ids)
             #expect(published.map(\.detail) == [["order": 1], ["order": 2]])
             #expect(published.first?.resources == ["arn:order:1"])

@@ -68,3 +68,17 @@ struct PutEventsEntryTests {
         #expect(over == .validation("Total size of the entries in the request is over the limit."))
     }
 }
+
+/// PutEvents' X-Ray `TraceHeader` continues as Kinexus's W3C trace context.
+struct TraceHeaderTests {
+    @Test func anXRayHeaderBecomesTheSameTraceAndParent() {
+        #expect(TraceHeader.traceparent(fromXRay: "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1")
+            == "00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01")
+        #expect(TraceHeader.traceparent(fromXRay: "Root=1-5759E988-BD862E3FE1BE46A994272793; Parent=53995C3F42CD8AD8;Sampled=0")
+            == "00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-00")
+        for bad in ["", "Root=1-5759e988-bd862e3fe1be46a994272793", "Root=2-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8",
+                    "Root=1-zzzze988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8", "Root=1-00000000-000000000000000000000000;Parent=53995c3f42cd8ad8"] {
+            #expect(TraceHeader.traceparent(fromXRay: bad) == nil, "\(bad)")
+        }
+    }
+}

@@ -9,10 +9,15 @@ extension EventBridgeAPI {
     /// entry on its own: its event id, or EventBridge's error code and message.
     func putEvents(_ input: JSONValue) async throws -> JSONValue {
         let now = Date()
-        let results = try PutEventsEntry.entries(of: input).map { PutEventsEntry.envelope(of: $0, on: bus, now: now) }
-        let accepted = results.compactMap { try? $0.get() }
+        let entries = try PutEventsEntry.entries(of: input)
+        let results = entries.map { PutEventsEntry.envelope(of: $0, on: bus, now: now) }
+        let accepted = zip(entries, results).compactMap { entry, result in
+            (try? result.get()).map {
+                EventPublisher.Outgoing(envelope: $0, traceParent: entry["TraceHeader"]?.stringValue.flatMap(TraceHeader.traceparent(fromXRay:)))
+            }
+        }
         if !accepted.isEmpty {
-            _ = try await publisher.publish(accepted.map { EventPublisher.Outgoing(envelope: $0) })
+            _ = try await publisher.publish(accepted)
         }
         let failed = results.count - accepted.count
         if failed > 0 {
