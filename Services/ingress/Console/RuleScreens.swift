@@ -100,7 +100,7 @@ struct RuleScreens: Sendable {
         return TargetRow(rule: rule, id: target.id, destination: destination, delivered: summary?.delivered ?? 0, retried: summary?.retried ?? 0,
                          deadLettered: summary?.deadLettered ?? 0, deadLetters: letters,
                          deadLettersURL: letters > 0 ? OperationScreens.path(group) : nil,
-                         lastAttempt: summary?.lastAttempt.map { waited(since: $0) + " ago" } ?? "—")
+                         lastAttempt: summary?.lastAttempt.map { waited(since: $0) }.map { $0 == "just now" ? $0 : $0 + " ago" } ?? "—")
     }
 
     static func path(_ name: String) -> String {
