@@ -7,6 +7,7 @@
 #   deploy/local.sh bench  the benchmarks of BENCHMARKS.md, on a Redis and a Postgres of its own.
 #   deploy/local.sh tracing-bench   the bus untraced, with tracing off, and on at 100% and 1% (BENCHMARKS.md).
 #   deploy/local.sh review-bench    review webhook → iteration started (BENCHMARKS.md; bench runs it too).
+#   deploy/local.sh eventbridge-bench   PutEvents through the AWS endpoint and a rule's delivery (BENCHMARKS.md; bench too).
 #   deploy/local.sh demo   with `up` running: demo customers, orders, interactions and knowledge documents.
 #   deploy/local.sh fuzz   libFuzzer over every entry point for a given time (not part of the tests).
 #   deploy/local.sh fresh-machine   `up` and `test` each in a new container with only Debian 12 and the Swift
@@ -27,6 +28,8 @@ source "$root/deploy/support-bench.sh"
 source "$root/deploy/fuzz.sh"
 # shellcheck source=deploy/client-tests.sh
 source "$root/deploy/client-tests.sh"
+# shellcheck source=deploy/eventbridge-bench.sh
+source "$root/deploy/eventbridge-bench.sh"
 # shellcheck source=deploy/console-bench.sh
 source "$root/deploy/console-bench.sh"
 # shellcheck source=deploy/tracing-bench.sh
@@ -45,6 +48,20 @@ services() {
     find "$root/Services" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | grep -vx kinexus | sort
 }
 
+random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
+aws_key_pair() { printf 'KX%s:%s' "$(random_hex 9 | tr a-f A-F)" "$(random_hex 30)"; }
+
+# Exports the variable $1: as it is when set, else the content of .local/$2, made first by the command after it.
+keep_secret() {
+    local variable=$1 file="$state/$2"
+    shift 2
+    if [ -z "${!variable:-}" ]; then
+        [ -s "$file" ] || (umask 077 && "$@" > "$file")
+        printf -v "$variable" '%s' "$(cat "$file")"
+    fi
+    export "${variable?}"
+}
+
 up() {
     need_packages
     state="$root/.local"
@@ -55,31 +72,14 @@ up() {
     start_postgres "$state/postgres" "$postgres_port"
     export KINEXUS_REDIS_URL="redis://127.0.0.1:$redis_port/0"
     export KINEXUS_POSTGRES_URL="postgres://kinexus:kinexus@127.0.0.1:$postgres_port/kinexus"
-    # A token of this machine's own, made on first start and kept: never a value anyone could guess.
-    if [ -z "${KINEXUS_API_TOKEN:-}" ]; then
-        [ -s "$state/api-token" ] || (umask 077 && od -An -N32 -tx1 /dev/urandom | tr -d ' \n' > "$state/api-token")
-        KINEXUS_API_TOKEN=$(cat "$state/api-token")
-    fi
-    export KINEXUS_API_TOKEN
+    # Secrets of this machine's own, made on first start and kept in .local/: never values anyone could guess.
+    keep_secret KINEXUS_API_TOKEN api-token random_hex 32
     # The console's first user, made by the ingress on the first start with this password.
-    if [ -z "${KINEXUS_ADMIN_PASSWORD:-}" ]; then
-        [ -s "$state/admin-password" ] || (umask 077 && od -An -N15 -tx1 /dev/urandom | tr -d ' \n' > "$state/admin-password")
-        KINEXUS_ADMIN_PASSWORD=$(cat "$state/admin-password")
-    fi
-    export KINEXUS_ADMIN_PASSWORD
-    # A key pair for the AWS endpoint (/aws/events), made on first start and kept like the token.
-    if [ -z "${KINEXUS_AWS_CREDENTIALS:-}" ]; then
-        [ -s "$state/aws-credentials" ] || (umask 077 && printf 'KX%s:%s' "$(od -An -N9 -tx1 /dev/urandom | tr -d ' \n' | tr a-f A-F)" \
-            "$(od -An -N30 -tx1 /dev/urandom | tr -d ' \n')" > "$state/aws-credentials")
-        KINEXUS_AWS_CREDENTIALS=$(cat "$state/aws-credentials")
-    fi
-    export KINEXUS_AWS_CREDENTIALS
-    # The key that seals connections' secrets, kept like the token: a new one would leave them unreadable.
-    if [ -z "${KINEXUS_SECRETS_KEY:-}" ]; then
-        [ -s "$state/secrets-key" ] || (umask 077 && od -An -N32 -tx1 /dev/urandom | tr -d ' \n' > "$state/secrets-key")
-        KINEXUS_SECRETS_KEY=$(cat "$state/secrets-key")
-    fi
-    export KINEXUS_SECRETS_KEY
+    keep_secret KINEXUS_ADMIN_PASSWORD admin-password random_hex 15
+    # A key pair for the AWS endpoint (/aws/events).
+    keep_secret KINEXUS_AWS_CREDENTIALS aws-credentials aws_key_pair
+    # The key that seals connections' secrets: a new one would leave them unreadable.
+    keep_secret KINEXUS_SECRETS_KEY secrets-key random_hex 32
     # Only this machine reaches the services unless KINEXUS_HTTP_HOST says otherwise (0.0.0.0: every interface).
     export KINEXUS_HTTP_HOST="${KINEXUS_HTTP_HOST:-127.0.0.1}"
     export KINEXUS_DATA_DIR="${KINEXUS_DATA_DIR:-$state/data}"
@@ -157,7 +157,7 @@ test_suite() {
 
 # The figures of BENCHMARKS.md: `kinexus bench` beside redis-benchmark, a service's start-up and memory,
 # then the ingress under wrk and webhook-to-review latency, codegen, review → iteration, support, the ticket →
-# knowledge-gap decision among 10,000 gaps, and the reviewer's line diff.
+# knowledge-gap decision among 10,000 gaps, EventBridge's API (PutEvents and a rule's delivery), and the reviewer's line diff.
 bench() {
     need_packages curl wrk python3
     local http_port bin
@@ -189,8 +189,18 @@ bench() {
     review_bench "$bin"
     support_bench "$bin"
     "$bin/kinexus" bench-gaps
+    eventbridge_bench "$bin"
     console_bench "$bin"
     "$bin/kinexus" bench-diff
+}
+
+# EventBridge's API alone (BENCHMARKS.md, "EventBridge's API"); bench runs it too.
+eventbridge_figures() {
+    need_packages curl wrk python3
+    start_scratch_servers eventbridge-bench 26379 25432
+    cd "$root"
+    swift build -c release --product kinexus
+    eventbridge_bench "$(swift build -c release --show-bin-path)"
 }
 
 # Review webhook → iteration started alone (BENCHMARKS.md, "Code review reaches the agent"); bench runs it too.
@@ -231,8 +241,9 @@ case "${1:-}" in
     bench) shift; bench "$@" ;;
     tracing-bench) tracing_figures ;;
     review-bench) review_figures ;;
+    eventbridge-bench) eventbridge_figures ;;
     fuzz) shift; fuzz "$@" ;;
     fresh-machine) fresh_machine ;;
-    *) echo "usage: deploy/local.sh up | test [swift test options] | compose-test | bench [kinexus bench options] | tracing-bench | review-bench | demo | fuzz [seconds] [target…] | fresh-machine" >&2
+    *) echo "usage: deploy/local.sh up | test [swift test options] | compose-test | bench [kinexus bench options] | tracing-bench | review-bench | eventbridge-bench | demo | fuzz [seconds] [target…] | fresh-machine" >&2
        exit 64 ;;
 esac

@@ -78,7 +78,9 @@ public struct EventPublisher: Sendable {
     /// repeated ids too. Every event is checked before any is sent, so an oversized one fails the batch
     /// without a partial write.
     public func publish(_ events: [Outgoing]) async throws -> [String] {
-        try await send(try events.map { event in xadd(stream: event.envelope.topic.streamKey, fields: try fields(of: event)) })
+        let commands = try events.map { event in xadd(stream: event.envelope.topic.streamKey, fields: try fields(of: event)) }
+        try await register(events.map(\.envelope.topic.streamKey))
+        return try await send(commands)
     }
 
     /// Publishes one catalog event unless `key` exists, and sets `key` for `lifetime`, in one atomic step:
@@ -92,7 +94,7 @@ public struct EventPublisher: Sendable {
     }
 
     private func add(_ event: Outgoing, onceFor key: String, remembering lifetime: Duration) async throws -> Bool {
-        streams.insert(event.envelope.topic.streamKey)
+        try await register([event.envelope.topic.streamKey])
         var command = RedisCommand("EVAL", Self.publishOnce, "2", event.envelope.topic.streamKey, key,
                                    String(max(lifetime.components.seconds, 1)))
         for (name, value) in try fields(of: event).sorted(by: { $0.key < $1.key }) {
@@ -126,7 +128,17 @@ public struct EventPublisher: Sendable {
     /// Adds raw stream fields again, as redrive and replay do with a group named in `only_group`: each copy
     /// joins the current trace and keeps its original's as the link to follow.
     func republish(_ entries: [(stream: String, fields: [String: String])]) async throws -> [String] {
-        try await send(entries.map { entry in xadd(stream: entry.stream, fields: traceFields.copy(entry.fields)) })
+        try await register(entries.map(\.stream))
+        return try await send(entries.map { entry in xadd(stream: entry.stream, fields: traceFields.copy(entry.fields)) })
+    }
+
+    /// Adds the streams this process has not published to before to `TopicRegistry`, so that a rule selecting
+    /// topics by prefix finds a new one at once; then this process's trimmer looks after them.
+    private func register(_ names: [String]) async throws {
+        let new = streams.unknown(names)
+        guard !new.isEmpty else { return }
+        try await TopicRegistry.add(new, redis: redis)
+        streams.insert(new)
     }
 
     private func send(_ commands: [RedisCommand]) async throws -> [String] {
@@ -141,7 +153,6 @@ public struct EventPublisher: Sendable {
     }
 
     private func xadd(stream: String, fields: [String: [UInt8]]) -> RedisCommand {
-        streams.insert(stream)
         var command = RedisCommand("XADD", stream, "*")
         for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
             command.append(name)
@@ -155,7 +166,13 @@ public struct EventPublisher: Sendable {
 private final class PublishedStreams: Sendable {
     let names = Mutex<Set<String>>([])
 
-    func insert(_ stream: String) {
-        _ = names.withLock { $0.insert(stream) }
+    func insert(_ streams: [String]) {
+        names.withLock { $0.formUnion(streams) }
+    }
+
+    /// Those of `streams` not added to yet.
+    func unknown(_ streams: [String]) -> [String] {
+        let unknown = names.withLock { names in streams.filter { !names.contains($0) } }
+        return unknown.isEmpty ? [] : Array(Set(unknown))
     }
 }

@@ -12,12 +12,11 @@ import ServiceLifecycle
 /// Runs a consumer group per enabled rule's target, `rule.<rule>.<target>`, on the bus like every service's:
 /// at least once, retried with the target's policy, dead-lettered into `kinexus:dlq:rule.<rule>.<target>`. It
 /// polls the rules' revision every second and starts, restarts or stops consumers to match; a rule whose pattern
-/// names no exact sources and detail-types reads every topic it may match, looked for every ten seconds. A group
+/// names no exact sources and detail-types reads every topic it may match, as `TopicRegistry` has them each second. A group
 /// starts where its target began receiving events, so nothing published meanwhile is missed, and the groups of
 /// targets that are gone are removed, so streams are trimmed.
 public final class RuleRouter: Service {
     static let pollInterval = Duration.seconds(1)
-    static let topicSearchInterval = Duration.seconds(10)
     static let groupPrefix = "rule."
 
     let queries: RuleQueries
@@ -47,25 +46,33 @@ public final class RuleRouter: Service {
 
     public func run() async throws {
         var running: [String: Running] = [:]
-        var seenRevision: Int64 = -1
-        var searchesTopics = false
-        var nextTopicSearch = ContinuousClock.now
+        var table: RoutingTable?
+        var seenTopics: [Topic] = []
+        var backfilled = false
         var nextPrune = ContinuousClock.now
         var nextFailureLog = ContinuousClock.now
         await withDiscardingTaskGroup { consumers in
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 do {
+                    if !backfilled {
+                        try await TopicRegistry.backfill(redis: redis)
+                        backfilled = true
+                    }
                     let revision = try await queries.revision()
-                    if revision != seenRevision || searchesTopics && ContinuousClock.now >= nextTopicSearch {
-                        let table = try await queries.routingTable()
-                        let topics = try await topicStreams(for: table)
-                        searchesTopics = topics != nil
-                        running = reconcile(running, with: table, topics: topics ?? [], in: &consumers)
-                        if table.revision != seenRevision {
-                            try await removeAbandonedGroups(keeping: Set(running.keys), revision: table.revision)
+                    let current: RoutingTable
+                    if let table, table.revision == revision {
+                        current = table
+                    } else {
+                        current = try await queries.routingTable()
+                    }
+                    let topics = Self.choosesTopics(current) ? try await TopicRegistry.all(redis: redis).compactMap(Topic.init(streamKey:)) : []
+                    if current.revision != table?.revision || topics != seenTopics {
+                        running = reconcile(running, with: current, topics: topics, in: &consumers)
+                        if current.revision != table?.revision {
+                            try await removeAbandonedGroups(keeping: Set(running.keys), revision: current.revision)
                         }
-                        seenRevision = table.revision
-                        nextTopicSearch = ContinuousClock.now + Self.topicSearchInterval
+                        table = current
+                        seenTopics = topics
                     }
                     if ContinuousClock.now >= nextPrune {
                         try await log.prune(olderThan: bus.streamRetention)
@@ -85,13 +92,9 @@ public final class RuleRouter: Service {
         }
     }
 
-    /// The topic streams that exist now, or nil when every rule names its topics exactly and none are needed.
-    private func topicStreams(for table: RoutingTable) async throws -> [Topic]? {
-        let exact = table.routes.allSatisfy { route in
-            (try? EventPattern(parsing: route.rule.eventPattern)).flatMap(Self.exactTopics) != nil
-        }
-        guard !exact else { return nil }
-        return try await BusAdmin(redis: redis).topicStreams().compactMap(Topic.init(streamKey:))
+    /// Whether some rule names no exact topics, so the topics that exist are chosen for it.
+    static func choosesTopics(_ table: RoutingTable) -> Bool {
+        table.routes.contains { route in (try? EventPattern(parsing: route.rule.eventPattern)).flatMap(exactTopics) == nil }
     }
 
     static func exactTopics(_ pattern: EventPattern) -> [Topic]? {
