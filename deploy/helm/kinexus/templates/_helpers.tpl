@@ -32,6 +32,7 @@ approver: 8083
 codegen: 8084
 kb-sync: 8085
 customer-context: 8086
+event-router: 8087
 {{- end -}}
 
 {{/* The streams each consuming service's group reads: its subscriptions' source × detail-type topics.
