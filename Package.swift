@@ -279,7 +279,9 @@ let package = Package(
         // (`Fuzz/Package.swift`, `deploy/local.sh fuzz`): a tool, not a service the image or compose runs.
         .target(
             name: "FuzzEntryPoints",
-            dependencies: ["KinexusJSON", "ChangeIntake", "EventPatterns", "KinexusEvents", "StoryRules", "SupportRules"],
+            dependencies: [
+                "KinexusJSON", "ChangeIntake", "EventPatterns", "KinexusEvents", "StoryRules", "SupportRules", "EventBridgeRules", "RoutingRules",
+            ],
             path: "Fuzz/EntryPoints"
         ),
 

@@ -4,7 +4,7 @@
 # it to Fuzz/Regressions/<target>/ once fixed, where the test suite runs it for ever after.
 # shellcheck shell=bash
 
-fuzz_targets=(json-parser jira-webhook github-webhook event-pattern ticket-submission story-input)
+fuzz_targets=(json-parser jira-webhook github-webhook event-pattern ticket-submission story-input aws-request rule-target)
 
 fuzz() {
     local seconds=${1:-60}

@@ -1,8 +1,10 @@
 import ChangeIntake
+import EventBridgeRules
 import EventPatterns
 import Foundation
 import KinexusEvents
 import KinexusJSON
+import RoutingRules
 import StoryRules
 import SupportRules
 
@@ -14,7 +16,43 @@ public enum FuzzEntryPoints {
     public static let all: [String: @Sendable ([UInt8]) -> Void] = [
         "json-parser": jsonParser, "jira-webhook": jiraWebhook, "github-webhook": gitHubWebhook,
         "event-pattern": eventPattern, "ticket-submission": ticketSubmission, "story-input": storyInput,
+        "aws-request": awsRequest, "rule-target": ruleTarget,
     ]
+
+    /// `POST /aws/events`: the signature checked with the bytes as every header and the body, and the body read as
+    /// PutEvents; an accepted entry is an event the bus takes.
+    public static func awsRequest(_ bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        let verifier = SignatureV4(credentials: AWSCredentials(secrets: ["KXFUZZ": "secret"]), service: "events")
+        let request = SignatureV4.Request(method: "POST", path: "/aws/events/" + text.prefix(64), query: String(text.prefix(64)),
+                                          headers: [("Authorization", text), ("X-Amz-Date", String(text.prefix(16))), ("host", text)],
+                                          body: bytes)
+        _ = try? verifier.verify(request, now: Date(timeIntervalSince1970: 1_800_000_000))
+        _ = TraceHeader.traceparent(fromXRay: text)
+        guard let json = try? JSONValue(parsing: bytes), let entries = try? PutEventsEntry.entries(of: json) else { return }
+        let bus = EventBus(account: "000000000000", region: "local")
+        for entry in entries {
+            if case .success(let envelope) = PutEventsEntry.envelope(of: entry, on: bus, now: Date(timeIntervalSince1970: 1_800_000_000)) {
+                precondition((try? envelope.encoded()) != nil, "an accepted entry makes an event the bus refuses")
+            }
+        }
+    }
+
+    /// PutTargets and CreateConnection: a target the API accepts is delivered by the event-router as an invocation
+    /// of an event, whatever its input path or transformer, with a connection read from the same bytes.
+    public static func ruleTarget(_ bytes: [UInt8]) {
+        guard let json = try? JSONValue(parsing: bytes) else { return }
+        let box = SecretBox(key: Array(repeating: 1, count: 32))
+        let connection = (try? ConnectionDefinition(type: json["AuthorizationType"]?.stringValue, parameters: json["AuthParameters"], box: box))
+            .flatMap { try? ConnectionDefinition(stored: $0.stored).invocationParts(box: box, environment: ["TOKEN": "t"]) }
+        guard let target = try? TargetDefinition(json: json) else { return }
+        let event = EventEnvelope(id: "e-1", detailType: "OrderPlaced", source: "acme.orders", account: "000000000000",
+                                  time: Date(timeIntervalSince1970: 1_800_000_000), region: "local",
+                                  detail: json["Detail"].flatMap { if case .object = $0 { $0 } else { nil } } ?? ["order": 1])
+        _ = Invocation(event: event, ruleName: "rule", ruleARN: "arn:rule", target: target, endpoint: "https://example.com/*/x?a=1",
+                       method: "POST", connection: connection ?? ([], []))
+        precondition((try? TargetDefinition(json: target.json)) == target, "a stored target reads back as it was put")
+    }
 
     /// Parse, write back and parse again: the writer's output is JSON the parser reads to the same value.
     public static func jsonParser(_ bytes: [UInt8]) {

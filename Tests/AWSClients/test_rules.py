@@ -100,12 +100,27 @@ def test_matching_events_reach_the_webhook_once_each_transformed(events, webhook
     assert "chat-token-123" not in json.dumps(events.describe_connection(Name=name), default=str)
 
 
-def test_a_failing_webhook_gets_the_event_after_retries(events, webhook):
-    _, source = chat_rule(events, webhook)
+def trace(event_id):
+    done = subprocess.run([str(BIN / "kinexus"), "trace", event_id, "--json"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+
+
+def test_a_failing_webhook_gets_the_event_after_retries_and_the_trace_shows_them(events, webhook):
+    name, source = chat_rule(events, webhook)
     webhook.answers = [500, 503, 502]
     [event_id] = put(events, source, 7)
     received = webhook.received(4)
     assert [request["headers"]["Idempotency-Key"] for request in received] == [event_id] * 4
+    group = f"rule.{name}.chat"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        [step] = trace(event_id)
+        outcome = next(outcome for outcome in step["groups"] if outcome["group"] == group)
+        if outcome["status"] == "handled":
+            break
+        time.sleep(0.1)
+    assert outcome == {"group": group, "status": "handled", "attempts": 4}, step
 
 
 def dlq(*arguments):

@@ -40,6 +40,8 @@ struct PutEventsEntryTests {
         #expect(Self.failure(Self.entry(["Time": .number(.infinity)]))?.code == "InvalidArgument")
         #expect(Self.failure(Self.entry(["Resources": .array([.number(1)])]))?.code == "InvalidArgument")
         #expect(Self.failure(Self.entry(["Detail": #"{"a": "\u0000"}"#]))?.code == "InvalidArgument")
+        #expect(Self.failure(Self.entry(["Source": "acme\u{0}orders"]))?.code == "InvalidArgument")
+        #expect(Self.failure(Self.entry(["Resources": ["arn:\u{0}"]]))?.code == "InvalidArgument")
     }
 
     @Test func aCatalogTypesDetailMustDecodeAsThatType() {

@@ -94,6 +94,9 @@ struct RuleOperationsTests {
             #expect(badPattern.json["__type"] == "InvalidEventPatternException")
             let schedule = try await API.call(client, "PutRule", ["Name": .string(name), "ScheduleExpression": "rate(5 minutes)"])
             #expect(schedule.json["__type"] == "ValidationException")
+            let nul = try await API.call(client, "PutRule", ["Name": .string(name), "EventPattern": #"{"source": ["acme"]}"#,
+                                                             "Description": "before\u{0}after"])
+            #expect(nul.status == .badRequest && nul.json["__type"] == "ValidationException", "a NUL is refused, not a 500")
         }
         await redis.shutdown()
     }

@@ -43,11 +43,8 @@ final class RecordingEndpoint: Sendable {
     }
 
     /// Waits until `count` requests have arrived (or a minute has passed) and answers them.
-    func waitFor(_ count: Int) async throws -> [Received] {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while received.count < count, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+    func waitFor(_ count: Int) async -> [Received] {
+        _ = await eventually(timeout: .seconds(60)) { received.count >= count }
         return received
     }
 }
@@ -132,11 +129,10 @@ struct RoutingHarness {
 
     /// Waits until `rule`'s recorded outcomes satisfy `done` (or a minute has passed), and answers them.
     func outcomes(_ rule: String, until done: ([String]) -> Bool) async throws -> [String] {
-        let deadline = ContinuousClock.now + .seconds(60)
-        var current = try await outcomes(rule)
-        while !done(current), ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(50))
+        var current: [String] = []
+        _ = try await eventually(timeout: .seconds(60)) {
             current = try await outcomes(rule)
+            return done(current)
         }
         return current
     }

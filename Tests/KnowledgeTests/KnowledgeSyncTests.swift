@@ -127,10 +127,13 @@ extension KnowledgeBaseTests {
             let status = try await kb.send(.get, "/kb/sync/\(again)").json
             #expect((status["sources_unchanged"]?.intValue ?? 0) >= 3 && status["sources_deleted"] == 0)
             #expect(try await objectsIndexedAt() == before)
+            // A run is recorded completed, then announced: the announcement may follow the status by a moment.
             let completed = Topic(source: "kinexus.kb", detailType: "KbSyncCompleted").streamKey
-            let announced = StreamEntry.parseEntries(try await kb.redis.send("XRANGE", completed, "-", "+"), stream: completed)
-                .compactMap { try? $0.envelope().decodeDetail(as: KbSyncCompleted.self).jobID }
-            #expect(Set(jobs + [again]).isSubset(of: Set(announced)))
+            #expect(try await eventually(timeout: .seconds(30)) {
+                let announced = StreamEntry.parseEntries(try await kb.redis.send("XRANGE", completed, "-", "+"), stream: completed)
+                    .compactMap { try? $0.envelope().decodeDetail(as: KbSyncCompleted.self).jobID }
+                return Set(jobs + [again]).isSubset(of: Set(announced))
+            }, "every sync job is announced with KbSyncCompleted")
         }
     }
 }

@@ -120,7 +120,7 @@ public final class RuleRouter: Service {
             var configuration = bus
             configuration.group = group
             configuration.maxAttempts = route.target.maximumRetryAttempts + 1
-            configuration.groupStart = "\(Int64(route.since.timeIntervalSince1970 * 1000))-0"
+            configuration.groupStart = Int64(exactly: (route.since.timeIntervalSince1970 * 1000).rounded(.down)).map { "\($0)-0" } ?? "$"
             let delivery = makeDelivery(route)
             let subscription = Subscription(pattern: pattern, topics: routeTopics, concurrency: 16) { event, context in
                 try await delivery.deliver(event, context: context)

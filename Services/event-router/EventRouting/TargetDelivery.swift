@@ -60,7 +60,7 @@ struct TargetDelivery: Sendable {
         }
         let age = Date().timeIntervalSince(Self.ingestionTime(entryID: context.entryID) ?? event.time)
         guard age <= Double(route.target.maximumEventAgeSeconds) else {
-            throw Failure(code: "event_too_old", description: "the event is \(Int(age)) s old, past the target's MaximumEventAgeInSeconds "
+            throw Failure(code: "event_too_old", description: "the event is \(String(format: "%.0f", age)) s old, past the target's MaximumEventAgeInSeconds "
                 + "(\(route.target.maximumEventAgeSeconds))", isPermanent: true)
         }
         let parts: (headers: [(String, String)], query: [(String, String)])

@@ -1,5 +1,6 @@
 import EventBridgeRules
 import EventPatterns
+import EventRules
 import Foundation
 import Hummingbird
 import KinexusBus
@@ -9,7 +10,6 @@ import KinexusRedis
 import KinexusServiceKit
 import Logging
 import PostgresNIO
-import EventRules
 import RuleQueries
 
 /// EventBridge's API on Kinexus's bus, at `POST /aws/events`: AWS's JSON 1.1 protocol (`X-Amz-Target:
@@ -69,7 +69,12 @@ public struct EventBridgeAPI: Sendable {
             throw AWSRefusal("SerializationException", "The request body is not JSON: \(error)")
         }
         guard case .object = input else { throw AWSRefusal("SerializationException", "The request body must be a JSON object.") }
-        return AWSJSON.response(try await perform(String(target.dropFirst(prefix.count)), input))
+        let operation = String(target.dropFirst(prefix.count))
+        // What is kept in Postgres cannot hold a NUL; PutEvents answers it per entry.
+        if operation != "PutEvents", let path = input.pathOfNUL {
+            throw AWSRefusal.validation("'\(path.prefix(200))' holds a NUL character (\\u0000), which Kinexus cannot store.")
+        }
+        return AWSJSON.response(try await perform(operation, input))
     }
 
     func perform(_ operation: String, _ input: JSONValue) async throws -> JSONValue {

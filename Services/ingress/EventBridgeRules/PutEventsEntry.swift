@@ -71,6 +71,7 @@ public enum PutEventsEntry {
 
     private static func read(_ entry: JSONValue, bus: EventBus, now: Date) throws(EntryFailure) -> EventEnvelope {
         guard case .object(let fields) = entry else { throw .invalid("Entry", "an entry must be a JSON object.") }
+        if let path = entry.pathOfNUL { throw .invalid(String(path.prefix(200)), "it holds a NUL character (\\u0000), which no consumer can store.") }
         func text(_ name: String) throws(EntryFailure) -> String? {
             switch fields[name] {
             case nil, .null?: return nil
