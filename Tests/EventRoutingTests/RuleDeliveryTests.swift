@@ -74,6 +74,27 @@ struct RuleDeliveryTests {
         }
     }
 
+    @Test func aReplayDeliversARulesEventsAgainWithTheirOwnKeys() async throws {
+        let endpoint = RecordingEndpoint()
+        try await withFakeServer({ endpoint.handle($0) }) { url in
+            try await RoutingHarness.run { harness in
+                let source = TestEnvironment.unique("acme.replayed")
+                let rule = try await harness.rule(pattern: #"{"source": ["\#(source)"], "detail-type": ["OrderPlaced"]}"#, endpoint: url)
+                let events = try await harness.publish(source: source, [["n": 1], ["n": 2]])
+                try await harness.withRouter {
+                    #expect(await endpoint.waitFor(2).count == 2)
+                    let stream = Topic(source: source, detailType: "OrderPlaced").streamKey
+                    let replayed = try await BusAdmin(redis: harness.redis).replay(
+                        group: "rule.\(rule).endpoint", stream: stream, from: Date() - 300, to: nil, publisher: harness.publisher)
+                    #expect(replayed == 2)
+                    let received = await endpoint.waitFor(4)
+                    #expect(received.compactMap { $0.request.header("Idempotency-Key") }.sorted()
+                        == (events.map(\.id) + events.map(\.id)).sorted(), "each event once more, under its own id")
+                }
+            }
+        }
+    }
+
     @Test func theRateLimitHoldsAcrossTwoReplicas() async throws {
         let endpoint = RecordingEndpoint()
         try await withFakeServer({ endpoint.handle($0) }) { url in
