@@ -77,7 +77,36 @@ public final class RedisClient: Sendable {
         return attributes
     }
 
+    /// One round trip, sent again while Redis refuses every command of it unrun (`BUSY`, `LOADING`): a busy Redis
+    /// is waited for, not taken for a failure. A command whose reply did not come is never sent again: it may have run.
     private func roundTrip(_ commands: [RedisCommand]) async throws -> [RedisValue] {
+        let deadline = ContinuousClock.now + configuration.busyPatience
+        var delay = Duration.milliseconds(50)
+        while true {
+            let replies = try await roundTripOnce(commands)
+            guard Self.refusedUnrun(replies), ContinuousClock.now + delay < deadline else { return replies }
+            if delay == .milliseconds(50), case .error(let message) = replies[0] { logBusy(message) }
+            try await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(1))
+        }
+    }
+
+    private func logBusy(_ reply: String) {
+        logger.warning("Redis is busy (a long script, or loading its data); waiting for it", metadata: [
+            "redis": "\(configuration.redactedURL)", "reply": "\(reply)",
+            "patience_s": "\(configuration.busyPatience.components.seconds)",
+        ])
+    }
+
+    /// Whether Redis answered every command with a refusal it gives before running one.
+    static func refusedUnrun(_ replies: [RedisValue]) -> Bool {
+        !replies.isEmpty && replies.allSatisfy { reply in
+            guard case .error(let message) = reply else { return false }
+            return RedisError.isBusyRefusal(message)
+        }
+    }
+
+    private func roundTripOnce(_ commands: [RedisCommand]) async throws -> [RedisValue] {
         do {
             return try await threads.runIfActive { [self] in
                 let connection = try checkOut()
@@ -109,13 +138,19 @@ public final class RedisClient: Sendable {
         idle.withLock { $0.append(connection) }
     }
 
-    /// Connects with exponential backoff; runs on a pool thread, so sleeping here blocks no task.
+    /// Connects with exponential backoff, and waits out a busy Redis refusing the connection's `AUTH` or `SELECT`;
+    /// runs on a pool thread, so sleeping here blocks no task.
     private func connect() throws -> RedisConnection {
+        let busyDeadline = ContinuousClock.now + configuration.busyPatience
         var delay = Duration.milliseconds(50)
         var attempt = 1
         while true {
             do {
                 return try RedisConnection(configuration: configuration)
+            } catch RedisError.server(_, let message) where RedisError.isBusyRefusal(message) && ContinuousClock.now + delay < busyDeadline {
+                if delay == .milliseconds(50) { logBusy(message) }
+                Thread.sleep(forTimeInterval: delay.seconds)
+                delay = min(delay * 2, .seconds(1))
             } catch let error as RedisError {
                 guard case .connection = error, attempt < configuration.connectAttempts else { throw error }
                 logger.warning("Redis connection failed, retrying", metadata: [

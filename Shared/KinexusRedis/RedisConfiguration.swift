@@ -12,6 +12,9 @@ public struct RedisConfiguration: Sendable, Equatable {
     public var connectTimeout: Duration
     /// Connection attempts before a command gives up, with exponential backoff between them.
     public var connectAttempts: Int
+    /// How long a command Redis refused unrun — busy with a long script, or loading its data at start — is tried
+    /// again before its refusal is answered.
+    public var busyPatience: Duration
     /// Threads that run hiredis's blocking calls, and so the most commands in flight at once. Each
     /// subscription's blocking read holds one for up to its `BLOCK` time.
     public var maxConnections: Int
@@ -21,7 +24,7 @@ public struct RedisConfiguration: Sendable, Equatable {
     public init(
         host: String = "127.0.0.1", port: Int = 6379, username: String? = nil, password: String? = nil,
         database: Int = 0, commandTimeout: Duration = .seconds(10), connectTimeout: Duration = .seconds(2),
-        connectAttempts: Int = 5, maxConnections: Int = 16
+        connectAttempts: Int = 5, busyPatience: Duration = .seconds(60), maxConnections: Int = 16
     ) {
         self.host = host
         self.port = port
@@ -31,6 +34,7 @@ public struct RedisConfiguration: Sendable, Equatable {
         self.commandTimeout = commandTimeout
         self.connectTimeout = connectTimeout
         self.connectAttempts = connectAttempts
+        self.busyPatience = busyPatience
         self.maxConnections = maxConnections
     }
 

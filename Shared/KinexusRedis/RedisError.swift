@@ -18,4 +18,10 @@ public enum RedisError: Error, Equatable, CustomStringConvertible {
         case .shutDown: "the Redis client has been shut down"
         }
     }
+
+    /// Whether Redis refused a command without running it: busy with a long script, or still loading its data.
+    /// Such a command can be sent again; `BUSYGROUP` is an answer, not a refusal.
+    static func isBusyRefusal(_ message: String) -> Bool {
+        message.hasPrefix("BUSY ") || message.hasPrefix("LOADING ")
+    }
 }

@@ -1,13 +1,14 @@
 import Foundation
 
-/// A built executable run as a child process, its output captured to a file.
+/// A child process, its output captured to a file and killed at the latest when it is released, so it never
+/// outlives the test or holds the test runner's pipes.
 public final class ChildProcess: @unchecked Sendable {
     public let process = Process()
     public let outputURL: URL
 
     /// `@unchecked`: `Process` is thread-safe for the calls made here (launch, signals, termination).
-    public init(executable: String, arguments: [String] = [], environment: [String: String] = [:]) throws {
-        process.executableURL = TestEnvironment.binaryDirectory.appendingPathComponent(executable)
+    public init(executableURL: URL, arguments: [String] = [], environment: [String: String] = [:]) throws {
+        process.executableURL = executableURL
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("kinexus-\(UUID().uuidString).log")
@@ -15,6 +16,12 @@ public final class ChildProcess: @unchecked Sendable {
         let output = try FileHandle(forWritingTo: outputURL)
         process.standardOutput = output
         process.standardError = output
+    }
+
+    /// An executable this package builds.
+    public convenience init(executable: String, arguments: [String] = [], environment: [String: String] = [:]) throws {
+        try self.init(executableURL: TestEnvironment.binaryDirectory.appendingPathComponent(executable),
+                      arguments: arguments, environment: environment)
     }
 
     /// A service, as the image runs it: `kinexus <service>`.
