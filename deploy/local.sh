@@ -5,6 +5,7 @@
 #   deploy/local.sh compose-test   the image built and `docker compose up` driven through its port (a Docker
 #                          engine is started when none answers).
 #   deploy/local.sh bench  the benchmarks of BENCHMARKS.md, on a Redis and a Postgres of its own.
+#   deploy/local.sh peer-bench   Celery and Dramatiq beside redis-benchmark (BENCHMARKS.md; bench runs it too).
 #   deploy/local.sh tracing-bench   the bus untraced, with tracing off, and on at 100% and 1% (BENCHMARKS.md).
 #   deploy/local.sh review-bench    review webhook → iteration started (BENCHMARKS.md; bench runs it too).
 #   deploy/local.sh eventbridge-bench   PutEvents through the AWS endpoint and a rule's delivery (BENCHMARKS.md; bench too).
@@ -34,6 +35,8 @@ source "$root/deploy/eventbridge-bench.sh"
 source "$root/deploy/console-bench.sh"
 # shellcheck source=deploy/tracing-bench.sh
 source "$root/deploy/tracing-bench.sh"
+# shellcheck source=deploy/peer-bench.sh
+source "$root/deploy/peer-bench.sh"
 # shellcheck source=deploy/helm-test.sh
 source "$root/deploy/helm-test.sh"
 # shellcheck source=deploy/docker-engine.sh
@@ -155,8 +158,8 @@ test_suite() {
     return $status
 }
 
-# The figures of BENCHMARKS.md: `kinexus bench` beside redis-benchmark, a service's start-up and memory,
-# then the ingress under wrk and webhook-to-review latency, codegen, review → iteration, support, the ticket →
+# The figures of BENCHMARKS.md: `kinexus bench` beside redis-benchmark, Celery and Dramatiq on the same Redis, a
+# service's start-up and memory, then the ingress under wrk and webhook-to-review latency, codegen, review → iteration, support, the ticket →
 # knowledge-gap decision among 10,000 gaps, EventBridge's API (PutEvents and a rule's delivery), and the reviewer's line diff.
 bench() {
     need_packages curl wrk python3
@@ -168,6 +171,7 @@ bench() {
     export KINEXUS_REDIS_URL="redis://127.0.0.1:$redis_port/0"
     export KINEXUS_POSTGRES_URL="postgres://kinexus:kinexus@127.0.0.1:$postgres_port/kinexus"
     "$bin/kinexus" bench "$@"
+    peer_bench
 
     # A service built on the service kit (the test process: one subscription, every standard route).
     http_port=$(free_port 28080)
@@ -201,6 +205,12 @@ eventbridge_figures() {
     cd "$root"
     swift build -c release --product kinexus
     eventbridge_bench "$(swift build -c release --show-bin-path)"
+}
+
+# Celery and Dramatiq alone (BENCHMARKS.md, "Peers"); bench runs them too.
+peer_figures() {
+    start_scratch_servers peer-bench 26379 25432
+    peer_bench
 }
 
 # Review webhook → iteration started alone (BENCHMARKS.md, "Code review reaches the agent"); bench runs it too.
@@ -242,8 +252,9 @@ case "${1:-}" in
     tracing-bench) tracing_figures ;;
     review-bench) review_figures ;;
     eventbridge-bench) eventbridge_figures ;;
+    peer-bench) peer_figures ;;
     fuzz) shift; fuzz "$@" ;;
     fresh-machine) fresh_machine ;;
-    *) echo "usage: deploy/local.sh up | test [swift test options] | compose-test | bench [kinexus bench options] | tracing-bench | review-bench | eventbridge-bench | demo | fuzz [seconds] [target…] | fresh-machine" >&2
+    *) echo "usage: deploy/local.sh up | test [swift test options] | compose-test | bench [kinexus bench options] | tracing-bench | review-bench | eventbridge-bench | peer-bench | demo | fuzz [seconds] [target…] | fresh-machine" >&2
        exit 64 ;;
 esac

@@ -45,9 +45,17 @@ public struct BusAdmin: Sendable {
         try await keys(matching: Topic.prefix + "*")
     }
 
+    /// The groups with a dead-letter queue, from `DeadLetters.groupsKey`.
     public func deadLetterGroups() async throws -> [String] {
+        try await redis.send("SMEMBERS", DeadLetters.groupsKey).array?.compactMap(\.string).sorted() ?? []
+    }
+
+    /// Adds the dead-letter queues made before `DeadLetters.groupsKey` was kept, found by SCAN.
+    public func backfillDeadLetterGroups() async throws {
         let prefix = DeadLetters.streamKey(group: "")
-        return try await keys(matching: prefix + "*").map { String($0.dropFirst(prefix.count)) }
+        let groups = try await keys(matching: prefix + "*").map { String($0.dropFirst(prefix.count)) }
+        guard !groups.isEmpty else { return }
+        try await redis.send(RedisCommand(["SADD", DeadLetters.groupsKey] + groups))
     }
 
     /// Per topic stream and group: length, pending, lag, consumers and the age of the oldest pending entry.

@@ -19,6 +19,10 @@ public struct DeadLetters: Sendable {
 
     public static func streamKey(group: String) -> String { "kinexus:dlq:\(group)" }
 
+    /// Every group that ever dead-lettered an event, added by the same script that moves the letter: the console
+    /// lists dead-letter queues from it instead of scanning the keyspace.
+    public static let groupsKey = "kinexus:dlq-groups"
+
     let redis: RedisClient
     public let group: String
 
@@ -36,6 +40,7 @@ public struct DeadLetters: Sendable {
         local fields = {}
         for i = 3, #ARGV do fields[#fields + 1] = ARGV[i] end
         redis.call('XADD', KEYS[1], '*', unpack(fields))
+        redis.call('SADD', KEYS[3], ARGV[1])
         return redis.call('XACK', KEYS[2], ARGV[1], ARGV[2])
         """
 
@@ -56,7 +61,7 @@ public struct DeadLetters: Sendable {
         fields["event_id"] = eventID
         fields["detail_type"] = detailType
         return DeliveryScripts.command(
-            moveScript, keys: [streamKey(group: group), entry.stream],
+            moveScript, keys: [streamKey(group: group), entry.stream, groupsKey],
             arguments: [group, entry.id] + fields.sorted(by: { $0.key < $1.key }).flatMap { [$0.key, $0.value] })
     }
 

@@ -119,15 +119,3 @@ public final class EventConsumer: Service {
         }
     }
 }
-
-extension RedisValue {
-    /// A flat `[name, value, …]` reply, as XINFO gives, by name.
-    static func fields(_ reply: RedisValue) -> [String: RedisValue] {
-        let flat = reply.array ?? []
-        var fields: [String: RedisValue] = [:]
-        for index in stride(from: 0, to: flat.count - 1, by: 2) {
-            if let name = flat[index].string { fields[name] = flat[index + 1] }
-        }
-        return fields
-    }
-}

@@ -51,6 +51,13 @@ struct BenchCommand: AsyncParsableCommand {
             emit(String(format: "consume+ack, %d consumer(s): %.1f µs of CPU per event", consumers, consumed.cpuMicrosecondsPerEvent))
         }
 
+        let scaleBaseline = try await redisBenchmark(baseline, requests: events, payload: payload, pipeline: batch, clients: 1)
+        for processes in [1, 2, 4] {
+            let consumed = try await bench.consumeThroughput(events: events, processes: processes, batch: batch)
+            report("consume+ack, \(processes) consumer process(es) of one group, batch \(batch)", consumed, scaleBaseline,
+                   "XADD -c 1 -P \(batch)")
+        }
+
         let roundTrip = try await redisBenchmark(baseline, requests: 20_000, payload: payload, pipeline: 1, clients: 1)
         for rate in [1_000, 10_000] {
             let latency = try await bench.latency(eventsPerSecond: rate, seconds: latencySeconds)

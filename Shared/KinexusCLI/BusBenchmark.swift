@@ -18,8 +18,14 @@ struct BusBenchmark {
 
     let redis: RedisClient
     let body: String
-    let source = "kinexus.bench-\(UUID().uuidString.prefix(8).lowercased())"
+    let source: String
     let detailType = "BenchEvent"
+
+    init(redis: RedisClient, body: String, source: String = "kinexus.bench-\(UUID().uuidString.prefix(8).lowercased())") {
+        self.redis = redis
+        self.body = body
+        self.source = source
+    }
 
     var topic: Topic { Topic(source: source, detailType: detailType) }
 
@@ -76,6 +82,61 @@ struct BusBenchmark {
             cpu = Self.processCPUSeconds() - cpuAtStart
         }
         return Consumption(eventsPerSecond: Double(total) / elapsed.seconds, cpuMicrosecondsPerEvent: cpu * 1e6 / Double(total))
+    }
+
+    /// Publishes `events`, then times `processes` consumer processes of one group (`kinexus bench-worker`) handling
+    /// and acking them all. The clock starts once every process is waiting on the stream, so their start-up is not
+    /// counted, and stops when Redis shows the group has read the last entry and holds none pending.
+    func consumeThroughput(events: Int, processes: Int, batch: Int) async throws -> Double {
+        let group = "bench-processes-\(UUID().uuidString.prefix(8))"
+        let stream = topic.streamKey
+        let before = try await redis.send("XREVRANGE", stream, "+", "-", "COUNT", "1").array?.first?.array?.first?.string ?? "0"
+        for _ in 0..<(events / batch) {
+            _ = try await publisher.publish((0..<batch).map { _ in event() })
+        }
+        try await redis.send("XGROUP", "CREATE", stream, group, "$", "MKSTREAM")
+        let workers = try (0..<processes).map { index in
+            try startWorker(group: group, name: "bench-process-\(index)", batch: batch)
+        }
+        defer { for worker in workers where worker.isRunning { worker.terminate() } }
+        while try await redis.send("GET", Self.readyKey(group: group)).string.flatMap({ Int($0) }) ?? 0 < processes {
+            guard workers.allSatisfy(\.isRunning) else { throw BenchError("a bench-worker process exited early") }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        // The group goes back to just before this run's events; the one published after that wakes every blocked
+        // read at once.
+        try await redis.send("XGROUP", "SETID", stream, group, before)
+        let started = ContinuousClock.now
+        let last = try await publisher.publish([event()])[0]
+        while try await !drained(stream: stream, group: group, through: last) {
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        let elapsed = ContinuousClock.now - started
+        for worker in workers { worker.terminate() }
+        while workers.contains(where: \.isRunning) { try await Task.sleep(for: .milliseconds(5)) }
+        try await redis.send("XGROUP", "DESTROY", stream, group)
+        try await redis.send("DEL", Self.readyKey(group: group))
+        return Double((events / batch) * batch + 1) / elapsed.seconds
+    }
+
+    private func startWorker(group: String, name: String, batch: Int) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.arguments = ["bench-worker", "--source", source, "--group", group, "--name", name, "--batch", String(batch)]
+        try process.run()
+        return process
+    }
+
+    /// Counts the `bench-worker` processes whose group is ready; they are about to read.
+    static func readyKey(group: String) -> String { "kinexus:bench:ready:\(group)" }
+
+    private func drained(stream: String, group: String, through last: String) async throws -> Bool {
+        let groups = try await redis.send("XINFO", "GROUPS", stream).array ?? []
+        for value in groups.map(RedisValue.fields) {
+            guard value["name"]?.string == group else { continue }
+            return value["last-delivered-id"]?.string == last && value["pending"]?.integer == 0
+        }
+        throw BenchError("the group \(group) is gone")
     }
 
     static func processCPUSeconds() -> Double {
@@ -203,7 +264,7 @@ struct BusBenchmark {
         } while cursor != "0"
     }
 
-    private func consumer(group: String, name: String, batch: Int, handle: @escaping @Sendable (EventEnvelope) -> Void) throws
+    func consumer(group: String, name: String, batch: Int, handle: @escaping @Sendable (EventEnvelope) -> Void) throws
         -> EventConsumer
     {
         let subscription = try Subscription(
@@ -213,7 +274,14 @@ struct BusBenchmark {
         var configuration = BusConfiguration(group: group, consumer: name)
         configuration.readBlock = .milliseconds(100)
         return try EventConsumer(redis: redis, configuration: configuration, subscriptions: [subscription],
-                                 logger: Logger(label: "bench"))
+                                 logger: Self.logger)
+    }
+
+    /// Warnings and errors only: a consumer's start and stop, once per process of the scale curve, are noise here.
+    static var logger: Logger {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+        return logger
     }
 
     private func run(_ consumers: [EventConsumer], _ body: () async throws -> Void) async throws {

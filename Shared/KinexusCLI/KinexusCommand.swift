@@ -22,7 +22,7 @@ public struct KinexusCommand: AsyncParsableCommand {
         discussion: "Connects to KINEXUS_REDIS_URL (default \(RedisConfiguration.defaultURL)).",
         subcommands: services + [
             PutEventsCommand.self, TapCommand.self, TestEventPatternCommand.self, DeadLetterCommand.self,
-            ReplayCommand.self, StreamsCommand.self, TraceCommand.self, BenchCommand.self, KnowledgeBenchCommand.self, GapBenchCommand.self,
+            ReplayCommand.self, StreamsCommand.self, TraceCommand.self, BenchCommand.self, BenchWorkerCommand.self, KnowledgeBenchCommand.self, GapBenchCommand.self,
             DiffBenchCommand.self,
             DemoCommand.self, UsersCommand.self,
         ])

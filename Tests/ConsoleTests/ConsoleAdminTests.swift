@@ -24,6 +24,7 @@ import Testing
                 "XADD", DeadLetters.streamKey(group: group), "*", StreamEntry.envelopeField, #"{"id":"e-1","detail":{"x":"<b>1</b>"}}"#,
                 "stream", stream, "error_code", "boom", "error_message", "the handler failed", "attempts", "5", "event_id", "e-1",
                 "detail_type", "Thing", "traceparent", Self.original).string)
+            try await world.redis.send("SADD", DeadLetters.groupsKey, group)
             let (admin, _) = try await world.signedIn([.admin])
             let overview = try await admin.get("/console/operations")
             #expect(overview.status == .ok)

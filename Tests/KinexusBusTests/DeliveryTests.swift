@@ -85,6 +85,7 @@ struct DeliveryTests {
             #expect(letter.sourceStream == harness.topic.streamKey)
             #expect(recorder.count == 3)
             #expect(try await harness.pendingCount(group: group) == 0, "the original is acked")
+            #expect(try await BusAdmin(redis: harness.redis).deadLetterGroups().contains(group), "the console lists its queue")
 
             healed.withLock { $0 = true }
             let redriven = try await deadLetters.redrive(ids: [letter.id], publisher: harness.publisher)

@@ -11,6 +11,14 @@ struct JSONParserTests {
         ]))
     }
 
+    @Test func unescapedTextIsReadAsUTF8AndInvalidBytesAreRefused() throws {
+        #expect(try JSONValue(parsing: #"["plain", "café 😀", ""]"#) == .array(["plain", "café 😀", ""]))
+        let quote = UInt8(ascii: "\"")
+        #expect(throws: (any Error).self) { try JSONValue(parsing: [quote, 0x61, 0xC3, quote]) }
+        #expect(throws: (any Error).self) { try JSONValue(parsing: [quote, 0xFF, 0xFE, quote]) }
+        #expect(throws: (any Error).self) { try JSONValue(parsing: [quote, 0x61, 0x0A, quote]) }
+    }
+
     @Test func aRepeatedFieldNameKeepsItsLastValue() throws {
         #expect(try JSONValue(parsing: #"{"a": 1, "b": {"c": 2, "c": 3}, "a": 4}"#) == ["a": 4, "b": ["c": 3]])
     }

@@ -47,11 +47,11 @@ struct OperationScreens: Sendable {
 
     /// Every group's dead-letter queue with how many letters wait in it.
     static func deadLetterGroups(_ redis: RedisClient) async throws -> [DeadLetterGroup] {
-        var groups: [DeadLetterGroup] = []
-        for group in try await BusAdmin(redis: redis).deadLetterGroups() {
-            groups.append(DeadLetterGroup(group: group, count: try await DeadLetters(redis: redis, group: group).count(), url: path(group)))
+        let names = try await BusAdmin(redis: redis).deadLetterGroups()
+        let counts = try await redis.pipeline(names.map { RedisCommand("XLEN", DeadLetters.streamKey(group: $0)) })
+        return zip(names, counts).map { group, count in
+            DeadLetterGroup(group: group, count: Int(count.integer ?? 0), url: path(group))
         }
-        return groups
     }
 
     struct LetterRow {

@@ -10,6 +10,7 @@ import EventBridgeRules
 import EventRules
 import Foundation
 import Ingress
+import KinexusBus
 import KinexusRedis
 import KinexusServiceKit
 import KnowledgeAPI
@@ -65,6 +66,7 @@ public struct IngressCommand: AsyncParsableCommand {
         let authenticated = APITokenAuthentication<KinexusRequestContext>(apiToken: configuration.apiToken)
         try await runtime.run(migrations: try StoriesService.migrations() + KnowledgeAPI.migrations() + Accounts.migrations() + RuleStore.migrations(), warmUp: {
             try await retriever.index.load()
+            try await BusAdmin(redis: redis).backfillDeadLetterGroups()
             try await console.addFirstAdministrator(environment: environment, logger: logger)
         }, background: [feed]) { router in
             router.addRoutes(console.routes)
