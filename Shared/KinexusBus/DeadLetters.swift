@@ -73,6 +73,32 @@ public struct DeadLetters: Sendable {
         }
     }
 
+    /// Where a page of letters begins: after (older than) or before (newer than) a letter's entry id.
+    public enum Position: Sendable {
+        case after(String)
+        case before(String)
+    }
+
+    /// Newest first: `count` letters from `position`, from the newest when nil. Read from the position by range,
+    /// so a page deep in a long queue costs what the first does.
+    public func page(count: Int, from position: Position?) async throws -> [Letter] {
+        let command: RedisCommand = switch position {
+        case nil: RedisCommand("XREVRANGE", streamKey, "+", "-", "COUNT", String(count))
+        case .after(let id): RedisCommand("XREVRANGE", streamKey, "(" + id, "-", "COUNT", String(count))
+        case .before(let id): RedisCommand("XRANGE", streamKey, "(" + id, "+", "COUNT", String(count))
+        }
+        let letters = StreamEntry.parseEntries(try await redis.send(command), stream: streamKey).map {
+            Letter(id: $0.id, fields: $0.fields ?? [:])
+        }
+        guard case .before = position else { return letters }
+        return letters.reversed()
+    }
+
+    /// Whether `id` has the form of a stream entry id, `<milliseconds>-<sequence>`.
+    public static func isEntryID(_ id: String) -> Bool {
+        id.wholeMatch(of: /[0-9]{1,20}-[0-9]{1,20}/) != nil
+    }
+
     public func count() async throws -> Int {
         Int(try await redis.send("XLEN", streamKey).integer ?? 0)
     }

@@ -14,13 +14,16 @@ public struct PageQueries: Sendable {
         self.logger = logger
     }
 
-    /// The pages, most recently published first: `limit` of them from `offset`.
-    public func pages(offset: Int, limit: Int) async throws -> [PublishedPage] {
+    /// The pages, most recently published first: `limit` of them from `bound` (a page's publication and slug), from
+    /// the newest when nil.
+    public func pages(from bound: PageBound?, limit: Int) async throws -> [PublishedPage] {
+        let page = KeysetPage(bound, newestFirst: true, firstID: "")
         guard let rows = try await client.queryIfTablesExist("""
             SELECT slug, document_id, title, '', version, updated_at FROM docs.pages
-            ORDER BY updated_at DESC, slug LIMIT \(limit) OFFSET \(offset)
+            WHERE (updated_at, slug) \(unescaped: page.comparison) (\(page.time)::timestamptz, \(page.id))
+            ORDER BY updated_at \(unescaped: page.order), slug \(unescaped: page.order) LIMIT \(limit)
             """, logger: logger) else { return [] }
-        return try await decode(rows)
+        return page.rows(try await decode(rows))
     }
 
     /// One page with its markdown.

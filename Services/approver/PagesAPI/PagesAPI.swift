@@ -35,7 +35,7 @@ public struct PagesAPI: Sendable {
     public var routes: RouteCollection<KinexusRequestContext> {
         let routes = RouteCollection(context: KinexusRequestContext.self)
         routes.get("/pages") { _, _ in
-            let pages = try await queries.pages(offset: 0, limit: 500)
+            let pages = try await queries.pages(from: nil, limit: 500)
             return PageList(pages: pages.map {
                 Listed(slug: $0.slug, title: $0.title, version: $0.version, updatedAt: $0.updatedAt, url: "/pages/\($0.slug)")
             })

@@ -79,16 +79,19 @@ public struct SupportRecords: Sendable {
         public let churnRisk: String?
     }
 
-    /// The tickets received since `since` (all of them when nil), newest first: `limit` of them from `offset`.
-    public func tickets(offset: Int, limit: Int, since: Date? = nil) async throws -> [TicketSummary] {
+    /// The tickets received since `since` (all of them when nil), newest first: `limit` of them from `bound` (a
+    /// ticket's arrival and id), from the newest when nil.
+    public func tickets(from bound: PageBound?, limit: Int, since: Date? = nil) async throws -> [TicketSummary] {
         let since = since ?? Date(timeIntervalSince1970: 0)
+        let page = KeysetPage(bound, newestFirst: true, firstID: "")
         guard let rows = try await client.queryIfTablesExist("""
             SELECT t.ticket_id, t.subject, coalesce(c.name, t.customer_external_id), t.priority, t.status, t.received_at,
                    t.response->'customer_context'->>'churn_risk'
             FROM (SELECT ticket_id FROM support.tickets WHERE received_at >= \(since)
-                  ORDER BY received_at DESC, ticket_id LIMIT \(limit) OFFSET \(offset)) page
+                    AND (received_at, ticket_id) \(unescaped: page.comparison) (\(page.time)::timestamptz, \(page.id))
+                  ORDER BY received_at \(unescaped: page.order), ticket_id \(unescaped: page.order) LIMIT \(limit)) page
             JOIN support.tickets t USING (ticket_id) LEFT JOIN support.customers c ON c.external_id = t.customer_external_id
-            ORDER BY t.received_at DESC, t.ticket_id
+            ORDER BY t.received_at \(unescaped: page.order), t.ticket_id \(unescaped: page.order)
             """, logger: logger) else { return [] }
         var tickets: [TicketSummary] = []
         for try await (id, subject, customer, priority, status, received, churn)
@@ -96,7 +99,7 @@ public struct SupportRecords: Sendable {
             tickets.append(TicketSummary(ticketID: id, subject: subject, customer: customer, priority: priority, status: status,
                                          receivedAt: received, churnRisk: churn))
         }
-        return tickets
+        return page.rows(tickets)
     }
 
     /// A ticket as received, with its response once built.

@@ -40,9 +40,9 @@ struct HomeScreen: Sendable {
     func show(_ request: Request, context: KinexusRequestContext) async throws -> Response {
         let roles = context.identity?.roles ?? []
         // Side by side: each list is one query, and the page waits for the slowest alone.
-        async let open = reviews.open(offset: 0, limit: 5)
-        async let recent = pages.pages(offset: 0, limit: 5)
-        async let todays = tickets.tickets(offset: 0, limit: 5, since: Calendar(identifier: .gregorian).startOfDay(for: .now))
+        async let open = reviews.open(from: nil, limit: 5)
+        async let recent = pages.pages(from: nil, limit: 5)
+        async let todays = tickets.tickets(from: nil, limit: 5, since: Calendar(identifier: .gregorian).startOfDay(for: .now))
         async let ready = editor.readyForCode(limit: 5)
         async let unfinished = tasks.unfinishedTasks(limit: 5)
         let deadLetters = roles.contains(.admin) ? try await OperationScreens.deadLetterGroups(redis) : []

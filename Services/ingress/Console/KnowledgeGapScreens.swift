@@ -43,7 +43,7 @@ struct KnowledgeGapScreens: Sendable {
     }
 
     func list(_ request: Request, context: KinexusRequestContext) async throws -> Response {
-        let pagination = Pagination(request)
+        let pagination = NumberedPagination(request)
         let (gaps, links) = pagination.page(try await records.gaps(offset: pagination.offset, limit: pagination.limit),
                                             path: "/console/knowledge-gaps")
         return try templates.page("gaps", ListView(chrome: Chrome(context), rows: gaps.map(Row.init), pages: links))

@@ -40,7 +40,7 @@ struct KnowledgeScreens: Sendable {
     }
 
     func page(_ request: Request, context: KinexusRequestContext) async throws -> Response {
-        let pagination = Pagination(request)
+        let pagination = NumberedPagination(request)
         let (objects, links) = pagination.page(try await knowledge.objects(offset: pagination.offset, limit: pagination.limit),
                                                path: "/console/knowledge")
         let query = (request.uri.queryParameters.get("q") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)

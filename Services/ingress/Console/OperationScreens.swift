@@ -76,9 +76,13 @@ struct OperationScreens: Sendable {
 
     func letters(_ request: Request, context: KinexusRequestContext) async throws -> Response {
         let letters = try await deadLetters(context)
-        let pagination = Pagination(request)
-        let (read, links) = pagination.page(try await letters.list(count: pagination.limit, offset: pagination.offset),
-                                            path: Self.path(letters.group))
+        let pagination = Pagination(request, isValidID: DeadLetters.isEntryID)
+        let position: DeadLetters.Position? = pagination.bound.map { $0.side == .after ? .after($0.id) : .before($0.id) }
+        let (read, links) = pagination.page(try await letters.page(count: pagination.limit, from: position),
+                                            path: Self.path(letters.group)) { letter in
+            // The entry id alone is the bound; its milliseconds make the time.
+            (Date(timeIntervalSince1970: Double(letter.id.prefix { $0 != "-" }).map { $0 / 1000 } ?? 0), letter.id)
+        }
         let rows = read.map {
             LetterRow(id: $0.id, detailType: $0.detailType ?? "?", eventID: $0.eventID ?? "?", trailURL: Self.trailPath($0.eventID ?? ""),
                       error: [$0.errorCode, $0.errorMessage].compactMap { $0 }.joined(separator: ": "),

@@ -24,8 +24,8 @@ struct PageScreens: Sendable {
 
     func list(_ request: Request, context: KinexusRequestContext) async throws -> Response {
         let pagination = Pagination(request)
-        let (pages, links) = pagination.page(try await pages.pages(offset: pagination.offset, limit: pagination.limit),
-                                             path: "/console/pages")
+        let (pages, links) = pagination.page(try await pages.pages(from: pagination.bound, limit: pagination.limit),
+                                             path: "/console/pages") { ($0.updatedAt, $0.slug) }
         return try templates.page("pages", ListView(chrome: Chrome(context), rows: pages.map(Row.init), pages: links))
     }
 

@@ -37,9 +37,9 @@ struct ReviewScreens: Sendable {
     }
 
     func queue(_ request: Request, context: KinexusRequestContext) async throws -> Response {
-        let pagination = Pagination(request)
-        let (open, links) = pagination.page(try await reviews.open(offset: pagination.offset, limit: pagination.limit),
-                                            path: "/console/reviews")
+        let pagination = Pagination(request, isValidID: Pagination.uuids)
+        let (open, links) = pagination.page(try await reviews.open(from: pagination.bound, limit: pagination.limit),
+                                            path: "/console/reviews") { ($0.createdAt, $0.reviewID) }
         return try templates.page("reviews", ListView(chrome: Chrome(context), rows: open.map(QueueRow.init), pages: links))
     }
 

@@ -22,9 +22,10 @@ struct StoryScreens: Sendable {
     func tree(_ request: Request, context: KinexusRequestContext, form: StoryForm = StoryForm(), status: HTTPResponse.Status = .ok)
         async throws -> Response
     {
-        let pagination = Pagination(request)
-        let (read, below) = try await editor.tree(offset: pagination.offset, limit: pagination.limit)
-        let (roots, links) = pagination.page(read, path: "/console/stories")
+        let pagination = Pagination(request, isValidID: Pagination.uuids)
+        let (read, below) = try await editor.tree(from: pagination.bound, limit: pagination.limit)
+        let (shown, links) = pagination.page(read, path: "/console/stories") { ($0.createdAt, $0.story.id.uuidString.lowercased()) }
+        let roots = shown.map(\.story)
         let byParent = Dictionary(grouping: below, by: \.parentID)
         func node(_ story: Story) -> Node {
             Node(url: "/console/stories/\(story.id.lowercased)", title: story.title, status: story.status,
@@ -183,7 +184,7 @@ struct StoryScreens: Sendable {
     func page(_ request: Request, context: KinexusRequestContext, id: String, form: StoryForm? = nil, testForm: TestForm? = nil,
               childForm: StoryForm? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         guard let uuid = UUID(uuidString: id), let found = try await editor.story(uuid) else { throw ConsoleRefusal.notFound("story \(id)") }
-        let tasks = try await tasks.tasks(offset: 0, limit: 20, storyID: uuid)
+        let tasks = try await tasks.tasks(from: nil, limit: 20, storyID: uuid)
         var child = childForm ?? StoryForm()
         child.parentID = uuid.lowercased
         child.prefix = "child_"

@@ -39,8 +39,8 @@ struct SupportScreens: Sendable {
 
     func list(_ request: Request, context: KinexusRequestContext) async throws -> Response {
         let pagination = Pagination(request)
-        let (tickets, links) = pagination.page(try await records.tickets(offset: pagination.offset, limit: pagination.limit),
-                                               path: "/console/support")
+        let (tickets, links) = pagination.page(try await records.tickets(from: pagination.bound, limit: pagination.limit),
+                                               path: "/console/support") { ($0.receivedAt, $0.ticketID) }
         return try templates.page("tickets", ListView(chrome: Chrome(context), rows: tickets.map(Row.init), pages: links))
     }
 

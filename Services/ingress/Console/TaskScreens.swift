@@ -36,9 +36,9 @@ struct TaskScreens: Sendable {
     }
 
     func list(_ request: Request, context: KinexusRequestContext) async throws -> Response {
-        let pagination = Pagination(request)
-        let (tasks, links) = pagination.page(try await tasks.tasks(offset: pagination.offset, limit: pagination.limit),
-                                             path: "/console/tasks")
+        let pagination = Pagination(request, isValidID: Pagination.uuids)
+        let (tasks, links) = pagination.page(try await tasks.tasks(from: pagination.bound, limit: pagination.limit),
+                                             path: "/console/tasks") { ($0.createdAt, $0.taskID) }
         return try templates.page("tasks", ListView(chrome: Chrome(context), rows: tasks.map(Row.init), pages: links))
     }
 

@@ -44,7 +44,7 @@ struct UserScreens: Sendable {
 
     func list(_ request: Request, context: KinexusRequestContext, notice: String? = nil, password: String? = nil, error: String? = nil,
               status: HTTPResponse.Status = .ok) async throws -> Response {
-        let pagination = Pagination(request)
+        let pagination = NumberedPagination(request)
         let (users, links) = pagination.page(try await accounts.list(offset: pagination.offset, limit: pagination.limit),
                                              path: "/console/users")
         return try templates.page("users", UsersView(

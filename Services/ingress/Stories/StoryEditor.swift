@@ -1,4 +1,5 @@
 import Foundation
+import KinexusPostgres
 import KinexusServiceKit
 import StoryRules
 
@@ -27,10 +28,10 @@ public struct StoryEditor: Sendable {
         try await store.all()
     }
 
-    /// A page of the tree: `limit` top-level stories from `offset`, with every story below them.
-    public func tree(offset: Int, limit: Int) async throws -> (roots: [Story], below: [Story]) {
-        let roots = try await store.roots(offset: offset, limit: limit)
-        return (roots, try await store.descendants(of: roots.map(\.id)))
+    /// A page of the tree: `limit` top-level stories from `bound`, with their creation, and every story below them.
+    public func tree(from bound: PageBound?, limit: Int) async throws -> (roots: [(story: Story, createdAt: Date)], below: [Story]) {
+        let roots = try await store.roots(from: bound, limit: limit)
+        return (roots, try await store.descendants(of: roots.map(\.story.id)))
     }
 
     /// Stories ready for code: Ready or Approved, oldest first.

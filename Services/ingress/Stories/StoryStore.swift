@@ -55,11 +55,25 @@ struct StoryStore: Sendable {
         try await stories(query("\(unescaped: Self.columns) ORDER BY created_at, story_id"))
     }
 
-    /// Top-level stories, oldest first: `limit` of them from `offset`.
-    func roots(offset: Int, limit: Int) async throws -> [Story] {
-        try await stories(query("""
-            \(unescaped: Self.columns) WHERE parent_id IS NULL ORDER BY created_at, story_id LIMIT \(limit) OFFSET \(offset)
-            """))
+    /// Top-level stories with their creation, oldest first: `limit` of them from `bound` (a story's creation and
+    /// id), from the oldest when nil.
+    func roots(from bound: PageBound?, limit: Int) async throws -> [(story: Story, createdAt: Date)] {
+        let page = KeysetPage(bound, newestFirst: false, firstID: KeysetPage.anyUUID)
+        guard let id = UUID(uuidString: page.id) else { return [] }
+        let rows = try await query("""
+            SELECT story_id, parent_id, title, description, as_a, i_want, so_that, components, story_points,
+                   assignee_email, status, created_at FROM stories.stories WHERE parent_id IS NULL
+              AND (created_at, story_id) \(unescaped: page.comparison) (\(page.time)::timestamptz, \(id))
+            ORDER BY created_at \(unescaped: page.order), story_id \(unescaped: page.order) LIMIT \(limit)
+            """)
+        var found: [(Story, Date)] = []
+        for try await (id, parent, title, description, asA, iWant, soThat, components, points, assignee, status, created)
+            in rows.decode((UUID, UUID?, String, String, String, String, String, [String], Int?, String?, String, Date).self) {
+            found.append((Story(id: id, parentID: parent, title: title, description: description, asA: asA, iWant: iWant,
+                                soThat: soThat, components: components, storyPoints: points, assigneeEmail: assignee,
+                                status: status), created))
+        }
+        return page.rows(found)
     }
 
     /// Every story below `ids`, at any depth: one indexed query a level (a recursive query's join was planned

@@ -92,12 +92,16 @@ public struct TaskRequests: Sendable {
 
     private static let listed = "SELECT r.task_id, r.message, r.session_id, r.story_id, r.repository, r.base_branch, r.submitted_at"
 
-    /// The tasks, newest first (of one story when `storyID` is given): `limit` of them from `offset`.
-    func list(offset: Int, limit: Int, storyID: UUID?) async throws -> [TaskStatus] {
-        try await withRuns(client.tracedQuery("""
-            \(unescaped: Self.listed) FROM stories.task_requests r WHERE \(storyID)::uuid IS NULL OR r.story_id = \(storyID)
-            ORDER BY r.submitted_at DESC, r.task_id LIMIT \(limit) OFFSET \(offset)
-            """, logger: logger))
+    /// The tasks, newest first (of one story when `storyID` is given): `limit` of them from `bound` (a task's
+    /// submission and id), from the newest when nil.
+    func list(from bound: PageBound?, limit: Int, storyID: UUID?) async throws -> [TaskStatus] {
+        let page = KeysetPage(bound, newestFirst: true, firstID: KeysetPage.anyUUID)
+        guard let id = UUID(uuidString: page.id) else { return [] }
+        return page.rows(try await withRuns(client.tracedQuery("""
+            \(unescaped: Self.listed) FROM stories.task_requests r WHERE (\(storyID)::uuid IS NULL OR r.story_id = \(storyID))
+              AND (r.submitted_at, r.task_id) \(unescaped: page.comparison) (\(page.time)::timestamptz, \(id))
+            ORDER BY r.submitted_at \(unescaped: page.order), r.task_id \(unescaped: page.order) LIMIT \(limit)
+            """, logger: logger)))
     }
 
     /// Tasks codegen has not finished among the newest 200 asked for, newest first, at most `limit`: what the

@@ -1,6 +1,7 @@
 import CodegenRules
 import StoryRules
 import Foundation
+import KinexusPostgres
 import KinexusJSON
 import Hummingbird
 import KinexusBus
@@ -154,8 +155,8 @@ public struct TasksAPI: Sendable {
     }
 
     /// The tasks, newest first, of one story when `storyID` is given.
-    public func tasks(offset: Int, limit: Int, storyID: UUID? = nil) async throws -> [TaskRequests.TaskStatus] {
-        try await tasks.list(offset: offset, limit: limit, storyID: storyID)
+    public func tasks(from bound: PageBound?, limit: Int, storyID: UUID? = nil) async throws -> [TaskRequests.TaskStatus] {
+        try await tasks.list(from: bound, limit: limit, storyID: storyID)
     }
 
     /// Tasks waiting for an agent or running, newest first.

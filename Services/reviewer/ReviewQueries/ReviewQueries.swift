@@ -42,21 +42,25 @@ public struct ReviewQueries: Sendable {
     }
 
     /// The reviews waiting for a decision (of a document's current version, undecided), longest waiting
-    /// first: `limit` of them from `offset`.
-    public func open(offset: Int, limit: Int) async throws -> [ReviewRecord] {
+    /// first: `limit` of them from `bound` (a review's creation time and id), from the first when nil.
+    public func open(from bound: PageBound?, limit: Int) async throws -> [ReviewRecord] {
+        let page = KeysetPage(bound, newestFirst: false, firstID: KeysetPage.anyUUID)
+        guard let id = UUID(uuidString: page.id) else { return [] }
         let columns = """
             SELECT r.review_id, r.document_id, r.version, r.title, r.ticket_key, r.review_ticket_key, r.summary, r.created_at,
                    true, NULL::text
             FROM docs.reviews r JOIN docs.documents doc USING (document_id)
             WHERE r.version = doc.current_version
             """
+        let order = "ORDER BY r.created_at \(page.order), r.review_id \(page.order)"
         guard let rows = try await client.queryIfTablesExist("""
-            \(unescaped: columns) AND NOT EXISTS (SELECT FROM docs.decisions d WHERE d.review_id = r.review_id)
-            ORDER BY r.created_at, r.review_id LIMIT \(limit) OFFSET \(offset)
+            \(unescaped: columns) AND (r.created_at, r.review_id) \(unescaped: page.comparison) (\(page.time)::timestamptz, \(id))
+            AND NOT EXISTS (SELECT FROM docs.decisions d WHERE d.review_id = r.review_id) \(unescaped: order) LIMIT \(limit)
             """, otherwise: """
-            \(unescaped: columns) ORDER BY r.created_at, r.review_id LIMIT \(limit) OFFSET \(offset)
+            \(unescaped: columns) AND (r.created_at, r.review_id) \(unescaped: page.comparison) (\(page.time)::timestamptz, \(id))
+            \(unescaped: order) LIMIT \(limit)
             """, logger: logger) else { return [] }
-        return try await records(rows)
+        return page.rows(try await records(rows))
     }
 
     /// The decisions on every version of a document, oldest first.
