@@ -6,6 +6,7 @@
 #                          engine is started when none answers).
 #   deploy/local.sh bench  the benchmarks of BENCHMARKS.md, on a Redis and a Postgres of its own.
 #   deploy/local.sh peer-bench   Celery and Dramatiq beside redis-benchmark (BENCHMARKS.md; bench runs it too).
+#   deploy/local.sh document-bench   50 changes to one document, quiet and with both cores busy (bench too).
 #   deploy/local.sh tracing-bench   the bus untraced, with tracing off, and on at 100% and 1% (BENCHMARKS.md).
 #   deploy/local.sh review-bench    review webhook → iteration started (BENCHMARKS.md; bench runs it too).
 #   deploy/local.sh eventbridge-bench   PutEvents through the AWS endpoint and a rule's delivery (BENCHMARKS.md; bench too).
@@ -37,6 +38,8 @@ source "$root/deploy/console-bench.sh"
 source "$root/deploy/tracing-bench.sh"
 # shellcheck source=deploy/peer-bench.sh
 source "$root/deploy/peer-bench.sh"
+# shellcheck source=deploy/document-bench.sh
+source "$root/deploy/document-bench.sh"
 # shellcheck source=deploy/helm-test.sh
 source "$root/deploy/helm-test.sh"
 # shellcheck source=deploy/docker-engine.sh
@@ -195,6 +198,7 @@ bench() {
     "$bin/kinexus" bench-gaps
     eventbridge_bench "$bin"
     console_bench "$bin"
+    document_bench "$bin"
     "$bin/kinexus" bench-diff
 }
 
@@ -211,6 +215,15 @@ eventbridge_figures() {
 peer_figures() {
     start_scratch_servers peer-bench 26379 25432
     peer_bench
+}
+
+# 50 changes to one document alone (BENCHMARKS.md, "Changes to one document"); bench runs it too.
+document_figures() {
+    need_packages curl
+    start_scratch_servers document-bench 26379 25432
+    cd "$root"
+    swift build -c release
+    document_bench "$(swift build -c release --show-bin-path)"
 }
 
 # Review webhook → iteration started alone (BENCHMARKS.md, "Code review reaches the agent"); bench runs it too.
@@ -253,8 +266,9 @@ case "${1:-}" in
     review-bench) review_figures ;;
     eventbridge-bench) eventbridge_figures ;;
     peer-bench) peer_figures ;;
+    document-bench) document_figures ;;
     fuzz) shift; fuzz "$@" ;;
     fresh-machine) fresh_machine ;;
-    *) echo "usage: deploy/local.sh up | test [swift test options] | compose-test | bench [kinexus bench options] | tracing-bench | review-bench | eventbridge-bench | peer-bench | demo | fuzz [seconds] [target…] | fresh-machine" >&2
+    *) echo "usage: deploy/local.sh up | test [swift test options] | compose-test | bench [kinexus bench options] | tracing-bench | review-bench | eventbridge-bench | peer-bench | document-bench | demo | fuzz [seconds] [target…] | fresh-machine" >&2
        exit 64 ;;
 esac

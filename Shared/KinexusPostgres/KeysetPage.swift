@@ -39,7 +39,9 @@ public struct PageBound: Sendable, Equatable {
 }
 
 /// How to read one page of a list ordered by (time, id), newest or oldest first: the comparison of a row's key with
-/// the bound and the direction to read in, as SQL text, and the bound's time as a timestamptz literal.
+/// the bound and the direction to read in, as SQL text, and the bound's time as a timestamptz literal. A list ordered
+/// by a unique text alone (users by name, objects by key) compares its id only; the first page's id, "", sorts
+/// before any.
 public struct KeysetPage: Sendable {
     /// `>` or `<`: the rows past the bound in the reading direction.
     public let comparison: String

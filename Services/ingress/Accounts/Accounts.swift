@@ -50,9 +50,13 @@ public struct Accounts: Sendable {
         return nil
     }
 
-    /// Users by name, `limit` of them from `offset`.
-    public func list(offset: Int = 0, limit: Int = 100_000) async throws -> [UserAccount] {
-        try await accounts(client.tracedQuery("\(unescaped: Self.columns) ORDER BY lower(name) LIMIT \(limit) OFFSET \(offset)", logger: logger))
+    /// Users by name, `limit` of them from `bound` (its id is a user's name), from the first when nil.
+    public func list(from bound: PageBound? = nil, limit: Int = 100_000) async throws -> [UserAccount] {
+        let page = KeysetPage(bound, newestFirst: false, firstID: "")
+        return page.rows(try await accounts(client.tracedQuery("""
+            \(unescaped: Self.columns) WHERE lower(name) \(unescaped: page.comparison) lower(\(page.id))
+            ORDER BY lower(name) \(unescaped: page.order) LIMIT \(limit)
+            """, logger: logger)))
     }
 
     public func user(named name: String) async throws -> UserAccount? {

@@ -40,9 +40,9 @@ struct KnowledgeScreens: Sendable {
     }
 
     func page(_ request: Request, context: KinexusRequestContext) async throws -> Response {
-        let pagination = NumberedPagination(request)
-        let (objects, links) = pagination.page(try await knowledge.objects(offset: pagination.offset, limit: pagination.limit),
-                                               path: "/console/knowledge")
+        let pagination = Pagination(request)
+        let (objects, links) = pagination.page(try await knowledge.objects(from: pagination.bound, limit: pagination.limit),
+                                               path: "/console/knowledge") { (Pagination.untimed, $0.key) }
         let query = (request.uri.queryParameters.get("q") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let hits = query.isEmpty ? [] : try await knowledge.search(String(query.prefix(2000)), count: 5)
         let jobID = request.uri.queryParameters.get("job")

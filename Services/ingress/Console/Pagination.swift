@@ -24,6 +24,10 @@ struct Pagination {
 
     static func uuids(_ id: String) -> Bool { UUID(uuidString: id) != nil }
 
+    /// The time of a row in a list ordered by a unique text alone (users by name, knowledge objects by key): only
+    /// the bound's id counts there.
+    static let untimed = Date(timeIntervalSince1970: 0)
+
     /// What to read: one more than a page shows.
     var limit: Int { Self.pageSize + 1 }
 
@@ -48,8 +52,9 @@ struct Pagination {
     }
 }
 
-/// `?page=N` of a list not ordered by time (users by name, knowledge objects by key, gaps by ticket count): numbered
-/// pages read with OFFSET, 50 rows a page; a page number that is not one is the first page.
+/// `?page=N` of the knowledge gaps, ranked by ticket count then last seen: numbered pages read with OFFSET, 50 rows a
+/// page; a page number that is not one is the first page. Gaps are few (a ticket joins one when it matches), and
+/// their rank moves as tickets arrive.
 struct NumberedPagination {
     let page: Int
 

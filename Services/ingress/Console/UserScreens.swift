@@ -44,9 +44,9 @@ struct UserScreens: Sendable {
 
     func list(_ request: Request, context: KinexusRequestContext, notice: String? = nil, password: String? = nil, error: String? = nil,
               status: HTTPResponse.Status = .ok) async throws -> Response {
-        let pagination = NumberedPagination(request)
-        let (users, links) = pagination.page(try await accounts.list(offset: pagination.offset, limit: pagination.limit),
-                                             path: "/console/users")
+        let pagination = Pagination(request)
+        let (users, links) = pagination.page(try await accounts.list(from: pagination.bound, limit: pagination.limit),
+                                             path: "/console/users") { (Pagination.untimed, $0.name) }
         return try templates.page("users", UsersView(
             chrome: Chrome(context), rows: users.map(Row.init), pages: links,
             roles: Role.allCases.map { RoleChoice(name: $0.rawValue, checked: $0 == .viewer) }, notice: notice, password: password,

@@ -102,9 +102,9 @@ public struct KnowledgeAPI: Sendable {
         try await publisher.publish(KnowledgeObjectChanged(key: key, change: "Object Deleted"), source: .kb)
     }
 
-    /// The bucket's objects by key: `limit` of them from `offset`.
-    public func objects(offset: Int, limit: Int) async throws -> [KnowledgeBucket.Object] {
-        try await bucket.list(offset: offset, limit: limit)
+    /// The bucket's objects by key: `limit` of them from `bound` (its id is an object's key), from the first when nil.
+    public func objects(from bound: PageBound?, limit: Int) async throws -> [KnowledgeBucket.Object] {
+        try await bucket.list(from: bound, limit: limit)
     }
 
     struct Queued: ResponseEncodable {

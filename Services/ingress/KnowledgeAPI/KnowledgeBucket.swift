@@ -47,15 +47,17 @@ public struct KnowledgeBucket: Sendable {
         public let updatedAt: Date
     }
 
-    func list(offset: Int, limit: Int) async throws -> [Object] {
+    func list(from bound: PageBound?, limit: Int) async throws -> [Object] {
+        let page = KeysetPage(bound, newestFirst: false, firstID: "")
         let rows = try await client.tracedQuery("""
-            SELECT key, content_type, size, updated_at FROM bucket.objects ORDER BY key LIMIT \(limit) OFFSET \(offset)
+            SELECT key, content_type, size, updated_at FROM bucket.objects WHERE key \(unescaped: page.comparison) \(page.id)
+            ORDER BY key \(unescaped: page.order) LIMIT \(limit)
             """, logger: logger)
         var objects: [Object] = []
         for try await (key, type, size, updated) in rows.decode((String, String, Int, Date).self) {
             objects.append(Object(key: key, contentType: type, size: size, updatedAt: updated))
         }
-        return objects
+        return page.rows(objects)
     }
 
     func recordSync(_ jobID: UUID) async throws {

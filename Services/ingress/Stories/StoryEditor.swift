@@ -36,6 +36,7 @@ public struct StoryEditor: Sendable {
 
     /// Stories ready for code: Ready or Approved, oldest first.
     public func readyForCode(limit: Int) async throws -> [Story] {
+        // Exactly the statuses of the partial index stories_ready_for_code (migration 006), which keeps this fast.
         try await store.stories(in: ["Ready", "Approved"], limit: limit)
     }
 
