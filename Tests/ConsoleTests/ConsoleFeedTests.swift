@@ -37,8 +37,16 @@ struct ConsoleFeedTests {
         let group = ServiceGroup(services: [feed], logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            try await Task.sleep(for: .milliseconds(500))
-            try await publisher.publish(TicketContextReady(ticketID: "after", customerExternalID: "c", churnRisk: nil, suggestionCount: 0, processingTimeMs: 1), source: .support)
+            // Published until both streams heard it: the feed reads from the moment its first read reaches Redis,
+            // which a busy machine delays, so one publication could come before it.
+            let publishing = Task {
+                while !Task.isCancelled {
+                    try await publisher.publish(TicketContextReady(ticketID: "after", customerExternalID: "c", churnRisk: nil, suggestionCount: 0,
+                                                                   processingTimeMs: 1), source: .support)
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+            }
+            defer { publishing.cancel() }
             for stream in [first, second] {
                 var heard: [String] = []
                 for await topics in stream where !topics.isEmpty {

@@ -14,9 +14,10 @@ import Testing
             for number in 0..<110 {
                 _ = try await ConsoleHarness.seedReview(world.postgres, title: "\(prefix) \(number)", logger: harness.logger)
             }
-            // Three reviews to each time, older than any other test's: the first pages of the oldest-first queue.
+            // Three reviews to each time, newer than any other test's: the last pages of the oldest-first queue, so
+            // the home page's longest-waiting five, which other tests look at meanwhile, stay theirs.
             try await world.postgres.query("""
-                UPDATE docs.reviews SET created_at = timestamptz '2001-02-03 04:05:06.123456+00'
+                UPDATE docs.reviews SET created_at = timestamptz '2201-02-03 04:05:06.123456+00'
                     + (split_part(title, ' ', 3)::int / 3) * interval '1 second'
                 WHERE title LIKE \(prefix + " %")
                 """, logger: harness.logger)
@@ -59,8 +60,8 @@ import Testing
 
     @Test func theKnowledgeBucketShowsEveryObjectOnceByKeyForwardAndBack() async throws {
         try await harness.run { world in
-            // Lowercase, ahead of other tests' keys: the first pages of the list by key.
-            let prefix = "0keyset-" + UUID().uuidString.prefix(8).lowercased()
+            // After other tests' keys: the last pages of the list by key, so their objects stay on the first.
+            let prefix = "zzkeyset-" + UUID().uuidString.prefix(8).lowercased()
             try await world.postgres.query("""
                 INSERT INTO bucket.objects (key, content, content_type, content_hash, size)
                 SELECT \(prefix) || ' ' || i, '', 'text/markdown', '', 0 FROM generate_series(0, 109) i

@@ -49,7 +49,9 @@ final class HoldingBackProxy: Sendable {
         quiet = silence
     }
 
-    /// From now on nothing passes either way.
+    /// From now on nothing a client sends reaches the server (it is kept, for `heardWhileSilent`). Replies to what
+    /// was sent before still come back: a round trip under way when the silence begins ends, so the client's next
+    /// one is the one that waits, and a test that silences the proxy hears it.
     func silence() {
         quiet.begin()
     }
@@ -70,11 +72,11 @@ final class HoldingBackProxy: Sendable {
 
         func begin() { state.withLock { $0.on = true } }
 
-        /// Whether the bytes must be dropped; what a client sends is kept.
+        /// Whether the bytes must be dropped: a client's, while silent; they are kept.
         func swallows(_ bytes: ByteBuffer, fromClient: Bool) -> Bool {
             state.withLock {
-                guard $0.on else { return false }
-                if fromClient { $0.heard += bytes.readableBytesView }
+                guard $0.on, fromClient else { return false }
+                $0.heard += bytes.readableBytesView
                 return true
             }
         }
