@@ -100,8 +100,9 @@ struct ErrorAnswerTests {
                 #expect(answer.status == .serviceUnavailable)
                 #expect(answer.json["code"] == "deadline_exceeded")
                 #expect(answer.headers[.retryAfter] == "5")
-                // Well before either handler ends (30 s), with room for a busy machine.
-                #expect(ContinuousClock.now - started < .seconds(10), "\(path) answered after \(ContinuousClock.now - started)")
+                // Before either handler ends (30 s), with room for a machine as busy as the whole suite under stress-ng
+                // makes it (one run answered a 300 ms deadline after 10.1 s).
+                #expect(ContinuousClock.now - started < .seconds(25), "\(path) answered after \(ContinuousClock.now - started)")
             }
             #expect(log.all.filter { $0.level == .error && $0.message == "request passed its deadline" }.count == 2)
         }

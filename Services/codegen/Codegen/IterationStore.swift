@@ -136,6 +136,11 @@ struct IterationStore: Sendable {
         return nil
     }
 
+    /// Runs `body` alone among every replica's work on the task's hand-over answer.
+    func oneAtATime(_ taskID: String, _ body: () async throws -> Void) async throws {
+        try await client.whileHolding(lock: "codegen.hand-over:\(taskID)", logger: logger, body)
+    }
+
     /// The pull request was told that a person takes over.
     func handedOver(_ taskID: String) async throws {
         try await client.tracedQuery("UPDATE codegen.tasks SET hand_over_answered = true WHERE task_id = \(taskID)", logger: logger)

@@ -44,9 +44,13 @@ extension CodegenWorker {
                                       id: EventID.derived(from: "codegen-iteration/\(taskID)/\(request.iteration)"))
             context.logger.info("iteration queued", metadata: ["task_id": "\(taskID)", "iteration": "\(request.iteration)"])
         case .handOver(let pullRequest):
-            let text = IterationAnswer.handOver(taskID: taskID, limit: settings.maxIterations, taskURL: taskURL(taskID))
-            _ = try await host.answer(text, mark: IterationAnswer.handOverMark(taskID), on: pullRequest)
-            try await iterations.handedOver(taskID)
+            // Two deliveries of feedback can find the hand-over unanswered at once: one at a time, the second finds the
+            // first's comment by its mark instead of posting another.
+            try await iterations.oneAtATime(taskID) {
+                let text = IterationAnswer.handOver(taskID: taskID, limit: settings.maxIterations, taskURL: taskURL(taskID))
+                _ = try await host.answer(text, mark: IterationAnswer.handOverMark(taskID), on: pullRequest)
+                try await iterations.handedOver(taskID)
+            }
             context.logger.warning("iteration limit reached; a person takes over", metadata: [
                 "task_id": "\(taskID)", "max_iterations": "\(settings.maxIterations)",
             ])
