@@ -213,6 +213,7 @@ eventbridge_figures() {
 
 # Celery and Dramatiq alone (BENCHMARKS.md, "Peers"); bench runs them too.
 peer_figures() {
+    need_packages
     start_scratch_servers peer-bench 26379 25432
     peer_bench
 }
