@@ -11,7 +11,7 @@ let tablesWrittenBy: [String: [String]] = [
     "Orchestration": ["docs.changes", "docs.documents", "docs.document_versions"],
     "Reviewing": ["docs.reviews"],
     "Approval": ["docs.decisions", "docs.pages", "docs.publications"],
-    "KnowledgeBase": ["kb.sources", "kb.chunks", "kb.state", "kb.sync_jobs", "kb.sync_runs"],
+    "KnowledgeBase": ["kb.sources", "kb.chunks", "kb.state", "kb.identity", "kb.sync_jobs", "kb.sync_runs"],
     "CustomerContexts": [
         "support.customers", "support.orders", "support.tickets", "support.feedback", "support.knowledge_gaps", "support.gap_tickets",
     ],
@@ -216,13 +216,20 @@ let package = Package(
         command("approver", "ApproverMain", ["Approval"]),
 
         // ── kb-sync: published pages and bucket objects → chunks and embeddings; the retriever reads them.
-        rules("kb-sync", "KnowledgeIndexing", [crypto]),
+        rules("kb-sync", "KnowledgeIndexing", [crypto, "CVectorScan"]),
+        .target(
+            name: "CVectorScan",
+            path: "Services/kb-sync/CVectorScan",
+            // Even a debug build's services scan a million vectors: unoptimised, the loop is ten times slower.
+            cSettings: [.unsafeFlags(["-O2"])]
+        ),
         service("kb-sync", "KnowledgeBase", [
             "KnowledgeIndexing", "KnowledgeQueries", "OutboundHTTP", "KinexusBus", "KinexusEvents", "KinexusJSON", "KinexusPostgres",
             "KinexusSettings", postgresNIO,
         ]),
         queries("kb-sync", "KnowledgeQueries", [
             "KnowledgeIndexing", "OutboundHTTP", "KinexusJSON", "KinexusPostgres", "KinexusSettings", postgresNIO, logging,
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         command("kb-sync", "KnowledgeSyncMain", ["KnowledgeBase"]),
 
@@ -294,7 +301,7 @@ let package = Package(
         .target(
             name: "KinexusTestSupport",
             dependencies: [
-                "KinexusJSON", "KinexusRedis", "KinexusPostgres", "KinexusBus",
+                "KinexusJSON", "KinexusRedis", "KinexusPostgres", "KinexusBus", logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/KinexusTestSupport"
@@ -321,7 +328,7 @@ let package = Package(
         .testTarget(
             name: "KinexusServiceKitTests",
             dependencies: [
-                "KinexusJSON", "KinexusServiceKit", "KinexusRedis", "KinexusEvents",
+                "KinexusJSON", "KinexusServiceKit", "KinexusRedis", "KinexusEvents", "KinexusTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/KinexusServiceKitTests"

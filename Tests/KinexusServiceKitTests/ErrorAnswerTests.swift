@@ -5,6 +5,7 @@ import HummingbirdTesting
 import KinexusJSON
 import KinexusRedis
 import KinexusServiceKit
+import KinexusTestSupport
 import Logging
 import NIOCore
 import Testing

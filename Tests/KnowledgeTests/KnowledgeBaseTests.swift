@@ -5,7 +5,7 @@ import KinexusTestSupport
 @testable import KnowledgeAPI
 @testable import KnowledgeBase
 import KnowledgeIndexing
-import KnowledgeQueries
+@testable import KnowledgeQueries
 import Logging
 @testable import Orchestration
 import PostgresNIO
@@ -81,6 +81,97 @@ struct KnowledgeBaseTests {
             let again = try await store.index(source, chunker: chunker, embedder: FeatureHashingEmbedder(dimensions: 64))
             #expect(first == .indexed(chunks: 1) && again == .indexed(chunks: 1))
             #expect(try await store.sourceIDs(.page) == [source.id])
+        }
+    }
+
+    @Test func theEmbeddingIndexTakesTheNewDimensionOnceMostChunksHaveIt() async throws {
+        try await withKnowledge { store, retriever, _ in
+            let small = FeatureHashingEmbedder(dimensions: 64)
+            let sources = (0..<5).map { index in
+                KnowledgeSource(kind: .object, location: "dimension-\(index).md", title: "Doc \(index)", text: "Refunds for order \(index).")
+            }
+            for source in sources { _ = try await store.index(source, chunker: chunker, embedder: embedder) }
+            #expect(try await retriever.index.load() == 5)
+            for source in sources.prefix(2) { _ = try await store.index(source, chunker: chunker, embedder: small) }
+            #expect(try await retriever.index.load() == 3)
+            #expect(try await retriever.index.candidates(near: embedder.embed("refunds")).count == 3)
+            for source in sources.suffix(3) { _ = try await store.index(source, chunker: chunker, embedder: small) }
+            #expect(try await retriever.index.load() == 5)
+            #expect(try await retriever.index.candidates(near: small.embed("refunds")).count == 5)
+            #expect(try await retriever.index.candidates(near: embedder.embed("refunds")).isEmpty)
+        }
+    }
+
+    @Test func theSavedIndexIsRestoredAtTheNextStartAndOneThatDoesNotReadIsReadAgain() async throws {
+        try await withKnowledge { store, _, postgres in
+            #expect(try await indexDemoKnowledge(store) == 12)
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("index-\(UUID())").path
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let query = embedder.embed("refund for a damaged parcel")
+            let first = EmbeddingIndex(client: postgres, logger: logger, savedIn: directory, saveEvery: 1)
+            let chunks = try await first.load()
+            let expected = try await first.candidates(near: query).map(\.id)
+            let saved = try FileManager.default.contentsOfDirectory(atPath: directory)
+            #expect(saved.count == 1 && saved[0].hasSuffix(".vectors"), "\(saved)")
+
+            let restoredLog = RecordedLog()
+            let restored = EmbeddingIndex(client: postgres, logger: restoredLog.logger, savedIn: directory, saveEvery: 1)
+            #expect(try await restored.load() == chunks)
+            #expect(restoredLog.all.contains { $0.message == "embedding index restored" })
+            #expect(try await restored.candidates(near: query).map(\.id) == expected)
+
+            // A chunk deleted after the save is not found by the restored index.
+            let source = try #require(try await store.sourceIDs(.object).first)
+            #expect(try await store.delete(source))
+            let remaining = try await EmbeddingIndex(client: postgres, logger: logger, savedIn: directory).load()
+            #expect(remaining < chunks)
+            #expect(remaining == (try await EmbeddingIndex(client: postgres, logger: logger).load()))
+
+            try Data("not an index".utf8).write(to: URL(fileURLWithPath: directory + "/" + saved[0]))
+            let rereadLog = RecordedLog()
+            let reread = EmbeddingIndex(client: postgres, logger: rereadLog.logger, savedIn: directory, saveEvery: 1)
+            #expect(try await reread.load() == remaining)
+            #expect(rereadLog.all.contains { $0.level == .warning && $0.message.hasPrefix("cannot restore the saved embedding index") })
+
+            // Another knowledge base's index is not restored into this one.
+            try await postgres.query("UPDATE kb.identity SET instance = gen_random_uuid()", logger: logger)
+            let otherLog = RecordedLog()
+            #expect(try await EmbeddingIndex(client: postgres, logger: otherLog.logger, savedIn: directory).load() == remaining)
+            #expect(!otherLog.all.contains { $0.message.contains("restore") })
+        }
+    }
+
+    @Test func aSavedIndexNamesItsKnowledgeBaseAndNewestChunk() {
+        let instance = UUID()
+        let saved = EmbeddingIndex.SavedTable(instance: instance, newestID: 1_000_042)
+        #expect(EmbeddingIndex.SavedTable(fileName: saved.fileName) == saved)
+        for name in ["knowledge-\(instance).vectors", "knowledge-\(instance)--5.vectors", "knowledge-\(instance)-99999999999999999999.vectors",
+                     saved.fileName + ".partial-12", "other-\(instance)-1.vectors", "knowledge-not-a-uuid-at-all-1.vectors"] {
+            #expect(EmbeddingIndex.SavedTable(fileName: name) == nil, "\(name)")
+        }
+    }
+
+    @Test func aWordInMostChunksDoesNotChooseTheFullTextMatchesButTheOthersDo() async throws {
+        try await withKnowledge { _, retriever, postgres in
+            // 20,050 chunks holding "everywhere", each with a word of its own; the statistics see the common word.
+            try await postgres.query("""
+                INSERT INTO kb.sources (source_id, kind, title, location, content_hash, chunk_count)
+                VALUES ('object:common-words', 'object', 'Common words', 'common-words.md', 'x', 20050)
+                """, logger: logger)
+            try await postgres.query("""
+                INSERT INTO kb.chunks (source_id, position, heading, content, embedding)
+                SELECT 'object:common-words', n, 'Filler', 'everywhere word' || n, array_fill(0::real, ARRAY[256])
+                FROM generate_series(1, 20050) n
+                """, logger: logger)
+            try await postgres.query("ANALYZE kb.chunks", logger: logger)
+            var unique: Int64 = 0
+            for try await id in try await postgres.query(
+                "SELECT chunk_id FROM kb.chunks WHERE content = 'everywhere word777'", logger: logger).decode(Int64.self) { unique = id }
+            #expect(try await retriever.fullText("everywhere word777") == [unique])
+            #expect(try await retriever.fullText("everywhere").isEmpty)
+            // The next tests' statistics are of their own chunks.
+            try await postgres.query("DELETE FROM kb.sources", logger: logger)
+            try await postgres.query("ANALYZE kb.chunks", logger: logger)
         }
     }
 

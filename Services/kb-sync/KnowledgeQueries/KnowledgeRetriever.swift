@@ -1,5 +1,6 @@
 import Foundation
 import KinexusPostgres
+import KinexusSettings
 import KnowledgeIndexing
 import Logging
 import PostgresNIO
@@ -36,8 +37,11 @@ public struct KnowledgeRetriever: Sendable {
     let logger: Logger
     /// How deep each ranking goes before fusion.
     static let depth = 50
-    /// Full-text matches ranked per tier at most.
-    static let candidates = 1000
+    /// Full-text matches ranked per tier at most: each is a heap row read at random, 300 kept a million chunks'
+    /// full-text half at about 17 ms (1,000: 29 ms; BENCHMARKS.md).
+    static let candidates = 300
+    /// Chunks a word may match and still choose which are ranked.
+    static let commonMatches = 20_000
 
     public init(client: PostgresClient, embedder: any Embedder, index: EmbeddingIndex, logger: Logger) {
         self.client = client
@@ -47,10 +51,11 @@ public struct KnowledgeRetriever: Sendable {
     }
 
     /// The retriever as every service that searches wires it: the embedder `KINEXUS_EMBEDDINGS_*` configures,
-    /// and an embedding index of its own.
+    /// and an embedding index of its own, saved under `KINEXUS_DATA_DIR`.
     public static func composed(postgres: PostgresClient, environment: [String: String], logger: Logger) throws -> KnowledgeRetriever {
-        KnowledgeRetriever(client: postgres, embedder: try EmbedderConfiguration.embedder(environment: environment, logger: logger),
-                           index: EmbeddingIndex(client: postgres, logger: logger), logger: logger)
+        let data = URL(fileURLWithPath: EnvironmentSettings(environment).string("KINEXUS_DATA_DIR", default: "data")).standardizedFileURL.path
+        return KnowledgeRetriever(client: postgres, embedder: try EmbedderConfiguration.embedder(environment: environment, logger: logger),
+                                  index: EmbeddingIndex(client: postgres, logger: logger, savedIn: data + "/knowledge-index"), logger: logger)
     }
 
     /// What one search found: the hits kept, the query's embedding, and the best relevance among every
@@ -72,9 +77,12 @@ public struct KnowledgeRetriever: Sendable {
         }
         async let lexical = fullText(query)
         let vector = try await embedding(of: query)
-        let semantic = try await index.nearest(to: vector, count: Self.depth).map(\.id)
-        let fused = RankFusion.fuse([try await lexical, semantic])
-        let rows = try await chunks(fused.map(\.id), query: query)
+        let candidates = try await index.candidates(near: vector).map(\.id)
+        let lexicalIDs = try await lexical
+        // One read for both rankings: the semantic candidates' exact embeddings re-rank them, and the rows are the hits.
+        let rows = try await chunks(Array(Set(lexicalIDs + candidates)), query: query)
+        let semantic = Self.exactOrder(candidates, of: vector, rows: rows).prefix(Self.depth)
+        let fused = RankFusion.fuse([lexicalIDs, Array(semantic)])
         let hits = fused.compactMap { ranked in
             rows[ranked.id].map { row in
                 Hit(content: row.content, score: (ranked.score * 1000).rounded() / 1000,
@@ -86,28 +94,48 @@ public struct KnowledgeRetriever: Sendable {
                          bestRelevance: hits.compactMap(\.relevance).max())
     }
 
+    /// The candidates that have rows, nearest to `vector` by their exact embeddings first (ties by id).
+    static func exactOrder(_ candidates: [Int64], of vector: [Float], rows: [Int64: Row]) -> [Int64] {
+        let similarities: [(id: Int64, similarity: Float)] = candidates.compactMap { id in
+            guard let row = rows[id] else { return nil }
+            return (id, cosine(vector, row.embedding))
+        }
+        return similarities.sorted { $0.similarity > $1.similarity || ($0.similarity == $1.similarity && $0.id < $1.id) }.map(\.id)
+    }
+
     /// The text's embedding, as retrieval computes it for a query.
     public func embedding(of text: String) async throws -> [Float] {
         try await embedder.embed([text]).first ?? []
     }
 
     /// Chunks with every word of the query rank first, then chunks with some. Postgres ranks only what the GIN
-    /// index hands it, and a query of common words matches most chunks: each tier ranks at most
-    /// `candidates` of its matches, which keeps a search in milliseconds at 100,000 chunks.
-    private func fullText(_ query: String) async throws -> [Int64] {
+    /// index hands it, and a query of common words matches most chunks: each tier ranks at most `candidates` of
+    /// its matches. A word in more than `commonMatches` chunks (by the column's statistics) does not choose
+    /// them: listing its matches from the index cost 200 ms at a million chunks, and it tells none apart. It
+    /// still counts in their rank.
+    func fullText(_ query: String) async throws -> [Int64] {
         var ids: [Int64] = []
         // Any text is a query: its English lexemes (quoted, and not stemmed a second time), AND-ed and
         // OR-ed; only stop words find nothing.
         guard let rows = try await client.queryIfTablesExist("""
-            WITH lexemes AS (SELECT ARRAY(SELECT quote_literal(lexeme)
-                                          FROM unnest(tsvector_to_array(to_tsvector('english', \(query)))) lexeme) AS terms),
-            q AS (SELECT to_tsquery('simple', nullif(array_to_string(terms, ' & '), '')) AS every,
-                         to_tsquery('simple', nullif(array_to_string(terms, ' | '), '')) AS some FROM lexemes),
+            WITH lexemes AS (SELECT tsvector_to_array(to_tsvector('english', \(query))) AS terms),
+            common AS (SELECT coalesce(array_agg(m.lexeme), '{}') AS terms
+                       FROM pg_stats s, pg_class c,
+                            unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS m(lexeme, frequency)
+                       WHERE s.schemaname = 'kb' AND s.tablename = 'chunks' AND s.attname = 'search' AND c.oid = 'kb.chunks'::regclass
+                         AND m.lexeme IS NOT NULL AND m.frequency * c.reltuples > \(Self.commonMatches)),
+            quoted AS (SELECT ARRAY(SELECT quote_literal(t) FROM unnest(lexemes.terms) t) AS every_term,
+                              ARRAY(SELECT quote_literal(t) FROM unnest(lexemes.terms) t WHERE t <> ALL (common.terms)) AS telling
+                       FROM lexemes, common),
+            q AS (SELECT to_tsquery('simple', nullif(array_to_string(every_term, ' & '), '')) AS every,
+                         to_tsquery('simple', nullif(array_to_string(every_term, ' | '), '')) AS some,
+                         to_tsquery('simple', nullif(array_to_string(telling, ' & '), '')) AS every_telling,
+                         to_tsquery('simple', nullif(array_to_string(telling, ' | '), '')) AS some_telling FROM quoted),
             strict AS (SELECT c.chunk_id, ts_rank_cd(c.search, q.every) AS rank
-                       FROM (SELECT chunk_id, search FROM kb.chunks, q WHERE search @@ q.every LIMIT \(Self.candidates)) c, q
+                       FROM (SELECT chunk_id, search FROM kb.chunks, q WHERE search @@ q.every_telling LIMIT \(Self.candidates)) c, q
                        ORDER BY rank DESC LIMIT \(Self.depth)),
             loose AS (SELECT c.chunk_id, ts_rank_cd(c.search, q.some) AS rank
-                      FROM (SELECT chunk_id, search FROM kb.chunks, q WHERE search @@ q.some LIMIT \(Self.candidates)) c, q
+                      FROM (SELECT chunk_id, search FROM kb.chunks, q WHERE search @@ q.some_telling LIMIT \(Self.candidates)) c, q
                       ORDER BY rank DESC LIMIT \(Self.depth))
             SELECT chunk_id FROM (SELECT chunk_id, 1 AS tier, rank FROM strict UNION ALL SELECT chunk_id, 2, rank FROM loose) ranked
             GROUP BY chunk_id ORDER BY min(tier), max(rank) DESC, chunk_id LIMIT \(Self.depth)

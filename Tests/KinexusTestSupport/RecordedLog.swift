@@ -2,18 +2,20 @@ import Logging
 import Synchronization
 
 /// A logger whose lines a test can read back.
-final class RecordedLog: Sendable {
-    struct Line: Sendable {
-        let level: Logger.Level
-        let message: String
-        let metadata: [String: String]
+public final class RecordedLog: Sendable {
+    public struct Line: Sendable {
+        public let level: Logger.Level
+        public let message: String
+        public let metadata: [String: String]
     }
 
     private let lines = Mutex<[Line]>([])
 
-    var all: [Line] { lines.withLock { $0 } }
+    public init() {}
 
-    var logger: Logger {
+    public var all: [Line] { lines.withLock { $0 } }
+
+    public var logger: Logger {
         Logger(label: "test") { _ in Handler(log: self) }
     }
 
