@@ -153,15 +153,15 @@ struct KnowledgeBaseTests {
 
     @Test func aWordInMostChunksDoesNotChooseTheFullTextMatchesButTheOthersDo() async throws {
         try await withKnowledge { _, retriever, postgres in
-            // 20,050 chunks holding "everywhere", each with a word of its own; the statistics see the common word.
+            // 5,050 chunks holding "everywhere", each with a word of its own; the statistics see the common word.
             try await postgres.query("""
                 INSERT INTO kb.sources (source_id, kind, title, location, content_hash, chunk_count)
-                VALUES ('object:common-words', 'object', 'Common words', 'common-words.md', 'x', 20050)
+                VALUES ('object:common-words', 'object', 'Common words', 'common-words.md', 'x', 5050)
                 """, logger: logger)
             try await postgres.query("""
                 INSERT INTO kb.chunks (source_id, position, heading, content, embedding)
                 SELECT 'object:common-words', n, 'Filler', 'everywhere word' || n, array_fill(0::real, ARRAY[256])
-                FROM generate_series(1, 20050) n
+                FROM generate_series(1, 5050) n
                 """, logger: logger)
             try await postgres.query("ANALYZE kb.chunks", logger: logger)
             var unique: Int64 = 0

@@ -41,7 +41,7 @@ public struct KnowledgeRetriever: Sendable {
     /// full-text half at about 17 ms (1,000: 29 ms; BENCHMARKS.md).
     static let candidates = 300
     /// Chunks a word may match and still choose which are ranked.
-    static let commonMatches = 20_000
+    static let commonMatches = 5_000
 
     public init(client: PostgresClient, embedder: any Embedder, index: EmbeddingIndex, logger: Logger) {
         self.client = client
@@ -111,8 +111,8 @@ public struct KnowledgeRetriever: Sendable {
     /// Chunks with every word of the query rank first, then chunks with some. Postgres ranks only what the GIN
     /// index hands it, and a query of common words matches most chunks: each tier ranks at most `candidates` of
     /// its matches. A word in more than `commonMatches` chunks (by the column's statistics) does not choose
-    /// them: listing its matches from the index cost 200 ms at a million chunks, and it tells none apart. It
-    /// still counts in their rank.
+    /// them: listing its matches from the index cost up to 200 ms at a million chunks, and of so many matches the
+    /// few ranked would be chosen by where they lie on disk, not by the word. It still counts in their rank.
     func fullText(_ query: String) async throws -> [Int64] {
         var ids: [Int64] = []
         // Any text is a query: its English lexemes (quoted, and not stemmed a second time), AND-ed and
