@@ -93,7 +93,7 @@ struct KnowledgeBenchCommand: AsyncParsableCommand {
         var found = 0
         for _ in 0..<queries {
             let query = FeatureHashingEmbedder().embed(text.query())
-            // Re-ranked exactly (as the retriever does), the candidates' first ten hold every one of the exact ten they hold.
+            // The retriever re-ranks the candidates exactly, so of the exact ten it finds those the candidates hold.
             let approximate = Set(try await index.candidates(near: query).map(\.id))
             found += exact.nearest(to: query, count: 10).filter { approximate.contains($0.id) }.count
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads and checks `KINEXUS_*` values.
 public struct EnvironmentSettings: Sendable {
     let environment: [String: String]
@@ -13,6 +15,12 @@ public struct EnvironmentSettings: Sendable {
 
     public func string(_ name: String, default value: String) -> String {
         optional(name) ?? value
+    }
+
+    /// `KINEXUS_DATA_DIR`, absolute: where a service keeps what it writes locally (codegen's workspaces, the saved
+    /// embedding index); `data` under the working directory by default.
+    public var dataDirectory: String {
+        URL(fileURLWithPath: string("KINEXUS_DATA_DIR", default: "data")).standardizedFileURL.path
     }
 
     public func integer(_ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {

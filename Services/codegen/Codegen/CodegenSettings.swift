@@ -35,7 +35,7 @@ public struct CodegenSettings: Sendable {
         agentCommand = environment["KINEXUS_CODEGEN_AGENT"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         timeout = .seconds(try settings.integer("KINEXUS_CODEGEN_TIMEOUT", default: 300, range: 1...86_400))
         transcriptLimit = try settings.integer("KINEXUS_CODEGEN_TRANSCRIPT_LIMIT", default: 256 * 1024, range: 1024...(16 << 20))
-        dataDirectory = URL(fileURLWithPath: settings.string("KINEXUS_DATA_DIR", default: "data")).standardizedFileURL.path
+        dataDirectory = settings.dataDirectory
         publicURL = settings.string("KINEXUS_PUBLIC_URL", default: "http://localhost:8080")
         let target = try CodegenTarget(environment: environment)
         repository = target.repository

@@ -4,6 +4,15 @@ void vector_scan_accumulate(float *restrict scores, const int8_t *restrict colum
     for (size_t row = 0; row < count; row++) scores[row] += weight * (float)column[row];
 }
 
+static void swap(uint32_t *rows, float *similarities, size_t a, size_t b) {
+    float similarity = similarities[a];
+    uint32_t row = rows[a];
+    similarities[a] = similarities[b];
+    rows[a] = rows[b];
+    similarities[b] = similarity;
+    rows[b] = row;
+}
+
 /// A min-heap of the best so far: its root is the one the next better row replaces.
 static void sift_down(uint32_t *rows, float *similarities, size_t size, size_t at) {
     for (;;) {
@@ -11,12 +20,7 @@ static void sift_down(uint32_t *rows, float *similarities, size_t size, size_t a
         if (left < size && similarities[left] < similarities[smallest]) smallest = left;
         if (right < size && similarities[right] < similarities[smallest]) smallest = right;
         if (smallest == at) return;
-        float similarity = similarities[at];
-        uint32_t row = rows[at];
-        similarities[at] = similarities[smallest];
-        rows[at] = rows[smallest];
-        similarities[smallest] = similarity;
-        rows[smallest] = row;
+        swap(rows, similarities, at, smallest);
         at = smallest;
     }
 }
@@ -33,14 +37,8 @@ size_t vector_scan_best(const float *scores, const float *scales, const uint8_t 
             rows[at] = (uint32_t)row;
             similarities[at] = similarity;
             while (at > 0 && similarities[(at - 1) / 2] > similarities[at]) {
-                size_t parent = (at - 1) / 2;
-                float swapped = similarities[parent];
-                uint32_t swappedRow = rows[parent];
-                similarities[parent] = similarities[at];
-                rows[parent] = rows[at];
-                similarities[at] = swapped;
-                rows[at] = swappedRow;
-                at = parent;
+                swap(rows, similarities, at, (at - 1) / 2);
+                at = (at - 1) / 2;
             }
         } else if (similarity > similarities[0]) {
             rows[0] = (uint32_t)row;
@@ -50,12 +48,7 @@ size_t vector_scan_best(const float *scores, const float *scales, const uint8_t 
     }
     // Heap sort, the worst to the end each time: best first.
     for (size_t end = size; end > 1; end--) {
-        float similarity = similarities[0];
-        uint32_t row = rows[0];
-        similarities[0] = similarities[end - 1];
-        rows[0] = rows[end - 1];
-        similarities[end - 1] = similarity;
-        rows[end - 1] = row;
+        swap(rows, similarities, 0, end - 1);
         sift_down(rows, similarities, end - 1, 0);
     }
     return size;

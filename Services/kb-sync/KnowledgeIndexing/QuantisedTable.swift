@@ -17,6 +17,11 @@ public struct QuantisedTable: Sendable {
 
     public init() {}
 
+    /// An empty table that takes only vectors of `dimensions`.
+    public init(dimensions: Int) {
+        columns = Array(repeating: [], count: max(0, dimensions))
+    }
+
     public var dimensions: Int { columns.count }
     public var deadCount: Int { ids.count - liveCount }
     /// What the table holds in memory, in bytes.

@@ -19,7 +19,7 @@ public actor EmbeddingIndex {
     let directory: String?
     /// Chunks added since the table was last saved before it is saved again (or a quarter of the table, if more).
     let saveEvery: Int
-    /// What a search scans: a value, so searches run outside the actor while it catches up.
+    /// What a search scans: a value, so searches run outside the actor on their own copy.
     private var snapshot = QuantisedTable()
     private var generation: Int64 = -1
     private var newestID: Int64 = 0
@@ -69,6 +69,8 @@ public actor EmbeddingIndex {
         return try await running.value
     }
 
+    /// Changes the snapshot in place, a row at a time with the newest id it holds, so a failed read leaves both
+    /// consistent for the next catch-up (callers wait for the catch-up, searches hold their own copy).
     private func catchUp() async throws -> QuantisedTable {
         // Before kb-sync has created its tables there is no knowledge to hold.
         guard let state = try await client.queryIfTablesExist("SELECT generation FROM kb.state", logger: logger) else { return snapshot }
@@ -79,53 +81,50 @@ public actor EmbeddingIndex {
             restoreTried = true
             try await restore()
         }
-        var next = snapshot
-        skipped += try await appendNewChunks(to: &next)
-        try await dropDeletedChunks(from: &next)
-        if skipped > next.liveCount {
+        try await appendNewChunks()
+        try await dropDeletedChunks()
+        if skipped > snapshot.liveCount {
             // The embedder changed and most chunks are indexed again: the newest chunk's dimension wins.
-            next = QuantisedTable()
+            var dimensions = 0
+            for try await value in try await client.tracedQuery(
+                "SELECT cardinality(embedding) FROM kb.chunks ORDER BY chunk_id DESC LIMIT 1", logger: logger).decode(Int.self) { dimensions = value }
+            snapshot = QuantisedTable(dimensions: dimensions)
             newestID = 0
-            skipped = try await appendNewChunks(to: &next)
-            logger.notice("embedding index started again in another dimension", metadata: ["dimensions": "\(next.dimensions)"])
+            skipped = 0
+            try await appendNewChunks()
+            logger.notice("embedding index started again in another dimension", metadata: ["dimensions": "\(dimensions)"])
         }
-        if next.deadCount > next.liveCount { next = next.compacted() }
-        snapshot = next
+        if snapshot.deadCount > snapshot.liveCount { snapshot = snapshot.compacted() }
         generation = latest
-        if addedSinceSave >= max(saveEvery, next.liveCount / 4) { await save(next) }
-        return next
+        if addedSinceSave >= max(saveEvery, snapshot.liveCount / 4) { await save(snapshot) }
+        return snapshot
     }
 
-    /// Appends the chunks newer than the newest held, newest first (so an empty table takes the newest chunk's
-    /// dimension); answers how many it skipped for another dimension.
-    private func appendNewChunks(to table: inout QuantisedTable) async throws -> Int {
-        var refused = 0
+    /// Appends the chunks newer than the newest held; one of another dimension than the table's is skipped.
+    private func appendNewChunks() async throws {
         let rows = try await client.tracedQuery("""
-            SELECT chunk_id, embedding FROM kb.chunks WHERE chunk_id > \(newestID) ORDER BY chunk_id DESC
+            SELECT chunk_id, embedding FROM kb.chunks WHERE chunk_id > \(newestID) ORDER BY chunk_id
             """, logger: logger)
-        var newest = newestID
         for try await (id, embedding) in rows.decode((Int64, [Float]).self) {
-            if table.append(id, embedding) { addedSinceSave += 1 } else { refused += 1 }
-            newest = max(newest, id)
+            if snapshot.append(id, embedding) { addedSinceSave += 1 } else { skipped += 1 }
+            newestID = id
         }
-        newestID = newest
-        return refused
     }
 
     /// Marks dead the rows of chunks Postgres no longer holds, read only when it holds fewer than the table and
     /// the skipped chunks together; counts the skipped ones again from what it read.
-    private func dropDeletedChunks(from table: inout QuantisedTable) async throws {
+    private func dropDeletedChunks() async throws {
         var stored = 0
         for try await count in try await client.tracedQuery("SELECT count(*) FROM kb.chunks", logger: logger).decode(Int.self) {
             stored = count
         }
-        guard table.liveCount + skipped > stored else { return }
+        guard snapshot.liveCount + skipped > stored else { return }
         var existing: Set<Int64> = []
         for try await id in try await client.tracedQuery("SELECT chunk_id FROM kb.chunks", logger: logger).decode(Int64.self) {
             existing.insert(id)
         }
-        table.retain { existing.contains($0) }
-        skipped = max(0, existing.count - table.liveCount)
+        snapshot.retain { existing.contains($0) }
+        skipped = max(0, existing.count - snapshot.liveCount)
     }
 
     // MARK: The saved table

@@ -53,9 +53,9 @@ public struct KnowledgeRetriever: Sendable {
     /// The retriever as every service that searches wires it: the embedder `KINEXUS_EMBEDDINGS_*` configures,
     /// and an embedding index of its own, saved under `KINEXUS_DATA_DIR`.
     public static func composed(postgres: PostgresClient, environment: [String: String], logger: Logger) throws -> KnowledgeRetriever {
-        let data = URL(fileURLWithPath: EnvironmentSettings(environment).string("KINEXUS_DATA_DIR", default: "data")).standardizedFileURL.path
+        let saved = EnvironmentSettings(environment).dataDirectory + "/knowledge-index"
         return KnowledgeRetriever(client: postgres, embedder: try EmbedderConfiguration.embedder(environment: environment, logger: logger),
-                                  index: EmbeddingIndex(client: postgres, logger: logger, savedIn: data + "/knowledge-index"), logger: logger)
+                                  index: EmbeddingIndex(client: postgres, logger: logger, savedIn: saved), logger: logger)
     }
 
     /// What one search found: the hits kept, the query's embedding, and the best relevance among every
