@@ -122,7 +122,7 @@ public struct KnowledgeRetriever: Sendable {
             common AS (SELECT coalesce(array_agg(m.lexeme), '{}') AS terms
                        FROM pg_stats s, pg_class c,
                             unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS m(lexeme, frequency)
-                       WHERE s.schemaname = 'kb' AND s.tablename = 'chunks' AND s.attname = 'search' AND c.oid = 'kb.chunks'::regclass
+                       WHERE s.schemaname = 'kb' AND s.tablename = 'chunks' AND s.attname = 'search' AND c.oid = to_regclass('kb.chunks')
                          AND m.lexeme IS NOT NULL AND m.frequency * c.reltuples > \(Self.commonMatches)),
             quoted AS (SELECT ARRAY(SELECT quote_literal(t) FROM unnest(lexemes.terms) t) AS every_term,
                               ARRAY(SELECT quote_literal(t) FROM unnest(lexemes.terms) t WHERE t <> ALL (common.terms)) AS telling
