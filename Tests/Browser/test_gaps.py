@@ -76,6 +76,8 @@ def test_a_knowledge_gap_becomes_a_reviewed_article_that_answers_the_next_ticket
     later = api("POST", "/tickets", {"customer_external_id": "demo-cust-002", "subject": "Dark theme",
                                      "description": "Can I switch the dashboard to dark mode?"})
     browser.get(CONSOLE + "/console/support/" + later["ticket_id"])
+    # Its page exists once customer-context has received it: a person would look again.
+    eventually(browser, lambda: "There is no ticket" not in browser.find_element(By.TAG_NAME, "body").text)
     suggestion = live(browser, lambda: [s for s in browser.find_elements(By.CSS_SELECTOR, "article.suggestion")
                                          if "relevance" in s.text and article in s.text])
     assert suggestion
