@@ -2,7 +2,7 @@ import CVectorScan
 import Foundation
 
 /// Unit vectors under 64-bit ids, each kept as one signed byte per dimension and one scale (its largest
-/// magnitude over 127): a million of 256 dimensions in 269 MB instead of a gigabyte of floats. Stored one
+/// magnitude over 127): a million of 256 dimensions in 257 MiB instead of a gigabyte of floats. Stored one
 /// dimension after another, so a search reads only the dimensions its query uses — the few buckets of a
 /// short question's words under the feature-hashing embedder. Similarities are approximate (within about
 /// 0.01): re-rank what it finds against the exact vectors. Rows are appended and marked dead, never moved
