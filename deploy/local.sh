@@ -10,6 +10,7 @@
 #   deploy/local.sh tracing-bench   the bus untraced, with tracing off, and on at 100% and 1% (BENCHMARKS.md).
 #   deploy/local.sh review-bench    review webhook → iteration started (BENCHMARKS.md; bench runs it too).
 #   deploy/local.sh eventbridge-bench   PutEvents through the AWS endpoint and a rule's delivery (BENCHMARKS.md; bench too).
+#   deploy/local.sh ingress-ab COMMIT   this checkout's ingress against COMMIT's, alternating (BENCHMARKS.md).
 #   deploy/local.sh demo   with `up` running: demo customers, orders, interactions and knowledge documents.
 #   deploy/local.sh fuzz   libFuzzer over every entry point for a given time (not part of the tests).
 #   deploy/local.sh fresh-machine   `up` and `test` each in a new container with only Debian 12 and the Swift
@@ -40,6 +41,8 @@ source "$root/deploy/tracing-bench.sh"
 source "$root/deploy/peer-bench.sh"
 # shellcheck source=deploy/document-bench.sh
 source "$root/deploy/document-bench.sh"
+# shellcheck source=deploy/ingress-ab.sh
+source "$root/deploy/ingress-ab.sh"
 # shellcheck source=deploy/helm-test.sh
 source "$root/deploy/helm-test.sh"
 # shellcheck source=deploy/docker-engine.sh
@@ -227,6 +230,23 @@ document_figures() {
     document_bench "$(swift build -c release --show-bin-path)"
 }
 
+# The ingress of this checkout against COMMIT's, alternating (BENCHMARKS.md, "The ingress's deadline, both builds in
+# one run"); COMMIT is checked out and built under .local/ab/.
+ingress_ab_figures() {
+    local commit tree
+    commit=$(git -C "$root" rev-parse --short "${1:?usage: deploy/local.sh ingress-ab COMMIT}")
+    need_packages curl wrk
+    tree="$root/.local/ab/$commit"
+    [ -d "$tree" ] || git -C "$root" worktree add --detach "$tree" "$commit"
+    start_scratch_servers ingress-ab 26379 25432
+    # An earlier commit may have the ingress as an executable of its own: all of it is built.
+    (cd "$tree" && swift build -c release)
+    cd "$root"
+    swift build -c release --product kinexus
+    export KINEXUS_POSTGRES_URL="postgres://kinexus:kinexus@127.0.0.1:$postgres_port/kinexus"
+    ingress_ab "$tree/.build/release" "$(swift build -c release --show-bin-path)"
+}
+
 # Review webhook → iteration started alone (BENCHMARKS.md, "Code review reaches the agent"); bench runs it too.
 review_figures() {
     need_packages curl python3
@@ -268,8 +288,9 @@ case "${1:-}" in
     eventbridge-bench) eventbridge_figures ;;
     peer-bench) peer_figures ;;
     document-bench) document_figures ;;
+    ingress-ab) shift; ingress_ab_figures "$@" ;;
     fuzz) shift; fuzz "$@" ;;
     fresh-machine) fresh_machine ;;
-    *) echo "usage: deploy/local.sh up | test [swift test options] | compose-test | bench [kinexus bench options] | tracing-bench | review-bench | eventbridge-bench | peer-bench | document-bench | demo | fuzz [seconds] [target…] | fresh-machine" >&2
+    *) echo "usage: deploy/local.sh up | test [swift test options] | compose-test | bench [kinexus bench options] | tracing-bench | review-bench | eventbridge-bench | peer-bench | document-bench | ingress-ab COMMIT | demo | fuzz [seconds] [target…] | fresh-machine" >&2
        exit 64 ;;
 esac
