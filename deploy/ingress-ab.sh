@@ -1,8 +1,9 @@
-# Issue 25 step 3's figure, sourced by deploy/local.sh: the ingress of two builds under wrk -t2 -c32 -d6s, the builds
-# alternating on one scratch Redis (four rounds, each order twice, so each sees the machine as the other does): GET /health, then a
-# Jira webhook the smart filter drops and one it accepts (a ChangeDetected published), as in the issue 3 table.
-# Expects scratch Redis/Postgres (redis_port, postgres_port) and two release build directories (an earlier
-# build may have the ingress as an executable of its own, later ones run `kinexus ingress`); prints every run, then each figure's mean per build.
+# Issue 25 step 3's figure, sourced by deploy/local.sh: the ingress of two builds under wrk -t2 -c32 -d6s, the
+# builds alternating on one scratch Redis (four rounds, each order twice, so each sees the machine as the other
+# does): GET /health, then a Jira webhook the smart filter drops and one it accepts (a ChangeDetected published), as
+# in the issue 3 table. Expects scratch Redis/Postgres (redis_port, postgres_port) and two release build directories
+# (an earlier build may have the ingress as an executable of its own, later ones run `kinexus ingress`); prints every
+# run, then each figure's mean per build.
 
 ingress_ab() {
     local base=$1 current=$2 fixtures="$root/Tests/Fixtures/jira-webhooks" port round label target pid rate

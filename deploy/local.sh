@@ -230,8 +230,8 @@ document_figures() {
     document_bench "$(swift build -c release --show-bin-path)"
 }
 
-# The ingress of this checkout against COMMIT's, alternating (BENCHMARKS.md, "The ingress's deadline, both builds in
-# one run"); COMMIT is checked out and built under .local/ab/.
+# The ingress of this checkout against COMMIT's, alternating (BENCHMARKS.md, "The ingress's deadline" under issue 25);
+# COMMIT is checked out and built under .local/ab/.
 ingress_ab_figures() {
     local commit tree
     commit=$(git -C "$root" rev-parse --short "${1:?usage: deploy/local.sh ingress-ab COMMIT}")
