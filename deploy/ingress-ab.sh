@@ -6,7 +6,7 @@
 # run, then each figure's mean per build.
 
 ingress_ab() {
-    local base=$1 current=$2 fixtures="$root/Tests/Fixtures/jira-webhooks" port round label target pid rate
+    local base=$1 current=$2 port round label target pid rate
     port=$(free_port 28190)
     for round in 1 2 3 4; do
         local order=(base current)
@@ -24,12 +24,9 @@ ingress_ab() {
                 sleep 0.05
             done
             for target in health filtered accepted; do
-                local arguments=("http://127.0.0.1:$port/health")
-                # Each run's delivery ids are its own, so no webhook is answered as a repeat of an earlier run's.
-                [ "$target" = health ] || arguments=(-s "$root/deploy/webhook.lua" "http://127.0.0.1:$port/webhooks/jira" --
-                    "$fixtures/webhook-issue-updated-$([ "$target" = filtered ] && echo labels || echo resolved).json"
-                    "$label-$round-$target")
-                rate=$(wrk -t2 -c32 -d6s "${arguments[@]}" | awk '/Requests\/sec/ { print $2 }')
+                set_wrk_arguments "$target" "$port" "$label-$round-$target"
+                rate=$(wrk -t2 -c32 -d6s "${wrk_arguments[@]}" | awk '/Requests\/sec/ { print $2 }')
+                [ -n "$rate" ] || { echo "wrk measured nothing for the $label ingress's $target" >&2; return 1; }
                 echo "$round $label $target $rate"
             done
             kill -TERM "$pid"; wait "$pid" 2>/dev/null || true

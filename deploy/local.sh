@@ -233,9 +233,9 @@ document_figures() {
 # The ingress of this checkout against COMMIT's, alternating (BENCHMARKS.md, "The ingress's deadline" under issue 25);
 # COMMIT is checked out and built under .local/ab/.
 ingress_ab_figures() {
-    local commit tree
-    commit=$(git -C "$root" rev-parse --short "${1:?usage: deploy/local.sh ingress-ab COMMIT}")
+    local wanted=${1:?usage: deploy/local.sh ingress-ab COMMIT} commit tree
     need_packages curl wrk
+    commit=$(git -C "$root" rev-parse --short "$wanted")
     tree="$root/.local/ab/$commit"
     [ -d "$tree" ] || git -C "$root" worktree add --detach "$tree" "$commit"
     start_scratch_servers ingress-ab 26379 25432

@@ -2,6 +2,20 @@
 # GET /health in the same run, then the time from a webhook to its ReviewRequested with the template writer.
 # Expects scratch Redis/Postgres (redis_port, postgres_port) and the release binaries in $1.
 
+# set_wrk_arguments TARGET PORT RUN: wrk's arguments, in wrk_arguments, for the ingress on PORT: GET /health, or a Jira
+# webhook the smart filter drops (filtered) or accepts (accepted, a ChangeDetected published), each delivery id
+# prefixed by RUN so that no webhook is answered as a repeat of another run's.
+set_wrk_arguments() {
+    local fixtures="$root/Tests/Fixtures/jira-webhooks" url="http://127.0.0.1:$2"
+    case $1 in
+        health) wrk_arguments=("$url/health") ;;
+        filtered) wrk_arguments=(-s "$root/deploy/webhook.lua" "$url/webhooks/jira" --
+                                 "$fixtures/webhook-issue-updated-labels.json" "$3") ;;
+        accepted) wrk_arguments=(-s "$root/deploy/webhook.lua" "$url/webhooks/jira" --
+                                 "$fixtures/webhook-issue-updated-resolved.json" "$3") ;;
+    esac
+}
+
 webhook_bench() {
     local bin=$1 fixtures="$root/Tests/Fixtures/jira-webhooks" port pids=()
     port=$(free_port 28090)
@@ -12,15 +26,9 @@ webhook_bench() {
         "$bin/kinexus" ingress & pids+=($!)
     until curl -fs "http://127.0.0.1:$port/ready" >/dev/null 2>&1; do sleep 0.05; done
     for target in health filtered accepted; do
-        local arguments=("http://127.0.0.1:$port/health")
-        case $target in
-            filtered) arguments=(-s "$root/deploy/webhook.lua" "http://127.0.0.1:$port/webhooks/jira" --
-                                 "$fixtures/webhook-issue-updated-labels.json" filtered) ;;
-            accepted) arguments=(-s "$root/deploy/webhook.lua" "http://127.0.0.1:$port/webhooks/jira" --
-                                 "$fixtures/webhook-issue-updated-resolved.json" accepted) ;;
-        esac
-        echo "== $target: wrk -t2 -c32 -d10s ${arguments[*]}"
-        wrk -t2 -c32 -d10s --latency "${arguments[@]}" | grep -E "Requests/sec|Non-2xx|50%|99%|Socket errors"
+        set_wrk_arguments "$target" "$port" "$target"
+        echo "== $target: wrk -t2 -c32 -d10s ${wrk_arguments[*]}"
+        wrk -t2 -c32 -d10s --latency "${wrk_arguments[@]}" | grep -E "Requests/sec|Non-2xx|50%|99%|Socket errors"
     done
     kill -TERM "${pids[@]}"; wait "${pids[@]}" 2>/dev/null || true
     redis-cli -p "$redis_port" -n 2 xlen "kinexus:ev:kinexus.jira:ChangeDetected" | sed 's/^/ChangeDetected published by the accepted run: /'
