@@ -1,5 +1,6 @@
 # Issue 4's figures, sourced by deploy/local.sh: task submission latency at about 200 requests per second
-# beside GET /health paced the same way, then the session pool's wall time against the ideal ⌈N/S⌉·T.
+# beside GET /health paced the same way, then the session pool's wall time against the ideal ⌈N/S⌉·T, with
+# what a task costs beyond its agent: its time from start to finish, and codegen's CPU (git and the agents').
 # Expects scratch Redis/Postgres (redis_port, postgres_port), $scratch, and the release binaries in $1.
 
 codegen_bench() {
@@ -30,6 +31,8 @@ codegen_bench() {
                 KINEXUS_CODEGEN_AGENT="sleep $seconds; date +%s%N > work.txt" "$bin/kinexus" "$service" & pids+=($!)
             until curl -fs "http://127.0.0.1:$service_port/ready" >/dev/null 2>&1; do sleep 0.05; done
         done
+        local cpu_before
+        cpu_before=$(process_tree_cpu_ms "${pids[1]}")
         for i in $(seq "$tasks"); do
             curl -fs -o /dev/null -X POST "http://127.0.0.1:$port/api/chat" -H "Authorization: Bearer $token" \
                 -d "{\"message\": \"$run task $i\"}"
@@ -42,16 +45,26 @@ codegen_bench() {
             [ "$done_count" -ge "$tasks" ] && break
             sleep 0.1
         done
+        local cpu_ms
+        cpu_ms=$(( $(process_tree_cpu_ms "${pids[1]}") - cpu_before ))
         psql "$KINEXUS_POSTGRES_URL" -Atc "SELECT
                 count(*) FILTER (WHERE t.status = 'completed'),
-                extract(epoch FROM max(t.finished_at) - min(r.submitted_at))
+                extract(epoch FROM max(t.finished_at) - min(r.submitted_at)),
+                avg(extract(epoch FROM t.finished_at - t.started_at))
             FROM codegen.tasks t JOIN stories.task_requests r ON t.task_id = r.task_id::text
             WHERE r.message LIKE '$run %'" \
-            | awk -F'|' -v n="$tasks" -v s="$sessions" -v t="$seconds" '{
+            | awk -F'|' -v n="$tasks" -v s="$sessions" -v t="$seconds" -v cpu="$cpu_ms" '{
                 ideal = int((n + s - 1) / s) * t
                 printf "pool: %d tasks of a %d s agent on %d sessions: %d completed in %.2f s; ideal %d s; efficiency %.1f%%\n",
-                       n, t, s, $1, $2, ideal, 100 * ideal / $2 }'
+                       n, t, s, $1, $2, ideal, 100 * ideal / $2
+                printf "pool: a task beyond its agent %.0f ms (start to finish, mean); codegen CPU per task %.0f ms\n",
+                       1000 * ($3 - t), cpu / n }'
         kill -TERM "${pids[@]}"; wait "${pids[@]}" 2>/dev/null || true
         rm -rf "$data"
     done
+}
+
+# process_tree_cpu_ms PID: the CPU time of PID and of the children it has waited for (git, the agents), in ms.
+process_tree_cpu_ms() {
+    awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print int(($12 + $13 + $14 + $15) * 1000 / hz) }' "/proc/$1/stat"
 }

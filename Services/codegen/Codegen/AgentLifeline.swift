@@ -14,8 +14,10 @@ public enum AgentLifeline {
     /// Nil where no pipe could be made; the agents then run without a watcher.
     static let pipe: ChildPipe? = try? ChildPipe()
 
-    /// Put before the agent's command in its shell: the watcher, then descriptor 3 closed for the agent.
-    static var watcher: String { pipe == nil ? "" : "(read line <&3; kill -KILL 0) & exec 3<&-\n" }
+    /// Put before the agent's command in its shell: the watcher, then descriptor 3 closed for the agent. The
+    /// watcher writes nowhere: holding the agent's output pipes, it kept the agent's end unseen until the next
+    /// poll of the thread that drains them.
+    static var watcher: String { pipe == nil ? "" : "(read line <&3; kill -KILL 0) >/dev/null 2>&1 & exec 3<&-\n" }
 
     static let ownerVariable = "KINEXUS_AGENT_OWNER"
 
