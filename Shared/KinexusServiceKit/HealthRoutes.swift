@@ -6,8 +6,8 @@ import NIOCore
 import PostgresNIO
 import Prometheus
 
-/// `GET /health` (the process answers), `GET /ready` (started, Redis and Postgres reachable) and
-/// `GET /metrics` (Prometheus text) on every service.
+/// `GET /ready` (started, Redis and Postgres reachable) and `GET /metrics` (Prometheus text) on every service;
+/// `KinexusResponder` answers `GET /health`.
 struct HealthRoutes: Sendable {
     let redis: RedisClient
     let postgres: PostgresClient
@@ -18,9 +18,6 @@ struct HealthRoutes: Sendable {
     let logger: Logger
 
     func add(to router: Router<KinexusRequestContext>) {
-        router.get("/health") { _, _ in
-            ["status": "ok"]
-        }
         router.get("/ready") { _, _ in
             await readiness()
         }

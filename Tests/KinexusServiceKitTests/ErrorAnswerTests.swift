@@ -109,6 +109,17 @@ struct ErrorAnswerTests {
         }
     }
 
+    @Test func theLivenessProbeAnswersWithoutARouteOrADeadline() async throws {
+        try await withService(deadline: .milliseconds(300)) { client, _ in
+            let answer = try await get(client, "/health", headers: [.requestID: "probe-1"])
+            #expect(answer.status == .ok)
+            #expect(answer.json == ["status": "ok"])
+            #expect(answer.headers[.contentType] == "application/json")
+            #expect(answer.headers[.requestID] == "probe-1")
+            #expect(try await get(client, "/health?verbose=1").status == .ok)
+        }
+    }
+
     @Test func refusalsKeepTheirStatusAndCode() async throws {
         try await withService { client, _ in
             let refused = try await get(client, "/refused")
