@@ -37,11 +37,10 @@ struct SpawnedProcessTests {
     }
 
     @Test func aTimedOutProcessTakesEverythingItStartedWithIt() async throws {
-        let started = ContinuousClock.now
         let outcome = try await shell("sleep 60 & echo $! > child.pid; sleep 60", timeout: .seconds(1)).run()
         #expect(outcome.timedOut)
-        // Well before the 60 s sleeps would end, with room for the whole suite under stress-ng (10.3 s seen there).
-        #expect(ContinuousClock.now - started < .seconds(30))
+        // Ended by a signal, not by its sleep's end.
+        #expect([128 + SIGTERM, 128 + SIGKILL].contains(outcome.status))
         let child = try backgroundPID()
         #expect(await eventuallyGone(child), "the agent's background process \(child) outlived the timeout")
     }
@@ -95,13 +94,12 @@ struct SpawnedProcessTests {
     }
 
     @Test func aProcessThatLeavesItsGroupCannotHoldTheRunOpen() async throws {
-        let started = ContinuousClock.now
-        let outcome = try await shell("setsid sleep 30 & echo $! > child.pid; echo bye").run()
+        let outcome = try await shell("setsid sleep 120 & echo $! > child.pid; echo bye").run()
         #expect(outcome.status == 0)
         #expect(outcome.standardOutput == "bye\n")
-        // Before the 30 s sleep would end, with room for the whole suite under stress-ng (12.4 s seen there).
-        #expect(ContinuousClock.now - started < .seconds(25))
-        kill(try backgroundPID(), SIGKILL)
+        let child = try backgroundPID()
+        #expect(Self.isAlive(child), "the run waited for the process that left its group to end")
+        kill(child, SIGKILL)
     }
 
     @Test func cappedOutputKeepsHeadAndTail() {

@@ -32,14 +32,15 @@ struct ErrorAnswerTests {
             _ = try await request.body.collect(upTo: 10)
             return ["ok": true]
         }
+        // Both answer 200 after two minutes: a test that sees that answer has seen the deadline fail.
         router.get("/slow") { _, _ -> [String: Bool] in
-            try await Task.sleep(for: .seconds(30))
+            try await Task.sleep(for: .seconds(120))
             return ["late": true]
         }
         // A call that does not notice cancellation, as a connection pool waiting for a server that is down.
         router.get("/stuck") { _, _ -> [String: Bool] in
             await withCheckedContinuation { continuation in
-                DispatchQueue.global().asyncAfter(deadline: .now() + 30) { continuation.resume() }
+                DispatchQueue.global().asyncAfter(deadline: .now() + 120) { continuation.resume() }
             }
             return ["late": true]
         }
@@ -93,17 +94,13 @@ struct ErrorAnswerTests {
         }
     }
 
-    @Test func aRequestPastItsDeadlineAnswers503InTime() async throws {
+    @Test func aRequestPastItsDeadlineAnswers503BeforeItsHandlerEnds() async throws {
         try await withService(deadline: .milliseconds(300)) { client, log in
             for path in ["/slow", "/stuck"] {
-                let started = ContinuousClock.now
                 let answer = try await get(client, path)
-                #expect(answer.status == .serviceUnavailable)
+                #expect(answer.status == .serviceUnavailable, "\(path) answered \(answer.status)")
                 #expect(answer.json["code"] == "deadline_exceeded")
                 #expect(answer.headers[.retryAfter] == "5")
-                // Before either handler ends (30 s), with room for a machine as busy as the whole suite under stress-ng
-                // makes it (one run answered a 300 ms deadline after 10.1 s).
-                #expect(ContinuousClock.now - started < .seconds(25), "\(path) answered after \(ContinuousClock.now - started)")
             }
             #expect(log.all.filter { $0.level == .error && $0.message == "request passed its deadline" }.count == 2)
         }
