@@ -56,7 +56,7 @@ struct ServiceProcessTests {
     }
 
     func waitUntilReady(_ port: Int) async -> Bool {
-        await eventually(timeout: .seconds(20), every: .milliseconds(100)) { await get(port, "/ready")?.status == 200 }
+        await eventually(every: .milliseconds(100)) { await get(port, "/ready")?.status == 200 }
     }
 
     func recorded() async throws -> [String] {
