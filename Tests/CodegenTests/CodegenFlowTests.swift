@@ -64,7 +64,7 @@ struct CodegenFlowTests {
         try await harness.withCodegen(agent: agent) { publisher, postgres, redis in
             let request = harness.request()
             try await publisher.publish(request, source: .stories)
-            let kept = await eventually(timeout: .seconds(30), every: .milliseconds(100)) {
+            let kept = await eventually(every: .milliseconds(100)) {
                 (try? await harness.task(request.taskID, postgres))??.transcript == "reading the repository\n"
             }
             #expect(kept, "the transcript so far is kept while the agent runs")
@@ -120,7 +120,7 @@ struct CodegenFlowTests {
             let pidFile = try #require(try FileManager.default.contentsOfDirectory(atPath: harness.data).first { $0.hasPrefix("child-") })
             let child = try #require(Int32(try String(contentsOfFile: harness.data + "/" + pidFile, encoding: .utf8)
                 .trimmingCharacters(in: .whitespacesAndNewlines)))
-            #expect(await eventually(timeout: .seconds(5)) { !SpawnedProcessTests.isAlive(child) })
+            #expect(await eventually { !SpawnedProcessTests.isAlive(child) })
         }
     }
 

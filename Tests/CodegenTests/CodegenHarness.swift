@@ -80,9 +80,9 @@ struct CodegenHarness {
     }
 
     /// Waits until the task is completed or failed.
-    func finished(_ id: String, _ postgres: PostgresClient, within timeout: Duration = .seconds(60)) async throws -> TaskRow? {
+    func finished(_ id: String, _ postgres: PostgresClient) async throws -> TaskRow? {
         var row: TaskRow?
-        _ = try await eventually(timeout: timeout, every: .milliseconds(50)) {
+        _ = try await eventually(every: .milliseconds(50)) {
             row = try await task(id, postgres)
             return row.map { $0.status != "processing" } ?? false
         }
@@ -121,7 +121,7 @@ struct CodegenHarness {
     ) async throws -> Detail? {
         let stream = Topic(source: source.rawValue, detailType: Detail.detailType).streamKey
         var found: Detail?
-        _ = try await eventually(timeout: .seconds(10)) {
+        _ = try await eventually {
             found = StreamEntry.parseEntries(try await redis.send("XRANGE", stream, "-", "+"), stream: stream)
                 .compactMap { try? $0.envelope().decodeDetail(as: Detail.self) }.first(where: matches)
             return found != nil
@@ -163,7 +163,7 @@ extension CodegenHarness {
     /// Waits until the iteration has ended.
     func iterated(_ task: String, _ number: Int, _ postgres: PostgresClient) async throws -> IterationRow? {
         var row: IterationRow?
-        _ = try await eventually(timeout: .seconds(60), every: .milliseconds(50)) {
+        _ = try await eventually(every: .milliseconds(50)) {
             row = try await iteration(task, number, postgres)
             return row.map { !["queued", "processing"].contains($0.status) } ?? false
         }

@@ -223,7 +223,7 @@ struct GitHubTests {
             try await harness.withCodegen(agent: harness.iteratingAgent, host: host) { publisher, _, redis in
                 try await publisher.publish(Self.feedback(on: UUID().uuidString.lowercased()), source: .github)
                 var letters: [DeadLetters.Letter] = []
-                #expect(try await eventually(timeout: .seconds(30)) {
+                #expect(try await eventually {
                     letters = try await DeadLetters(redis: redis, group: harness.group).list()
                     return !letters.isEmpty
                 })
@@ -238,10 +238,10 @@ struct GitHubTests {
             await fake.submit(Self.review)
             try await publisher.publish(Self.feedback(on: task), source: .github)
             try await publisher.publish(CodegenFeedbackSubmitted(taskID: task, feedback: harness.feedback("And this?")), source: .console)
-            #expect(try await eventually(timeout: .seconds(30)) {
+            #expect(try await eventually {
                 try await harness.feedback(of: task, "refused", postgres) == 2
             })
-            #expect(try await eventually(timeout: .seconds(30)) {
+            #expect(try await eventually {
                 try await harness.count("SELECT count(*)::int FROM codegen.tasks WHERE task_id = $1 AND hand_over_answered", task, postgres) == 1
             })
             let comments = await fake.comments

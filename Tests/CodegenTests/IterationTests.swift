@@ -79,10 +79,10 @@ struct IterationTests {
             #expect(FileManager.default.createFile(atPath: harness.data + "/hold", contents: nil))
             let (task, branch) = try await completedTask(publisher, postgres)
             try await ask("First point.", on: task, publisher)
-            #expect(try await eventually(timeout: .seconds(30)) { try await harness.iteration(task, 1, postgres)?.status == "processing" })
+            #expect(try await eventually { try await harness.iteration(task, 1, postgres)?.status == "processing" })
             try await ask("Second point.", on: task, publisher)
             try await ask("Third point.", on: task, publisher)
-            #expect(try await eventually(timeout: .seconds(30)) {
+            #expect(try await eventually {
                 try await harness.feedback(of: task, "queued", postgres) == 2
             })
             #expect(FileManager.default.createFile(atPath: harness.data + "/release", contents: nil))
@@ -103,13 +103,13 @@ struct IterationTests {
             try await ask("One.", on: task, publisher)
             #expect(try await harness.iterated(task, 1, postgres)?.status == "pushed")
             try await ask("Two.", on: task, publisher)
-            #expect(try await eventually(timeout: .seconds(30)) {
+            #expect(try await eventually {
                 try await harness.count("""
                     SELECT count(*)::int FROM codegen.tasks WHERE task_id = $1 AND handed_over_at IS NOT NULL AND hand_over_answered
                     """, task, postgres) == 1
             })
             try await ask("Three.", on: task, publisher)
-            #expect(try await eventually(timeout: .seconds(30)) {
+            #expect(try await eventually {
                 try await harness.feedback(of: task, "refused", postgres) == 2
             })
             #expect(try await harness.count("SELECT count(*)::int FROM codegen.iterations WHERE task_id = $1", task, postgres) == 1)
@@ -182,7 +182,7 @@ struct IterationTests {
             try await publisher.publish(request, source: .stories)
             #expect(try await harness.finished(request.taskID, postgres)?.status == "failed")
             try await ask("Anything.", on: request.taskID, publisher)
-            #expect(try await eventually(timeout: .seconds(30)) {
+            #expect(try await eventually {
                 try await harness.count("""
                     SELECT count(*)::int FROM codegen.feedback WHERE task_id = $1 AND status = 'refused'
                         AND reason = 'the task has no pull request (it is failed)'

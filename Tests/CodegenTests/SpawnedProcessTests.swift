@@ -1,5 +1,6 @@
 @testable import Codegen
 import Foundation
+import KinexusTestSupport
 import Testing
 
 /// Child processes: their whole group ends with them, on timeout and on cancellation; output is kept capped.
@@ -62,12 +63,10 @@ struct SpawnedProcessTests {
     @Test func cancellingTheTaskKillsTheGroup() async throws {
         let process = shell("sleep 60 & echo $! > child.pid; sleep 60")
         let running = Task { try await process.run() }
-        let path = directory + "/child.pid"
-        #expect(await poll { FileManager.default.fileExists(atPath: path) })
-        try await Task.sleep(for: .milliseconds(100))
+        let child = try #require(await recordedProcessID(at: directory + "/child.pid"))
         running.cancel()
         await #expect(throws: CancellationError.self) { try await running.value }
-        #expect(await eventuallyGone(try backgroundPID()))
+        #expect(await eventuallyGone(child))
     }
 
     @Test func longOutputKeepsItsStartAndEnd() async throws {
@@ -113,14 +112,6 @@ struct SpawnedProcessTests {
     }
 
     func eventuallyGone(_ pid: Int32) async -> Bool {
-        await poll { !Self.isAlive(pid) }
-    }
-
-    func poll(_ condition: () -> Bool) async -> Bool {
-        for _ in 0..<250 {
-            if condition() { return true }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return condition()
+        await eventually { !Self.isAlive(pid) }
     }
 }

@@ -36,7 +36,7 @@ struct CodeGenerationTests {
                 try? FileManager.default.removeItem(atPath: data)
             }
             for (service, port) in ports {
-                let ready = await eventually(timeout: .seconds(60), every: .milliseconds(200)) {
+                let ready = await eventually(every: .milliseconds(200)) {
                     await request("http://127.0.0.1:\(port)/ready")?.status == 200
                 }
                 #expect(ready, "\(service) never became ready: \(processes.map(\.output).joined(separator: "\n"))")
@@ -60,7 +60,7 @@ struct CodeGenerationTests {
             let taskID = try #require(task["task_id"]?.stringValue)
 
             var status: JSONValue = .null
-            let finished = await eventually(timeout: .seconds(60), every: .milliseconds(100)) {
+            let finished = await eventually(every: .milliseconds(100)) {
                 guard let answer = await request("\(ingress)/api/task/\(taskID)", headers: authorized), answer.status == 200,
                       let json = try? JSONValue(parsing: Array(answer.body.utf8)) else { return false }
                 status = json
@@ -81,7 +81,7 @@ struct CodeGenerationTests {
             // The agent's run is a span of the codegen delivery, which continues the ingress's request. Each
             // service exports in batches of its own, so the three can arrive in any order.
             var spans: [FakeCollector.Span] = []
-            let exported = await eventually(timeout: .seconds(15), every: .milliseconds(100)) {
+            let exported = await eventually(every: .milliseconds(100)) {
                 spans = await collector.spans
                 guard let agent = spans.first(where: { $0.name.hasPrefix("invoke_agent") }),
                       let delivery = spans.first(where: { $0.spanID == agent.parentSpanID }) else { return false }
@@ -103,7 +103,7 @@ struct CodeGenerationTests {
             try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
             let mark = data + "/first-run.pid"
             // The first run records its process group and hangs; any later run changes a file and ends.
-            let agent = "if [ -e \"$FIRST_RUN\" ]; then echo second > second.txt; else echo $$ > \"$FIRST_RUN\"; sleep 60; fi"
+            let agent = "if [ -e \"$FIRST_RUN\" ]; then echo second > second.txt; else echo $$ > \"$FIRST_RUN\"; sleep 300; fi"
             let ingressPort = freePort()
             let ingress = "http://127.0.0.1:\(ingressPort)"
             func start(_ service: String, port: Int, consumer: String) async throws -> ChildProcess {
@@ -116,7 +116,7 @@ struct CodeGenerationTests {
                     "OTEL_EXPORTER_OTLP_ENDPOINT": collectorURL, "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json", "OTEL_BSP_SCHEDULE_DELAY": "100",
                 ])
                 try process.start()
-                let ready = await eventually(timeout: .seconds(60), every: .milliseconds(100)) {
+                let ready = await eventually(every: .milliseconds(100)) {
                     await request("http://127.0.0.1:\(port)/ready")?.status == 200
                 }
                 #expect(ready, "\(service) never became ready: \(process.output)")
@@ -138,17 +138,15 @@ struct CodeGenerationTests {
             let submitted = try #require(await request(ingress + "/api/chat", method: "POST", body: body,
                                                        headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json"]))
             let taskID = try #require(try JSONValue(parsing: Array(submitted.body.utf8))["task_id"]?.stringValue)
-            #expect(await eventually(timeout: .seconds(30)) { FileManager.default.fileExists(atPath: mark) },
-                    "the first run never started: \(doomed.output)")
+            let firstGroup = try #require(await recordedProcessID(at: mark), "the first run never started: \(doomed.output)")
             doomed.signal(SIGKILL)
-            // The dead replica's agent goes with it, not minutes later.
-            let firstGroup = try #require(pid_t(try String(contentsOfFile: mark, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-            #expect(await eventually(timeout: .seconds(3)) { kill(-firstGroup, 0) == -1 && errno == ESRCH },
+            // The dead replica's agent goes with it, not when its sleep ends.
+            #expect(await eventually { kill(-firstGroup, 0) == -1 && errno == ESRCH },
                     "the first run's agent outlived its codegen")
             survivor = try await start("codegen", port: freePort(), consumer: "e2e-replica-b")
 
             var status: JSONValue = .null
-            let finished = await eventually(timeout: .seconds(60), every: .milliseconds(100)) {
+            let finished = await eventually(every: .milliseconds(100)) {
                 guard let answer = await request("\(ingress)/api/task/\(taskID)", headers: authorized),
                       let json = try? JSONValue(parsing: Array(answer.body.utf8)) else { return false }
                 status = json
@@ -161,7 +159,7 @@ struct CodeGenerationTests {
 
             // The killed replica's span never ended; the survivor's claim is the second attempt, in the request's trace.
             var spans: [FakeCollector.Span] = []
-            let exported = await eventually(timeout: .seconds(10), every: .milliseconds(100)) {
+            let exported = await eventually(every: .milliseconds(100)) {
                 spans = await collector.spans
                 return spans.contains { $0.kind == 5 && $0.service == "codegen" }
             }
@@ -182,8 +180,7 @@ struct CodeGenerationTests {
         orphan.arguments = ["/bin/sh", "-c", "echo $$ > \"$0\"; exec sleep 300", mark]
         orphan.environment = ["KINEXUS_AGENT_OWNER": "999999999:1", "PATH": "/usr/bin:/bin"]
         try orphan.run()
-        #expect(await eventually(timeout: .seconds(5)) { FileManager.default.fileExists(atPath: mark) })
-        let group = try #require(pid_t(try String(contentsOfFile: mark, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let group = try #require(await recordedProcessID(at: mark))
         defer {
             kill(-group, SIGKILL)
             try? FileManager.default.removeItem(atPath: mark)
@@ -196,10 +193,10 @@ struct CodeGenerationTests {
             "KINEXUS_DATA_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("kinexus-sweep-\(UUID().uuidString)").path,
         ])
         try codegen.start()
-        #expect(await eventually(timeout: .seconds(60), every: .milliseconds(100)) {
+        #expect(await eventually(every: .milliseconds(100)) {
             await request("http://127.0.0.1:\(port)/ready")?.status == 200
         }, "\(codegen.output)")
-        #expect(await eventually(timeout: .seconds(2)) { kill(-group, 0) == -1 && errno == ESRCH }, "\(codegen.output)")
+        #expect(await eventually { kill(-group, 0) == -1 && errno == ESRCH }, "\(codegen.output)")
         #expect(codegen.output.contains("ended agents a previous codegen left running"))
         codegen.signal(SIGTERM)
         _ = await codegen.exitStatus(within: .seconds(20))

@@ -70,7 +70,7 @@ extension CodeGenerationTests {
                     ]) { $1 })
                     try process.start()
                     started.add(process)
-                    let ready = await eventually(timeout: .seconds(60), every: .milliseconds(100)) {
+                    let ready = await eventually(every: .milliseconds(100)) {
                         await request("http://127.0.0.1:\(port)/ready")?.status == 200
                     }
                     #expect(ready, "\(service) never became ready: \(process.output)")
@@ -90,7 +90,7 @@ extension CodeGenerationTests {
                 let task = try await post("/api/stories/\(try #require(story["story"]?["id"]?.stringValue))/generate", [:])
                 let taskID = try #require(task["task_id"]?.stringValue)
                 // Completed: the pull request is on GitHub and in codegen's record, where the ingress finds its task.
-                let completed = await eventually(timeout: .seconds(60), every: .milliseconds(100)) {
+                let completed = await eventually(every: .milliseconds(100)) {
                     guard let answer = await request("\(ingress)/api/task/\(taskID)", headers: authorized),
                           let json = try? JSONValue(parsing: Array(answer.body.utf8)) else { return false }
                     return json["status"] == "completed"
@@ -134,7 +134,7 @@ extension CodeGenerationTests {
             let delivery = UUID().uuidString
             let accepted = try await deliver(review, delivery: delivery)
             #expect(accepted["accepted"] == true && accepted["reason"] == "ana requested changes")
-            #expect(await eventually(timeout: .seconds(60), every: .milliseconds(100)) { await review.fake.comments.count == 1 },
+            #expect(await eventually(every: .milliseconds(100)) { await review.fake.comments.count == 1 },
                     "\(review.processes.output)")
             let head = try #require(await review.fake.refs["refs/heads/\(review.branch)"])
             #expect(await review.fake.commits[head]?.parents == [first], "one commit on top of the first, the same branch")
@@ -170,7 +170,7 @@ extension CodeGenerationTests {
 
             // And one trace: the iteration's agent runs in the trace of the story's request, as the first run's did.
             var spans: [FakeCollector.Span] = []
-            let exported = await eventually(timeout: .seconds(15), every: .milliseconds(100)) {
+            let exported = await eventually(every: .milliseconds(100)) {
                 spans = await review.collector.spans.filter { $0.name.hasPrefix("invoke_agent") }
                 return spans.count == 2
             }
@@ -193,11 +193,11 @@ extension CodeGenerationTests {
             let first = try #require(await review.fake.refs["refs/heads/\(review.branch)"])
             await review.fake.submit(Self.review)
             #expect(try await deliver(review)["accepted"] == true)
-            #expect(await eventually(timeout: .seconds(30)) { FileManager.default.fileExists(atPath: hang) }, "the iteration never started")
+            #expect(await eventually { FileManager.default.fileExists(atPath: hang) }, "the iteration never started")
             // The replica dies with its agent; another takes the iteration over.
             codegen.signal(SIGKILL)
             _ = try await startCodegen("e2e-review-survivor")
-            #expect(await eventually(timeout: .seconds(60), every: .milliseconds(100)) { await review.fake.comments.count == 1 })
+            #expect(await eventually(every: .milliseconds(100)) { await review.fake.comments.count == 1 })
             let head = try #require(await review.fake.refs["refs/heads/\(review.branch)"])
             #expect(await review.fake.commits[head]?.parents == [first], "exactly one commit")
             let redis = try RedisClient(url: try TestEnvironment.redisURL(database: Self.redisDatabase))

@@ -46,7 +46,7 @@ struct DocumentationPipelineTests {
             processes.append(process)
         }
         for (service, port) in ports {
-            let ready = await eventually(timeout: .seconds(60), every: .milliseconds(200)) {
+            let ready = await eventually(every: .milliseconds(200)) {
                 await request("http://127.0.0.1:\(port)/ready")?.status == 200
             }
             #expect(ready, "\(service) never became ready: \(processes.map(\.output).joined(separator: "\n"))")
@@ -58,7 +58,7 @@ struct DocumentationPipelineTests {
     func review(ticketKey: String, version: Int, redis: RedisClient) async throws -> ReviewRequested? {
         let stream = Topic(source: "kinexus.reviewer", detailType: "ReviewRequested").streamKey
         var found: ReviewRequested?
-        _ = try await eventually(timeout: .seconds(30), every: .milliseconds(100)) {
+        _ = try await eventually(every: .milliseconds(100)) {
             let entries = StreamEntry.parseEntries(try await redis.send("XREVRANGE", stream, "+", "-", "COUNT", "500"), stream: stream)
             found = entries.compactMap { try? $0.envelope().decodeDetail(as: ReviewRequested.self) }
                 .first { $0.ticketKey == ticketKey && $0.version >= version }
@@ -102,7 +102,7 @@ struct DocumentationPipelineTests {
         let approve = try #require(await decide(services, second.reviewID, "approved", comment: "LGTM"))
         #expect(approve.status == 202, "\(approve.body)")
         var pageHTML = ""
-        let published = await eventually(timeout: .seconds(30), every: .milliseconds(100)) {
+        let published = await eventually(every: .milliseconds(100)) {
             guard let pages = await request("\(services.ingress)/pages"), pages.status == 200,
                   let json = try? JSONValue(parsing: pages.body), case .array(let list)? = json["pages"],
                   let page = list.first(where: { $0["title"]?.stringValue == title && $0["version"] == 2 }),
@@ -135,7 +135,7 @@ struct DocumentationPipelineTests {
         #expect(again.body.contains(#""accepted":true"#), "\(again.body)")
         let third = try #require(try await review(ticketKey: key, version: 3, redis: redis))
         #expect(await decide(services, third.reviewID, "approved", comment: "Ship it")?.status == 202)
-        let updated = await eventually(timeout: .seconds(30), every: .milliseconds(100)) {
+        let updated = await eventually(every: .milliseconds(100)) {
             guard let pages = await request("\(services.ingress)/pages"), let json = try? JSONValue(parsing: pages.body),
                   case .array(let list)? = json["pages"] else { return false }
             let matching = list.filter { $0["title"]?.stringValue == title }
@@ -151,7 +151,7 @@ struct DocumentationPipelineTests {
                           headers: ["X-Atlassian-Webhook-Identifier": UUID().uuidString])
         let doomed = try #require(try await review(ticketKey: rejectedKey, version: 1, redis: redis))
         #expect(await decide(services, doomed.reviewID, "rejected", comment: "Wrong product")?.status == 202)
-        let closed = await eventually(timeout: .seconds(30), every: .milliseconds(100)) {
+        let closed = await eventually(every: .milliseconds(100)) {
             await decide(services, doomed.reviewID, "approved", comment: "")?.status == 409
         }
         #expect(closed, "a decision on a rejected review is refused")

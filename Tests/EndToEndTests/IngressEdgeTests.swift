@@ -44,7 +44,7 @@ struct IngressEdgeTests {
         let process = try ChildProcess(service: "ingress", environment: environment)
         try process.start()
         let ingress = Ingress(process: process, url: "http://127.0.0.1:\(port)")
-        let up = await eventually(timeout: .seconds(60), every: .milliseconds(100)) {
+        let up = await eventually(every: .milliseconds(100)) {
             await request("\(ingress.url)/\(waitUntilReady ? "ready" : "health")")?.status == 200
         }
         #expect(up, "the ingress did not start: \(process.output)")

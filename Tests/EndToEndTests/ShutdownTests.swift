@@ -27,7 +27,7 @@ struct ShutdownTests {
             "KINEXUS_CONSUMER_NAME": TestEnvironment.unique("orchestrator"),
         ])
         try orchestrator.start()
-        #expect(await eventually(timeout: .seconds(60), every: .milliseconds(100)) {
+        #expect(await eventually(every: .milliseconds(100)) {
             await request("http://127.0.0.1:\(port)/ready")?.status == 200
         }, "\(orchestrator.output)")
         let key = TestEnvironment.unique("LOCK")
@@ -44,7 +44,7 @@ struct ShutdownTests {
                     .publish(change, source: .jira, id: change.changeID)
                 // The handler has the change once it is pending for the orchestrator's group: the lock keeps it there.
                 let stream = Topic(source: EventSource.jira.rawValue, detailType: "ChangeDetected").streamKey
-                #expect(try await eventually(timeout: .seconds(60), every: .milliseconds(100)) {
+                #expect(try await eventually(every: .milliseconds(100)) {
                     try await redis.send("XPENDING", stream, "orchestrator").array?.first?.integer ?? 0 > 0
                 }, "\(orchestrator.output)")
                 let stopping = ContinuousClock.now

@@ -30,7 +30,7 @@ struct TracingTests {
     func startAll(_ processes: [ChildProcess], ports: [Int]) async throws {
         for process in processes { try process.start() }
         for port in ports {
-            let ready = await eventually(timeout: .seconds(60), every: .milliseconds(200)) {
+            let ready = await eventually(every: .milliseconds(200)) {
                 await request("http://127.0.0.1:\(port)/ready")?.status == 200
             }
             #expect(ready, "a service never became ready: \(processes.map(\.output).joined(separator: "\n"))")
@@ -75,7 +75,7 @@ struct TracingTests {
             let redis = try RedisClient(url: try TestEnvironment.redisURL(database: Self.redisDatabase))
             let stream = Topic(source: "kinexus.reviewer", detailType: "ReviewRequested").streamKey
             var review: ReviewRequested?
-            _ = try await eventually(timeout: .seconds(30), every: .milliseconds(100)) {
+            _ = try await eventually(every: .milliseconds(100)) {
                 let entries = StreamEntry.parseEntries(try await redis.send("XREVRANGE", stream, "+", "-", "COUNT", "100"), stream: stream)
                 review = entries.compactMap { try? $0.envelope().decodeDetail(as: ReviewRequested.self) }.first { $0.ticketKey == key }
                 return review != nil
@@ -89,7 +89,7 @@ struct TracingTests {
             // The webhook's request is the trace's root; every service's consumer span hangs under the span that
             // published what it handles, the decision's publication continuing the review's trace.
             var trace: [FakeCollector.Span] = []
-            let complete = await eventually(timeout: .seconds(30), every: .milliseconds(200)) {
+            let complete = await eventually(every: .milliseconds(200)) {
                 guard let root = await collector.spans.first(where: {
                     $0.kind == 2 && $0.name.contains("/webhooks/jira") && $0.parentSpanID == nil
                 }) else { return false }
@@ -166,7 +166,7 @@ struct TracingTests {
                 environment: exporting(to: collectorURL).merging(["OTEL_EXPORTER_OTLP_HEADERS": "x-collector-key=1,hush-\(Self.probeTrace)"]) { $1 },
                 records: "trace-test:\(UUID())", redis: redis)
             var attempts: [FakeCollector.Span] = []
-            let three = await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
+            let three = await eventually(every: .milliseconds(100)) {
                 attempts = await collector.trace(Self.probeTrace).filter { $0.kind == 5 }
                 return attempts.count == 3
             }
@@ -191,14 +191,14 @@ struct TracingTests {
             let group = "replayed-\(UUID().uuidString.prefix(8))", records = "trace-test:\(UUID())"
             let process = try await runFlakyConsumer(environment: exporting(to: collectorURL), records: records, group: group,
                                                      failures: 0, redis: redis)
-            #expect(try await eventually(timeout: .seconds(20), every: .milliseconds(100)) { try await handledCount(records, redis) == 1 })
+            #expect(try await eventually(every: .milliseconds(100)) { try await handledCount(records, redis) == 1 })
             let replay = try ChildProcess(executable: "kinexus", arguments: [
                 "replay", "--group", group, "--topic", Topic(source: "kinexus.tests", detailType: "TraceProbe").streamKey, "--from=-1m",
             ], environment: ["KINEXUS_REDIS_URL": try TestEnvironment.redisURL(database: Self.redisDatabase)])
             try replay.start()
             #expect(await replay.exitStatus(within: .seconds(20)) == 0, "\(replay.output)")
             var copy: FakeCollector.Span?
-            let linked = await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
+            let linked = await eventually(every: .milliseconds(100)) {
                 copy = await collector.spans.first { $0.kind == 5 && $0.traceID != Self.probeTrace }
                 return copy != nil
             }
@@ -219,7 +219,7 @@ struct TracingTests {
             let process = try await runFlakyConsumer(
                 environment: ["OTEL_EXPORTER_OTLP_PROTOCOL": "http/json", "OTEL_TRACES_SAMPLER": "always_on", "OTEL_BSP_SCHEDULE_DELAY": "100"],
                 records: records, redis: redis)
-            let handled = try await eventually(timeout: .seconds(20), every: .milliseconds(100)) { try await handledCount(records, redis) == 1 }
+            let handled = try await eventually(every: .milliseconds(100)) { try await handledCount(records, redis) == 1 }
             try await Task.sleep(for: .milliseconds(500))
             await stopAll([process])
             #expect(handled, "\(process.output)")

@@ -44,7 +44,7 @@ final class RecordingEndpoint: Sendable {
 
     /// Waits until `count` requests have arrived (or a minute has passed) and answers them.
     func waitFor(_ count: Int) async -> [Received] {
-        _ = await eventually(timeout: .seconds(60)) { received.count >= count }
+        _ = await eventually { received.count >= count }
         return received
     }
 }
@@ -130,7 +130,7 @@ struct RoutingHarness {
     /// Waits until `rule`'s recorded outcomes satisfy `done` (or a minute has passed), and answers them.
     func outcomes(_ rule: String, until done: ([String]) -> Bool) async throws -> [String] {
         var current: [String] = []
-        _ = try await eventually(timeout: .seconds(60)) {
+        _ = try await eventually {
             current = try await outcomes(rule)
             return done(current)
         }

@@ -61,7 +61,7 @@ struct RuleDeliveryTests {
                     #expect(try await harness.outcomes(rule) { $0.count >= 4 }.last == "dead_lettered")
                     // The attempt is recorded before the bus moves the event to the dead letters.
                     let letters = DeadLetters(redis: harness.redis, group: "rule.\(rule).endpoint")
-                    let letter = try #require(try await eventually(timeout: .seconds(60)) { try await letters.list().first })
+                    let letter = try #require(try await eventually { try await letters.list().first })
                     #expect(letter.eventID == refused[0].id)
                     #expect(letter.errorCode == "endpoint_400")
                     #expect(letter.attempts == 1)

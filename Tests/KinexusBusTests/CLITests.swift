@@ -55,7 +55,7 @@ struct CLITests {
                                        environment: ["KINEXUS_REDIS_URL": try TestEnvironment.redisURL()])
         try process.start()
         // Tapping starts at the stream's end when the tap first reads it: publish once it waits in XREAD.
-        #expect(try await eventually(timeout: .seconds(30)) {
+        #expect(try await eventually {
             try await harness.redis.send("CLIENT", "LIST").string?.contains("cmd=xread ") == true
         }, "\(process.output)")
         let wanted = harness.envelope(detail: .object(["n": 2]))

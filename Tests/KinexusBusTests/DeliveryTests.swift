@@ -230,7 +230,7 @@ struct DeliveryTests {
             try await harness.publish(event)
             #expect(await eventually { recorder.count == 1 })
             // Three visibility timeouts pass while the handler runs.
-            #expect(try await eventually(timeout: .seconds(12)) { try await harness.pendingCount(group: group) == 0 })
+            #expect(try await eventually { try await harness.pendingCount(group: group) == 0 })
         }
         #expect(recorder.count(of: event.id) == 1)
     }
@@ -254,7 +254,7 @@ struct DeliveryTests {
         try await withConsumers([consumer]) {
             try await harness.publish(event)
             #expect(await eventually { recorder.count == 1 })
-            #expect(try await eventually(timeout: .seconds(8)) { try await harness.pendingCount(group: group) == 0 })
+            #expect(try await eventually { try await harness.pendingCount(group: group) == 0 })
         }
         #expect(recorder.count(of: event.id) == 1)
         #expect(try await harness.redis.send("EXISTS", "kinexus:running:\(group):\(event.id)") == .integer(0))

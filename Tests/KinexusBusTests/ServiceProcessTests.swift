@@ -74,7 +74,7 @@ struct ServiceProcessTests {
 
         let (survivor, survivorPort) = try service(handlerSeconds: 0)
         #expect(await waitUntilReady(survivorPort), "\(survivor.output)")
-        #expect(try await eventually(timeout: .seconds(15)) {
+        #expect(try await eventually {
             try await recorded().contains { $0.hasPrefix("handled \(event.id)") }
         }, "\(survivor.output)")
         #expect(try await eventually { try await harness.pendingCount(group: group) == 0 })
@@ -119,7 +119,7 @@ struct ServiceProcessTests {
 
     @Test func readinessFailsWhilePostgresIsUnreachable() async throws {
         let (process, port) = try service(["KINEXUS_POSTGRES_URL": "postgres://kinexus:kinexus@127.0.0.1:\(freePort())/kinexus"])
-        #expect(await eventually(timeout: .seconds(20)) { await get(port, "/health")?.status == 200 }, "\(process.output)")
+        #expect(await eventually { await get(port, "/health")?.status == 200 }, "\(process.output)")
         let ready = try #require(await get(port, "/ready"))
         #expect(ready.status == 503)
         #expect(ready.body.contains("postgres"))
@@ -130,7 +130,7 @@ struct ServiceProcessTests {
         let postgres = try await HoldingBackProxy(inFrontOf: try TestEnvironment.postgresURL(), silent: true)
         defer { Task { await postgres.close() } }
         let (process, port) = try service(["KINEXUS_POSTGRES_URL": postgres.url])
-        #expect(await eventually(timeout: .seconds(20)) { await get(port, "/ready")?.status == 503 }, "\(process.output)")
+        #expect(await eventually { await get(port, "/ready")?.status == 503 }, "\(process.output)")
         await expectStops(process)
     }
 
@@ -138,7 +138,7 @@ struct ServiceProcessTests {
         let redis = try await HoldingBackProxy(inFrontOf: try TestEnvironment.redisURL(), silent: true)
         defer { Task { await redis.close() } }
         let (process, port) = try service(["KINEXUS_REDIS_URL": redis.url])
-        #expect(await eventually(timeout: .seconds(20)) { await get(port, "/ready")?.status == 503 }, "\(process.output)")
+        #expect(await eventually { await get(port, "/ready")?.status == 503 }, "\(process.output)")
         #expect(redis.heardWhileSilent("XGROUP"), "the consumer waits for Redis to create its group")
         await expectStops(process)
     }
@@ -152,7 +152,7 @@ struct ServiceProcessTests {
         postgres.silence()
         let event = harness.envelope()
         try await harness.publish(event)
-        #expect(await eventually(timeout: .seconds(20)) { postgres.heardWhileSilent("handler_query") }, "\(process.output)")
+        #expect(await eventually { postgres.heardWhileSilent("handler_query") }, "\(process.output)")
         await expectStops(process)
         #expect(try await harness.pendingCount(group: group) == 1, "the event waits for another replica")
         #expect(try await !recorded().contains { $0.hasPrefix("handled") })
@@ -169,14 +169,14 @@ struct ServiceProcessTests {
         try await harness.publish(event)
         #expect(try await eventually { try await recorded().contains { $0.hasPrefix("started \(event.id)") } }, "\(process.output)")
         redis.silence()
-        #expect(await eventually(timeout: .seconds(20)) { redis.heardWhileSilent(gate) }, "\(process.output)")
+        #expect(await eventually { redis.heardWhileSilent(gate) }, "\(process.output)")
         await expectStops(process)
         #expect(try await harness.pendingCount(group: group) == 1, "the event waits for another replica")
     }
 
     @Test func aServiceStopsDuringItsWarmUp() async throws {
         let (process, port) = try service(["TEST_WARM_UP_SECONDS": "600"])
-        #expect(await eventually(timeout: .seconds(20)) { await get(port, "/health")?.status == 200 }, "\(process.output)")
+        #expect(await eventually { await get(port, "/health")?.status == 200 }, "\(process.output)")
         #expect(await get(port, "/ready")?.status == 503)
         await expectStops(process)
     }
@@ -185,9 +185,9 @@ struct ServiceProcessTests {
     @Test func readinessWaitsForTheWarmUp() async throws {
         let (process, port) = try service(["TEST_WARM_UP_SECONDS": "3"])
         let started = ContinuousClock.now
-        #expect(await eventually(timeout: .seconds(20)) { await get(port, "/health")?.status == 200 }, "\(process.output)")
+        #expect(await eventually { await get(port, "/health")?.status == 200 }, "\(process.output)")
         #expect(await get(port, "/ready")?.status == 503)
-        #expect(await eventually(timeout: .seconds(20)) { await get(port, "/ready")?.status == 200 })
+        #expect(await eventually { await get(port, "/ready")?.status == 200 })
         #expect(ContinuousClock.now - started >= .seconds(3))
         await expectStops(process)
     }
@@ -197,7 +197,7 @@ struct ServiceProcessTests {
         let (process, port) = try service(handlerSeconds: 30)
         #expect(await waitUntilReady(port), "\(process.output)")
         try await harness.publish(harness.envelope(), harness.envelope(), harness.envelope())
-        #expect(await eventually(timeout: .seconds(10)) { (try? await recorded().count) == 3 })
+        #expect(await eventually { (try? await recorded().count) == 3 })
         let metrics = try #require(await get(port, "/metrics")).body
         let line = metrics.split(separator: "\n").first { $0.hasPrefix("kinexus_pending_entries{") && $0.contains(harness.topic.streamKey) }
         #expect(line?.split(separator: " ").last.flatMap { Double($0) } == 3, "\(line ?? "no kinexus_pending_entries line")")

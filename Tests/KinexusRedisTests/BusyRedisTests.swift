@@ -18,7 +18,7 @@ struct BusyRedisTests {
         let patient = RedisClient(configuration: RedisConfiguration(port: port))
         // Its first connection is made while Redis is busy: the `SELECT` that opens it is refused too.
         let connectingWhileBusy = RedisClient(configuration: RedisConfiguration(port: port, database: 1))
-        #expect(try await eventually(timeout: .seconds(30)) { (try? await impatient.send("PING")) == .status("PONG") })
+        #expect(try await eventually { (try? await impatient.send("PING")) == .status("PONG") })
 
         // A script that spins for three seconds by Redis's clock.
         let spin = """
@@ -28,7 +28,7 @@ struct BusyRedisTests {
             """
         let script = Task { try await impatient.send("EVAL", spin, "0") }
         // Redis is busy once a command sent meanwhile comes back refused.
-        let refused = try await eventually(timeout: .seconds(30), every: .milliseconds(10)) { () -> String? in
+        let refused = try await eventually(every: .milliseconds(10)) { () -> String? in
             do {
                 try await impatient.send("SET", "probe", "x")
                 return nil

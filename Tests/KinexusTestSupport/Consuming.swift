@@ -25,8 +25,8 @@ public func whileConsuming(
 
 /// Waits until consumer group `group` has read all of `stream` and acknowledged all it read: whatever was
 /// published there has been handled.
-public func handled(_ stream: String, by group: String, _ redis: RedisClient, within timeout: Duration = .seconds(30)) async -> Bool {
-    await eventually(timeout: timeout) {
+public func handled(_ stream: String, by group: String, _ redis: RedisClient) async -> Bool {
+    await eventually {
         guard case .array(let groups)? = try? await redis.send("XINFO", "GROUPS", stream) else { return false }
         return groups.contains { entry in
             guard case .array(let fields) = entry else { return false }

@@ -30,14 +30,14 @@ extension KnowledgeBaseTests {
             let tickets = [received(darkMode[0], from: "gap-loop-a"), received(darkMode[1], from: "gap-loop-b"),
                            received(darkMode[2], from: "gap-loop-a")]
             for ticket in tickets.prefix(2) { try await publisher.publish(ticket, source: .support) }
-            let gap = try #require(try await eventually(timeout: .seconds(20)) { () async throws -> UUID? in
+            let gap = try #require(try await eventually { () async throws -> UUID? in
                 let gaps = [try await records.gap(ofTicket: tickets[0].ticketID), try await records.gap(ofTicket: tickets[1].ticketID)]
                 return gaps[0] != nil && gaps[0] == gaps[1] ? gaps[0] : nil
             }, "both tickets in one gap")
             #expect(try await records.gap(gap, ticketLimit: 10)?.summary.status == "open", "two tickets do not draft yet")
             let answer = "Turn on dark mode under Settings → Appearance → Theme; the dashboard follows the system theme by default."
             try await publisher.publish(TicketResolved(ticketID: tickets[0].ticketID, answer: answer, resolvedBy: "ana"), source: .support)
-            #expect(try await eventually(timeout: .seconds(20)) {
+            #expect(try await eventually {
                 try await records.gap(gap, ticketLimit: 10)?.tickets.contains { $0.answer == answer } == true
             })
 
@@ -48,7 +48,7 @@ extension KnowledgeBaseTests {
             #expect(tickets.prefix(2).map(\.subject).contains(draft.title), "the subject of the ticket that opened the gap")
             #expect(draft.markdown.contains(answer) && draft.markdown.contains("(As answered in ticket \(tickets[0].ticketID).)"))
             for ticket in tickets { #expect(draft.markdown.contains("- Ticket \(ticket.ticketID)")) }
-            #expect(try await eventually(timeout: .seconds(20)) { try await records.gap(gap, ticketLimit: 1)?.summary.status == "in_review" })
+            #expect(try await eventually { try await records.gap(gap, ticketLimit: 1)?.summary.status == "in_review" })
 
             try await publisher.publish(ReviewDecisionSubmitted(reviewID: firstReview.reviewID, decision: "needs_revision",
                                                                 comment: "Say that it is per user.", reviewer: "rui"), source: .console)
@@ -56,7 +56,7 @@ extension KnowledgeBaseTests {
             #expect(try await article(of: gap, postgres)?.markdown.contains("Say that it is per user.") == true)
             try await publisher.publish(ReviewDecisionSubmitted(reviewID: secondReview.reviewID, decision: "approved",
                                                                 comment: "Good.", reviewer: "rui"), source: .console)
-            let closed = try #require(try await eventually(timeout: .seconds(20)) {
+            let closed = try #require(try await eventually {
                 try await records.gap(gap, ticketLimit: 10).flatMap { $0.summary.status == "closed" ? $0.summary : nil }
             })
             let page = try #require(closed.pageURL)
@@ -67,13 +67,13 @@ extension KnowledgeBaseTests {
             #expect(try metrics.expectGauge("kinexus_knowledge_gaps_open").lastValue == 0)
 
             // kb-sync indexes the page from the same event; the next ticket on the topic is sent once it has.
-            #expect(try await eventually(timeout: .seconds(20)) {
+            #expect(try await eventually {
                 try await KnowledgeStore(client: postgres, logger: logger).sourceIDs(.page).contains("page:" + page)
             })
             let next = received(.init(subject: "Dark theme", description: "Can I switch the dashboard to dark mode?", answer: nil),
                                 from: "gap-loop-c")
             try await publisher.publish(next, source: .support)
-            let suggestions = try #require(try await eventually(timeout: .seconds(20)) {
+            let suggestions = try #require(try await eventually {
                 try await records.ticket(next.ticketID)?.response?.kbSuggestions
             })
             let suggested = try #require(suggestions.first { $0.source == page }, "\(suggestions.map(\.source))")
@@ -84,7 +84,7 @@ extension KnowledgeBaseTests {
                 try await publisher.publish(TicketFeedbackSubmitted(ticketID: next.ticketID, rating: 1, helpful: false,
                                                                     suggestionSource: suggestion.source), source: .support)
             }
-            #expect(try await eventually(timeout: .seconds(20)) { try await records.gap(ofTicket: next.ticketID) } == gap)
+            #expect(try await eventually { try await records.gap(ofTicket: next.ticketID) } == gap)
             let reopened = try #require(try await records.gap(gap, ticketLimit: 10))
             #expect(reopened.summary.status == "reopened" && reopened.summary.ticketCount == 4)
             try await openGaps.refresh()
@@ -114,7 +114,7 @@ extension KnowledgeBaseTests {
     func review(of gap: UUID, version: Int, _ redis: RedisClient) async throws -> ReviewRequested? {
         let stream = Topic(source: "kinexus.reviewer", detailType: ReviewRequested.detailType).streamKey
         let generated = Topic(source: "kinexus.orchestrator", detailType: DocumentGenerated.detailType).streamKey
-        return try await eventually(timeout: .seconds(30)) {
+        return try await eventually {
             let documents = try StreamEntry.parseEntries(try await redis.send("XREVRANGE", generated, "+", "-", "COUNT", "200"),
                                                          stream: generated)
                 .compactMap { try? $0.envelope().decodeDetail(as: DocumentGenerated.self) }

@@ -167,7 +167,7 @@ extension KnowledgeBaseTests {
             #expect(await handled(resolved, by: support.group, support.redis))
             try await support.publisher.publish(KnowledgeGapDraftRequested(gapID: gap.uuidString.lowercased(), requestedBy: "ana"),
                                                 source: .support)
-            let request = try #require(try await eventually(timeout: .seconds(20)) {
+            let request = try #require(try await eventually {
                 try await articleRequests(support.redis).first { $0.gapID == gap.uuidString.lowercased() }
             })
             #expect(request.tickets.count == 20)

@@ -71,7 +71,7 @@ struct KnowledgeService {
 
     /// The source's content hash once kb-sync has indexed `expected` (nil: once the source is gone).
     func indexed(_ sourceID: String, hash expected: String?) async throws -> Bool {
-        try await eventually(timeout: .seconds(15), every: .milliseconds(50)) {
+        try await eventually(every: .milliseconds(50)) {
             var found: String?
             for try await hash in try await postgres.query(
                 "SELECT content_hash FROM kb.sources WHERE source_id = \(sourceID)", logger: Logger(label: "test")

@@ -68,7 +68,7 @@ extension KnowledgeBaseTests {
             try await publisher.publish(DocumentationPublished(documentID: document.uuidString.lowercased(), version: 1,
                                                                title: "Widgets API", pageID: "widgets-api", pageURL: page),
                                         source: .approval)
-            #expect(try await eventually(timeout: .seconds(15)) {
+            #expect(try await eventually {
                 try await kb.retriever.search("widgets calls per minute", count: 1).first?.source == page
             })
             #expect(try await kb.retriever.search("widgets calls per minute", count: 1).first?.metadata.heading == "Widgets API › Rate limits")
@@ -99,7 +99,7 @@ extension KnowledgeBaseTests {
                 for try await job in requests { jobs.append(job) }
             }
             for job in jobs {
-                #expect(try await eventually(timeout: .seconds(30)) {
+                #expect(try await eventually {
                     try await kb.send(.get, "/kb/sync/\(job)").json["status"] == "completed"
                 }, "job \(job) never completed")
             }
@@ -121,7 +121,7 @@ extension KnowledgeBaseTests {
             }
             let before = try await objectsIndexedAt()
             let again = try #require(try await kb.send(.post, "/kb/sync").json["job_id"]?.stringValue)
-            #expect(try await eventually(timeout: .seconds(30)) {
+            #expect(try await eventually {
                 try await kb.send(.get, "/kb/sync/\(again)").json["status"] == "completed"
             })
             let status = try await kb.send(.get, "/kb/sync/\(again)").json
@@ -129,7 +129,7 @@ extension KnowledgeBaseTests {
             #expect(try await objectsIndexedAt() == before)
             // A run is recorded completed, then announced: the announcement may follow the status by a moment.
             let completed = Topic(source: "kinexus.kb", detailType: "KbSyncCompleted").streamKey
-            #expect(try await eventually(timeout: .seconds(30)) {
+            #expect(try await eventually {
                 let announced = StreamEntry.parseEntries(try await kb.redis.send("XRANGE", completed, "-", "+"), stream: completed)
                     .compactMap { try? $0.envelope().decodeDetail(as: KbSyncCompleted.self).jobID }
                 return Set(jobs + [again]).isSubset(of: Set(announced))

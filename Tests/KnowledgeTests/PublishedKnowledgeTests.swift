@@ -46,12 +46,12 @@ extension KnowledgeBaseTests {
                                         subject: "How do I export my orders as a CSV file?", description: "For my accountant.",
                                         channel: "email", createdAt: "2026-11-22T10:00:00Z")
             // kb-sync indexes the page from DocumentationPublished; the ticket is sent once it has.
-            #expect(try await eventually(timeout: .seconds(15)) {
+            #expect(try await eventually {
                 try await KnowledgeStore(client: postgres, logger: logger).sourceIDs(.page).contains("page:" + page)
             })
             try await publisher.publish(ticket, source: .support)
             var suggestions: [JSONValue] = []
-            #expect(try await eventually(timeout: .seconds(15)) {
+            #expect(try await eventually {
                 guard let text = try await records.response(ticketID: ticket.ticketID) else { return false }
                 suggestions = try JSONValue(parsing: Array(text.utf8))["kb_suggestions"]?.arrayValue ?? []
                 return true
@@ -103,7 +103,7 @@ extension KnowledgeBaseTests {
         let stream = Topic(source: type == ReviewRequested.self ? "kinexus.reviewer" : "kinexus.approval",
                            detailType: Detail.detailType).streamKey
         var found: Detail?
-        _ = try await eventually(timeout: .seconds(20)) {
+        _ = try await eventually {
             found = try StreamEntry.parseEntries(try await redis.send("XREVRANGE", stream, "+", "-", "COUNT", "200"), stream: stream)
                 .compactMap { try? $0.envelope() }.first { $0.id == id }?.decodeDetail(as: type)
             return found != nil

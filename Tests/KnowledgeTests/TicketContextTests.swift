@@ -108,7 +108,7 @@ extension KnowledgeBaseTests {
 
     func response(_ ticketID: String, _ postgres: PostgresClient) async throws -> JSONValue? {
         var found: JSONValue?
-        _ = try await eventually(timeout: .seconds(15), every: .milliseconds(30)) {
+        _ = try await eventually(every: .milliseconds(30)) {
             let text = try await SupportRecords(client: postgres, logger: logger).response(ticketID: ticketID)
             found = try text.map { try JSONValue(parsing: Array($0.utf8)) }
             return found != nil

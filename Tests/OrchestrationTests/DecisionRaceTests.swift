@@ -7,7 +7,8 @@ import Testing
 extension OrchestratorTests {
     /// An approval and a rejection of one review published together: exactly one of them takes effect.
     @Test func twoDecisionsAtOnceHaveExactlyOneOutcome() async throws {
-        try await withOrchestrators(withReviewer: true) { redis, _ in
+        let approverGroup = TestEnvironment.unique("approver")
+        try await withOrchestrators(withReviewer: true, approverGroup: approverGroup) { redis, _ in
             let change = change(TestEnvironment.unique("DOC"), summary: "Raced decision \(UUID().uuidString.prefix(8))")
             let event = try await publisher(redis).publish(change, source: .jira, id: change.changeID)
             let review = try #require(try await review(after: event.id, redis: redis))
@@ -18,14 +19,13 @@ extension OrchestratorTests {
                 reviewID: review.reviewID, decision: "rejected", comment: "no", reviewer: "bo"), source: .console))
             _ = try await publisher.publish([approve, reject])
 
-            let published = try await self.published(
+            #expect(await handled(Self.decisions, by: approverGroup, redis))
+            let published = try await publishedSoFar(
                 DocumentationPublished.self, id: EventID.derived(from: "decided:" + approve.envelope.id),
-                on: Topic(source: "kinexus.approval", detailType: "DocumentationPublished").streamKey, redis: redis,
-                timeout: .seconds(5))
-            let rejected = try await self.published(
+                on: Topic(source: "kinexus.approval", detailType: "DocumentationPublished").streamKey, redis: redis)
+            let rejected = try await publishedSoFar(
                 DocumentRejected.self, id: EventID.derived(from: "decided:" + reject.envelope.id),
-                on: Topic(source: "kinexus.approval", detailType: "DocumentRejected").streamKey, redis: redis,
-                timeout: .seconds(2))
+                on: Topic(source: "kinexus.approval", detailType: "DocumentRejected").streamKey, redis: redis)
             #expect((published != nil) != (rejected != nil), "published: \(published != nil), rejected: \(rejected != nil)")
         }
     }

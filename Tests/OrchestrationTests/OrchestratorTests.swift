@@ -85,22 +85,21 @@ struct OrchestratorTests {
     }
 
     /// The DocumentGenerated published for the event `eventID`, once it is there.
-    func generated(for eventID: String, redis: RedisClient, timeout: Duration = .seconds(15)) async throws -> DocumentGenerated? {
-        try await published(DocumentGenerated.self, id: EventID.derived(from: "generated:" + eventID), on: generated, redis: redis,
-                            timeout: timeout)
+    static let decisions = Topic(source: "kinexus.console", detailType: "ReviewDecisionSubmitted").streamKey
+
+    func generated(for eventID: String, redis: RedisClient) async throws -> DocumentGenerated? {
+        try await published(DocumentGenerated.self, id: EventID.derived(from: "generated:" + eventID), on: generated, redis: redis)
     }
 
-    func published<Detail: EventDetail>(
-        _ type: Detail.Type, id: String, on stream: String, redis: RedisClient, timeout: Duration = .seconds(15)
-    ) async throws -> Detail? {
-        var found: Detail?
-        _ = try await eventually(timeout: timeout) {
-            let entries = StreamEntry.parseEntries(try await redis.send("XREVRANGE", stream, "+", "-", "COUNT", "500"),
-                                                   stream: stream)
-            found = try entries.compactMap { try? $0.envelope() }.first { $0.id == id }?.decodeDetail(as: type)
-            return found != nil
-        }
-        return found
+    /// The event `id` on `stream`, once it is there.
+    func published<Detail: EventDetail>(_ type: Detail.Type, id: String, on stream: String, redis: RedisClient) async throws -> Detail? {
+        try await eventually { try await self.publishedSoFar(type, id: id, on: stream, redis: redis) }
+    }
+
+    /// The event `id` on `stream` as it is now: nil when it is not there.
+    func publishedSoFar<Detail: EventDetail>(_ type: Detail.Type, id: String, on stream: String, redis: RedisClient) async throws -> Detail? {
+        let entries = StreamEntry.parseEntries(try await redis.send("XREVRANGE", stream, "+", "-", "COUNT", "500"), stream: stream)
+        return try entries.compactMap { try? $0.envelope() }.first { $0.id == id }?.decodeDetail(as: type)
     }
 
     func versions(_ documentID: String, postgres: PostgresClient) async throws -> [Int] {
@@ -162,7 +161,7 @@ struct OrchestratorTests {
         try await withOrchestrators { redis, _ in
             let revision = RevisionRequested(documentID: "not-a-uuid", reviewID: "r", feedback: "x", reviewer: "ana")
             let event = try await publisher(redis).publish(revision, source: .approval)
-            #expect(try await eventually(timeout: .seconds(15)) {
+            #expect(try await eventually {
                 let groups = try await BusAdmin(redis: redis).deadLetterGroups().filter { $0.hasPrefix("orchestrator-") }
                 for group in groups {
                     if try await DeadLetters(redis: redis, group: group).list().contains(where: {
@@ -214,7 +213,8 @@ struct OrchestratorTests {
     }
 
     @Test func approvalPublishesRevisionRewritesRejectionEnds() async throws {
-        try await withOrchestrators(withReviewer: true) { redis, postgres in
+        let approverGroup = TestEnvironment.unique("approver")
+        try await withOrchestrators(withReviewer: true, approverGroup: approverGroup) { redis, postgres in
             let key = TestEnvironment.unique("DOC")
             let first = change(key, summary: "Pipeline \(key)")
             let firstEvent = try await publisher(redis).publish(first, source: .jira, id: first.changeID)
@@ -250,10 +250,10 @@ struct OrchestratorTests {
                 #expect(version == 2)
                 #expect(markdown.contains("> Needs revision: show paging"))
             }
-            let staleOutcome = try await self.published(
+            #expect(await handled(Self.decisions, by: approverGroup, redis))
+            let staleOutcome = try await publishedSoFar(
                 DocumentationPublished.self, id: EventID.derived(from: "decided:" + stale.id),
-                on: Topic(source: "kinexus.approval", detailType: "DocumentationPublished").streamKey, redis: redis,
-                timeout: .milliseconds(500))
+                on: Topic(source: "kinexus.approval", detailType: "DocumentationPublished").streamKey, redis: redis)
             #expect(staleOutcome == nil, "a decision on a superseded review publishes nothing")
         }
     }
@@ -303,10 +303,9 @@ struct OrchestratorTests {
                 }
                 try await sending.waitForAll()
             }
-            // One after another, the fifty take up to twenty seconds when the whole suite shares two cores.
             var documentID: String?
             for change in changes {
-                let generated = try #require(try await generated(for: change.changeID, redis: redis, timeout: .seconds(60)),
+                let generated = try #require(try await generated(for: change.changeID, redis: redis),
                                              "no version for \(change.changeID)")
                 documentID = generated.documentID
             }
@@ -325,14 +324,7 @@ struct OrchestratorTests {
             var again = try #require(changes.first { $0.changeID == lastApplied })
             again.changeID = EventID.random()
             _ = try await publisher.publish(again, source: .jira, id: again.changeID)
-            let settled = await eventually(timeout: .seconds(10)) {
-                let info = (try? await redis.send("XINFO", "GROUPS", stream))?.array?.first?.array ?? []
-                let fields = stride(from: 0, to: info.count - 1, by: 2).reduce(into: [String: RedisValue]()) {
-                    $0[info[$1].string ?? ""] = info[$1 + 1]
-                }
-                return fields["pending"]?.integer == 0 && fields["lag"]?.integer == 0
-            }
-            #expect(settled)
+            #expect(await handled(stream, by: group, redis))
             let rows = try await postgres.query("SELECT count(*)::int FROM docs.document_versions WHERE event_id = \(again.changeID)",
                                                 logger: logger)
             for try await count in rows.decode(Int.self) { #expect(count == 0) }

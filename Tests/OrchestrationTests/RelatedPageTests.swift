@@ -78,8 +78,7 @@ extension OrchestratorTests {
             }
             try await redis.send("DEL", "kinexus:published:\(publishedStream):\(publishedID)")
 
-            let decisions = Topic(source: "kinexus.console", detailType: "ReviewDecisionSubmitted").streamKey
-            _ = try await BusAdmin(redis: redis).replay(group: approverGroup, stream: decisions, from: before, to: nil,
+            _ = try await BusAdmin(redis: redis).replay(group: approverGroup, stream: Self.decisions, from: before, to: nil,
                                                        publisher: publisher(redis))
             #expect(try await published(DocumentationPublished.self, id: publishedID, on: publishedStream, redis: redis) != nil)
             let rows = try await postgres.query(
