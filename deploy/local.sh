@@ -133,7 +133,7 @@ up() {
 # background (its release build would otherwise follow the debug build's minutes with as many again); the
 # compose test then finds it in the engine's layer cache.
 test_suite() {
-    local status=0
+    local failed=()
     need_packages curl unzip python3 python3-venv chromium chromium-driver debootstrap
     start_scratch_servers test 16379 15432
     export KINEXUS_TEST_REDIS_URL="redis://127.0.0.1:$redis_port/0"
@@ -151,17 +151,36 @@ test_suite() {
     helm_test
     cd "$root"
     swift build --build-tests
-    swift test --skip-build "$@" || status=$?
-    client_tests "$(swift build --show-bin-path)" || status=$?
+    swift test --skip-build "$@" 2>&1 | tee "$scratch/swift-tests.log" || failed+=("Swift tests")
+    client_tests "$(swift build --show-bin-path)" 2>&1 | tee "$scratch/client-tests.log" || failed+=("client tests")
     if wait "$image_build"; then
         cat "$scratch/image.log" >&2
-        compose_test || status=$?
+        compose_test || failed+=("compose test")
     else
         echo "the image did not build:" >&2
         tail -n 60 "$scratch/image.log" >&2
-        status=1
+        failed+=("image build")
     fi
-    return $status
+    test_summary "${failed[@]}"
+}
+
+# The suite's last lines say what failed and why: a CI log keeps only its tail, and the compose test's long output
+# comes after the Swift and client tests'.
+test_summary() {
+    if [ $# -eq 0 ]; then
+        echo "test suite: every part passed" >&2
+        return 0
+    fi
+    local part
+    for part in "$@"; do
+        echo "test suite: $part FAILED" >&2
+        case $part in
+            "Swift tests") grep -aE '✘|Fatal error|error: ' "$scratch/swift-tests.log" | head -n 80 >&2 || true ;;
+            "client tests") grep -aE '^(FAILED|ERROR) |never became ready|client tests failed' \
+                "$scratch/client-tests.log" | head -n 40 >&2 || true ;;
+        esac
+    done
+    return 1
 }
 
 # The figures of BENCHMARKS.md: `kinexus bench` beside redis-benchmark, Celery and Dramatiq on the same Redis, a
