@@ -41,13 +41,14 @@ final class SubscriptionWorker: Sendable {
     private var isStopping: Bool { stopping.load(ordering: .relaxed) || Task.isCancelled }
 
     func run() async {
+        let reader = blockingReader()
         await withDiscardingTaskGroup { background in
             // Never cancelled: it ends once the acks of every finished handler are written.
             background.addTask { await self.completions.run() }
             await withDiscardingTaskGroup { leases in
                 leases.addTask { await self.extendLeases() }
                 await withDiscardingTaskGroup { handlers in
-                    await readLoop(handlers: &handlers)
+                    await readLoop(reader: reader, handlers: &handlers)
                     await waitForHandlers()
                     // Past the grace period: cancelled handlers leave their entries pending for another replica.
                     handlers.cancelAll()
@@ -56,9 +57,19 @@ final class SubscriptionWorker: Sendable {
             }
             completions.finish()
         }
+        await reader.shutdown()
     }
 
-    private func readLoop(handlers: inout DiscardingTaskGroup) async {
+    /// The blocking read's own connection and thread. On the shared pool, more subscriptions than it has
+    /// connections (an event-router with a rule per connection) held every thread in `BLOCK`, and each ack, claim
+    /// and lease waited behind a whole round of reads.
+    private func blockingReader() -> RedisClient {
+        var dedicated = redis.configuration
+        dedicated.maxConnections = 1
+        return RedisClient(configuration: dedicated, logger: logger)
+    }
+
+    private func readLoop(reader: RedisClient, handlers: inout DiscardingTaskGroup) async {
         var slots = inFlight.slotSignals.makeAsyncIterator()
         var nextScan = ContinuousClock.now
         var failureDelay = Duration.milliseconds(100)
@@ -75,7 +86,7 @@ final class SubscriptionWorker: Sendable {
                     nextScan = ContinuousClock.now + scanInterval
                 }
                 if deliveries.count < free {
-                    deliveries += try await readNew(count: min(subscription.batchSize, free - deliveries.count))
+                    deliveries += try await readNew(count: min(subscription.batchSize, free - deliveries.count), from: reader)
                 }
                 failureDelay = .milliseconds(100)
                 guard !deliveries.isEmpty else { continue }
@@ -110,12 +121,12 @@ final class SubscriptionWorker: Sendable {
         }
     }
 
-    private func readNew(count: Int) async throws -> [(StreamEntry, attempt: Int)] {
+    private func readNew(count: Int, from reader: RedisClient) async throws -> [(StreamEntry, attempt: Int)] {
         let command = RedisCommand(
             ["XREADGROUP", "GROUP", configuration.group, configuration.consumer, "COUNT", String(count),
              "BLOCK", String(max(1, configuration.readBlock.milliseconds)), "STREAMS"]
                 + streams + streams.map { _ in ">" })
-        return StreamEntry.parseRead(try await redis.send(command)).map { ($0, 1) }
+        return StreamEntry.parseRead(try await reader.send(command)).map { ($0, 1) }
     }
 
     /// Claims pending entries whose time has come: this consumer's failures once their backoff has

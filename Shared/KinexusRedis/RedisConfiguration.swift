@@ -15,8 +15,8 @@ public struct RedisConfiguration: Sendable, Equatable {
     /// How long a command Redis refused unrun — busy with a long script, or loading its data at start — is tried
     /// again before its refusal is answered.
     public var busyPatience: Duration
-    /// Threads that run hiredis's blocking calls, and so the most commands in flight at once. Each
-    /// subscription's blocking read holds one for up to its `BLOCK` time.
+    /// Threads that run hiredis's blocking calls, and so the most commands in flight at once. A subscription's
+    /// blocking read has a connection of its own.
     public var maxConnections: Int
 
     public static let defaultURL = "redis://127.0.0.1:6379/0"
