@@ -38,7 +38,7 @@ struct ReviewAPITests {
                 .run(try Orchestrator.migrations() + Reviewer.migrations() + Approver.migrations())
             let publisher = EventPublisher(redis: redis, account: "000000000000", region: "local")
             let router = ServiceRuntime.router(logger: logger)
-            let reviews = ReviewAPI(postgres: postgres, publisher: publisher, links: links ?? self.links, longestWait: .seconds(5),
+            let reviews = ReviewAPI(postgres: postgres, publisher: publisher, links: links ?? self.links, longestWait: .seconds(60),
                                     logger: logger)
             router.addRoutes(reviews.linkRoutes)
             router.group().add(middleware: APITokenAuthentication(apiToken: Self.token)).addRoutes(reviews.routes)
@@ -170,18 +170,25 @@ struct ReviewAPITests {
     }
 
     @Test func aCallerThatWaitsHearsWhetherItsDecisionStood() async throws {
-        try await withAPI { client, postgres, _ in
+        try await withAPI { client, postgres, redis in
             let review = try await seedReview(postgres)
-            // Another decision is recorded while this one is waiting for its outcome.
+            // Another decision is recorded while this one is waiting for its outcome: once it is on the bus, so
+            // past the check that the review is open (recorded before, it would close the review to this one).
             let rival = Task {
-                try await Task.sleep(for: .milliseconds(300))
+                let stream = Topic(source: "kinexus.console", detailType: "ReviewDecisionSubmitted").streamKey
+                let submitted = try await eventually {
+                    let entries = StreamEntry.parseEntries(try await redis.send("XREVRANGE", stream, "+", "-", "COUNT", "200"), stream: stream)
+                    return entries.compactMap { try? $0.envelope().decodeDetail(as: ReviewDecisionSubmitted.self) }
+                        .contains { $0.reviewID == review.uuidString.lowercased() }
+                }
+                #expect(submitted, "the caller's decision was never published")
                 try await postgres.query("""
                     INSERT INTO docs.decisions (review_id, decision, comment, reviewer, event_id)
                     VALUES (\(review), 'rejected', 'no', 'bo', \(UUID().uuidString))
                     """, logger: logger)
             }
             var headers: HTTPFields = [.contentType: "application/json", .authorization: "Bearer \(Self.token)"]
-            headers[HTTPField.Name("Prefer")!] = "wait=3"
+            headers[HTTPField.Name("Prefer")!] = "wait=60"
             let (status, answer) = try await client.execute(
                 uri: "/reviews/\(review.uuidString.lowercased())/decision", method: .post, headers: headers,
                 body: ByteBuffer(string: #"{"decision": "approved", "reviewer": "ana"}"#)

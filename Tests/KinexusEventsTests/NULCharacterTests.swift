@@ -24,7 +24,7 @@ struct NULCharacterTests {
     /// The bound an intake computes is what the writer writes.
     @Test func encodedLengthIsWhatTheWriterWrites() throws {
         var generator = SystemRandomNumberGenerator()
-        let alphabet: [Character] = ["a", "é", "😀", "\"", "\\", "\n", "\t", "\u{01}", "\u{1F}", "/", " ", "\u{7F}"]
+        let alphabet: [Character] = ["a", "é", "e\u{301}", "😀", "🇫🇷", "\"", "\\", "\n", "\r\n", "\t", "\u{01}", "\u{1F}", "/", " ", "\u{7F}"]
         for _ in 0..<200 {
             let text = String((0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
             let written = JSONValue.string(text).jsonText.utf8.count - 2
@@ -33,6 +33,9 @@ struct NULCharacterTests {
             let prefix = EncodedLength.prefix(of: text, within: limit)
             #expect(EncodedLength.of(String(prefix)) <= limit)
             #expect(text.hasPrefix(prefix))
+            if prefix.endIndex < text.endIndex {
+                #expect(EncodedLength.of(String(text[...prefix.endIndex])) > limit, "the longest prefix: \(text.debugDescription) within \(limit)")
+            }
         }
     }
 }

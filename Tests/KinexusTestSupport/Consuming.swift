@@ -27,12 +27,9 @@ public func whileConsuming(
 /// published there has been handled.
 public func handled(_ stream: String, by group: String, _ redis: RedisClient) async -> Bool {
     await eventually {
-        guard case .array(let groups)? = try? await redis.send("XINFO", "GROUPS", stream) else { return false }
-        return groups.contains { entry in
-            guard case .array(let fields) = entry else { return false }
-            let values = Dictionary(stride(from: 0, to: fields.count - 1, by: 2).map { (fields[$0].string ?? "", fields[$0 + 1]) },
-                                    uniquingKeysWith: { first, _ in first })
-            return values["name"]?.string == group && values["pending"]?.integer == 0 && values["lag"]?.integer == 0
+        guard let groups = try? await redis.send("XINFO", "GROUPS", stream).array else { return false }
+        return groups.map(RedisValue.fields).contains { values in
+            values["name"]?.string == group && values["pending"]?.integer == 0 && values["lag"]?.integer == 0
         }
     }
 }

@@ -77,7 +77,7 @@ extension KnowledgeBaseTests {
             let records = SupportRecords(client: postgres, logger: logger)
             let router = ServiceRuntime.router(logger: logger)
             router.group().add(middleware: APITokenAuthentication(apiToken: KnowledgeService.token)).addRoutes(
-                SupportAPI(records: records, contexts: contexts, publisher: publisher, longestWait: .seconds(10)).routes)
+                SupportAPI(records: records, contexts: contexts, publisher: publisher, longestWait: .seconds(60)).routes)
             try await whileConsuming(consumers, logger: logger) {
                 try await Application(router: router).test(.router) { client in
                     try await body(Support(publisher: publisher, postgres: postgres, redis: redis, contexts: contexts, client: client,
@@ -306,7 +306,7 @@ extension KnowledgeBaseTests {
             let invalid = try await send(.post, "/tickets", ["customer_external_id": .string(customer), "subject": "x", "priority": "now"])
             #expect(invalid.status == .badRequest && invalid.json["error"] == "'priority' must be one of low, medium, high, urgent")
 
-            let waited = try await send(.post, "/tickets", ticket, prefer: "wait=5")
+            let waited = try await send(.post, "/tickets", ticket, prefer: "wait=60")
             #expect(waited.status == .ok)
             let ticketID = try #require(waited.json["ticket_id"]?.stringValue)
             #expect(waited.json["status"] == "processed" && waited.json["customer_context"]?["external_id"] == .string(customer))
